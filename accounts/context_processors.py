@@ -1,0 +1,18 @@
+from django.http import HttpRequest
+
+from accounts.navigation import menu_for
+from accounts.roles import Role, user_roles
+from accounts.selectors import staff_profile_of
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The layout's menu, the user's role names and working area."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    profile = staff_profile_of(user)
+    return {
+        "menu": menu_for(user, request.path),
+        "role_labels": [Role(role).label for role in sorted(user_roles(user))],
+        "staff_profile": profile,
+    }

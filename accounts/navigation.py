@@ -1,0 +1,50 @@
+"""The main menu: which pages each role finds in the layout's navigation bar."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import REGISTRY_ROLES, Role, user_roles
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str]
+    description: str | Promise = ""
+
+
+MENU = [
+    MenuItem(_("Home"), "home", frozenset(Role.values)),
+    MenuItem(
+        _("Households"),
+        "households:list",
+        REGISTRY_ROLES,
+        _("Find the households of your working area and see who lives in them."),
+    ),
+    MenuItem(
+        _("Administration"),
+        "admin:index",
+        frozenset({Role.SUPERVISOR, Role.ADMIN}),
+        _("Users and their working areas, agencies, regions and the change history."),
+    ),
+]
+
+
+def menu_for(user: AbstractBaseUser | AnonymousUser, current_path: str = "") -> list[dict]:
+    """The menu items `user` may open, each with its URL and whether it is the current page."""
+    roles = user_roles(user)
+    items = []
+    for item in MENU:
+        if roles.isdisjoint(item.roles):
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append(
+            {"label": item.label, "url": url, "active": active, "description": item.description}
+        )
+    return items

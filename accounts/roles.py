@@ -1,0 +1,60 @@
+"""The five staff roles. Each is a Django group of the same name, created by a migration."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    FRONT_OFFICE = "front_office", _("Front office")
+    BACK_OFFICE = "back_office", _("Back office")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    AGENCY_OFFICER = "agency_officer", _("Agency officer")
+    ADMIN = "admin", _("Administrator")
+
+
+# Roles that work with the household registry of their scope. Agency officers see households
+# only through the referrals sent to their agency.
+REGISTRY_ROLES = frozenset({Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.SUPERVISOR, Role.ADMIN})
+
+
+def user_roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
+    """The role names of `user`, read once per user object."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_slrt_roles", None)
+    if cached is None:
+        names = user.groups.filter(name__in=Role.values).values_list("name", flat=True)
+        cached = frozenset(names)
+        user._slrt_roles = cached
+    return cached
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
+    """Whether `user` holds at least one of `roles`."""
+    return not user_roles(user).isdisjoint(roles)
+
+
+def grant_role_permissions(apps, grants: dict[str, list[str]]) -> None:
+    """For data migrations: create the role groups and give them `app_label.codename` permissions.
+
+    Takes the migration's historical `apps`. Permissions of models created by earlier
+    migrations are made first, since Django otherwise creates them only after `migrate` ends.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in grants.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        for name in names:
+            app_label, codename = name.split(".")
+            permission = Permission.objects.get(
+                content_type__app_label=app_label, codename=codename
+            )
+            group.permissions.add(permission)

@@ -1,0 +1,42 @@
+"""Reads about the acting user: their scope. Every scoped selector of every app starts here."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
+
+from accounts.models import StaffProfile
+
+
+def staff_profile_of(user: AbstractBaseUser | AnonymousUser) -> StaffProfile | None:
+    """The user's staff profile, or None for anonymous users and users without one."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        return user.staff_profile
+    except StaffProfile.DoesNotExist:
+        return None
+
+
+def scope_code_of(user: AbstractBaseUser | AnonymousUser) -> str | None:
+    """The region code the user works in (`52.72`), or None: no scope, no data."""
+    profile = staff_profile_of(user)
+    return profile.scope_id if profile else None
+
+
+def region_scope_q(user: AbstractBaseUser | AnonymousUser, region_field: str) -> Q:
+    """A filter keeping rows whose region (the `Region` foreign key at `region_field`)
+    lies inside the user's scope. A user without a scope gets a filter that keeps nothing.
+
+    `region_field` is a lookup path: `"region"` for households, `"household__region"` for
+    the objects that hang off a household.
+    """
+    scope = scope_code_of(user)
+    if scope is None:
+        return Q(pk__in=[])
+    return region_within_q(scope, region_field)
+
+
+def region_within_q(code: str, region_field: str) -> Q:
+    """A filter keeping rows whose region at `region_field` is `code` or lies below it."""
+    return Q(**{f"{region_field}__code": code}) | Q(
+        **{f"{region_field}__code__startswith": f"{code}."}
+    )

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authtoken.views import obtain_auth_token
+
+from accounts.api import MeView
+from accounts.views import home
+from slrt.views import healthz
+
+admin.site.site_header = _("SLRT administration")
+admin.site.site_title = _("SLRT")
+admin.site.index_title = _("Data and settings")
+
+api_v1 = [
+    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("me/", MeView.as_view(), name="me"),
+]
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("households/", include("households.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]

@@ -1,0 +1,45 @@
+"""Project-wide endpoints that belong to no app."""
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+def database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("healthz: database unreachable")
+        return "down"
+    return "ok"
+
+
+def broker_status() -> str:
+    """`eager` when no broker is configured (tasks run in-process), else `ok` or `down`."""
+    if not settings.CELERY_BROKER_URL:
+        return "eager"
+    from slrt.celery import app
+
+    try:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # kombu raises transport-specific errors; any of them means "down"
+        logger.warning("healthz: broker unreachable", exc_info=True)
+        return "down"
+    return "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """`{"database": "ok", "broker": "ok" | "eager" | "down"}`; 503 when the database is down."""
+    status = {"database": database_status(), "broker": broker_status()}
+    return JsonResponse(status, status=200 if status["database"] == "ok" else 503)

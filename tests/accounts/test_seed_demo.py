@@ -1,0 +1,78 @@
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from accounts.roles import Role, user_roles
+from households.models import Household, Region
+from programs.models import Agency
+
+DEMO_USERS = {
+    "fo": Role.FRONT_OFFICE,
+    "bo": Role.BACK_OFFICE,
+    "supervisor": Role.SUPERVISOR,
+    "agency": Role.AGENCY_OFFICER,
+    "admin": Role.ADMIN,
+}
+
+
+def snapshot() -> dict:
+    return {
+        "users": sorted(
+            User.objects.values_list(
+                "username", "staff_profile__scope", "staff_profile__agency__name"
+            )
+        ),
+        "households": sorted(Household.objects.values_list("kk_number", "region", "address")),
+        "agencies": sorted(Agency.objects.values_list("name", "level")),
+        "regions": Region.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent_and_prints_the_password(capsys):
+    call_command("seed_demo")
+    first = snapshot()
+    call_command("seed_demo")
+
+    assert snapshot() == first
+    assert "slrt-demo-2026" in capsys.readouterr().out
+    for username, role in DEMO_USERS.items():
+        user = User.objects.get(username=username)
+        assert user_roles(user) == {role}
+        assert user.staff_profile.scope_id == "52.72"
+        assert user.check_password("slrt-demo-2026")
+
+
+@pytest.mark.django_db
+def test_demo_agency_officer_belongs_to_an_agency(capsys):
+    call_command("seed_demo")
+
+    assert User.objects.get(username="agency").staff_profile.agency.name == "Dinas Sosial Kota Bima"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", DEMO_USERS)
+def test_every_demo_user_can_sign_in_and_sees_home(client, username):
+    call_command("seed_demo", verbosity=0)
+
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": username, "password": "slrt-demo-2026"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert response.context["user"].username == username
+    assert "Selamat datang" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_production_settings(settings):
+    settings.DEBUG = False
+    settings.SECRET_KEY_IS_DEVELOPMENT = False
+
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo")
+
+    assert not User.objects.exists()

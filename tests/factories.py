@@ -1,0 +1,52 @@
+import factory
+from django.contrib.auth.models import Group, User
+
+from accounts.models import StaffProfile
+from accounts.roles import Role
+from households.models import Household, Region
+from programs.models import Agency
+
+PASSWORD = "a-long-test-password"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    first_name = factory.Faker("first_name", locale="id_ID")
+    password = factory.django.Password(PASSWORD)
+
+
+def staff_user(
+    role: Role | None = Role.FRONT_OFFICE,
+    scope: str | None = "52.72",
+    agency: Agency | None = None,
+    **fields,
+) -> User:
+    """A user with one role and a staff profile scoped to `scope` (None: no scope)."""
+    user = UserFactory(**fields)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    StaffProfile.objects.create(user=user, scope_id=scope, agency=agency)
+    return user
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Lembaga {n}")
+    level = Agency.Level.MUNICIPAL
+    region = factory.LazyFunction(lambda: Region.objects.get(code="52.72"))
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    kk_number = factory.Sequence(lambda n: f"527201010120{n:04d}")
+    region = factory.LazyFunction(lambda: Region.objects.get(code="52.72.01.1001"))
+    address = factory.Faker("street_address", locale="id_ID")
+    rt = "001"
+    rw = "002"

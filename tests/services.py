@@ -1,0 +1,40 @@
+"""Real PostgreSQL and Redis for the tests that need them.
+
+Without `SLRT_REQUIRE_SERVICES=1` a test whose service is missing is skipped (a laptop with
+SQLite only); with it, the test fails, so CI cannot pass without really running it.
+"""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("SLRT_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"SLRT_REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+def require_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        _missing("the tests run on SQLite: set DATABASE_URL to a PostgreSQL database")
+
+
+def require_redis() -> str:
+    """The broker URL of a Redis that answers."""
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith("redis"):
+        _missing("CELERY_BROKER_URL is not a Redis URL")
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=2) as sock:
+            sock.sendall(b"PING\r\n")
+            if not sock.recv(16).startswith(b"+PONG"):
+                _missing(f"Redis at {parsed.hostname} does not answer PING")
+    except OSError as error:
+        _missing(f"Redis at {parsed.hostname}:{parsed.port or 6379} is unreachable: {error}")
+    return url

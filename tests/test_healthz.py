@@ -1,0 +1,50 @@
+import json
+
+import pytest
+from django.db import OperationalError
+
+from tests.services import require_redis
+
+
+@pytest.mark.django_db
+def test_healthz_reports_eager_tasks_without_a_broker(client, settings):
+    settings.CELERY_BROKER_URL = ""
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"database": "ok", "broker": "eager"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_reports_an_unreachable_broker_as_down(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert json.loads(response.content)["broker"] == "down"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr("slrt.views.connection.cursor", refuse)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert json.loads(response.content)["database"] == "down"
+
+
+@pytest.mark.django_db
+@pytest.mark.services
+def test_healthz_reports_a_running_redis_as_ok(client, settings):
+    settings.CELERY_BROKER_URL = require_redis()
+
+    response = client.get("/healthz")
+
+    assert json.loads(response.content) == {"database": "ok", "broker": "ok"}
