@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import scope_code_of
 from households.models import Region
 from households.regions import REGION_CODE_RE
 from households.selectors import region_choices_for, region_in_scope
@@ -46,9 +47,12 @@ def region_picker_levels(
 ) -> list[dict]:
     """One entry per select of the picker: its options and the chosen code.
 
-    A level offering a single region (the user's scope and the regions above it) is chosen
-    for the user, so a Kota Bima officer starts at the district.
+    Levels down to the user's scope offer a single region each (the scope and the regions
+    above it): they are chosen for the user and marked `fixed`, so a Kota Bima officer
+    starts at the district.
     """
+    scope = scope_code_of(user)
+    scope_depth = scope.count(".") + 1 if scope else 0
     levels = []
     parent: str | None = None
     for level in range(1, leaf_level + 1):
@@ -66,6 +70,7 @@ def region_picker_levels(
                 "prompt": LEVEL_PROMPTS[level],
                 "options": options,
                 "chosen": chosen,
+                "fixed": level <= scope_depth and chosen is not None,
             }
         )
         parent = chosen
@@ -107,11 +112,13 @@ def region_picker_context(
     user, name: str, chain: list[str], leaf_level: int, html_id: str | None = None
 ) -> dict:
     """What `includes/region_picker.html` needs, for the widget and the htmx refresh alike."""
+    levels = region_picker_levels(user, chain, leaf_level)
     return {
         "name": name,
         "id": html_id or f"id_{name}",
         "leaf_level": leaf_level,
-        "levels": region_picker_levels(user, chain, leaf_level),
+        "levels": levels,
+        "fixed_names": [level["options"][0].name for level in levels if level["fixed"]],
         "url": reverse("households:region_picker"),
     }
 

@@ -101,3 +101,18 @@ def test_sign_out_ends_the_session(as_user):
     client.post(reverse("accounts:logout"))
 
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_pages_are_indonesian_even_when_the_browser_prefers_english(client):
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert page["Content-Language"] == "id"
+    assert "Nama pengguna" in page.content.decode()
+
+
+def test_api_answers_in_the_language_the_client_asks_for(client):
+    english = client.get(reverse("api:me"), HTTP_ACCEPT_LANGUAGE="en")
+    default = client.get(reverse("api:me"))
+
+    assert english.json()["detail"] == "Authentication credentials were not provided."
+    assert default.json()["detail"] != english.json()["detail"]

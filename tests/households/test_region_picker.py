@@ -14,9 +14,12 @@ pytestmark = pytest.mark.usefixtures("kota_bima")
 
 
 def options(html: str, level_key: str) -> list[str]:
-    """The option values of the picker's select for one level."""
+    """The codes the picker offers for one level: a select's options, or a fixed level's
+    hidden value."""
     select = re.search(rf'<select[^>]*name="region__{level_key}".*?</select>', html, re.S)
-    return re.findall(r'<option value="([^"]+)"', select.group(0)) if select else []
+    if select:
+        return re.findall(r'<option value="([^"]+)"', select.group(0))
+    return re.findall(rf'<input type="hidden" name="region__{level_key}" value="([^"]+)"', html)
 
 
 def picker(client, **chosen):
@@ -37,8 +40,18 @@ def test_city_user_starts_at_the_district_with_province_and_city_chosen(as_user)
 
     assert options(html, "province") == ["52"]
     assert options(html, "regency") == ["52.72"]
+    assert "Nusa Tenggara Barat › Kota Bima" in html
+    assert 'name="region__regency"' not in html.split("<select")[1]  # fixed: no select
     assert options(html, "district") == [f"52.72.0{n}" for n in range(1, 6)]
     assert options(html, "village") == []
+
+
+def test_village_user_has_every_level_fixed_to_their_village(as_user):
+    html = picker(as_user(staff_user(scope="52.72.01.1001"))).content.decode()
+
+    assert "<select" not in html
+    assert options(html, "village") == ["52.72.01.1001"]
+    assert "Nusa Tenggara Barat › Kota Bima › Rasanae Barat › Paruga" in html
 
 
 def test_choosing_a_district_lists_its_villages(as_user):
@@ -110,6 +123,7 @@ def test_field_renders_the_saved_village_with_its_lists(kota_bima):
 
     assert 'value="52.72.03" selected' in html
     assert 'value="52.72.03.1002" selected' in html
+    assert 'type="hidden" name="region__regency" value="52.72"' in html
     assert 'id="id_region"' in html
     assert "hx-get" in html
 
