@@ -22,7 +22,7 @@ MENU = [
     MenuItem(_("Home"), "home", frozenset(Role.values)),
     MenuItem(
         _("Households"),
-        "households:list",
+        "households:search",
         REGISTRY_ROLES,
         _("Find the households of your working area and see who lives in them."),
     ),

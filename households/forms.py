@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import scope_code_of
-from households.models import Region
+from households.models import Household, Person, Region
 from households.regions import REGION_CODE_RE
 from households.selectors import region_choices_for, region_in_scope
 
@@ -177,3 +177,75 @@ class HouseholdFilterForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].limit_to(user)
+
+
+class RegistrySearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("NIK, KK number or name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "inputmode": "search",
+                "type": "search",
+            }
+        ),
+    )
+
+
+class HouseholdForm(forms.ModelForm):
+    """The household part of the register/edit page. Rules across fields and members live in
+    `households.services.validate_household_input`; this form only checks shapes."""
+
+    region = RegionField(label=_("Village"))
+
+    class Meta:
+        model = Household
+        fields = [
+            "kk_number", "region", "address", "rt", "rw",
+            "floor_material", "wall_material", "roof_material", "floor_area", "tenure",
+            "water_source", "lighting", "cooking_fuel", "toilet", "monthly_income",
+            "owns_land", "owns_other_house", "owns_refrigerator", "owns_air_conditioner",
+            "owns_motorcycle", "owns_car", "owns_gold",
+        ]  # fmt: skip
+        widgets = {
+            "kk_number": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
+            "rt": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "rw": forms.TextInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].limit_to(user)
+        self.fields["kk_number"].validators = []  # unique-check is the service's, with its message
+        if self.instance.pk:
+            self.initial["region"] = self.instance.region_id
+
+    def validate_unique(self):
+        """Uniqueness is checked by the service, which also covers concurrent saves."""
+
+
+class MemberForm(forms.ModelForm):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Person
+        fields = [
+            "name", "nik", "relationship", "sex", "birth_date", "birth_place", "marital_status",
+            "schooling", "school_participation", "occupation", "disability", "chronic_illness",
+            "is_pregnant",
+        ]  # fmt: skip
+        widgets = {
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
+            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def validate_unique(self):
+        """NIK uniqueness is checked by the service, across the household's members too."""
+
+
+MemberFormSet = forms.formset_factory(
+    MemberForm, extra=0, can_delete=True, min_num=1, validate_min=True, max_num=30
+)

@@ -1,8 +1,15 @@
 """The registry: regions (Kemendagri codes) and the households that live in them."""
 
+import datetime
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from households import registry_codes as codes
+from households.names import normalize_name
 
 
 class Region(models.Model):
@@ -52,7 +59,8 @@ class Region(models.Model):
 
 
 class Household(models.Model):
-    """A family card (KK) household living in one village."""
+    """A family card (KK) household living in one village, with the national registry's
+    description of its home and assets."""
 
     kk_number = models.CharField(
         _("family card (KK) number"), max_length=16, unique=True, null=True, blank=True
@@ -67,6 +75,62 @@ class Household(models.Model):
     address = models.CharField(_("address"), max_length=255)
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
+    dtks_id = models.CharField(
+        _("national registry ID"), max_length=40, unique=True, null=True, blank=True
+    )
+
+    # Welfare decile from the national registry: imported, never computed here.
+    desil = models.PositiveSmallIntegerField(
+        _("welfare decile (desil)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("1 is the poorest tenth of the nation, 10 the richest."),
+    )
+    desil_source = models.CharField(_("decile source"), max_length=60, blank=True)
+    desil_date = models.DateField(_("decile as of"), null=True, blank=True)
+
+    floor_material = models.PositiveSmallIntegerField(
+        _("floor"), choices=codes.FloorMaterial.choices, null=True, blank=True
+    )
+    wall_material = models.PositiveSmallIntegerField(
+        _("walls"), choices=codes.WallMaterial.choices, null=True, blank=True
+    )
+    roof_material = models.PositiveSmallIntegerField(
+        _("roof"), choices=codes.RoofMaterial.choices, null=True, blank=True
+    )
+    water_source = models.PositiveSmallIntegerField(
+        _("drinking water"), choices=codes.WaterSource.choices, null=True, blank=True
+    )
+    lighting = models.PositiveSmallIntegerField(
+        _("lighting"), choices=codes.Lighting.choices, null=True, blank=True
+    )
+    cooking_fuel = models.PositiveSmallIntegerField(
+        _("cooking fuel"), choices=codes.CookingFuel.choices, null=True, blank=True
+    )
+    toilet = models.PositiveSmallIntegerField(
+        _("toilet"), choices=codes.Toilet.choices, null=True, blank=True
+    )
+    tenure = models.PositiveSmallIntegerField(
+        _("home ownership"), choices=codes.Tenure.choices, null=True, blank=True
+    )
+    floor_area = models.DecimalField(
+        _("floor area (m²)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+    monthly_income = models.PositiveBigIntegerField(_("monthly income (Rp)"), null=True, blank=True)
+    owns_land = models.BooleanField(codes.ASSETS["land"], default=False)
+    owns_other_house = models.BooleanField(codes.ASSETS["other_house"], default=False)
+    owns_refrigerator = models.BooleanField(codes.ASSETS["refrigerator"], default=False)
+    owns_air_conditioner = models.BooleanField(codes.ASSETS["air_conditioner"], default=False)
+    owns_motorcycle = models.BooleanField(codes.ASSETS["motorcycle"], default=False)
+    owns_car = models.BooleanField(codes.ASSETS["car"], default=False)
+    owns_gold = models.BooleanField(codes.ASSETS["gold"], default=False)
+
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -76,6 +140,110 @@ class Household(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("household")
         verbose_name_plural = _("households")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(desil__isnull=True) | models.Q(desil__gte=1, desil__lte=10),
+                name="household_desil_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kk_number__isnull=True)
+                | models.Q(kk_number__regex=r"^[0-9]{16}$"),
+                name="household_kk_16_digits",
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("Household %(id)s, %(address)s") % {"id": self.pk, "address": self.address}
+
+    @property
+    def head(self) -> "Person | None":
+        """The head among the (usually prefetched) members."""
+        return next(
+            (m for m in self.members.all() if m.relationship == codes.Relationship.HEAD), None
+        )
+
+
+class Person(models.Model):
+    """A member of a household. A person may lack a NIK (newborns, people never registered)."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="members"
+    )
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
+    name = models.CharField(_("name"), max_length=150)
+    # Kept equal to normalize_name(name) by save() and by every bulk write: search and
+    # duplicate detection compare these.
+    name_normalized = models.CharField(max_length=150, editable=False, db_index=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=codes.Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    birth_place = models.CharField(_("birth place"), max_length=100, blank=True)
+    relationship = models.CharField(
+        _("relationship to the head"), max_length=20, choices=codes.Relationship.choices
+    )
+    marital_status = models.CharField(
+        _("marital status"), max_length=10, choices=codes.MaritalStatus.choices, blank=True
+    )
+    schooling = models.CharField(
+        _("schooling"), max_length=10, choices=codes.Schooling.choices, blank=True
+    )
+    school_participation = models.CharField(
+        _("school participation"),
+        max_length=12,
+        choices=codes.SchoolParticipation.choices,
+        blank=True,
+    )
+    occupation = models.CharField(
+        _("occupation"), max_length=20, choices=codes.Occupation.choices, blank=True
+    )
+    disability = models.PositiveSmallIntegerField(
+        _("disability"), choices=codes.Disability.choices, default=codes.Disability.NONE
+    )
+    chronic_illness = models.PositiveSmallIntegerField(
+        _("chronic illness"),
+        choices=codes.ChronicIllness.choices,
+        default=codes.ChronicIllness.NONE,
+    )
+    is_pregnant = models.BooleanField(_("pregnant"), default=False)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        # The head first, then by age.
+        ordering = [
+            models.Case(models.When(relationship=codes.Relationship.HEAD, then=0), default=1),
+            "birth_date",
+            "pk",
+        ]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(relationship=codes.Relationship.HEAD),
+                name="one_head_per_household",
+                violation_error_message=_("A household has one head only."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(nik__isnull=True) | models.Q(nik__regex=r"^[0-9]{16}$"),
+                name="person_nik_16_digits",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(sex=codes.Sex.MALE, is_pregnant=True),
+                name="person_pregnant_is_female",
+            ),
+        ]
+        indexes = [models.Index(fields=["birth_date", "name_normalized"], name="person_dup_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_normalized = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+    def age_on(self, day: datetime.date) -> int:
+        """Completed years on `day`."""
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))

@@ -1,12 +1,20 @@
 """Reads of the registry, always limited to what the acting user may see."""
 
+import difflib
+import re
+from dataclasses import dataclass, field
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import REGISTRY_ROLES, has_role
 from accounts.selectors import region_scope_q, scope_code_of
-from households.models import Household, Region
+from households.models import Household, Person, Region
+from households.names import normalize_name
+
+SIXTEEN_DIGITS = re.compile(r"^\d{16}$")
 
 
 def households_in_scope(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Household]:
@@ -19,9 +27,98 @@ def households_in_scope(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Hous
     return Household.objects.filter(region_scope_q(user, "region"))
 
 
+def persons_in_scope(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Person]:
+    """Members of the households the user may see."""
+    if not has_role(user, *REGISTRY_ROLES):
+        return Person.objects.none()
+    return Person.objects.filter(region_scope_q(user, "household__region"))
+
+
 def household_get_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> Household:
-    """One household the user may see, or 404: out-of-scope households do not exist."""
-    return get_object_or_404(households_in_scope(user).select_related("region"), pk=pk)
+    """One household the user may see, with its members and region, or 404: out-of-scope
+    households do not exist."""
+    return get_object_or_404(
+        households_in_scope(user)
+        .select_related("region__parent__parent")
+        .prefetch_related(Prefetch("members", queryset=Person.objects.all())),
+        pk=pk,
+    )
+
+
+@dataclass
+class SearchResult:
+    """What the search box found: `kind` is `nik`, `kk` or `name`; `persons` best first."""
+
+    query: str
+    kind: str
+    persons: list[Person] = field(default_factory=list)
+
+    @property
+    def is_identifier(self) -> bool:
+        return self.kind in ("nik", "kk")
+
+
+def registry_search(
+    user: AbstractBaseUser | AnonymousUser, query: str, *, limit: int = 25
+) -> SearchResult:
+    """The front office's one search box, within the user's scope.
+
+    Sixteen digits find exactly: the person with that NIK, or the members of the household
+    with that KK number. Anything else is a name, matched fuzzily (misspellings, missing
+    words) and ranked best first: by trigram similarity on PostgreSQL, by a slower ranking
+    of a narrowed candidate list elsewhere.
+    """
+    query = query.strip()
+    persons = persons_in_scope(user).select_related("household__region__parent")
+    digits = re.sub(r"[\s.-]", "", query)
+    if SIXTEEN_DIGITS.match(digits):
+        by_nik = list(persons.filter(nik=digits)[:1])
+        if by_nik:
+            return SearchResult(query, "nik", by_nik)
+        return SearchResult(query, "kk", list(persons.filter(household__kk_number=digits)))
+
+    name = normalize_name(query)
+    if len(name) < 3:
+        return SearchResult(query, "name")
+    if connection.vendor == "postgresql":
+        found = _rank_names_with_trigrams(persons, name, limit)
+    else:
+        found = _rank_names_in_python(persons, name, limit)
+    return SearchResult(query, "name", found)
+
+
+def _rank_names_with_trigrams(persons: QuerySet[Person], name: str, limit: int) -> list[Person]:
+    from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+
+    return list(
+        persons.filter(name_normalized__trigram_word_similar=name)
+        .annotate(
+            word_similarity=TrigramWordSimilarity(name, "name_normalized"),
+            similarity=TrigramSimilarity("name_normalized", name),
+        )
+        .order_by("-word_similarity", "-similarity", "name_normalized")[:limit]
+    )
+
+
+def _rank_names_in_python(persons: QuerySet[Person], name: str, limit: int) -> list[Person]:
+    # Candidates share the first three letters of some word with the query; rank by
+    # similarity of the whole name. Good enough for a demo database of thousands.
+    words = [word[:3] for word in name.split() if len(word) >= 3]
+    narrow = Q()
+    for start in words:
+        narrow |= Q(name_normalized__contains=start)
+    candidates = list(persons.filter(narrow)[:2000])
+
+    def score(person: Person) -> float:
+        whole = difflib.SequenceMatcher(None, name, person.name_normalized).ratio()
+        best_word = max(
+            difflib.SequenceMatcher(None, name, word).ratio()
+            for word in [person.name_normalized, *person.name_normalized.split()]
+        )
+        return max(whole, best_word)
+
+    ranked = sorted(((score(p), p) for p in candidates), key=lambda pair: -pair[0])
+    return [person for similarity, person in ranked if similarity >= 0.6][:limit]
 
 
 def region_choices_for(

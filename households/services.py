@@ -1,16 +1,19 @@
 """Every write to the registry goes through a function here."""
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from households.models import Region
+from households.identity import validate_kk_number, validate_nik_for_person
+from households.models import Household, Person, Region
 from households.regions import REGIONS_CSV, read_region_rows, validate_region_code
+from households.registry_codes import Relationship, Sex
 
 
 @dataclass(frozen=True)
@@ -79,3 +82,209 @@ def regions_load(
     return RegionLoadResult(
         created=created, updated=len(changed) - created, unchanged=len(rows) - len(changed)
     )
+
+
+# --- Households and their members -----------------------------------------------------------
+
+HOUSEHOLD_FIELDS = [
+    "kk_number", "region", "address", "rt", "rw", "dtks_id",
+    "desil", "desil_source", "desil_date",
+    "floor_material", "wall_material", "roof_material", "water_source", "lighting",
+    "cooking_fuel", "toilet", "tenure", "floor_area", "monthly_income",
+    "owns_land", "owns_other_house", "owns_refrigerator", "owns_air_conditioner",
+    "owns_motorcycle", "owns_car", "owns_gold",
+]  # fmt: skip
+PERSON_FIELDS = [
+    "nik", "name", "sex", "birth_date", "birth_place", "relationship", "marital_status",
+    "schooling", "school_participation", "occupation", "disability", "chronic_illness",
+    "is_pregnant",
+]  # fmt: skip
+
+
+class RegistryInputError(Exception):
+    """A household or its members cannot be saved as given.
+
+    `household` maps household field names to messages; `members` has one such mapping per
+    member submitted, in order (empty where that member is fine). Forms and the API show
+    each message beside its field; nothing has been written.
+    """
+
+    def __init__(self, household: dict[str, list[str]], members: list[dict[str, list[str]]]):
+        super().__init__(household, members)
+        self.household = household
+        self.members = members
+
+    @property
+    def messages(self) -> list[str]:
+        found = [m for messages in self.household.values() for m in messages]
+        for errors in self.members:
+            found += [m for messages in errors.values() for m in messages]
+        return found
+
+
+def _blank_to_none(value):
+    return None if value == "" else value
+
+
+def validate_household_input(
+    *,
+    actor,
+    household: dict,
+    members: list[dict],
+    instance: Household | None = None,
+) -> None:
+    """Every rule a household and its members must meet before anything is written.
+
+    `household` holds Household fields (`region` a Region or its code); each member dict
+    holds Person fields and, for an existing member, its `id`. Raises RegistryInputError.
+    """
+    from households.selectors import region_in_scope
+
+    household_errors: dict[str, list[str]] = {}
+    member_errors: list[dict[str, list[str]]] = [{} for _member in members]
+
+    def add(errors: dict, field: str, message: str) -> None:
+        errors.setdefault(field, []).append(str(message))
+
+    kk_number = _blank_to_none(household.get("kk_number"))
+    if kk_number:
+        try:
+            validate_kk_number(kk_number)
+        except ValidationError as error:
+            for message in error.messages:
+                add(household_errors, "kk_number", message)
+        else:
+            taken = Household.objects.filter(kk_number=kk_number)
+            if instance is not None:
+                taken = taken.exclude(pk=instance.pk)
+            if taken.exists():
+                add(household_errors, "kk_number", _("This KK number is already registered."))
+
+    region = household.get("region")
+    region_code = region.code if isinstance(region, Region) else region
+    in_scope = region_in_scope(actor, region_code) if region_code else None
+    if in_scope is None:
+        add(household_errors, "region", _("Choose a village inside your working area."))
+    elif in_scope.level != Region.Level.VILLAGE:
+        add(household_errors, "region", _("Choose down to the village."))
+
+    if not members:
+        add(household_errors, "members", _("A household has at least one member."))
+    heads = [i for i, m in enumerate(members) if m.get("relationship") == Relationship.HEAD]
+    if members and not heads:
+        add(household_errors, "members", _("Mark one member as the head of household."))
+    for index in heads[1:]:
+        add(member_errors[index], "relationship", _("A household has one head only."))
+
+    existing_ids = set(instance.members.values_list("pk", flat=True)) if instance else set()
+    seen_niks: dict[str, int] = {}
+    today = datetime.date.today()
+    for index, member in enumerate(members):
+        errors = member_errors[index]
+        if member.get("id") and member["id"] not in existing_ids:
+            add(errors, "id", _("This person is not a member of this household."))
+        birth_date = member.get("birth_date")
+        if birth_date and not datetime.date(1890, 1, 1) <= birth_date <= today:
+            add(errors, "birth_date", _("The birth date must be in the past."))
+        if member.get("is_pregnant") and member.get("sex") != Sex.FEMALE:
+            add(errors, "is_pregnant", _("Only a woman can be recorded as pregnant."))
+        nik = _blank_to_none(member.get("nik"))
+        if not nik:
+            continue
+        try:
+            validate_nik_for_person(nik, birth_date=birth_date, sex=member.get("sex"))
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    add(errors, field, message)
+            continue
+        if nik in seen_niks:
+            add(errors, "nik", _("The same NIK is given to two members."))
+        seen_niks.setdefault(nik, index)
+
+    if seen_niks:
+        clashes = Person.objects.filter(nik__in=seen_niks)
+        if instance is not None:
+            clashes = clashes.exclude(household=instance)
+        for nik in clashes.values_list("nik", flat=True):
+            add(
+                member_errors[seen_niks[nik]],
+                "nik",
+                _("This NIK is already registered in another household."),
+            )
+
+    if household_errors or any(member_errors):
+        raise RegistryInputError(household_errors, member_errors)
+
+
+def _household_values(household: dict) -> dict:
+    values = {field: household[field] for field in HOUSEHOLD_FIELDS if field in household}
+    region = values.pop("region", None)
+    if region is not None:
+        values["region_id"] = region.code if isinstance(region, Region) else region
+    for field in ("kk_number", "dtks_id"):
+        if field in values:
+            values[field] = _blank_to_none(values[field])
+    return values
+
+
+def _person_values(member: dict) -> dict:
+    values = {field: member[field] for field in PERSON_FIELDS if field in member}
+    if "nik" in values:
+        values["nik"] = _blank_to_none(values["nik"])
+    return values
+
+
+def _save_catching_races(write):
+    """Run `write` in a transaction; a unique NIK/KK taken by a concurrent save becomes a
+    RegistryInputError instead of a server error."""
+    try:
+        with transaction.atomic():
+            return write()
+    except IntegrityError as error:
+        text = str(error)
+        field = "kk_number" if "kk_number" in text else "members"
+        raise RegistryInputError(
+            {field: [_("Someone registered the same KK number or NIK just now. Search again.")]},
+            [],
+        ) from error
+
+
+def household_register(*, actor, household: dict, members: list[dict]) -> Household:
+    """Register a new household with its members (the head among them), all or nothing."""
+    validate_household_input(actor=actor, household=household, members=members)
+
+    def write() -> Household:
+        created = Household.objects.create(**_household_values(household))
+        for member in members:
+            Person.objects.create(household=created, **_person_values(member))
+        return created
+
+    return _save_catching_races(write)
+
+
+def household_update(
+    *, actor, instance: Household, household: dict, members: list[dict]
+) -> Household:
+    """Change a household and its members: members with an `id` are updated, those without
+    are added, and current members not listed are removed. All or nothing."""
+    validate_household_input(actor=actor, household=household, members=members, instance=instance)
+
+    def write() -> Household:
+        locked = Household.objects.select_for_update().get(pk=instance.pk)
+        for field, value in _household_values(household).items():
+            setattr(locked, field, value)
+        locked.save()
+        kept = {member["id"] for member in members if member.get("id")}
+        locked.members.exclude(pk__in=kept).delete()
+        # Clear the old head first, so that moving the headship never trips the constraint.
+        current = {person.pk: person for person in locked.members.all()}
+        ordered = sorted(members, key=lambda m: m.get("relationship") == Relationship.HEAD)
+        for member in ordered:
+            person = current.get(member.get("id")) or Person(household=locked)
+            for field, value in _person_values(member).items():
+                setattr(person, field, value)
+            person.save()
+        return locked
+
+    return _save_catching_races(write)

@@ -1,34 +1,228 @@
-"""Registry pages. Every household they show comes through `households.selectors`."""
+"""Registry pages. Every household they show comes through `households.selectors`; every
+household they save goes through `households.services`."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import role_required
-from accounts.roles import REGISTRY_ROLES
+from accounts.roles import REGISTRY_ROLES, Role
 from accounts.selectors import region_within_q
-from households.forms import FIELD_NAME_RE, HouseholdFilterForm, chosen_chain, region_picker_context
+from households import services
+from households.forms import (
+    FIELD_NAME_RE,
+    HouseholdFilterForm,
+    HouseholdForm,
+    MemberFormSet,
+    RegistrySearchForm,
+    chosen_chain,
+    region_picker_context,
+)
 from households.models import Household, Region
-from households.selectors import household_get_for, households_in_scope
+from households.registry_codes import ASSETS, Relationship
+from households.selectors import (
+    SIXTEEN_DIGITS,
+    household_get_for,
+    households_in_scope,
+    registry_search,
+)
+
+EDITOR_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
+MEMBERS_PREFIX = "members"
 
 
 @role_required(*REGISTRY_ROLES)
-def household_list(request: HttpRequest) -> HttpResponse:
-    form = HouseholdFilterForm(request.GET or None, user=request.user)
-    households = households_in_scope(request.user).select_related("region__parent")
-    if form.is_valid() and form.cleaned_data["region"]:
-        households = households.filter(region_within_q(form.cleaned_data["region"].code, "region"))
-    page = Paginator(households, 25).get_page(request.GET.get("page"))
-    return render(request, "households/household_list.html", {"form": form, "page": page})
+def household_search(request: HttpRequest) -> HttpResponse:
+    """Search first: one box for a NIK, a KK number or a name; below it, the households of
+    the user's area, newest first, filterable by region."""
+    search = RegistrySearchForm(request.GET or None)
+    result = None
+    if search.is_valid() and search.cleaned_data["q"].strip():
+        result = registry_search(request.user, search.cleaned_data["q"])
+    filters = HouseholdFilterForm(request.GET or None, user=request.user)
+    page = None
+    if result is None:
+        households = households_in_scope(request.user).select_related("region__parent")
+        if filters.is_valid() and filters.cleaned_data["region"]:
+            region = filters.cleaned_data["region"]
+            households = households.filter(region_within_q(region.code, "region"))
+        page = Paginator(households, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "households/household_search.html",
+        {
+            "search": search,
+            "result": result,
+            "filters": filters,
+            "page": page,
+            "may_register": request.user.has_perm("households.add_household"),
+        },
+    )
 
 
 @role_required(*REGISTRY_ROLES)
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household: Household = household_get_for(request.user, pk)
-    return render(request, "households/household_detail.html", {"household": household})
+    return render(
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "housing": household_housing_summary(household),
+            "may_edit": request.user.has_perm("households.change_household"),
+        },
+    )
+
+
+def household_housing_summary(household: Household) -> list[tuple[str, str]]:
+    """(label, value) pairs describing the home and assets, for the detail page."""
+    rows = []
+    for name in ("floor_material", "wall_material", "roof_material", "tenure", "water_source",
+                 "lighting", "cooking_fuel", "toilet"):  # fmt: skip
+        field = Household._meta.get_field(name)
+        rows.append((field.verbose_name, getattr(household, f"get_{name}_display")() or ""))
+    area = household.floor_area
+    rows.append((Household._meta.get_field("floor_area").verbose_name, f"{area:n}" if area else ""))
+    income = household.monthly_income
+    rows.append(
+        (
+            Household._meta.get_field("monthly_income").verbose_name,
+            f"Rp {income:,}".replace(",", ".") if income is not None else "",
+        )
+    )
+    owned = [str(label) for key, label in ASSETS.items() if getattr(household, f"owns_{key}")]
+    rows.append((_("Assets"), ", ".join(owned) or _("none recorded")))
+    return rows
+
+
+@role_required(*EDITOR_ROLES)
+def household_register(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("households.add_household"):
+        return redirect("households:search")
+    if request.method == "POST":
+        return _save_household(request, instance=None)
+    query = request.GET.get("q", "").strip()
+    head = {"relationship": Relationship.HEAD}
+    if SIXTEEN_DIGITS.match(query):
+        head["nik"] = query
+    elif query:
+        head["name"] = query
+    return _render_household_form(
+        request,
+        HouseholdForm(user=request.user),
+        MemberFormSet(initial=[head], prefix=MEMBERS_PREFIX),
+        instance=None,
+    )
+
+
+@role_required(*EDITOR_ROLES)
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = household_get_for(request.user, pk)
+    if request.method == "POST":
+        return _save_household(request, instance=household)
+    members = [
+        {"id": person.pk, **{f: getattr(person, f) for f in services.PERSON_FIELDS}}
+        for person in household.members.all()
+    ]
+    return _render_household_form(
+        request,
+        HouseholdForm(instance=household, user=request.user),
+        MemberFormSet(initial=members, prefix=MEMBERS_PREFIX),
+        instance=household,
+    )
+
+
+def _save_household(request: HttpRequest, instance: Household | None) -> HttpResponse:
+    form = HouseholdForm(request.POST, instance=instance, user=request.user)
+    formset = MemberFormSet(request.POST, prefix=MEMBERS_PREFIX)
+    if "add_member" in request.POST:
+        # Another empty member row; nothing is validated or saved yet.
+        return _render_household_form(
+            request,
+            _unbound_copy(form, user=request.user, instance=instance),
+            MemberFormSet(
+                initial=[*(_bound_values(f) for f in formset.forms), {}], prefix=MEMBERS_PREFIX
+            ),
+            instance=instance,
+        )
+    member_errors: list[str] = []
+    if form.is_valid() and formset.is_valid():
+        kept = [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        members = [
+            {k: v for k, v in f.cleaned_data.items() if k != "DELETE" and (k != "id" or v)}
+            for f in kept
+        ]
+        try:
+            if instance is None:
+                household = services.household_register(
+                    actor=request.user, household=form.cleaned_data, members=members
+                )
+            else:
+                household = services.household_update(
+                    actor=request.user,
+                    instance=instance,
+                    household=form.cleaned_data,
+                    members=members,
+                )
+        except services.RegistryInputError as error:
+            for field, field_messages in error.household.items():
+                for message in field_messages:
+                    if field == "members":
+                        member_errors.append(message)
+                    else:
+                        form.add_error(field if field in form.fields else None, message)
+            for member_form, errors in zip(kept, error.members, strict=False):
+                for field, field_messages in errors.items():
+                    for message in field_messages:
+                        member_form.add_error(
+                            field if field in member_form.fields else None, message
+                        )
+        else:
+            messages.success(request, _("The household is saved."))
+            return redirect("households:detail", pk=household.pk)
+    messages.error(request, _("Nothing was saved: correct the fields marked below."))
+    return _render_household_form(
+        request, form, formset, instance=instance, member_errors=member_errors
+    )
+
+
+def _bound_values(form) -> dict:
+    return {name: form[name].value() for name in form.fields if name != "DELETE"}
+
+
+def _unbound_copy(form: HouseholdForm, *, user, instance: Household | None) -> HouseholdForm:
+    return HouseholdForm(initial=_bound_values(form), instance=instance, user=user)
+
+
+def _render_household_form(
+    request: HttpRequest,
+    form: HouseholdForm,
+    formset,
+    *,
+    instance: Household | None,
+    member_errors: list[str] | None = None,
+) -> HttpResponse:
+    status = (
+        400
+        if request.method == "POST"
+        and (form.errors or member_errors or formset.total_error_count())
+        else 200
+    )
+    return render(
+        request,
+        "households/household_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "household": instance,
+            "member_errors": member_errors or [],
+        },
+        status=status,
+    )
 
 
 @login_required

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "programs",
     "referrals",
     "reports",
+    "slrt",  # project-wide commands: seed_demo
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,11 @@
+import datetime
+
 import factory
 from django.contrib.auth.models import Group, User
 
 from accounts.models import StaffProfile
 from accounts.roles import Role
-from households.models import Household, Region
+from households.models import Household, Person, Region
 from programs.models import Agency
 
 PASSWORD = "a-long-test-password"
@@ -50,3 +52,17 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
     address = factory.Faker("street_address", locale="id_ID")
     rt = "001"
     rw = "002"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A member; give a NIK that fits `birth_date` and `sex`, or none."""
+
+    class Meta:
+        model = Person
+
+    household = factory.SubFactory(HouseholdFactory)
+    name = factory.Faker("name", locale="id_ID")
+    nik = None
+    sex = "M"
+    birth_date = datetime.date(1980, 1, 1)
+    relationship = "child"

@@ -86,7 +86,7 @@ def test_household_page_in_scope_shows_the_whole_kk_number(as_user, in_rasanae_b
 def test_household_list_shows_only_scope_and_masks_kk(as_user, in_rasanae_barat, in_rasanae_timur):
     client = as_user(staff_user(scope="52.72.01"))
 
-    page = client.get(reverse("households:list")).content.decode()
+    page = client.get(reverse("households:search")).content.decode()
 
     kk = in_rasanae_barat.kk_number
     assert f"{kk[:6]}••••••{kk[-4:]}" in page
@@ -114,7 +114,7 @@ def test_admin_household_list_is_scoped_too(as_user, in_rasanae_barat, in_rasana
 def test_agency_officer_gets_403_on_registry_pages(as_user, in_rasanae_barat):
     client = as_user(staff_user(role=Role.AGENCY_OFFICER, scope="52.72"))
 
-    assert client.get(reverse("households:list")).status_code == 403
+    assert client.get(reverse("households:search")).status_code == 403
     assert client.get(reverse("households:detail", args=[in_rasanae_barat.pk])).status_code == 403
 
 

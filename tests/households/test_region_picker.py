@@ -133,7 +133,7 @@ def test_household_list_filters_by_the_picked_district(as_user):
     in_timur = HouseholdFactory(region_id="52.72.02.1008", address="Jalan Timur")
     client = as_user(staff_user(role=Role.FRONT_OFFICE, scope="52.72"))
 
-    page = client.get(reverse("households:list"), {"region__district": "52.72.02"})
+    page = client.get(reverse("households:search"), {"region__district": "52.72.02"})
 
     assert in_timur.address in page.content.decode()
     assert in_barat.address not in page.content.decode()

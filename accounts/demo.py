@@ -1,0 +1,38 @@
+"""Demo staff users (`seed_demo`): one per role, all working in Kota Bima."""
+
+from django.contrib.auth.models import User
+
+from accounts.roles import Role
+from accounts.services import staff_user_upsert
+from households.models import Region
+from programs.models import Agency
+
+DEMO_SCOPE = "52.72"  # Kota Bima, Nusa Tenggara Barat
+DEMO_PASSWORD = "slrt-demo-2026"  # noqa: S105 — printed on purpose; seed_demo refuses production
+
+DEMO_USERS = [
+    # username, role, first name, last name, service point
+    ("fo", Role.FRONT_OFFICE, "Siti", "Aminah", "Puskesos Kelurahan Paruga"),
+    ("bo", Role.BACK_OFFICE, "Ahmad", "Fauzi", "SLRT Kota Bima"),
+    ("supervisor", Role.SUPERVISOR, "Nurul", "Hidayah", "Dinas Sosial Kota Bima"),
+    ("agency", Role.AGENCY_OFFICER, "Rahmat", "Hidayat", ""),
+    ("admin", Role.ADMIN, "Dewi", "Lestari", "Dinas Sosial Kota Bima"),
+]
+
+
+def seed_users(*, password: str, agency: Agency) -> dict[str, User]:
+    """Create or reset the demo users; the agency officer works for `agency`."""
+    scope = Region.objects.get(code=DEMO_SCOPE)
+    return {
+        username: staff_user_upsert(
+            username=username,
+            password=password,
+            role=role,
+            scope=scope,
+            agency=agency if role == Role.AGENCY_OFFICER else None,
+            first_name=first_name,
+            last_name=last_name,
+            service_point=service_point,
+        )
+        for username, role, first_name, last_name, service_point in DEMO_USERS
+    }

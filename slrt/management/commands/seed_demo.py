@@ -1,0 +1,55 @@
+"""`python manage.py seed_demo`: demo users and data for Kota Bima (52.72). Idempotent."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD, DEMO_SCOPE, DEMO_USERS, seed_users
+from households.demo import seed_households
+from households.models import Region
+from households.services import RegistryInputError, regions_load
+from programs.demo import seed_agencies
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo users fo, bo, supervisor, agency and admin (scoped to Kota Bima, 52.72), "
+        "agencies and sample households. Running it again resets them to the same state."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password", default=DEMO_PASSWORD, help="Password of every demo user."
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though the settings look like production (DEBUG off, SECRET_KEY set).",
+        )
+
+    def handle(self, *args, password: str, force: bool, **options):
+        if not (settings.DEBUG or settings.SECRET_KEY_IS_DEVELOPMENT or force):
+            raise CommandError(
+                "These settings look like production: demo users with a known password would be "
+                "a way in. Use --force if this really is a demo server."
+            )
+        if not Region.objects.filter(code=DEMO_SCOPE).exists():
+            self.stdout.write(f"Loading the regions of {DEMO_SCOPE} first…")
+            regions_load(prefix=DEMO_SCOPE)
+
+        try:
+            with transaction.atomic():
+                agencies = seed_agencies()
+                users = seed_users(password=password, agency=agencies["Dinas Sosial Kota Bima"])
+                households = seed_households(actor=users["fo"])
+        except RegistryInputError as error:
+            raise CommandError("Demo data refused: " + "; ".join(error.messages)) from None
+
+        usernames = ", ".join(username for username, *_rest in DEMO_USERS)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo users {usernames} (scope {DEMO_SCOPE}), {len(agencies)} agencies and "
+                f"{len(households)} households are ready."
+            )
+        )
+        self.stdout.write(self.style.WARNING(f"Password for every demo user: {password}"))
