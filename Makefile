@@ -36,7 +36,7 @@ format: $(BIN)/.installed
 # Refresh locale/id after changing user-facing strings (needs gettext), then translate
 # the new entries in locale/id/LC_MESSAGES/django.po and compile.
 messages: $(BIN)/.installed
-	$(BIN)/python manage.py makemessages --locale id --no-obsolete --ignore '.venv/*'
+	$(BIN)/python manage.py makemessages --locale id --no-obsolete --ignore '.venv/*' --ignore 'static/*'
 	$(BIN)/python manage.py compilemessages --locale id --ignore '.venv/*'
 
 clean:

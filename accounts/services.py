@@ -31,6 +31,7 @@ def staff_user_upsert(
     user.last_name = last_name
     user.is_active = True
     user.is_staff = role in {Role.SUPERVISOR, Role.ADMIN}  # may open the admin
+    user.is_superuser = False  # exactly the role's permissions, even for an existing account
     user.set_password(password)
     user.save()
     user.groups.set([Group.objects.get(name=role)])

@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_scoping import ScopedHistoryAdmin, SearchTermCleaningMixin
 from households.masking import mask_identifier
 from households.models import Household, Region
 from households.selectors import households_in_scope
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(SearchTermCleaningMixin, admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     list_select_related = ["parent"]
@@ -19,16 +19,27 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(SimpleHistoryAdmin):
+class HouseholdAdmin(SearchTermCleaningMixin, ScopedHistoryAdmin):
+    """Read-only: households are registered and edited on the registry pages, whose service
+    checks NIKs, the head and scope. Here supervisors read them and their change history."""
+
     list_display = ["pk", "masked_kk_number", "address", "region"]
     list_select_related = ["region"]
     search_fields = ["=kk_number"]
-    autocomplete_fields = ["region"]
     show_full_result_count = False
 
     def get_queryset(self, request):
         # The admin is a page like any other: households outside the user's scope do not exist.
-        return households_in_scope(request.user)
+        return households_in_scope(request.user).select_related("region")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("KK number"))
     def masked_kk_number(self, household: Household) -> str:

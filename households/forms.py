@@ -19,7 +19,7 @@ LEVEL_PROMPTS = {
     3: _("District (kecamatan)"),
     4: _("Village (desa/kelurahan)"),
 }
-FIELD_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,60}$")
+FIELD_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,60}")  # use with fullmatch
 
 
 def chosen_chain(data, name: str, leaf_level: int) -> list[str]:
@@ -34,7 +34,7 @@ def chosen_chain(data, name: str, leaf_level: int) -> list[str]:
         code = (data.get(f"{name}__{LEVEL_KEYS[level]}") or "").strip()
         if not code:
             continue
-        if not REGION_CODE_RE.match(code) or code.count(".") + 1 != level:
+        if not REGION_CODE_RE.fullmatch(code) or code.count(".") + 1 != level:
             break
         if deepest and not Region.code_is_within(code, deepest):
             break

@@ -14,7 +14,9 @@ from households.models import Region
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "wilayah.csv"
 
 # 52 · 52.72 · 52.72.01 · 52.72.01.1001
-REGION_CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+REGION_CODE_RE = re.compile(
+    r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?"
+)  # use with fullmatch
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class RegionRow:
 
 def validate_region_code(code: str) -> None:
     """Refuse anything that is not a dotted Kemendagri code such as `52.72.01`."""
-    if not REGION_CODE_RE.match(code):
+    if not REGION_CODE_RE.fullmatch(code):
         raise ValidationError(
             _("“%(code)s” is not a region code such as 52, 52.72, 52.72.01 or 52.72.01.1001.")
             % {"code": code},

@@ -14,7 +14,7 @@ from accounts.selectors import region_scope_q, scope_code_of
 from households.models import Household, Person, Region
 from households.names import normalize_name
 
-SIXTEEN_DIGITS = re.compile(r"^\d{16}$")
+SIXTEEN_DIGITS = re.compile(r"[0-9]{16}")  # use with fullmatch
 
 
 def households_in_scope(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Household]:
@@ -71,7 +71,7 @@ def registry_search(
     query = query.strip()
     persons = persons_in_scope(user).select_related("household__region__parent")
     digits = re.sub(r"[\s.-]", "", query)
-    if SIXTEEN_DIGITS.match(digits):
+    if SIXTEEN_DIGITS.fullmatch(digits):
         by_nik = list(persons.filter(nik=digits)[:1])
         if by_nik:
             return SearchResult(query, "nik", by_nik)

@@ -50,7 +50,7 @@ def regions_load(
 
     existing_filter = Q()
     if prefix is not None:
-        existing_filter = Q(code__in=[row.code for row in rows if row.level < 4]) | Q(
+        existing_filter = Q(code__in=[*Region.ancestor_codes_of(prefix), prefix]) | Q(
             code__startswith=f"{prefix}."
         )
     existing = {

@@ -107,7 +107,7 @@ def household_register(request: HttpRequest) -> HttpResponse:
         return _save_household(request, instance=None)
     query = request.GET.get("q", "").strip()
     head = {"relationship": Relationship.HEAD}
-    if SIXTEEN_DIGITS.match(query):
+    if SIXTEEN_DIGITS.fullmatch(query):
         head["nik"] = query
     elif query:
         head["name"] = query
@@ -236,8 +236,8 @@ def region_picker(request: HttpRequest) -> HttpResponse:
         leaf_level = 0
     html_id = request.GET.get("id") or f"id_{name}"
     if (
-        not FIELD_NAME_RE.match(name)
-        or not FIELD_NAME_RE.match(html_id)
+        not FIELD_NAME_RE.fullmatch(name)
+        or not FIELD_NAME_RE.fullmatch(html_id)
         or leaf_level not in Region.Level.values
     ):
         return HttpResponseBadRequest(_("Bad region picker request."))

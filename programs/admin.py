@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from accounts.admin_scoping import SearchTermCleaningMixin
 from programs.models import Agency
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(SearchTermCleaningMixin, admin.ModelAdmin):
     list_display = ["name", "level", "region", "email", "is_active"]
     list_filter = ["level", "is_active"]
     list_select_related = ["region"]

@@ -48,3 +48,8 @@ def test_healthz_reports_a_running_redis_as_ok(client, settings):
     response = client.get("/healthz")
 
     assert json.loads(response.content) == {"database": "ok", "broker": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_head_requests(client):
+    assert client.head("/healthz").status_code == 200

@@ -116,3 +116,21 @@ def test_api_answers_in_the_language_the_client_asks_for(client):
 
     assert english.json()["detail"] == "Authentication credentials were not provided."
     assert default.json()["detail"] != english.json()["detail"]
+
+
+def test_a_forbidden_page_explains_in_indonesian(as_user):
+    client = as_user(staff_user(role=Role.AGENCY_OFFICER))
+
+    response = client.get(reverse("households:search"))
+
+    assert response.status_code == 403
+    assert "Peran Anda tidak memberi akses" in response.content.decode()
+
+
+def test_an_unknown_page_explains_in_indonesian(as_user):
+    client = as_user(staff_user())
+
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "di luar wilayah kerja Anda" in response.content.decode()

@@ -95,22 +95,6 @@ def test_household_list_shows_only_scope_and_masks_kk(as_user, in_rasanae_barat,
     assert in_rasanae_timur.address not in page
 
 
-def test_admin_household_list_is_scoped_too(as_user, in_rasanae_barat, in_rasanae_timur):
-    user = staff_user(role=Role.SUPERVISOR, scope="52.72.01", is_staff=True)
-    client = as_user(user)
-
-    changelist = client.get(reverse("admin:households_household_changelist"))
-    change_other = client.get(
-        reverse("admin:households_household_change", args=[in_rasanae_timur.pk])
-    )
-
-    assert changelist.status_code == 200
-    assert in_rasanae_barat.address in changelist.content.decode()
-    assert in_rasanae_timur.address not in changelist.content.decode()
-    # The admin answers a missing object with a redirect to its index and a message.
-    assert change_other.status_code == 302
-
-
 def test_agency_officer_gets_403_on_registry_pages(as_user, in_rasanae_barat):
     client = as_user(staff_user(role=Role.AGENCY_OFFICER, scope="52.72"))
 

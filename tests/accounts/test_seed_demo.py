@@ -76,3 +76,23 @@ def test_seed_demo_refuses_production_settings(settings):
         call_command("seed_demo")
 
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_completes_a_partial_region_load():
+    call_command("load_regions", prefix="52.72.01", verbosity=0)
+
+    call_command("seed_demo", verbosity=0)
+
+    assert Household.objects.filter(region__code__startswith="52.72.02.").exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_takes_superuser_rights_from_an_existing_admin_account():
+    User.objects.create_superuser("admin", password="owner-chosen-password")
+
+    call_command("seed_demo", verbosity=0)
+
+    admin = User.objects.get(username="admin")
+    assert not admin.is_superuser
+    assert user_roles(admin) == {Role.ADMIN}

@@ -75,3 +75,17 @@ def test_a_broken_file_names_the_line_and_loads_nothing(tmp_path, monkeypatch):
         call_command("load_regions")
 
     assert not Region.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_village_prefix_is_idempotent_too(capsys):
+    call_command("load_regions", prefix="52.72.01.1001")
+    call_command("load_regions", prefix="52.72.01.1001")
+
+    assert set(Region.objects.values_list("code", flat=True)) == {
+        "52",
+        "52.72",
+        "52.72.01",
+        "52.72.01.1001",
+    }
+    assert "0 created, 0 updated, 4 unchanged" in capsys.readouterr().out

@@ -137,3 +137,11 @@ def test_household_list_filters_by_the_picked_district(as_user):
 
     assert in_timur.address in page.content.decode()
     assert in_barat.address not in page.content.decode()
+
+
+def test_a_field_name_with_a_trailing_newline_is_refused(as_user):
+    client = as_user(staff_user())
+
+    response = client.get(reverse("households:region_picker"), {"field": "region\n", "leaf": 4})
+
+    assert response.status_code == 400

@@ -6,7 +6,6 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, DEMO_SCOPE, DEMO_USERS, seed_users
 from households.demo import seed_households
-from households.models import Region
 from households.services import RegistryInputError, regions_load
 from programs.demo import seed_agencies
 
@@ -33,9 +32,7 @@ class Command(BaseCommand):
                 "These settings look like production: demo users with a known password would be "
                 "a way in. Use --force if this really is a demo server."
             )
-        if not Region.objects.filter(code=DEMO_SCOPE).exists():
-            self.stdout.write(f"Loading the regions of {DEMO_SCOPE} first…")
-            regions_load(prefix=DEMO_SCOPE)
+        regions_load(prefix=DEMO_SCOPE)  # cheap when loaded; mends a partial load
 
         try:
             with transaction.atomic():
