@@ -5,18 +5,24 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView
 from accounts.views import home
+from households.api import HouseholdViewSet
 from slrt.views import healthz
 
 admin.site.site_header = _("SLRT administration")
 admin.site.site_title = _("SLRT")
 admin.site.index_title = _("Data and settings")
 
+router = DefaultRouter()
+router.register("households", HouseholdViewSet, basename="household")
+
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
+    *router.urls,
 ]
 
 urlpatterns = [

@@ -1,0 +1,165 @@
+"""`/api/v1/households/`: the registry over REST, with the scope and rules of the web pages.
+
+Lists and search results show NIK and KK numbers masked; one household's own page
+(`retrieve`) shows them whole. Writes go through `households.services`, and their refusals
+come back as field-level JSON errors, members keyed by their position as DRF does:
+`{"kk_number": […], "members": {"1": {"nik": […]}}}`.
+"""
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from households import services
+from households.masking import mask_identifier
+from households.models import Household, Person
+from households.selectors import households_in_scope, registry_search
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(
+        required=False, help_text="An existing member's id, to change that member."
+    )
+    nik = serializers.CharField(max_length=16, required=False, allow_blank=True, allow_null=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", *services.PERSON_FIELDS]
+
+
+class MaskedMemberSerializer(MemberSerializer):
+    def to_representation(self, person: Person) -> dict:
+        data = super().to_representation(person)
+        data["nik"] = mask_identifier(person.nik) or None
+        return data
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(help_text="The village's region code, such as 52.72.01.1001.")
+    kk_number = serializers.CharField(
+        max_length=16, required=False, allow_blank=True, allow_null=True
+    )
+    dtks_id = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, allow_null=True
+    )
+    members = MemberSerializer(many=True)
+
+    class Meta:
+        model = Household
+        fields = ["id", *services.HOUSEHOLD_FIELDS, "members", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def to_representation(self, household: Household) -> dict:
+        data = super().to_representation(household)
+        data["region"] = household.region_id
+        return data
+
+
+class MaskedHouseholdSerializer(HouseholdSerializer):
+    members = MaskedMemberSerializer(many=True)
+
+    def to_representation(self, household: Household) -> dict:
+        data = super().to_representation(household)
+        data["kk_number"] = mask_identifier(household.kk_number) or None
+        return data
+
+
+def _as_api_error(error: services.RegistryInputError) -> ValidationError:
+    detail: dict = dict(error.household)
+    members = {index: errors for index, errors in enumerate(error.members) if errors}
+    if members:
+        # Rules about the members as a whole ("no head") then go with the other general ones.
+        general = detail.pop("members", [])
+        if general:
+            detail["non_field_errors"] = general
+        detail["members"] = members
+    return ValidationError(detail)
+
+
+class HasRegistryPermission(permissions.BasePermission):
+    """Reading is for registry roles (the scoped queryset does the rest); registering needs
+    `add_household` and editing `change_household`, as on the web."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        needed = (
+            "households.add_household" if view.action == "create" else "households.change_household"
+        )
+        return request.user.has_perm(needed)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q", OpenApiTypes.STR, description="A NIK, a KK number or a name (fuzzy)."
+            )
+        ],
+        responses=MaskedHouseholdSerializer(many=True),
+    ),
+)
+class HouseholdViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = HouseholdSerializer
+    permission_classes = [permissions.IsAuthenticated, HasRegistryPermission]
+
+    def get_queryset(self):
+        return (
+            households_in_scope(self.request.user)
+            .select_related("region")
+            .prefetch_related(Prefetch("members", queryset=Person.objects.all()))
+        )
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        query = request.query_params.get("q", "").replace("\x00", "").strip()
+        if not query:
+            page = self.paginate_queryset(self.get_queryset())
+            return self.get_paginated_response(MaskedHouseholdSerializer(page, many=True).data)
+        found = registry_search(request.user, query)
+        order = list(dict.fromkeys(person.household_id for person in found.persons))
+        by_id = self.get_queryset().in_bulk(order)
+        households = [by_id[pk] for pk in order if pk in by_id]
+        page = self.paginate_queryset(households)
+        return self.get_paginated_response(MaskedHouseholdSerializer(page, many=True).data)
+
+    def perform_create(self, serializer: HouseholdSerializer) -> None:
+        data = dict(serializer.validated_data)
+        members = data.pop("members")
+        try:
+            serializer.instance = services.household_register(
+                actor=self.request.user, household=data, members=members
+            )
+        except services.RegistryInputError as error:
+            raise _as_api_error(error) from None
+
+    def perform_update(self, serializer: HouseholdSerializer) -> None:
+        instance: Household = serializer.instance
+        data = dict(serializer.validated_data)
+        members = data.pop("members", None)
+        if members is None:  # PATCH without members leaves them as they are
+            members = [
+                {"id": p.pk, **{f: getattr(p, f) for f in services.PERSON_FIELDS}}
+                for p in instance.members.all()
+            ]
+        household = {
+            **{f: getattr(instance, f) for f in services.HOUSEHOLD_FIELDS if f != "region"},
+            "region": instance.region_id,
+            **data,
+        }
+        try:
+            services.household_update(
+                actor=self.request.user, instance=instance, household=household, members=members
+            )
+        except services.RegistryInputError as error:
+            raise _as_api_error(error) from None
+        serializer.instance = self.get_queryset().get(pk=instance.pk)

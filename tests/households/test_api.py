@@ -1,0 +1,222 @@
+"""`/api/v1/households/`: scoped, masked in lists, field-level errors, nested members."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from households.models import Household
+from tests.factories import HouseholdFactory, PersonFactory, staff_user
+
+pytestmark = pytest.mark.usefixtures("kota_bima")
+
+HEAD = {
+    "name": "Muhammad Yusuf",
+    "nik": "5272011205780001",
+    "sex": "M",
+    "birth_date": "1978-05-12",
+    "relationship": "head",
+}
+SPOUSE = {
+    "name": "Siti Aminah",
+    "nik": "5272014308820002",
+    "sex": "F",
+    "birth_date": "1982-08-03",
+    "relationship": "spouse",
+    "is_pregnant": True,
+}
+NEW_HOUSEHOLD = {
+    "kk_number": "5272011203150001",
+    "region": "52.72.01.1001",
+    "address": "Jl. Soekarno-Hatta No. 12",
+    "rt": "003",
+    "desil": 3,
+    "floor_material": 9,
+    "members": [HEAD, SPOUSE],
+}
+
+
+@pytest.fixture
+def api(client):
+    def signed_in(user):
+        client.force_login(user)
+        return client
+
+    return signed_in
+
+
+def post(client, data):
+    return client.post(reverse("api:household-list"), data, content_type="application/json")
+
+
+def test_create_a_household_with_members(api):
+    client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
+
+    response = post(client, NEW_HOUSEHOLD)
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["kk_number"] == "5272011203150001"
+    assert body["region"] == "52.72.01.1001"
+    assert [m["name"] for m in body["members"]] == ["Muhammad Yusuf", "Siti Aminah"]
+    assert body["members"][1]["is_pregnant"] is True
+    assert Household.objects.get().members.count() == 2
+
+
+def test_errors_name_the_field_and_the_member(api):
+    client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
+    broken = {
+        **NEW_HOUSEHOLD,
+        "kk_number": "5272011203150000",
+        "members": [HEAD, {**SPOUSE, "sex": "M", "is_pregnant": False}],
+    }
+
+    response = post(client, broken)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body) == {"kk_number", "members"}
+    assert set(body["members"]) == {"1"}  # keyed by position, as DRF does for shape errors
+    assert set(body["members"]["1"]) == {"sex"}
+    assert not Household.objects.exists()
+
+
+def test_shape_errors_are_field_level_too(api):
+    client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
+
+    response = post(
+        client,
+        {"region": "52.72.01.1001", "members": [{**HEAD, "birth_date": "31-02-1978", "sex": "X"}]},
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert "address" in body
+    assert {"birth_date", "sex"} <= set(body["members"]["0"])
+
+
+@pytest.mark.parametrize("body", ["{", "[]", "null", '"x"', '{"members": "x"}'])
+def test_malformed_bodies_are_400_not_500(api, body):
+    client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
+
+    response = client.post(reverse("api:household-list"), body, content_type="application/json")
+
+    assert response.status_code == 400
+
+
+def test_a_household_without_a_head_is_refused_on_members(api):
+    client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
+
+    response = post(client, {**NEW_HOUSEHOLD, "members": [SPOUSE]})
+
+    assert response.status_code == 400
+    assert response.json() == {"members": ["Tandai satu anggota sebagai kepala rumah tangga."]}
+
+
+def test_a_village_outside_scope_is_refused_on_region(api):
+    client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
+
+    response = post(client, {**NEW_HOUSEHOLD, "region": "52.72.02.1008"})
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"region"}
+
+
+def test_list_masks_identifiers_and_retrieve_shows_them(api):
+    household = HouseholdFactory(region_id="52.72.01.1001", kk_number="5272011203150001")
+    PersonFactory(household=household, nik="5272011205780001", relationship="head",
+                  birth_date="1978-05-12")  # fmt: skip
+    client = api(staff_user(scope="52.72.01"))
+
+    listed = client.get(reverse("api:household-list")).json()["results"][0]
+    one = client.get(reverse("api:household-detail", args=[household.pk])).json()
+
+    assert listed["kk_number"] == "527201••••••0001"
+    assert listed["members"][0]["nik"] == "527201••••••0001"
+    assert one["kk_number"] == "5272011203150001"
+    assert one["members"][0]["nik"] == "5272011205780001"
+
+
+def test_q_finds_by_nik_and_by_a_misspelt_name(api):
+    household = HouseholdFactory(region_id="52.72.01.1001")
+    PersonFactory(household=household, name="Siti Aminah", nik="5272014308820002", sex="F",
+                  relationship="head", birth_date="1982-08-03")  # fmt: skip
+    HouseholdFactory(region_id="52.72.01.1001")
+    client = api(staff_user(scope="52.72.01"))
+
+    by_nik = client.get(reverse("api:household-list"), {"q": "5272014308820002"}).json()
+    by_name = client.get(reverse("api:household-list"), {"q": "siti aminha"}).json()
+
+    assert [h["id"] for h in by_nik["results"]] == [household.pk]
+    assert [h["id"] for h in by_name["results"]] == [household.pk]
+
+
+def test_another_districts_household_is_404_and_not_listed(api):
+    other = HouseholdFactory(region_id="52.72.02.1008")
+    client = api(staff_user(scope="52.72.01"))
+
+    assert client.get(reverse("api:household-detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("api:household-list")).json()["count"] == 0
+    patch = client.patch(
+        reverse("api:household-detail", args=[other.pk]),
+        {"address": "x"},
+        content_type="application/json",
+    )
+    assert patch.status_code == 404
+
+
+def test_patch_changes_the_address_and_keeps_members(api):
+    client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
+    created = post(client, NEW_HOUSEHOLD).json()
+
+    response = client.patch(
+        reverse("api:household-detail", args=[created["id"]]),
+        {"address": "Jl. Baru 3"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["address"] == "Jl. Baru 3"
+    assert len(response.json()["members"]) == 2
+
+
+def test_put_replaces_members(api):
+    client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
+    created = post(client, NEW_HOUSEHOLD).json()
+    spouse_id = created["members"][1]["id"]
+
+    response = client.put(
+        reverse("api:household-detail", args=[created["id"]]),
+        {**NEW_HOUSEHOLD, "members": [{**SPOUSE, "id": spouse_id, "relationship": "head"}]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200, response.json()
+    assert [(m["id"], m["relationship"]) for m in response.json()["members"]] == [
+        (spouse_id, "head")
+    ]
+
+
+def test_supervisors_read_but_do_not_write(api):
+    household = HouseholdFactory(region_id="52.72.01.1001")
+    client = api(staff_user(role=Role.SUPERVISOR, scope="52.72"))
+
+    assert client.get(reverse("api:household-detail", args=[household.pk])).status_code == 200
+    assert post(client, NEW_HOUSEHOLD).status_code == 403
+
+
+def test_agency_officers_see_no_households(api):
+    HouseholdFactory(region_id="52.72.01.1001")
+    client = api(staff_user(role=Role.AGENCY_OFFICER, scope="52.72"))
+
+    assert client.get(reverse("api:household-list")).json()["count"] == 0
+
+
+def test_list_queries_do_not_grow_with_households(api, django_assert_max_num_queries):
+    for _ in range(10):
+        household = HouseholdFactory(region_id="52.72.01.1001")
+        PersonFactory(household=household, relationship="head")
+        PersonFactory(household=household)
+    client = api(staff_user(scope="52.72"))
+
+    with django_assert_max_num_queries(8):
+        client.get(reverse("api:household-list"))
