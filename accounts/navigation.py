@@ -27,6 +27,12 @@ MENU = [
         _("Find the households of your working area and see who lives in them."),
     ),
     MenuItem(
+        _("Possible duplicates"),
+        "households:duplicates",
+        REGISTRY_ROLES,
+        _("Compare people registered twice and decide whether they are one person."),
+    ),
+    MenuItem(
         _("Administration"),
         "admin:index",
         frozenset({Role.SUPERVISOR, Role.ADMIN}),

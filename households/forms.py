@@ -249,3 +249,26 @@ class MemberForm(forms.ModelForm):
 MemberFormSet = forms.formset_factory(
     MemberForm, extra=0, can_delete=True, min_num=1, validate_min=True, max_num=30
 )
+
+
+class DuplicateDecisionForm(forms.Form):
+    NOT_DUPLICATE = "not_duplicate"
+    KEEP_FIRST = "keep_first"
+    KEEP_SECOND = "keep_second"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (NOT_DUPLICATE, _("Two different people: keep both records")),
+            (
+                KEEP_FIRST,
+                _("One person, who belongs in the first household: remove the second record"),
+            ),
+            (
+                KEEP_SECOND,
+                _("One person, who belongs in the second household: remove the first record"),
+            ),
+        ],
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

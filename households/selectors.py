@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import REGISTRY_ROLES, has_role
@@ -151,3 +152,75 @@ def region_in_scope(user: AbstractBaseUser | AnonymousUser, code: str) -> Region
     if scope is None or not Region.code_is_within(code, scope):
         return None
     return Region.objects.filter(code=code).first()
+
+
+# --- Possible duplicates ------------------------------------------------------------------------
+
+# Names at least this similar, with the same birth date, are listed for review.
+TRIGRAM_SIMILAR = 0.6  # pg_trgm similarity(), on PostgreSQL
+SEQUENCE_SIMILAR = 0.88  # difflib ratio, elsewhere (the demo on SQLite)
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    first: Person
+    second: Person
+    same_name: bool
+
+
+def possible_duplicates(
+    user: AbstractBaseUser | AnonymousUser, *, limit: int = 200
+) -> list[DuplicatePair]:
+    """People in two different households of the user's scope with the same birth date and
+    the same or a very similar normalised name, not yet dismissed; exact names first."""
+    scoped_sql, scoped_params = persons_in_scope(user).values("id").query.sql_with_params()
+    similarity = (
+        "similarity(a.name_normalized, b.name_normalized)"
+        if connection.vendor == "postgresql"
+        else "CASE WHEN a.name_normalized = b.name_normalized THEN 1 ELSE 0 END"
+    )
+    threshold = TRIGRAM_SIMILAR if connection.vendor == "postgresql" else 0
+    sql = f"""
+        SELECT a.id, b.id, a.name_normalized = b.name_normalized AS same_name
+        FROM households_person a
+        JOIN households_person b
+          ON b.birth_date = a.birth_date AND b.id > a.id AND b.household_id <> a.household_id
+        WHERE a.id IN ({scoped_sql}) AND b.id IN ({scoped_sql})
+          AND (a.name_normalized = b.name_normalized OR {similarity} >= %s)
+          AND NOT EXISTS (
+            SELECT 1 FROM households_duplicatedismissal d
+            WHERE d.first_id = a.id AND d.second_id = b.id)
+        ORDER BY same_name DESC, {similarity} DESC, a.id
+        LIMIT %s
+    """  # noqa: S608 — the interpolated parts are this module's own SQL, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*scoped_params, *scoped_params, threshold, limit * 5])
+        rows = cursor.fetchall()
+    people = Person.objects.select_related("household__region").in_bulk(
+        {pk for row in rows for pk in row[:2]}
+    )
+    pairs = []
+    for first_id, second_id, same_name in rows:
+        first, second = people[first_id], people[second_id]
+        if not same_name and connection.vendor != "postgresql":
+            ratio = difflib.SequenceMatcher(
+                None, first.name_normalized, second.name_normalized
+            ).ratio()
+            if ratio < SEQUENCE_SIMILAR:
+                continue
+        pairs.append(DuplicatePair(first, second, bool(same_name)))
+    return pairs[:limit]
+
+
+def duplicate_pair_for(
+    user: AbstractBaseUser | AnonymousUser, first_id: int, second_id: int
+) -> tuple[Person, Person]:
+    """Two persons the user may see, in two households, or 404."""
+    if first_id == second_id:
+        raise Http404
+    persons = persons_in_scope(user).select_related("household__region__parent")
+    first = get_object_or_404(persons, pk=first_id)
+    second = get_object_or_404(persons, pk=second_id)
+    if first.household_id == second.household_id:
+        raise Http404
+    return first, second

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from households.identity import validate_kk_number, validate_nik_for_person
-from households.models import Household, Person, Region
+from households.models import DuplicateDismissal, Household, Person, Region
 from households.regions import REGIONS_CSV, read_region_rows, validate_region_code
 from households.registry_codes import Relationship, Sex
 
@@ -288,3 +288,48 @@ def household_update(
         return locked
 
     return _save_catching_races(write)
+
+
+# --- Possible duplicates ------------------------------------------------------------------------
+
+
+def duplicate_dismiss(*, actor, first: Person, second: Person, note: str = "") -> None:
+    """Record that two similar records are two different people."""
+    low, high = sorted((first, second), key=lambda person: person.pk)
+    DuplicateDismissal.objects.get_or_create(
+        first=low, second=high, defaults={"decided_by": actor, "note": note}
+    )
+
+
+def duplicate_keep(*, actor, keep: Person, remove: Person, note: str = "") -> Person:
+    """The two records are one person who belongs in `keep`'s household: remove the other
+    record. A NIK only the removed record had is moved to the kept one. The removal is in the
+    person's history with the reason."""
+    with transaction.atomic():
+        keep = Person.objects.select_for_update().get(pk=keep.pk)
+        remove = Person.objects.select_for_update().get(pk=remove.pk)
+        if remove.relationship == Relationship.HEAD:
+            raise ValidationError(
+                _(
+                    "%(name)s is the head of the other household: choose a new head there "
+                    "before removing this record."
+                )
+                % {"name": remove.name},
+                code="removing_head",
+            )
+        nik = remove.nik
+        remove._change_reason = _("Duplicate of person %(id)s: %(note)s") % {
+            "id": keep.pk,
+            "note": note,
+        }
+        remove.delete()
+        if nik and not keep.nik:
+            try:
+                validate_nik_for_person(nik, birth_date=keep.birth_date, sex=keep.sex)
+            except ValidationError:
+                pass  # the NIK does not fit the kept record: it goes with the removed one
+            else:
+                keep.nik = nik
+                keep._change_reason = _("NIK from the removed duplicate record")
+                keep.save()
+    return keep

@@ -9,5 +9,11 @@ urlpatterns = [
     path("new/", views.household_register, name="register"),
     path("<int:pk>/", views.household_detail, name="detail"),
     path("<int:pk>/edit/", views.household_edit, name="edit"),
+    path("duplicates/", views.duplicate_list, name="duplicates"),
+    path(
+        "duplicates/<int:first_id>/<int:second_id>/",
+        views.duplicate_review,
+        name="duplicate_review",
+    ),
     path("regions/picker/", views.region_picker, name="region_picker"),
 ]

@@ -3,6 +3,7 @@ household they save goes through `households.services`."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -15,6 +16,7 @@ from accounts.selectors import region_within_q
 from households import services
 from households.forms import (
     FIELD_NAME_RE,
+    DuplicateDecisionForm,
     HouseholdFilterForm,
     HouseholdForm,
     MemberFormSet,
@@ -26,8 +28,10 @@ from households.models import Household, Region
 from households.registry_codes import ASSETS, Relationship
 from households.selectors import (
     SIXTEEN_DIGITS,
+    duplicate_pair_for,
     household_get_for,
     households_in_scope,
+    possible_duplicates,
     registry_search,
 )
 
@@ -244,3 +248,59 @@ def region_picker(request: HttpRequest) -> HttpResponse:
     chain = chosen_chain(request.GET, name, leaf_level)
     context = {"picker": region_picker_context(request.user, name, chain, leaf_level, html_id)}
     return render(request, "includes/region_picker.html", context)
+
+
+@role_required(*REGISTRY_ROLES)
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    """Possible duplicates in the user's area, for a person to review."""
+    return render(
+        request,
+        "households/duplicate_list.html",
+        {"pairs": possible_duplicates(request.user)},
+    )
+
+
+@role_required(*REGISTRY_ROLES)
+def duplicate_review(request: HttpRequest, first_id: int, second_id: int) -> HttpResponse:
+    """Two records side by side; editors decide whether they are one person."""
+    first, second = duplicate_pair_for(request.user, first_id, second_id)
+    may_decide = request.user.has_perm("households.change_person")
+    form = DuplicateDecisionForm(request.POST or None)
+    if request.method == "POST" and may_decide and form.is_valid():
+        decision, note = form.cleaned_data["decision"], form.cleaned_data["note"]
+        try:
+            if decision == DuplicateDecisionForm.NOT_DUPLICATE:
+                services.duplicate_dismiss(
+                    actor=request.user, first=first, second=second, note=note
+                )
+                messages.success(request, _("Marked as two different people."))
+            else:
+                keep, remove = (
+                    (first, second)
+                    if decision == DuplicateDecisionForm.KEEP_FIRST
+                    else (second, first)
+                )
+                services.duplicate_keep(actor=request.user, keep=keep, remove=remove, note=note)
+                messages.success(
+                    request,
+                    _("%(name)s now appears only in the household of %(head)s.")
+                    % {"name": keep.name, "head": keep.household.head or keep.household},
+                )
+        except ValidationError as error:
+            form.add_error("decision", error)
+        else:
+            return redirect("households:duplicates")
+    return render(
+        request,
+        "households/duplicate_review.html",
+        {
+            "pair": [
+                household_get_for(request.user, first.household_id),
+                household_get_for(request.user, second.household_id),
+            ],
+            "people": [first, second],
+            "form": form,
+            "may_decide": may_decide,
+        },
+        status=400 if form.errors else 200,
+    )
