@@ -199,7 +199,7 @@ class HouseholdForm(forms.ModelForm):
     """The household part of the register/edit page. Rules across fields and members live in
     `households.services.validate_household_input`; this form only checks shapes."""
 
-    region = RegionField(label=_("Village"))
+    region = RegionField(label=_("Region"))
 
     class Meta:
         model = Household

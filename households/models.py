@@ -173,8 +173,9 @@ class Person(models.Model):
     nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
     name = models.CharField(_("name"), max_length=150)
     # Kept equal to normalize_name(name) by save() and by every bulk write: search and
-    # duplicate detection compare these.
-    name_normalized = models.CharField(max_length=150, editable=False, db_index=True)
+    # duplicate detection compare these. Indexed by person_dup_idx and, on PostgreSQL, by a
+    # trigram index (migration 0003).
+    name_normalized = models.CharField(max_length=150, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=codes.Sex.choices)
     birth_date = models.DateField(_("birth date"))
     birth_place = models.CharField(_("birth place"), max_length=100, blank=True)

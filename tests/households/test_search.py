@@ -3,13 +3,11 @@
 import datetime
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from accounts.roles import Role
 from households.selectors import registry_search
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
-from tests.services import require_postgresql
 
 pytestmark = pytest.mark.usefixtures("kota_bima")
 
@@ -134,19 +132,3 @@ def test_search_page_queries_do_not_grow_with_results(
 
     with django_assert_max_num_queries(8):
         client.get(reverse("households:search"), {"q": "Siti Aminah"})
-
-
-@pytest.mark.services
-def test_name_search_uses_the_trigram_index(registry):
-    # With so few rows the planner would rather scan; forbid that to see the index is usable.
-    from households.models import Person
-
-    require_postgresql()
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        try:
-            plan = Person.objects.filter(name_normalized__trigram_word_similar="aminah").explain()
-        finally:
-            cursor.execute("SET enable_seqscan = on")
-
-    assert "person_name_trgm_idx" in plan
