@@ -6,7 +6,10 @@ come back as field-level JSON errors, members keyed by their position as DRF doe
 `{"kk_number": […], "members": {"1": {"nik": […]}}}`.
 """
 
+from collections.abc import Sequence
+
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
@@ -15,9 +18,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from households import services
+from households.forms import MAX_MEMBERS
 from households.masking import mask_identifier
 from households.models import Household, Person
 from households.selectors import households_in_scope, registry_search
+
+REQUIRED_MEMBER_FIELDS = ["name", "sex", "birth_date", "relationship"]
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -46,7 +52,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
     dtks_id = serializers.CharField(
         max_length=40, required=False, allow_blank=True, allow_null=True
     )
-    members = MemberSerializer(many=True)
+    members = MemberSerializer(many=True, max_length=MAX_MEMBERS)
 
     class Meta:
         model = Household
@@ -145,12 +151,18 @@ class HouseholdViewSet(
     def perform_update(self, serializer: HouseholdSerializer) -> None:
         instance: Household = serializer.instance
         data = dict(serializer.validated_data)
+        stored = {
+            person.pk: {"id": person.pk, **{f: getattr(person, f) for f in services.PERSON_FIELDS}}
+            for person in instance.members.all()
+        }
         members = data.pop("members", None)
         if members is None:  # PATCH without members leaves them as they are
-            members = [
-                {"id": p.pk, **{f: getattr(p, f) for f in services.PERSON_FIELDS}}
-                for p in instance.members.all()
-            ]
+            members = list(stored.values())
+        else:
+            # A member sent with some fields only (PATCH) keeps its other stored fields, so
+            # that the NIK is checked against the whole record; a new member needs them all.
+            members = [{**stored.get(m.get("id"), {}), **m} for m in members]
+            self._require_whole_new_members(members, stored)
         household = {
             **{f: getattr(instance, f) for f in services.HOUSEHOLD_FIELDS if f != "region"},
             "region": instance.region_id,
@@ -163,3 +175,18 @@ class HouseholdViewSet(
         except services.RegistryInputError as error:
             raise _as_api_error(error) from None
         serializer.instance = self.get_queryset().get(pk=instance.pk)
+
+    @staticmethod
+    def _require_whole_new_members(members: Sequence[dict], stored: dict) -> None:
+        missing = {
+            index: {
+                name: [_("This field is required.")]
+                for name in REQUIRED_MEMBER_FIELDS
+                if name not in m
+            }
+            for index, m in enumerate(members)
+            if m.get("id") not in stored
+        }
+        missing = {index: errors for index, errors in missing.items() if errors}
+        if missing:
+            raise ValidationError({"members": missing})

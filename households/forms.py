@@ -246,8 +246,17 @@ class MemberForm(forms.ModelForm):
         """NIK uniqueness is checked by the service, across the household's members too."""
 
 
+MAX_MEMBERS = 30
+
 MemberFormSet = forms.formset_factory(
-    MemberForm, extra=0, can_delete=True, min_num=1, validate_min=True, max_num=30
+    MemberForm,
+    extra=0,
+    can_delete=True,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_MEMBERS,
+    validate_max=True,
+    absolute_max=MAX_MEMBERS,  # a tampered TOTAL_FORMS builds no more forms than this
 )
 
 

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -15,6 +16,8 @@ from accounts.selectors import region_scope_q, scope_code_of
 from households.models import Household, Person, Region
 from households.names import normalize_name
 
+MAX_QUERY_LENGTH = 150
+MAX_QUERY_WORDS = 8
 SIXTEEN_DIGITS = re.compile(r"[0-9]{16}")  # use with fullmatch
 
 
@@ -69,7 +72,7 @@ def registry_search(
     words) and ranked best first: by trigram similarity on PostgreSQL, by a slower ranking
     of a narrowed candidate list elsewhere.
     """
-    query = query.strip()
+    query = query.strip()[:MAX_QUERY_LENGTH]
     persons = persons_in_scope(user).select_related("household__region__parent")
     digits = re.sub(r"[\s.-]", "", query)
     if SIXTEEN_DIGITS.fullmatch(digits):
@@ -104,7 +107,7 @@ def _rank_names_with_trigrams(persons: QuerySet[Person], name: str, limit: int) 
 def _rank_names_in_python(persons: QuerySet[Person], name: str, limit: int) -> list[Person]:
     # Candidates share the first three letters of some word with the query; rank by
     # similarity of the whole name. Good enough for a demo database of thousands.
-    words = [word[:3] for word in name.split() if len(word) >= 3]
+    words = [word[:3] for word in name.split() if len(word) >= 3][:MAX_QUERY_WORDS]
     narrow = Q()
     for start in words:
         narrow |= Q(name_normalized__contains=start)
@@ -173,13 +176,20 @@ def possible_duplicates(
 ) -> list[DuplicatePair]:
     """People in two different households of the user's scope with the same birth date and
     the same or a very similar normalised name, not yet dismissed; exact names first."""
-    scoped_sql, scoped_params = persons_in_scope(user).values("id").query.sql_with_params()
+    try:
+        scoped_sql, scoped_params = persons_in_scope(user).values("id").query.sql_with_params()
+    except EmptyResultSet:  # no role or no scope: nothing to compare
+        return []
     similarity = (
         "similarity(a.name_normalized, b.name_normalized)"
         if connection.vendor == "postgresql"
         else "CASE WHEN a.name_normalized = b.name_normalized THEN 1 ELSE 0 END"
     )
-    threshold = TRIGRAM_SIMILAR if connection.vendor == "postgresql" else 0
+    on_postgresql = connection.vendor == "postgresql"
+    threshold = TRIGRAM_SIMILAR if on_postgresql else 0
+    # Elsewhere every same-birth-date pair comes back and is compared below, so no limit
+    # may cut it first (fine at a demo's size).
+    row_limit = limit if on_postgresql else -1
     sql = f"""
         SELECT a.id, b.id, a.name_normalized = b.name_normalized AS same_name
         FROM households_person a
@@ -194,7 +204,7 @@ def possible_duplicates(
         LIMIT %s
     """  # noqa: S608 — the interpolated parts are this module's own SQL, values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*scoped_params, *scoped_params, threshold, limit * 5])
+        cursor.execute(sql, [*scoped_params, *scoped_params, threshold, row_limit])
         rows = cursor.fetchall()
     people = Person.objects.select_related("household__region").in_bulk(
         {pk for row in rows for pk in row[:2]}
@@ -202,7 +212,7 @@ def possible_duplicates(
     pairs = []
     for first_id, second_id, same_name in rows:
         first, second = people[first_id], people[second_id]
-        if not same_name and connection.vendor != "postgresql":
+        if not same_name and not on_postgresql:
             ratio = difflib.SequenceMatcher(
                 None, first.name_normalized, second.name_normalized
             ).ratio()

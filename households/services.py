@@ -8,10 +8,12 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from households.identity import validate_kk_number, validate_nik_for_person
 from households.models import DuplicateDismissal, Household, Person, Region
+from households.names import normalize_name
 from households.regions import REGIONS_CSV, read_region_rows, validate_region_code
 from households.registry_codes import Relationship, Sex
 
@@ -101,6 +103,9 @@ PERSON_FIELDS = [
 ]  # fmt: skip
 
 
+EARLIEST_BIRTH_DATE = datetime.date(1890, 1, 1)
+
+
 class RegistryInputError(Exception):
     """A household or its members cannot be saved as given.
 
@@ -160,6 +165,14 @@ def validate_household_input(
             if taken.exists():
                 add(household_errors, "kk_number", _("This KK number is already registered."))
 
+    dtks_id = _blank_to_none(household.get("dtks_id"))
+    if dtks_id:
+        taken = Household.objects.filter(dtks_id=dtks_id)
+        if instance is not None:
+            taken = taken.exclude(pk=instance.pk)
+        if taken.exists():
+            add(household_errors, "dtks_id", _("This national registry ID is already registered."))
+
     region = household.get("region")
     region_code = region.code if isinstance(region, Region) else region
     in_scope = region_in_scope(actor, region_code) if region_code else None
@@ -177,15 +190,24 @@ def validate_household_input(
         add(member_errors[index], "relationship", _("A household has one head only."))
 
     existing_ids = set(instance.members.values_list("pk", flat=True)) if instance else set()
+    seen_ids: set[int] = set()
     seen_niks: dict[str, int] = {}
     today = datetime.date.today()
     for index, member in enumerate(members):
         errors = member_errors[index]
-        if member.get("id") and member["id"] not in existing_ids:
+        member_id = member.get("id")
+        if member_id and member_id not in existing_ids:
             add(errors, "id", _("This person is not a member of this household."))
+        elif member_id and member_id in seen_ids:
+            add(errors, "id", _("This member is listed twice."))
+        seen_ids.add(member_id)
+        if "name" in member and not normalize_name(member["name"] or ""):
+            add(errors, "name", _("Enter a name with letters."))
         birth_date = member.get("birth_date")
-        if birth_date and not datetime.date(1890, 1, 1) <= birth_date <= today:
+        if birth_date and birth_date > today:
             add(errors, "birth_date", _("The birth date must be in the past."))
+        elif birth_date and birth_date < EARLIEST_BIRTH_DATE:
+            add(errors, "birth_date", _("The birth date is too early: check the year."))
         if member.get("is_pregnant") and member.get("sex") != Sex.FEMALE:
             add(errors, "is_pregnant", _("Only a woman can be recorded as pregnant."))
         nik = _blank_to_none(member.get("nik"))
@@ -235,18 +257,24 @@ def _person_values(member: dict) -> dict:
     return values
 
 
+# Unique constraints a concurrent save can still trip after validation passed.
+_RACED_FIELDS = {"kk_number": "kk_number", "dtks_id": "dtks_id", "nik": "members"}
+
+
 def _save_catching_races(write):
-    """Run `write` in a transaction; a unique NIK/KK taken by a concurrent save becomes a
-    RegistryInputError instead of a server error."""
+    """Run `write` in a transaction; a unique NIK, KK or registry ID taken by a concurrent
+    save becomes a RegistryInputError on that field instead of a server error. Any other
+    integrity error is a bug and is raised as it is."""
     try:
         with transaction.atomic():
             return write()
     except IntegrityError as error:
         text = str(error)
-        field = "kk_number" if "kk_number" in text else "members"
+        field = next((f for column, f in _RACED_FIELDS.items() if column in text), None)
+        if field is None:
+            raise
         raise RegistryInputError(
-            {field: [_("Someone registered the same KK number or NIK just now. Search again.")]},
-            [],
+            {field: [_("Someone registered the same number just now. Search again.")]}, []
         ) from error
 
 
@@ -277,6 +305,15 @@ def household_update(
         locked.save()
         kept = {member["id"] for member in members if member.get("id")}
         locked.members.exclude(pk__in=kept).delete()
+        # NIKs may move between members (a typing mistake put right): free them first so
+        # that the unique constraint sees only the final state.
+        stored_niks = dict(locked.members.values_list("pk", "nik"))
+        changed_nik = [
+            m["id"]
+            for m in members
+            if m.get("id") and "nik" in m and _blank_to_none(m["nik"]) != stored_niks.get(m["id"])
+        ]
+        locked.members.filter(pk__in=changed_nik).update(nik=None)
         # Clear the old head first, so that moving the headship never trips the constraint.
         current = {person.pk: person for person in locked.members.all()}
         ordered = sorted(members, key=lambda m: m.get("relationship") == Relationship.HEAD)
@@ -318,10 +355,8 @@ def duplicate_keep(*, actor, keep: Person, remove: Person, note: str = "") -> Pe
                 code="removing_head",
             )
         nik = remove.nik
-        remove._change_reason = _("Duplicate of person %(id)s: %(note)s") % {
-            "id": keep.pk,
-            "note": note,
-        }
+        reason = _("Duplicate of person %(id)s: %(note)s") % {"id": keep.pk, "note": note}
+        remove._change_reason = Truncator(reason).chars(100)  # the history column's width
         remove.delete()
         if nik and not keep.nik:
             try:

@@ -220,3 +220,130 @@ def test_list_queries_do_not_grow_with_households(api, django_assert_max_num_que
 
     with django_assert_max_num_queries(8):
         client.get(reverse("api:household-list"))
+
+
+def test_patch_checks_a_members_nik_against_the_whole_record(api):
+    client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
+    created = post(client, NEW_HOUSEHOLD).json()
+    yusuf, aminah = (m["id"] for m in created["members"])
+
+    response = client.patch(
+        reverse("api:household-detail", args=[created["id"]]),
+        {
+            "members": [
+                {"id": yusuf, "birth_date": "1990-01-01"},  # his NIK says 12-05-78
+                {"id": aminah},
+            ]
+        },
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()["members"]["0"]) == {"birth_date"}
+    assert Household.objects.get().members.get(pk=yusuf).birth_date.year == 1978
+
+
+def test_patch_a_new_member_needs_every_required_field(api):
+    client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
+    created = post(client, NEW_HOUSEHOLD).json()
+    ids = [{"id": m["id"]} for m in created["members"]]
+
+    response = client.patch(
+        reverse("api:household-detail", args=[created["id"]]),
+        {"members": [*ids, {"name": "Anak Baru"}]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()["members"]["2"]) == {"sex", "birth_date", "relationship"}
+
+
+def test_the_same_member_twice_is_refused(api):
+    client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
+    created = post(client, NEW_HOUSEHOLD).json()
+    yusuf = created["members"][0]["id"]
+
+    response = client.put(
+        reverse("api:household-detail", args=[created["id"]]),
+        {
+            **NEW_HOUSEHOLD,
+            "members": [{**HEAD, "id": yusuf}, {**HEAD, "id": yusuf, "relationship": "child"}],
+        },
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "id" in response.json()["members"]["1"]
+    assert Household.objects.get().members.count() == 2
+
+
+def test_two_members_can_swap_niks_typed_the_wrong_way_round(api):
+    twins_nik = ["5272012001100003", "5272012001100004"]
+    client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
+    child = {"sex": "M", "birth_date": "2010-01-20", "relationship": "child"}
+    created = post(
+        client,
+        {
+            **NEW_HOUSEHOLD,
+            "members": [
+                HEAD,
+                {**child, "name": "Hasan", "nik": twins_nik[0]},
+                {**child, "name": "Husen", "nik": twins_nik[1]},
+            ],
+        },
+    ).json()
+    head, hasan, husen = (m["id"] for m in created["members"])
+
+    response = client.patch(
+        reverse("api:household-detail", args=[created["id"]]),
+        {
+            "members": [
+                {"id": head},
+                {"id": hasan, "nik": twins_nik[1]},
+                {"id": husen, "nik": twins_nik[0]},
+            ]
+        },
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200, response.json()
+    names = {m["name"]: m["nik"] for m in response.json()["members"]}
+    assert names["Hasan"] == twins_nik[1]
+    assert names["Husen"] == twins_nik[0]
+
+
+def test_a_registry_id_already_used_is_refused_on_its_field(api):
+    client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
+    post(client, {**NEW_HOUSEHOLD, "dtks_id": "DTKS-001"})
+
+    response = post(
+        client,
+        {
+            **NEW_HOUSEHOLD,
+            "kk_number": "5272011203150002",
+            "dtks_id": "DTKS-001",
+            "members": [{**SPOUSE, "relationship": "head", "nik": ""}],
+        },
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"dtks_id"}
+
+
+def test_more_than_thirty_members_are_refused(api):
+    client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
+    many = [HEAD] + [{**SPOUSE, "nik": "", "relationship": "other"}] * 30
+
+    response = post(client, {**NEW_HOUSEHOLD, "members": many})
+
+    assert response.status_code == 400
+    assert "members" in response.json()
+    assert not Household.objects.exists()
+
+
+def test_a_very_long_query_is_answered(api):
+    client = api(staff_user(scope="52.72.01"))
+
+    response = client.get(reverse("api:household-list"), {"q": "siti " * 1100})
+
+    assert response.status_code == 200

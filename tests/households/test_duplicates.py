@@ -1,6 +1,8 @@
 """Possible duplicates are listed for a person to decide; nothing is merged silently."""
 
 import datetime
+import random
+import string
 
 import pytest
 from django.urls import reverse
@@ -158,3 +160,40 @@ def test_a_pair_outside_the_scope_answers_404(as_user, twins):
     response = client.get(reverse("households:duplicate_review", args=[first.pk, second.pk]))
 
     assert response.status_code == 404
+
+
+def test_a_user_without_working_area_sees_an_empty_list(as_user, twins):
+    client = as_user(staff_user(role=Role.FRONT_OFFICE, scope=None))
+
+    response = client.get(reverse("households:duplicates"))
+
+    assert response.status_code == 200
+    assert response.context["pairs"] == []
+
+
+def test_a_long_note_is_kept_short_in_the_history(as_user, twins):
+    first, second = twins
+    client = as_user(staff_user(role=Role.FRONT_OFFICE, scope="52.72"))
+
+    response = client.post(
+        reverse("households:duplicate_review", args=[first.pk, second.pk]),
+        {"decision": "keep_second", "note": "x" * 500},
+    )
+
+    assert response.status_code == 302
+    removal = Person.history.filter(id=first.pk, history_type="-").get()
+    assert len(removal.history_change_reason) <= 100
+
+
+def test_a_similar_pair_is_found_among_many_people_born_the_same_day():
+    born = datetime.date(1980, 1, 1)
+    letters = random.Random(7)
+    for _n in range(50):  # fifty unrelated names, all born that day
+        name = "".join(letters.choice(string.ascii_lowercase) for _i in range(14))
+        PersonFactory(household=HouseholdFactory(), name=name, birth_date=born)
+    first = PersonFactory(household=HouseholdFactory(), name="Siti Aminah Rahmawati",
+                          birth_date=born, sex="F")  # fmt: skip
+    second = PersonFactory(household=HouseholdFactory(), name="Siti Aminha Rahmawati",
+                           birth_date=born, sex="F")  # fmt: skip
+
+    assert (first.pk, second.pk) in pairs_of(staff_user(scope="52.72"))

@@ -339,3 +339,27 @@ def test_supervisor_cannot_register_households(as_user):
     client = as_user(staff_user(role=Role.SUPERVISOR))
 
     assert client.get(reverse("households:register")).status_code == 403
+
+
+def test_a_tampered_form_count_builds_at_most_thirty_forms(as_user, front_office):
+    client = as_user(front_office)
+    data = form_post(*FAMILY_OF_FOUR)
+    data["members-TOTAL_FORMS"] = "100000000"
+
+    response = client.post(reverse("households:register"), data)
+
+    assert response.status_code == 400
+    assert len(response.context["formset"].forms) <= 30
+    assert not Household.objects.exists()
+
+
+def test_a_name_without_letters_is_refused(front_office):
+    error = errors_of(front_office, household(), [head(name="...")])
+
+    assert list(error.members[0]) == ["name"]
+
+
+def test_a_birth_date_centuries_ago_is_refused_as_too_early(front_office):
+    error = errors_of(front_office, household(), [head(nik="", birth_date=datetime.date(1, 1, 1))])
+
+    assert "terlalu" in error.members[0]["birth_date"][0]
