@@ -27,6 +27,12 @@ MENU = [
         _("Find the households of your working area and see who lives in them."),
     ),
     MenuItem(
+        _("Complaints"),
+        "complaints:queue",
+        REGISTRY_ROLES,
+        _("Today's registrations, the work queue, and every complaint of your area."),
+    ),
+    MenuItem(
         _("Possible duplicates"),
         "households:duplicates",
         REGISTRY_ROLES,

@@ -71,11 +71,17 @@ def household_search(request: HttpRequest) -> HttpResponse:
 @role_required(*REGISTRY_ROLES)
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household: Household = household_get_for(request.user, pk)
+    # The household's complaints, through the reverse relation: the registry does not import
+    # the complaints app that builds on it.
+    complaints = household.complaints.select_related("category", "complainant").order_by(
+        "-registered_at"
+    )
     return render(
         request,
         "households/household_detail.html",
         {
             "household": household,
+            "complaints": complaints,
             "housing": household_housing_summary(household),
             "may_edit": request.user.has_perm("households.change_household"),
         },

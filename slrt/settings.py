@@ -204,6 +204,7 @@ SPECTACULAR_SETTINGS = {
     "and referrals, limited to the caller's scope.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"ComplaintStatusEnum": "complaints.models.Complaint.Status"},
 }
 
 # --- Forms ----------------------------------------------------------------------------------

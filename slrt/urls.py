@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView
 from accounts.views import home
+from complaints.api import ComplaintViewSet
 from households.api import HouseholdViewSet
 from slrt.views import healthz
 
@@ -18,6 +19,7 @@ admin.site.index_title = _("Data and settings")
 
 router = DefaultRouter()
 router.register("households", HouseholdViewSet, basename="household")
+router.register("complaints", ComplaintViewSet, basename="complaint")
 
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
@@ -31,6 +33,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     path("accounts/", include("accounts.urls")),
     path("households/", include("households.urls")),
+    path("complaints/", include("complaints.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

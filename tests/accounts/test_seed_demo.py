@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.roles import Role, user_roles
+from complaints.models import Complaint
 from households.models import Household, Region
 from programs.models import Agency
 
@@ -26,6 +27,7 @@ def snapshot() -> dict:
         "households": sorted(Household.objects.values_list("kk_number", "region", "address")),
         "agencies": sorted(Agency.objects.values_list("name", "level")),
         "regions": Region.objects.count(),
+        "complaints": sorted(Complaint.objects.values_list("ticket_number", "status")),
     }
 
 
@@ -36,6 +38,11 @@ def test_seed_demo_is_idempotent_and_prints_the_password(capsys):
     call_command("seed_demo")
 
     assert snapshot() == first
+    assert {status for _ticket, status in first["complaints"]} >= {
+        "registered",
+        "assessed",
+        "closed",
+    }
     assert "slrt-demo-2026" in capsys.readouterr().out
     for username, role in DEMO_USERS.items():
         user = User.objects.get(username=username)

@@ -1,10 +1,12 @@
 """`python manage.py seed_demo`: demo users and data for Kota Bima (52.72). Idempotent."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, DEMO_SCOPE, DEMO_USERS, seed_users
+from complaints.demo import seed_complaints
 from households.demo import seed_households
 from households.services import RegistryInputError, regions_load
 from programs.demo import seed_agencies
@@ -39,14 +41,17 @@ class Command(BaseCommand):
                 agencies = seed_agencies()
                 users = seed_users(password=password, agency=agencies["Dinas Sosial Kota Bima"])
                 households = seed_households(actor=users["fo"])
+                complaints = seed_complaints(front_office=users["fo"], back_office=users["bo"])
         except RegistryInputError as error:
+            raise CommandError("Demo data refused: " + "; ".join(error.messages)) from None
+        except ValidationError as error:
             raise CommandError("Demo data refused: " + "; ".join(error.messages)) from None
 
         usernames = ", ".join(username for username, *_rest in DEMO_USERS)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo users {usernames} (scope {DEMO_SCOPE}), {len(agencies)} agencies and "
-                f"{len(households)} households are ready."
+                f"{len(households)} households and {len(complaints)} complaints are ready."
             )
         )
         self.stdout.write(self.style.WARNING(f"Password for every demo user: {password}"))

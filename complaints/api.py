@@ -1,0 +1,126 @@
+"""`/api/v1/complaints/`: list, register, read, and close, with the web's scope and rules."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from complaints import services
+from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
+from complaints.selectors import complaint_list_for
+from households.selectors import households_in_scope, persons_in_scope
+
+
+class ComplaintEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = ComplaintEvent
+        fields = ["action", "from_status", "to_status", "note", "actor", "via", "at"]
+
+
+class HouseholdInScopeField(serializers.PrimaryKeyRelatedField):
+    """A household id; one outside the caller's scope is 'not found', like any other."""
+
+    def get_queryset(self):
+        return households_in_scope(self.context["request"].user)
+
+
+class PersonInScopeField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return persons_in_scope(self.context["request"].user)
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    household = HouseholdInScopeField()
+    complainant = PersonInScopeField(
+        required=False, allow_null=True, help_text="A member of the household."
+    )
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=ComplaintCategory.objects.filter(is_active=True)
+    )
+    events = ComplaintEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id", "ticket_number", "household", "complainant", "complainant_name", "channel",
+            "category", "description", "urgency", "consent_given", "status", "closure_reason",
+            "registered_at", "first_action_due", "resolution_due", "closed_at", "events",
+        ]  # fmt: skip
+        read_only_fields = [
+            "ticket_number", "status", "closure_reason", "registered_at", "first_action_due",
+            "resolution_due", "closed_at",
+        ]  # fmt: skip
+        extra_kwargs = {"complainant_name": {"required": False}}
+
+
+class CloseSerializer(serializers.Serializer):
+    closure_reason = serializers.ChoiceField(choices=Complaint.ClosureReason.choices)
+    note = serializers.CharField(max_length=2000)
+
+
+class ComplaintPermission(permissions.BasePermission):
+    def has_permission(self, request, view) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if view.action == "close":
+            return request.user.has_perm("complaints.change_complaint")
+        return request.user.has_perm("complaints.add_complaint")
+
+
+def _as_api_error(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
+
+
+class ComplaintViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ComplaintSerializer
+    permission_classes = [permissions.IsAuthenticated, ComplaintPermission]
+
+    def get_queryset(self):
+        return complaint_list_for(self.request.user).prefetch_related("events__actor")
+
+    def perform_create(self, serializer: ComplaintSerializer) -> None:
+        data = serializer.validated_data
+        try:
+            serializer.instance = services.complaint_register(
+                actor=self.request.user,
+                household=data["household"],
+                category=data["category"],
+                channel=data["channel"],
+                description=data["description"],
+                urgency=data.get("urgency", Complaint.Urgency.NORMAL),
+                complainant=data.get("complainant"),
+                complainant_name=data.get("complainant_name", ""),
+                consent_given=data.get("consent_given", False),
+                via=ComplaintEvent.Via.API,
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+
+    @extend_schema(request=CloseSerializer, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk=None) -> Response:
+        complaint = self.get_object()
+        body = CloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.complaint_close(
+                actor=request.user,
+                complaint=complaint,
+                closure_reason=body.validated_data["closure_reason"],
+                note=body.validated_data["note"],
+                via=ComplaintEvent.Via.API,
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+        complaint = self.get_queryset().get(pk=complaint.pk)
+        return Response(self.get_serializer(complaint).data, status=status.HTTP_200_OK)

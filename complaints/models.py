@@ -1,0 +1,235 @@
+"""Complaints (keluhan): what a resident asks the SLRT office for, and what became of it."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_RESOLUTION_DAYS = 14
+
+
+class ComplaintCategory(models.Model):
+    """A node of the category tree (seeded, editable in the admin)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name (Indonesian)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    resolution_days = models.PositiveSmallIntegerField(
+        _("working days to resolve"), default=DEFAULT_RESOLUTION_DAYS
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("complaint category")
+        verbose_name_plural = _("complaint categories")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English where one is given)."""
+        from django.utils.translation import get_language
+
+        if get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class Complaint(models.Model):
+    class Channel(models.TextChoices):
+        WALK_IN = "walk_in", _("walk-in")
+        PHONE = "phone", _("phone")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        HOME_VISIT = "home_visit", _("home visit")
+        ONLINE = "online", _("online")
+        REFERRAL_IN = "referral_in", _("referred by another body")
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("normal")
+        URGENT = "urgent", _("urgent")
+        EMERGENCY = "emergency", _("emergency")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        ASSESSED = "assessed", _("assessed")
+        REFERRED = "referred", _("referred")
+        FOLLOW_UP = "follow_up", _("follow-up")
+        CLOSED = "closed", _("closed")
+
+    class ClosureReason(models.TextChoices):
+        SERVED = "served", _("served")
+        NOT_ELIGIBLE = "not_eligible", _("not eligible")
+        HANDLED_DIRECTLY = "handled_directly", _("handled directly")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        UNREACHABLE = "unreachable", _("unreachable")
+        DUPLICATE = "duplicate", _("duplicate")
+
+    ticket_number = models.CharField(_("ticket number"), max_length=24, unique=True)
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="complaints",
+    )
+    complainant = models.ForeignKey(
+        "households.Person",
+        verbose_name=_("complainant"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    complainant_name = models.CharField(
+        _("complainant's name"),
+        max_length=150,
+        blank=True,
+        help_text=_("For a caller who is not a registered member."),
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    category = models.ForeignKey(
+        ComplaintCategory, verbose_name=_("category"), on_delete=models.PROTECT
+    )
+    description = models.TextField(_("description"))
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    consent_given = models.BooleanField(
+        _("consent to share data"),
+        default=False,
+        help_text=_("The resident agrees that their data go to the bodies they are referred to."),
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("consent recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED
+    )
+    closure_reason = models.CharField(
+        _("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
+    service_point = models.CharField(_("service point"), max_length=120, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+    )
+    first_action_due = models.DateField(_("first action due"))
+    first_action_at = models.DateTimeField(_("first action at"), null=True, blank=True)
+    resolution_due = models.DateField(_("resolution due"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-registered_at", "-pk"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            models.Index(fields=["status", "resolution_due"], name="complaint_queue_idx"),
+            models.Index(fields=["registered_at"], name="complaint_registered_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="closed", closure_reason__gt="")
+                | (~models.Q(status="closed") & models.Q(closure_reason="")),
+                name="complaint_closed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(complainant__isnull=False) | models.Q(complainant_name__gt=""),
+                name="complaint_has_complainant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.ticket_number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    def is_overdue_on(self, day) -> bool:
+        """Past its resolution date and not closed, or past its first-action date untouched."""
+        if not self.is_open:
+            return False
+        return self.resolution_due < day or (
+            self.first_action_at is None and self.first_action_due < day
+        )
+
+    @property
+    def complainant_display(self) -> str:
+        return self.complainant.name if self.complainant else self.complainant_name
+
+
+class ComplaintEvent(models.Model):
+    """One step of a complaint's timeline: a status change, an assignment, a note."""
+
+    class Via(models.TextChoices):
+        WEB = "web", _("web")
+        API = "api", _("API")
+        SYSTEM = "system", _("system")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=12, choices=Complaint.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Complaint.Status.choices, blank=True)
+    action = models.CharField(_("action"), max_length=20)
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    via = models.CharField(max_length=10, choices=Via.choices, default=Via.WEB)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("complaint event")
+        verbose_name_plural = _("complaint events")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class TicketCounter(models.Model):
+    """The last ticket number given in one regency in one year."""
+
+    regency_code = models.CharField(max_length=5)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["regency_code", "year"], name="ticket_counter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regency_code}/{self.year}: {self.last_number}"

@@ -1,0 +1,252 @@
+"""Every change to a complaint: registration, assignment, consent, status changes.
+
+Each writes its ComplaintEvent in the same transaction, so the complaint page's timeline
+is the complaint's whole story: who did what, when, from where (web, API, system).
+"""
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.selectors import staff_profile_of
+from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
+from complaints.workdays import add_working_days
+from households.models import Household, Person
+from households.selectors import households_in_scope
+
+Status = Complaint.Status
+Reason = Complaint.ClosureReason
+Via = ComplaintEvent.Via
+
+FIRST_ACTION_DAYS = 1
+
+# The one table of allowed status changes. `follow_up` is reached by the system when every
+# referral of the complaint is final.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.REGISTERED: {Status.ASSESSED, Status.CLOSED},
+    Status.ASSESSED: {Status.REFERRED, Status.CLOSED},
+    Status.REFERRED: {Status.FOLLOW_UP},
+    Status.FOLLOW_UP: {Status.CLOSED},
+    Status.CLOSED: set(),
+}
+# Why a complaint may be closed, by the status it is closed from.
+CLOSURE_REASONS: dict[str, set[str]] = {
+    Status.REGISTERED: {
+        Reason.HANDLED_DIRECTLY, Reason.WITHDRAWN, Reason.UNREACHABLE, Reason.DUPLICATE,
+    },
+    Status.ASSESSED: {
+        Reason.NOT_ELIGIBLE, Reason.HANDLED_DIRECTLY, Reason.WITHDRAWN, Reason.UNREACHABLE,
+        Reason.DUPLICATE,
+    },
+    Status.FOLLOW_UP: {Reason.SERVED, Reason.NOT_ELIGIBLE, Reason.WITHDRAWN, Reason.UNREACHABLE},
+}  # fmt: skip
+
+
+def next_ticket_number(regency_code: str, year: int) -> str:
+    """`SLRT-5272-2026-000123`: the next number of that regency and year.
+
+    One atomic upsert: concurrent registrations queue on the counter row, so no two get the
+    same number. Call inside the registering transaction: a rolled-back registration gives
+    its number back, and no number is ever shown twice.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO complaints_ticketcounter (regency_code, year, last_number) "
+            "VALUES (%s, %s, 1) "
+            "ON CONFLICT (regency_code, year) "
+            "DO UPDATE SET last_number = complaints_ticketcounter.last_number + 1 "
+            "RETURNING last_number",
+            [regency_code, year],
+        )
+        (number,) = cursor.fetchone()
+    return f"SLRT-{regency_code.replace('.', '')}-{year}-{number:06d}"
+
+
+def _event(complaint: Complaint, *, actor, action: str, via: str, note: str = "", **status):
+    ComplaintEvent.objects.create(
+        complaint=complaint, actor=actor, action=action, via=via, note=note, **status
+    )
+
+
+def complaint_register(
+    *,
+    actor: AbstractBaseUser,
+    household: Household,
+    category: ComplaintCategory,
+    channel: str,
+    description: str,
+    urgency: str = Complaint.Urgency.NORMAL,
+    complainant: Person | None = None,
+    complainant_name: str = "",
+    consent_given: bool = False,
+    via: str = Via.WEB,
+) -> Complaint:
+    """Register a complaint with its ticket number and due dates (in working days)."""
+    errors: dict[str, str] = {}
+    if not households_in_scope(actor).filter(pk=household.pk).exists():
+        errors["household"] = _("This household is outside your working area.")
+    if complainant is not None and complainant.household_id != household.pk:
+        errors["complainant"] = _("The complainant must be a member of this household.")
+    if complainant is None and not complainant_name.strip():
+        errors["complainant_name"] = _("Choose a member or write the complainant's name.")
+    if not category.is_active:
+        errors["category"] = _("This category is no longer used.")
+    if not description.strip():
+        errors["description"] = _("Describe the complaint.")
+    if errors:
+        raise ValidationError(errors)
+
+    now = timezone.now()
+    today = timezone.localdate(now)
+    profile = staff_profile_of(actor)
+    with transaction.atomic():
+        complaint = Complaint.objects.create(
+            ticket_number=next_ticket_number(household.region_id[:5], today.year),
+            household=household,
+            complainant=complainant,
+            complainant_name="" if complainant else complainant_name.strip(),
+            channel=channel,
+            category=category,
+            description=description.strip(),
+            urgency=urgency,
+            consent_given=consent_given,
+            consent_recorded_by=actor if consent_given else None,
+            consent_recorded_at=now if consent_given else None,
+            service_point=profile.service_point if profile else "",
+            registered_by=actor,
+            registered_at=now,
+            first_action_due=add_working_days(today, FIRST_ACTION_DAYS),
+            resolution_due=add_working_days(today, category.resolution_days),
+        )
+        _event(complaint, actor=actor, action="registered", via=via, to_status=Status.REGISTERED)
+        if consent_given:
+            _event(complaint, actor=actor, action="consent", via=via)
+    return complaint
+
+
+def _locked(complaint: Complaint) -> Complaint:
+    return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def complaint_transition(
+    *,
+    actor: AbstractBaseUser | None,
+    complaint: Complaint,
+    to: str,
+    note: str = "",
+    closure_reason: str = "",
+    via: str = Via.WEB,
+) -> Complaint:
+    """Move a complaint to status `to` if the table allows it; closing needs a reason that
+    fits the status it is closed from."""
+    with transaction.atomic():
+        current = _locked(complaint)
+        if to not in TRANSITIONS.get(current.status, set()):
+            raise ValidationError(
+                {
+                    "status": _("A complaint that is %(current)s cannot become %(to)s.")
+                    % {
+                        "current": current.get_status_display(),
+                        "to": Status(to).label if to in Status.values else to,
+                    }
+                }
+            )
+        if to == Status.CLOSED:
+            allowed = CLOSURE_REASONS[current.status]
+            if closure_reason not in allowed:
+                raise ValidationError(
+                    {
+                        "closure_reason": _("Choose one of: %(reasons)s.")
+                        % {"reasons": ", ".join(str(Reason(r).label) for r in sorted(allowed))}
+                    }
+                )
+            if not note.strip():
+                raise ValidationError({"note": _("Say briefly how the complaint ended.")})
+            current.closure_reason = closure_reason
+            current.closed_at = timezone.now()
+        previous = current.status
+        current.status = to
+        if current.first_action_at is None:
+            current.first_action_at = timezone.now()
+        current.save()
+        _event(
+            current, actor=actor, action="status", via=via, note=note.strip(),
+            from_status=previous, to_status=to,
+        )  # fmt: skip
+    return current
+
+
+def complaint_close(
+    *,
+    actor: AbstractBaseUser,
+    complaint: Complaint,
+    closure_reason: str,
+    note: str,
+    via: str = Via.WEB,
+) -> Complaint:
+    return complaint_transition(
+        actor=actor,
+        complaint=complaint,
+        to=Status.CLOSED,
+        note=note,
+        closure_reason=closure_reason,
+        via=via,
+    )
+
+
+def complaint_assign(
+    *, actor: AbstractBaseUser, complaint: Complaint, assignee: AbstractBaseUser, via: str = Via.WEB
+) -> Complaint:
+    """Give a complaint to a back-office officer; the first assignment is its first action."""
+    from accounts.roles import Role, has_role
+    from complaints.selectors import complaints_in_scope
+
+    if (
+        not has_role(assignee, Role.BACK_OFFICE)
+        or not complaints_in_scope(assignee).filter(pk=complaint.pk).exists()
+    ):
+        raise ValidationError(
+            {
+                "assignee": _(
+                    "Choose a back-office officer whose working area includes this household."
+                )
+            }
+        )
+    with transaction.atomic():
+        current = _locked(complaint)
+        if not current.is_open:
+            raise ValidationError({"assignee": _("A closed complaint is not assigned.")})
+        current.assigned_to = assignee
+        if current.first_action_at is None:
+            current.first_action_at = timezone.now()
+        current.save(update_fields=["assigned_to", "first_action_at"])
+        _event(
+            current, actor=actor, action="assigned", via=via,
+            note=assignee.get_full_name() or assignee.get_username(),
+        )  # fmt: skip
+    return current
+
+
+def complaint_record_consent(
+    *, actor: AbstractBaseUser, complaint: Complaint, via: str = Via.WEB
+) -> Complaint:
+    """The resident agreed (later than at registration) to share their data."""
+    with transaction.atomic():
+        current = _locked(complaint)
+        if not current.consent_given:
+            current.consent_given = True
+            current.consent_recorded_by = actor
+            current.consent_recorded_at = timezone.now()
+            current.save(
+                update_fields=["consent_given", "consent_recorded_by", "consent_recorded_at"]
+            )
+            _event(current, actor=actor, action="consent", via=via)
+    return current
+
+
+def complaint_is_overdue(complaint: Complaint, today: datetime.date | None = None) -> bool:
+    return complaint.is_overdue_on(today or timezone.localdate())

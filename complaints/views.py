@@ -1,0 +1,221 @@
+"""Complaint pages: intake, the complaint with its timeline, the receipt, the queues."""
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import role_required
+from accounts.roles import REGISTRY_ROLES, Role, has_role
+from accounts.selectors import scope_code_of, staff_profile_of
+from complaints import services
+from complaints.filters import ComplaintFilter
+from complaints.forms import AssignForm, CloseForm, ComplaintForm
+from complaints.selectors import (
+    complaint_get_for,
+    complaint_list_for,
+    registered_today_for,
+    work_queue_for,
+)
+from households.models import Region
+from households.selectors import household_get_for
+
+INTAKE_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
+CASE_ROLES = (Role.BACK_OFFICE, Role.SUPERVISOR)
+
+
+@role_required(*INTAKE_ROLES)
+def complaint_create(request: HttpRequest, household_pk: int) -> HttpResponse:
+    household = household_get_for(request.user, household_pk)
+    form = ComplaintForm(
+        request.POST or None,
+        household=household,
+        initial={"complainant": request.GET.get("complainant")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaint = services.complaint_register(
+                actor=request.user,
+                household=household,
+                category=data["category"],
+                channel=data["channel"],
+                description=data["description"],
+                urgency=data["urgency"],
+                complainant=data["complainant"],
+                complainant_name=data["complainant_name"],
+                consent_given=data["consent_given"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Complaint %(ticket)s is registered.") % {"ticket": complaint.ticket_number},
+            )
+            return redirect("complaints:detail", pk=complaint.pk)
+    return render(
+        request,
+        "complaints/complaint_form.html",
+        {"form": form, "household": household},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(*REGISTRY_ROLES)
+def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = complaint_get_for(request.user, pk)
+    return _render_detail(request, complaint)
+
+
+def _render_detail(request, complaint, *, close_form=None, assign_form=None, status=200):
+    may_manage = request.user.has_perm("complaints.change_complaint")
+    return render(
+        request,
+        "complaints/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "events": complaint.events.select_related("actor"),
+            "overdue": services.complaint_is_overdue(complaint),
+            "may_manage": may_manage and complaint.is_open,
+            "close_form": close_form
+            or (
+                CloseForm(complaint=complaint)
+                if complaint.status in services.CLOSURE_REASONS
+                else None
+            ),
+            "assign_form": assign_form or AssignForm(officers=_officers_for(complaint)),
+        },
+        status=status,
+    )
+
+
+def _officers_for(complaint) -> QuerySet[User]:
+    """Back-office officers whose working area includes the complaint's household."""
+    region = complaint.household.region_id
+    return User.objects.filter(
+        is_active=True,
+        groups__name=Role.BACK_OFFICE,
+        staff_profile__scope__in=[*Region.ancestor_codes_of(region), region],
+    ).order_by("first_name", "username")
+
+
+@role_required(*CASE_ROLES)
+@require_POST
+def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = complaint_get_for(request.user, pk)
+    form = CloseForm(request.POST, complaint=complaint)
+    if form.is_valid():
+        try:
+            services.complaint_close(
+                actor=request.user,
+                complaint=complaint,
+                closure_reason=form.cleaned_data["closure_reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The complaint is closed."))
+            return redirect("complaints:detail", pk=pk)
+    return _render_detail(request, complaint, close_form=form, status=400)
+
+
+@role_required(*CASE_ROLES)
+@require_POST
+def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = complaint_get_for(request.user, pk)
+    form = AssignForm(request.POST, officers=_officers_for(complaint))
+    if form.is_valid():
+        try:
+            services.complaint_assign(
+                actor=request.user, complaint=complaint, assignee=form.cleaned_data["assignee"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The complaint is assigned."))
+            return redirect("complaints:detail", pk=pk)
+    return _render_detail(request, complaint, assign_form=form, status=400)
+
+
+@role_required(*INTAKE_ROLES)
+@require_POST
+def complaint_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = complaint_get_for(request.user, pk)
+    services.complaint_record_consent(actor=request.user, complaint=complaint)
+    messages.success(request, _("The resident's consent is recorded."))
+    return redirect("complaints:detail", pk=pk)
+
+
+@role_required(*REGISTRY_ROLES)
+def complaint_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The tanda terima, for A4 or a narrow thermal printer."""
+    complaint = complaint_get_for(request.user, pk)
+    return render(
+        request,
+        "complaints/complaint_receipt.html",
+        {"complaint": complaint, "office": staff_profile_of(request.user)},
+    )
+
+
+@role_required(*REGISTRY_ROLES)
+def complaint_queue(request: HttpRequest) -> HttpResponse:
+    """Today's registrations (front office), the work queue (back office), or everything in
+    the user's area, filterable by category, urgency, status and district."""
+    user = request.user
+    tabs = _queue_tabs(user)
+    tab = request.GET.get("tab") if request.GET.get("tab") in tabs else next(iter(tabs))
+    profile = staff_profile_of(user)
+    if tab == "today":
+        complaints = registered_today_for(user, profile.service_point if profile else "")
+    elif tab == "mine":
+        complaints = work_queue_for(user)
+    else:
+        complaints = complaint_list_for(user)
+    scope = scope_code_of(user)
+    districts = Region.objects.none()
+    if scope:  # the districts in the user's area, or the one a village user works in
+        districts = Region.objects.filter(
+            Q(code__startswith=f"{scope}.") | Q(code__in=[*Region.ancestor_codes_of(scope), scope]),
+            level=Region.Level.DISTRICT,
+        )
+    filters = ComplaintFilter(request.GET or None, queryset=complaints, districts=districts)
+    page = Paginator(filters.qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "complaints/complaint_queue.html",
+        {
+            "tabs": tabs,
+            "tab": tab,
+            "filters": filters,
+            "page": page,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _queue_tabs(user) -> dict[str, str]:
+    tabs = {}
+    if has_role(user, Role.FRONT_OFFICE):
+        tabs["today"] = _("Registered today")
+    if has_role(user, Role.BACK_OFFICE):
+        tabs["mine"] = _("Work queue")
+    tabs["all"] = _("All complaints")
+    return tabs
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
