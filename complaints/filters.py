@@ -34,6 +34,10 @@ class ComplaintFilter(django_filters.FilterSet):
         self.filters["district"].queryset = districts
         for field in self.form.fields.values():
             field.widget.attrs.setdefault("class", "form-select")
+            if hasattr(field, "empty_label"):
+                field.empty_label = _("All")
+            elif getattr(field, "choices", None) and field.choices[0][0] == "":
+                field.choices = [("", _("All")), *list(field.choices)[1:]]
 
     def filter_category(self, queryset, name, category):
         # A parent category includes its children.

@@ -158,11 +158,7 @@ def complaint_consent(request: HttpRequest, pk: int) -> HttpResponse:
 def complaint_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """The tanda terima, for A4 or a narrow thermal printer."""
     complaint = complaint_get_for(request.user, pk)
-    return render(
-        request,
-        "complaints/complaint_receipt.html",
-        {"complaint": complaint, "office": staff_profile_of(request.user)},
-    )
+    return render(request, "complaints/complaint_receipt.html", {"complaint": complaint})
 
 
 @role_required(*REGISTRY_ROLES)
