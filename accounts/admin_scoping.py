@@ -37,3 +37,17 @@ class SearchTermCleaningMixin:
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+
+class ReadOnlyAdminMixin:
+    """For records that change only through their pages and services (which validate and
+    keep the audit trail): the admin shows them, never adds, changes or deletes."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scoping import SearchTermCleaningMixin
+from accounts.admin_scoping import ReadOnlyAdminMixin, SearchTermCleaningMixin
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from complaints.selectors import complaints_in_scope
 
@@ -31,7 +31,7 @@ class ComplaintEventInline(admin.TabularInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(SearchTermCleaningMixin, admin.ModelAdmin):
+class ComplaintAdmin(ReadOnlyAdminMixin, SearchTermCleaningMixin, admin.ModelAdmin):
     """Read-only: complaints change through their pages and services, which keep the
     timeline. Supervisors read them here, within their scope."""
 
@@ -52,12 +52,3 @@ class ComplaintAdmin(SearchTermCleaningMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return complaints_in_scope(request.user).select_related("category")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scoping import ScopedHistoryAdmin, SearchTermCleaningMixin
+from accounts.admin_scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin, SearchTermCleaningMixin
 from households.masking import mask_identifier
 from households.models import Household, Region
 from households.selectors import households_in_scope
@@ -19,7 +19,7 @@ class RegionAdmin(SearchTermCleaningMixin, admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(SearchTermCleaningMixin, ScopedHistoryAdmin):
+class HouseholdAdmin(ReadOnlyAdminMixin, SearchTermCleaningMixin, ScopedHistoryAdmin):
     """Read-only: households are registered and edited on the registry pages, whose service
     checks NIKs, the head and scope. Here supervisors read them and their change history."""
 
@@ -31,15 +31,6 @@ class HouseholdAdmin(SearchTermCleaningMixin, ScopedHistoryAdmin):
     def get_queryset(self, request):
         # The admin is a page like any other: households outside the user's scope do not exist.
         return households_in_scope(request.user).select_related("region")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("KK number"))
     def masked_kk_number(self, household: Household) -> str:
