@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.db.models import Q
 
-from accounts.admin_scoping import ScopedHistoryAdmin, SearchTermCleaningMixin
+from accounts.admin_scoping import ScopedHistoryAdmin
 from accounts.models import StaffProfile
 from accounts.selectors import region_scope_q, scope_code_of
 from households.models import Region
@@ -37,7 +37,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(SearchTermCleaningMixin, UserAdmin):
+class StaffUserAdmin(UserAdmin):
     inlines = [StaffProfileInline]
     list_display = ["username", "first_name", "last_name", "is_active", "scope", "roles"]
     list_select_related = ["staff_profile__scope"]
@@ -68,7 +68,7 @@ class StaffUserAdmin(SearchTermCleaningMixin, UserAdmin):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(SearchTermCleaningMixin, ScopeChoicesMixin, ScopedHistoryAdmin):
+class StaffProfileAdmin(ScopeChoicesMixin, ScopedHistoryAdmin):
     list_display = ["user", "scope", "agency", "service_point"]
     list_select_related = ["user", "scope", "agency"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "scope__name"]

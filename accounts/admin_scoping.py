@@ -32,13 +32,6 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class SearchTermCleaningMixin:
-    """Drop NUL characters from admin search terms: PostgreSQL refuses them with an error."""
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
-
-
 class ReadOnlyAdminMixin:
     """For records that change only through their pages and services (which validate and
     keep the audit trail): the admin shows them, never adds, changes or deletes."""

@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scoping import ReadOnlyAdminMixin, SearchTermCleaningMixin
+from accounts.admin_scoping import ReadOnlyAdminMixin
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from complaints.selectors import complaints_in_scope
 
 
 @admin.register(ComplaintCategory)
-class ComplaintCategoryAdmin(SearchTermCleaningMixin, admin.ModelAdmin):
+class ComplaintCategoryAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "parent", "resolution_days", "is_active"]
     list_filter = ["is_active", "parent"]
     list_editable = ["resolution_days", "is_active"]
@@ -17,6 +17,11 @@ class ComplaintCategoryAdmin(SearchTermCleaningMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # complaints keep their category: retire it (inactive) instead
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":  # the tree is two levels deep; queues filter so
+            kwargs["queryset"] = ComplaintCategory.objects.filter(parent__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ComplaintEventInline(admin.TabularInline):
@@ -31,7 +36,7 @@ class ComplaintEventInline(admin.TabularInline):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ReadOnlyAdminMixin, SearchTermCleaningMixin, admin.ModelAdmin):
+class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: complaints change through their pages and services, which keep the
     timeline. Supervisors read them here, within their scope."""
 

@@ -34,12 +34,19 @@ class PersonInScopeField(serializers.PrimaryKeyRelatedField):
         return persons_in_scope(self.context["request"].user)
 
 
+class CategoryCodeField(serializers.SlugRelatedField):
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")  # PostgreSQL refuses NUL characters in a lookup
+        return super().to_internal_value(data)
+
+
 class ComplaintSerializer(serializers.ModelSerializer):
     household = HouseholdInScopeField()
     complainant = PersonInScopeField(
         required=False, allow_null=True, help_text="A member of the household."
     )
-    category = serializers.SlugRelatedField(
+    category = CategoryCodeField(
         slug_field="code", queryset=ComplaintCategory.objects.filter(is_active=True)
     )
     events = ComplaintEventSerializer(many=True, read_only=True)

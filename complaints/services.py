@@ -237,6 +237,8 @@ def complaint_record_consent(
     """The resident agreed (later than at registration) to share their data."""
     with transaction.atomic():
         current = _locked(complaint)
+        if not current.is_open:
+            raise ValidationError({"consent_given": _("The complaint is closed.")})
         if not current.consent_given:
             current.consent_given = True
             current.consent_recorded_by = actor

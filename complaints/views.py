@@ -110,6 +110,8 @@ def _officers_for(complaint) -> QuerySet[User]:
 @require_POST
 def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = complaint_get_for(request.user, pk)
+    if not complaint.is_open:
+        return _already_closed(request, complaint)
     form = CloseForm(request.POST, complaint=complaint)
     if form.is_valid():
         try:
@@ -131,6 +133,8 @@ def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = complaint_get_for(request.user, pk)
+    if not complaint.is_open:
+        return _already_closed(request, complaint)
     form = AssignForm(request.POST, officers=_officers_for(complaint))
     if form.is_valid():
         try:
@@ -149,9 +153,17 @@ def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def complaint_consent(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = complaint_get_for(request.user, pk)
+    if not complaint.is_open:
+        return _already_closed(request, complaint)
     services.complaint_record_consent(actor=request.user, complaint=complaint)
     messages.success(request, _("The resident's consent is recorded."))
     return redirect("complaints:detail", pk=pk)
+
+
+def _already_closed(request: HttpRequest, complaint) -> HttpResponse:
+    """Someone else closed it while this page was open: say so instead of a silent refusal."""
+    messages.error(request, _("This complaint was closed in the meantime: nothing was changed."))
+    return redirect("complaints:detail", pk=complaint.pk)
 
 
 @role_required(*REGISTRY_ROLES)

@@ -1,7 +1,8 @@
-"""Working days: Monday to Friday, less Indonesia's national public holidays.
+"""Working days: Monday to Friday, less Indonesia's public holidays and the joint leave days
+(cuti bersama) on which government offices close.
 
 Holidays come from the maintained `holidays` package (Islamic and Chinese dates move every
-year), not from a list typed here.
+year, joint leave is decreed yearly), not from a list typed here.
 """
 
 import datetime
@@ -9,14 +10,16 @@ import functools
 
 import holidays
 
+CATEGORIES = ("public", "government")  # national holidays and cuti bersama
+
 
 @functools.cache
-def _public_holidays(year: int) -> frozenset[datetime.date]:
-    return frozenset(holidays.country_holidays("ID", years=year))
+def _days_off(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("ID", years=year, categories=CATEGORIES))
 
 
 def is_working_day(day: datetime.date) -> bool:
-    return day.weekday() < 5 and day not in _public_holidays(day.year)
+    return day.weekday() < 5 and day not in _days_off(day.year)
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:
@@ -30,9 +33,3 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
         if is_working_day(day):
             remaining -= 1
     return day
-
-
-def holiday_name(day: datetime.date) -> str | None:
-    """The Indonesian name of the public holiday on `day`, if it is one."""
-    names = holidays.country_holidays("ID", years=day.year, language="id")
-    return names.get(day)

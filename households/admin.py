@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin, SearchTermCleaningMixin
+from accounts.admin_scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin
 from households.masking import mask_identifier
 from households.models import Household, Region
 from households.selectors import households_in_scope
 
 
 @admin.register(Region)
-class RegionAdmin(SearchTermCleaningMixin, admin.ModelAdmin):
+class RegionAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     list_select_related = ["parent"]
@@ -19,7 +19,7 @@ class RegionAdmin(SearchTermCleaningMixin, admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ReadOnlyAdminMixin, SearchTermCleaningMixin, ScopedHistoryAdmin):
+class HouseholdAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     """Read-only: households are registered and edited on the registry pages, whose service
     checks NIKs, the head and scope. Here supervisors read them and their change history."""
 

@@ -1,11 +1,10 @@
 from django.contrib import admin
 
-from accounts.admin_scoping import SearchTermCleaningMixin
 from programs.models import Agency
 
 
 @admin.register(Agency)
-class AgencyAdmin(SearchTermCleaningMixin, admin.ModelAdmin):
+class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "level", "region", "email", "is_active"]
     list_filter = ["level", "is_active"]
     list_select_related = ["region"]

@@ -1,7 +1,7 @@
 """Project-wide middleware."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -30,3 +30,30 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RejectNulCharactersMiddleware:
+    """Answer 400 to a query string or form carrying a NUL character.
+
+    Nobody types one; PostgreSQL refuses them in any text, so one reaching a query would be
+    a server error. Forms and the API check their own fields too; this covers the rest
+    (admin filters, lookups in query strings).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request.GET) or (
+            request.method == "POST"
+            and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+            and _has_nul(request.POST)
+        ):
+            return HttpResponseBadRequest(
+                translation.gettext("The request contains a NUL character, which is not allowed.")
+            )
+        return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)

@@ -53,3 +53,11 @@ def test_healthz_reports_a_running_redis_as_ok(client, settings):
 @pytest.mark.django_db
 def test_healthz_answers_head_requests(client):
     assert client.head("/healthz").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_nul_character_in_a_query_string_is_a_clear_400(client):
+    response = client.get("/accounts/login/", {"next": "/\x00"})
+
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()

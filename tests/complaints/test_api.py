@@ -104,3 +104,16 @@ def test_list_and_retrieve_stay_in_scope(client, register, kota_bima):
 
     assert client.get(reverse("api:complaint-list")).json()["count"] == 0
     assert client.get(reverse("api:complaint-detail", args=[complaint.pk])).status_code == 404
+
+
+def test_a_nul_character_in_the_category_is_a_field_error(client, front_office, household):
+    client.force_login(front_office)
+
+    response = client.post(
+        reverse("api:complaint-list"),
+        body(household, category="\x00"),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "category" in response.json()

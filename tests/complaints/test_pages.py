@@ -193,3 +193,50 @@ def test_queue_queries_do_not_grow_with_complaints(
 
     with django_assert_max_num_queries(12):
         client.get(reverse("complaints:queue"), {"tab": "all"})
+
+
+def test_closing_a_complaint_someone_else_closed_says_so(as_user, register, kota_bima):
+    from complaints.services import complaint_close
+
+    complaint = register()
+    officer = staff_user(role=Role.BACK_OFFICE, scope="52.72")
+    complaint_close(actor=officer, complaint=complaint, closure_reason="withdrawn", note="x")
+    client = as_user(officer)
+
+    response = client.post(
+        reverse("complaints:close", args=[complaint.pk]),
+        {"closure_reason": "handled_directly", "note": "again"},
+        follow=True,
+    )
+
+    assert "sudah ditutup" in response.content.decode() or "ditutup" in response.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.closure_reason == "withdrawn"
+
+
+def test_consent_cannot_be_added_to_a_closed_complaint(as_user, front_office, register, kota_bima):
+    from complaints.services import complaint_close
+
+    complaint = register(consent_given=False)
+    complaint_close(
+        actor=staff_user(role=Role.BACK_OFFICE, scope="52.72"),
+        complaint=complaint,
+        closure_reason="withdrawn",
+        note="x",
+    )
+    client = as_user(front_office)
+
+    client.post(reverse("complaints:consent", args=[complaint.pk]))
+
+    complaint.refresh_from_db()
+    assert not complaint.consent_given
+
+
+def test_admin_filters_with_a_nul_character_are_refused_not_crashed(as_user, kota_bima):
+    client = as_user(staff_user(role=Role.SUPERVISOR, scope="52.72", is_staff=True))
+
+    response = client.get(
+        reverse("admin:complaints_complaint_changelist"), {"status__exact": "\x00"}
+    )
+
+    assert response.status_code == 400
