@@ -1,5 +1,6 @@
 """Bodies that run social-protection programmes, and (later) their programmes and rules."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +34,109 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class NeedDomain(models.TextChoices):
+    """What a household needs help with; programmes address domains, assessments record them."""
+
+    HEALTH = "health", _("health")
+    EDUCATION = "education", _("education")
+    FOOD = "food", _("food")
+    HOUSING = "housing", _("housing")
+    ECONOMIC = "economic", _("economic")
+    DISABILITY = "disability", _("disability")
+    DOCUMENTS = "documents", _("civil documents")
+    PROTECTION = "protection", _("protection")
+    ELDERLY = "elderly", _("elderly")
+    CHILDREN = "children", _("children")
+
+
+def every_household() -> dict:
+    """The rule of a service open to all (such as a registry-listing letter)."""
+    return {"all": []}
+
+
+class Program(models.Model):
+    """A social-protection programme or service that households are referred to."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True, allow_unicode=False)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, choices=Agency.Level.choices)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="programs"
+    )
+    domains = models.JSONField(
+        _("need domains addressed"),
+        default=list,
+        help_text=_("Codes of the need domains this programme addresses."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    required_documents = models.TextField(_("required documents"), blank=True)
+    response_days = models.PositiveSmallIntegerField(
+        _("working days to acknowledge a referral"), default=3
+    )
+    resolution_days = models.PositiveSmallIntegerField(
+        _("working days to settle a referral"), default=30
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    rule = models.JSONField(
+        _("eligibility rule"),
+        default=every_household,
+        help_text=_('JSON, such as {"all": [{"field": "desil", "op": "lte", "value": 4}]}.'),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    def clean(self) -> None:
+        from programs.rules import validate_rule
+
+        errors = {}
+        try:
+            known = set(Program.objects.values_list("code", flat=True)) | {self.code}
+            validate_rule(self.rule, known_programs=known)
+        except ValidationError as error:
+            errors["rule"] = error.messages
+        unknown = [d for d in self.domains or [] if d not in NeedDomain.values]
+        if not isinstance(self.domains, list) or unknown:
+            errors["domains"] = _("Use domain codes from: %(codes)s.") % {
+                "codes": ", ".join(NeedDomain.values)
+            }
+        if errors:
+            raise ValidationError(errors)
+
+
+class Enrollment(models.Model):
+    """A household already receiving a programme."""
+
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+    )
+    program = models.ForeignKey(
+        Program, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="enrollments"
+    )
+    since = models.DateField(_("since"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+    is_active = models.BooleanField(_("receiving now"), default=True)
+    source = models.CharField(_("source"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "program"], name="one_enrollment_per_programme"
+            )
+        ]
+        indexes = [models.Index(fields=["program", "is_active"], name="enrollment_program_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} · {self.program_id}"

@@ -1,0 +1,443 @@
+"""Eligibility rules: one JSON language, validated when saved, run by two engines that agree.
+
+    {"all": [...]}   {"any": [...]}   {"not": {...}}
+    {"field": "desil", "op": "lte", "value": 4}
+    {"member": {...}}        at least one member satisfies the inner rule
+    {"enrolled": "PKH"}      the household already receives that programme
+
+`rule_q` compiles a rule to a Django `Q` on Household, so the database screens a registry in
+one query; `rule_evaluate` runs it in Python on one household and explains every clause.
+Fields come from the whitelists below; an unknown field, operator or value type is refused
+by `validate_rule` when the rule is saved. Nothing is ever evaluated as code.
+
+Missing values (a household without a desil) behave as in SQL through Django: a comparison
+with a missing value is not met, and its negation is.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from households import registry_codes as codes
+from households.models import Household, Person
+
+OPERATORS = ("eq", "ne", "lt", "lte", "gt", "gte", "in", "between", "isnull")
+ORDERED_OPERATORS = {"lt", "lte", "gt", "gte", "between"}
+SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "lte": "≤", "gt": ">", "gte": "≥"}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    kind: str  # "int", "number", "bool", "text"
+    label: Callable[[], str]
+    choices: type | None = None  # a Django Choices class
+    nullable: bool = False
+    derived: bool = False  # computed, not a column (household `size`, member `age`)
+
+
+def _model_label(model, name):
+    return lambda: str(model._meta.get_field(name).verbose_name)
+
+
+def _household_choice(name, choices):
+    return FieldSpec("int", _model_label(Household, name), choices, nullable=True)
+
+
+HOUSEHOLD_FIELDS: dict[str, FieldSpec] = {
+    "desil": FieldSpec("int", lambda: _("desil"), nullable=True),
+    "size": FieldSpec("int", lambda: _("household size"), derived=True),
+    "floor_area": FieldSpec("number", _model_label(Household, "floor_area"), nullable=True),
+    "monthly_income": FieldSpec("int", _model_label(Household, "monthly_income"), nullable=True),
+    "floor_material": _household_choice("floor_material", codes.FloorMaterial),
+    "wall_material": _household_choice("wall_material", codes.WallMaterial),
+    "roof_material": _household_choice("roof_material", codes.RoofMaterial),
+    "water_source": _household_choice("water_source", codes.WaterSource),
+    "lighting": _household_choice("lighting", codes.Lighting),
+    "cooking_fuel": _household_choice("cooking_fuel", codes.CookingFuel),
+    "toilet": _household_choice("toilet", codes.Toilet),
+    "tenure": _household_choice("tenure", codes.Tenure),
+    **{
+        f"owns_{asset}": FieldSpec("bool", _model_label(Household, f"owns_{asset}"))
+        for asset in codes.ASSETS
+    },
+}
+
+MEMBER_FIELDS: dict[str, FieldSpec] = {
+    "age": FieldSpec("int", lambda: _("age"), derived=True),
+    "sex": FieldSpec("text", _model_label(Person, "sex"), codes.Sex),
+    "relationship": FieldSpec("text", _model_label(Person, "relationship"), codes.Relationship),
+    "marital_status": FieldSpec(
+        "text", _model_label(Person, "marital_status"), codes.MaritalStatus
+    ),
+    "schooling": FieldSpec("text", _model_label(Person, "schooling"), codes.Schooling),
+    "school_participation": FieldSpec(
+        "text", _model_label(Person, "school_participation"), codes.SchoolParticipation
+    ),
+    "occupation": FieldSpec("text", _model_label(Person, "occupation"), codes.Occupation),
+    "disability": FieldSpec("int", _model_label(Person, "disability"), codes.Disability),
+    "chronic_illness": FieldSpec(
+        "int", _model_label(Person, "chronic_illness"), codes.ChronicIllness
+    ),
+    "is_pregnant": FieldSpec("bool", _model_label(Person, "is_pregnant")),
+}
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def validate_rule(rule, *, known_programs: set[str] | None = None) -> None:
+    """Refuse a rule that is not well formed, naming the clause (`all[1].member.op`).
+
+    `known_programs`, when given, are the codes an `enrolled` clause may name.
+    """
+    _validate(rule, "rule", HOUSEHOLD_FIELDS, known_programs, in_member=False)
+
+
+def _fail(path: str, message: str) -> None:
+    raise ValidationError(f"{path}: {message}", code="invalid_rule")
+
+
+def _validate(rule, path, fields, known_programs, *, in_member):
+    if not isinstance(rule, dict) or len(rule) == 0:
+        _fail(path, _('a clause is an object such as {"field": …, "op": …, "value": …}.'))
+    keys = set(rule)
+    if keys in ({"all"}, {"any"}):
+        (key,) = keys
+        parts = rule[key]
+        if not isinstance(parts, list):
+            _fail(f"{path}.{key}", _("must be a list of clauses."))
+        for index, part in enumerate(parts):
+            _validate(part, f"{path}.{key}[{index}]", fields, known_programs, in_member=in_member)
+    elif keys == {"not"}:
+        _validate(rule["not"], f"{path}.not", fields, known_programs, in_member=in_member)
+    elif keys == {"member"}:
+        if in_member:
+            _fail(f"{path}.member", _("a member clause cannot sit inside another."))
+        _validate(rule["member"], f"{path}.member", MEMBER_FIELDS, known_programs, in_member=True)
+    elif keys == {"enrolled"}:
+        if in_member:
+            _fail(f"{path}.enrolled", _("enrolment is about the household, not a member."))
+        code = rule["enrolled"]
+        if not isinstance(code, str) or not code:
+            _fail(f"{path}.enrolled", _('must be a programme code such as "PKH".'))
+        if known_programs is not None and code not in known_programs:
+            _fail(f"{path}.enrolled", _("there is no programme %(code)s.") % {"code": code})
+    elif keys == {"field", "op", "value"}:
+        _validate_comparison(rule, path, fields)
+    else:
+        _fail(
+            path,
+            _("unknown clause with keys %(keys)s; use all, any, not, member, enrolled or "
+              "field/op/value.") % {"keys": ", ".join(sorted(map(str, keys)))},
+        )  # fmt: skip
+
+
+def _validate_comparison(rule, path, fields):
+    name, op, value = rule["field"], rule["op"], rule["value"]
+    if name not in fields:
+        _fail(
+            f"{path}.field",
+            _("unknown field %(name)s; one of: %(fields)s.")
+            % {"name": repr(name), "fields": ", ".join(fields)},
+        )
+    spec = fields[name]
+    if op not in OPERATORS:
+        _fail(f"{path}.op", _("unknown operator %(op)s; one of: %(ops)s.")
+              % {"op": repr(op), "ops": ", ".join(OPERATORS)})  # fmt: skip
+    if op in ORDERED_OPERATORS and (spec.kind in ("bool", "text") or spec.choices is not None):
+        _fail(f"{path}.op", _("%(op)s compares numbers; %(name)s is not a number.")
+              % {"op": op, "name": name})  # fmt: skip
+    if op == "isnull":
+        if not isinstance(value, bool):
+            _fail(f"{path}.value", _("isnull takes true or false."))
+        return
+    if op == "in":
+        if not isinstance(value, list) or not value:
+            _fail(f"{path}.value", _("in takes a non-empty list."))
+        for item in value:
+            _validate_value(item, spec, f"{path}.value")
+        return
+    if op == "between":
+        if not isinstance(value, list) or len(value) != 2:
+            _fail(f"{path}.value", _("between takes two numbers, [low, high]."))
+        for item in value:
+            _validate_value(item, spec, f"{path}.value")
+        if value[0] > value[1]:
+            _fail(f"{path}.value", _("between needs the low number first."))
+        return
+    _validate_value(value, spec, f"{path}.value")
+
+
+def _validate_value(value, spec: FieldSpec, path):
+    kind_ok = {
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, int | float) and not isinstance(value, bool),
+        "bool": isinstance(value, bool),
+        "text": isinstance(value, str),
+    }[spec.kind]
+    if not kind_ok:
+        _fail(path, _("%(value)s is not a %(kind)s.") % {"value": repr(value), "kind": spec.kind})
+    if spec.choices is not None and value not in spec.choices.values:
+        allowed = ", ".join(map(str, spec.choices.values))
+        _fail(
+            path,
+            _("%(value)s is not one of the codes: %(codes)s.")
+            % {"value": repr(value), "codes": allowed},
+        )
+
+
+# --- the database engine -------------------------------------------------------------------------
+
+
+def rule_q(rule, *, today: datetime.date) -> Q:
+    """The rule as a filter on Household (annotate with `with_rule_fields` first)."""
+    return _compile(rule, today, member=False)
+
+
+def with_rule_fields(households):
+    """Add the derived household fields the compiled rules read (`rule_size`)."""
+    members = (
+        Person.objects.filter(household=OuterRef("pk"))
+        .order_by()
+        .values("household")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return households.alias(
+        rule_size=Coalesce(Subquery(members, output_field=IntegerField()), Value(0))
+    )
+
+
+# Explicit truth values: an empty Q() would vanish when combined (Q() | x is x).
+ALWAYS = Q(pk__isnull=False)
+NEVER = Q(pk__in=[])
+
+
+def _compile(rule, today, *, member: bool) -> Q:
+    if "all" in rule:
+        combined = ALWAYS
+        for part in rule["all"]:
+            combined &= _compile(part, today, member=member)
+        return combined
+    if "any" in rule:
+        combined = NEVER
+        for part in rule["any"]:
+            combined |= _compile(part, today, member=member)
+        return combined
+    if "not" in rule:
+        return ~_compile(rule["not"], today, member=member)
+    if "member" in rule:
+        matching = Person.objects.filter(household=OuterRef("pk")).filter(
+            _compile(rule["member"], today, member=True)
+        )
+        return Q(Exists(matching))
+    if "enrolled" in rule:
+        from programs.models import Enrollment
+
+        return Q(
+            Exists(
+                Enrollment.objects.filter(
+                    household=OuterRef("pk"), program__code=rule["enrolled"], is_active=True
+                )
+            )
+        )
+    name, op, value = rule["field"], rule["op"], rule["value"]
+    if member and name == "age":
+        return _age_q(op, value, today)
+    column = "rule_size" if (not member and name == "size") else name
+    return _comparison_q(column, op, value)
+
+
+def _comparison_q(column: str, op: str, value) -> Q:
+    if op == "ne":
+        return ~Q(**{column: value})
+    if op == "between":
+        return Q(**{f"{column}__gte": value[0], f"{column}__lte": value[1]})
+    lookup = {"eq": "exact"}.get(op, op)
+    return Q(**{f"{column}__{lookup}": value})
+
+
+def _born_years_before(today: datetime.date, years: int) -> datetime.date:
+    """The birthday `years` years before `today` (28 February for 29 February)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def _age_q(op: str, value, today: datetime.date) -> Q:
+    """Age in completed years, as conditions on the birth date."""
+
+    def at_least(years: int) -> Q:  # age >= years
+        return Q(birth_date__lte=_born_years_before(today, years))
+
+    def at_most(years: int) -> Q:  # age <= years, i.e. not yet years + 1
+        return Q(birth_date__gt=_born_years_before(today, years + 1))
+
+    if op == "isnull":  # every member has a birth date
+        return NEVER if value else ALWAYS
+    if op == "in":
+        combined = NEVER
+        for item in value:
+            combined |= at_least(item) & at_most(item)
+        return combined
+    if op == "between":
+        return at_least(value[0]) & at_most(value[1])
+    return {
+        "eq": lambda: at_least(value) & at_most(value),
+        "ne": lambda: ~(at_least(value) & at_most(value)),
+        "gte": lambda: at_least(value),
+        "gt": lambda: at_least(value + 1),
+        "lte": lambda: at_most(value),
+        "lt": lambda: at_most(value - 1),
+    }[op]()
+
+
+# --- the Python engine, with explanations ------------------------------------------------------
+
+
+@dataclass
+class Explanation:
+    """One clause, whether it is met, in words; composite clauses hold their parts."""
+
+    text: str
+    met: bool
+    parts: list["Explanation"] = field(default_factory=list)
+
+    def lines(self, depth: int = 0) -> list[tuple[int, str, bool]]:
+        """(depth, text, met) for each clause, depth first: what a page lists."""
+        found = [(depth, self.text, self.met)]
+        for part in self.parts:
+            found += part.lines(depth + 1)
+        return found
+
+
+def rule_evaluate(
+    rule,
+    household: Household,
+    *,
+    today: datetime.date,
+    enrolled_codes: set[str] | None = None,
+) -> Explanation:
+    """Run the rule on one household (members prefetched is best) and explain each clause."""
+    if enrolled_codes is None:
+        enrolled_codes = set(
+            household.enrollments.filter(is_active=True).values_list("program__code", flat=True)
+        )
+    members = list(household.members.all())
+    return _explain(rule, household, members, enrolled_codes, today, person=None)
+
+
+def _explain(rule, household, members, enrolled, today, *, person) -> Explanation:
+    if "all" in rule:
+        parts = [
+            _explain(p, household, members, enrolled, today, person=person) for p in rule["all"]
+        ]
+        return Explanation(_("all of these"), all(p.met for p in parts), parts)
+    if "any" in rule:
+        parts = [
+            _explain(p, household, members, enrolled, today, person=person) for p in rule["any"]
+        ]
+        return Explanation(_("at least one of these"), any(p.met for p in parts), parts)
+    if "not" in rule:
+        inner = _explain(rule["not"], household, members, enrolled, today, person=person)
+        return Explanation(_("not this"), not inner.met, [inner])
+    if "member" in rule:
+        for candidate in members:
+            inner = _explain(rule["member"], household, members, enrolled, today, person=candidate)
+            if inner.met:
+                return Explanation(
+                    _("a member: %(name)s") % {"name": candidate.name}, True, [inner]
+                )
+        if members:
+            inner = _explain(rule["member"], household, members, enrolled, today, person=members[0])
+            inner_parts = [inner]
+        else:
+            inner_parts = []
+        return Explanation(_("no member fits"), False, inner_parts)
+    if "enrolled" in rule:
+        code = rule["enrolled"]
+        met = code in enrolled
+        text = (_("already receives %(code)s") if met else _("does not receive %(code)s")) % {
+            "code": code
+        }
+        return Explanation(text, met)
+    name, op, value = rule["field"], rule["op"], rule["value"]
+    if person is None:
+        spec = HOUSEHOLD_FIELDS[name]
+        actual = _household_value(household, members, name)
+    else:
+        spec = MEMBER_FIELDS[name]
+        actual = person.age_on(today) if name == "age" else getattr(person, name)
+    met = _compare(actual, op, value)
+    return Explanation(_describe(spec, actual, op, value), met)
+
+
+def _household_value(household, members, name):
+    if name == "size":
+        return len(members)
+    return getattr(household, name)
+
+
+def _compare(actual, op: str, value) -> bool:
+    if op == "isnull":
+        return (actual is None) == value
+    if op == "ne":
+        return not _compare(actual, "eq", value)
+    if actual is None:
+        return False
+    if isinstance(actual, Decimal):
+        actual = float(actual)
+    if op == "eq":
+        return actual == value
+    if op == "in":
+        return actual in value
+    if op == "between":
+        return value[0] <= actual <= value[1]
+    return {
+        "lt": actual < value,
+        "lte": actual <= value,
+        "gt": actual > value,
+        "gte": actual >= value,
+    }[op]
+
+
+def _shown(spec: FieldSpec, value) -> str:
+    if value is None:
+        return _("not recorded")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, Decimal):
+        value = value.normalize()
+    if spec.choices is not None and value in spec.choices.values:
+        return str(spec.choices(value).label)
+    return str(value)
+
+
+def _describe(spec: FieldSpec, actual, op: str, value) -> str:
+    """`desil 3 ≤ 4`, `age 15 between 6 and 21`, `disability none, one of: …`."""
+    label = spec.label()
+    shown = _shown(spec, actual)
+    if op == "isnull":
+        wanted = _("not recorded") if value else _("recorded")
+        return f"{label} {shown} ({wanted})"
+    if op == "in":
+        return _("%(label)s %(actual)s, one of: %(values)s") % {
+            "label": label,
+            "actual": shown,
+            "values": ", ".join(_shown(spec, v) for v in value),
+        }
+    if op == "between":
+        return _("%(label)s %(actual)s, between %(low)s and %(high)s") % {
+            "label": label,
+            "actual": shown,
+            "low": _shown(spec, value[0]),
+            "high": _shown(spec, value[1]),
+        }
+    return f"{label} {shown} {SYMBOLS[op]} {_shown(spec, value)}"

@@ -1,0 +1,137 @@
+"""Rules are refused when malformed, naming the clause, and explained clause by clause."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from programs.rules import rule_evaluate, validate_rule
+from tests.factories import HouseholdFactory, PersonFactory
+
+TODAY = datetime.date(2026, 11, 28)
+
+
+@pytest.mark.parametrize(
+    ("rule", "says"),
+    [
+        ({"field": "umur", "op": "gte", "value": 60}, "rule.field: isian 'umur' tidak dikenal"),
+        ({"all": [{"field": "desil", "op": "le", "value": 4}]}, "rule.all[0].op: operator 'le'"),
+        ({"field": "desil", "op": "lte", "value": "4"}, "rule.value: '4' bukan int"),
+        (
+            {"member": {"field": "sex", "op": "gt", "value": "F"}},
+            "rule.member.op: gt membandingkan",
+        ),
+        ({"member": {"field": "sex", "op": "eq", "value": "W"}}, "rule.member.value: 'W' bukan"),
+        ({"field": "desil", "op": "between", "value": [5, 1]}, "rendah di depan"),
+        ({"field": "desil", "op": "in", "value": []}, "tidak kosong"),
+        ({"any": {"field": "desil"}}, "rule.any: harus berupa daftar"),
+        ({"member": {"member": {"field": "age", "op": "gte", "value": 1}}}, "rule.member.member"),
+        ({"member": {"enrolled": "PKH"}}, "rule.member.enrolled"),
+        ({"enrolled": "XYZ"}, "tidak ada program XYZ"),
+        ({"eval": "__import__('os')"}, "klausul tidak dikenal"),
+        ([], "setiap klausul berupa objek"),
+    ],
+)
+def test_malformed_rules_are_refused_naming_the_clause(rule, says):
+    with pytest.raises(ValidationError) as raised:
+        validate_rule(rule, known_programs={"PKH"})
+
+    assert says in raised.value.messages[0]
+
+
+def test_a_well_formed_rule_passes():
+    validate_rule(
+        {
+            "all": [
+                {"field": "desil", "op": "lte", "value": 4},
+                {
+                    "any": [
+                        {
+                            "member": {
+                                "all": [
+                                    {"field": "age", "op": "between", "value": [6, 21]},
+                                    {
+                                        "field": "school_participation",
+                                        "op": "eq",
+                                        "value": "in_school",
+                                    },
+                                ]
+                            }
+                        },
+                        {"member": {"field": "is_pregnant", "op": "eq", "value": True}},
+                    ]
+                },
+                {"not": {"enrolled": "PKH"}},
+            ]
+        },
+        known_programs={"PKH"},
+    )
+
+
+@pytest.mark.django_db
+def test_the_explanation_reads_clause_by_clause(kota_bima):
+    household = HouseholdFactory(desil=3)
+    PersonFactory(household=household, name="Nurul Aini", relationship="head",
+                  birth_date=datetime.date(2008, 11, 21))  # fmt: skip
+    rule = {
+        "all": [
+            {"field": "desil", "op": "lte", "value": 4},
+            {"member": {"field": "age", "op": "between", "value": [6, 21]}},
+            {"not": {"enrolled": "PKH"}},
+        ]
+    }
+
+    explanation = rule_evaluate(rule, household, today=TODAY, enrolled_codes=set())
+
+    assert explanation.met
+    assert [(depth, text, met) for depth, text, met in explanation.lines()] == [
+        (0, "semua syarat ini", True),
+        (1, "desil 3 ≤ 4", True),
+        (1, "ada anggota: Nurul Aini", True),
+        (2, "usia 18, antara 6 dan 21", True),
+        (1, "bukan ini", True),
+        (2, "tidak menerima PKH", False),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_missing_desil_does_not_meet_a_comparison_but_meets_its_negation(kota_bima):
+    household = HouseholdFactory(desil=None)
+
+    compared = rule_evaluate({"field": "desil", "op": "lte", "value": 4}, household, today=TODAY)
+    negated = rule_evaluate(
+        {"not": {"field": "desil", "op": "lte", "value": 4}}, household, today=TODAY
+    )
+
+    assert not compared.met
+    assert compared.text == "desil tidak tercatat ≤ 4"
+    assert negated.met
+
+
+@pytest.mark.django_db
+def test_saving_a_programme_with_a_malformed_rule_is_refused_on_the_rule(kota_bima):
+    from programs.models import Agency, Program
+
+    agency = Agency.objects.create(name="Kemensos", level="central", region_id="52")
+    programme = Program(
+        code="PKH", name="PKH", level="central", agency=agency, domains=["health", "food"],
+        rule={"field": "desil", "op": "lte", "value": "empat"},
+    )  # fmt: skip
+
+    with pytest.raises(ValidationError) as raised:
+        programme.full_clean()
+
+    assert set(raised.value.message_dict) == {"rule"}
+
+
+@pytest.mark.django_db
+def test_an_unknown_need_domain_is_refused(kota_bima):
+    from programs.models import Agency, Program
+
+    agency = Agency.objects.create(name="Kemensos", level="central", region_id="52")
+    programme = Program(code="X", name="X", level="central", agency=agency, domains=["luck"])
+
+    with pytest.raises(ValidationError) as raised:
+        programme.full_clean()
+
+    assert set(raised.value.message_dict) == {"domains"}
