@@ -9,6 +9,7 @@ from accounts.demo import DEMO_PASSWORD, DEMO_SCOPE, DEMO_USERS, seed_users
 from complaints.demo import seed_complaints
 from households.demo import seed_households
 from households.services import RegistryInputError, regions_load
+from programs.catalogue import catalogue_install
 from programs.demo import seed_agencies
 
 
@@ -38,6 +39,7 @@ class Command(BaseCommand):
 
         try:
             with transaction.atomic():
+                catalogue_install(region_code=DEMO_SCOPE)
                 agencies = seed_agencies()
                 users = seed_users(password=password, agency=agencies["Dinas Sosial Kota Bima"])
                 households = seed_households(actor=users["fo"])
