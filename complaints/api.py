@@ -1,6 +1,7 @@
 """`/api/v1/complaints/`: list, register, read, and close, with the web's scope and rules."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -9,9 +10,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from complaints import services
-from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
+from complaints.models import Complaint, ComplaintCategory, ComplaintEvent, Need
 from complaints.selectors import complaint_list_for
 from households.selectors import households_in_scope, persons_in_scope
+from programs.matching import programs_matching
+from programs.models import NeedDomain
 
 
 class ComplaintEventSerializer(serializers.ModelSerializer):
@@ -65,6 +68,30 @@ class ComplaintSerializer(serializers.ModelSerializer):
         extra_kwargs = {"complainant_name": {"required": False}}
 
 
+class NeedSerializer(serializers.Serializer):
+    domain = serializers.ChoiceField(choices=NeedDomain.choices)
+    severity = serializers.IntegerField(min_value=1, max_value=3)
+    notes = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AssessmentSerializer(serializers.Serializer):
+    needs = NeedSerializer(many=True, max_length=len(NeedDomain.values))
+
+
+class MatchSerializer(serializers.Serializer):
+    program = serializers.CharField(source="program.code")
+    eligible = serializers.BooleanField()
+    explanation = serializers.SerializerMethodField()
+    addresses = serializers.ListField(child=serializers.CharField())
+
+    def get_explanation(self, match) -> list[dict]:
+        """Each clause: its depth in the rule, the words, and whether it is met."""
+        return [
+            {"depth": depth, "text": text, "met": met}
+            for depth, text, met in match.explanation.lines()
+        ]
+
+
 class CloseSerializer(serializers.Serializer):
     closure_reason = serializers.ChoiceField(choices=Complaint.ClosureReason.choices)
     note = serializers.CharField(max_length=2000)
@@ -74,7 +101,7 @@ class ComplaintPermission(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
             return True
-        if view.action == "close":
+        if view.action in ("close", "assessment"):
             return request.user.has_perm("complaints.change_complaint")
         return request.user.has_perm("complaints.add_complaint")
 
@@ -112,6 +139,33 @@ class ComplaintViewSet(
             )
         except DjangoValidationError as error:
             raise _as_api_error(error) from None
+
+    @extend_schema(request=AssessmentSerializer, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def assessment(self, request: Request, pk=None) -> Response:
+        complaint = self.get_object()
+        body = AssessmentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.complaint_assess(
+                actor=request.user,
+                complaint=complaint,
+                needs=body.validated_data["needs"],
+                via=ComplaintEvent.Via.API,
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=complaint.pk)).data)
+
+    @extend_schema(responses=MatchSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def matches(self, request: Request, pk=None) -> Response:
+        complaint = self.get_object()
+        domains = list(
+            Need.objects.filter(assessment__complaint=complaint).values_list("domain", flat=True)
+        )
+        found = programs_matching(complaint.household, domains, today=timezone.localdate())
+        return Response(MatchSerializer(found, many=True).data)
 
     @extend_schema(request=CloseSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])

@@ -4,10 +4,10 @@ from django.contrib.auth.models import User
 
 from complaints.models import Complaint, ComplaintCategory
 from complaints.services import (
+    complaint_assess,
     complaint_assign,
     complaint_close,
     complaint_register,
-    complaint_transition,
 )
 from households.models import Household
 
@@ -53,8 +53,13 @@ def seed_complaints(*, front_office: User, back_office: User) -> list[Complaint]
                 actor=back_office, complaint=complaint, assignee=back_office
             )
         if then == "assessed":
-            complaint = complaint_transition(
-                actor=back_office, complaint=complaint, to=Complaint.Status.ASSESSED
+            complaint = complaint_assess(
+                actor=back_office,
+                complaint=complaint,
+                needs=[
+                    {"domain": "elderly", "severity": 3, "notes": "Lansia hidup dengan cucu."},
+                    {"domain": "food", "severity": 2},
+                ],
             )
         if then == "handled":
             complaint = complaint_close(

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Complaint, ComplaintCategory
+from complaints.models import Complaint, ComplaintCategory, Need
 from complaints.services import CLOSURE_REASONS
 from households.models import Household
+from programs.models import NeedDomain
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -70,3 +71,53 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = officers
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class AssessmentForm(forms.Form):
+    """One row per need domain: tick the domain, give its severity and a note."""
+
+    def __init__(self, *args, assessment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = {need.domain: need for need in assessment.needs.all()} if assessment else {}
+        for domain, label in NeedDomain.choices:
+            need = existing.get(domain)
+            self.fields[f"{domain}__on"] = forms.BooleanField(
+                label=label,
+                required=False,
+                initial=need is not None,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+            self.fields[f"{domain}__severity"] = forms.TypedChoiceField(
+                label=_("Severity"),
+                choices=Need.Severity.choices,
+                coerce=int,
+                required=False,  # the service checks the severity of each ticked domain
+                empty_value=None,
+                initial=need.severity if need else Need.Severity.MEDIUM,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+            self.fields[f"{domain}__notes"] = forms.CharField(
+                label=_("Notes"), required=False, max_length=500,
+                initial=need.notes if need else "",
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            )  # fmt: skip
+
+    def rows(self):
+        for domain, label in NeedDomain.choices:
+            yield (
+                label,
+                self[f"{domain}__on"],
+                self[f"{domain}__severity"],
+                self[f"{domain}__notes"],
+            )
+
+    def needs(self) -> list[dict]:
+        return [
+            {
+                "domain": domain,
+                "severity": self.cleaned_data[f"{domain}__severity"],
+                "notes": self.cleaned_data[f"{domain}__notes"],
+            }
+            for domain in NeedDomain.values
+            if self.cleaned_data.get(f"{domain}__on")
+        ]

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs.models import NeedDomain
+
 DEFAULT_RESOLUTION_DAYS = 14
 
 
@@ -233,3 +235,55 @@ class TicketCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.regency_code}/{self.year}: {self.last_number}"
+
+
+class Assessment(models.Model):
+    """What the back office found the household needs, by domain."""
+
+    complaint = models.OneToOneField(
+        Complaint, verbose_name=_("complaint"), on_delete=models.CASCADE, related_name="assessment"
+    )
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assessed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assessed_at = models.DateTimeField(_("assessed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}"
+
+    @property
+    def domains(self) -> list[str]:
+        return [need.domain for need in self.needs.all()]
+
+
+class Need(models.Model):
+    class Severity(models.IntegerChoices):
+        LOW = 1, _("light")
+        MEDIUM = 2, _("moderate")
+        HIGH = 3, _("severe")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="needs")
+    domain = models.CharField(_("domain"), max_length=20, choices=NeedDomain.choices)
+    severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-severity", "domain"]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "domain"], name="one_need_per_domain"),
+            models.CheckConstraint(
+                condition=models.Q(severity__gte=1, severity__lte=3), name="need_severity_1_to_3"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain} ({self.severity})"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import staff_profile_of
-from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
+from complaints.models import Assessment, Complaint, ComplaintCategory, ComplaintEvent, Need
 from complaints.workdays import add_working_days
 from households.models import Household, Person
 from households.selectors import households_in_scope
@@ -252,3 +252,54 @@ def complaint_record_consent(
 
 def complaint_is_overdue(complaint: Complaint, today: datetime.date | None = None) -> bool:
     return complaint.is_overdue_on(today or timezone.localdate())
+
+
+def complaint_assess(
+    *, actor: AbstractBaseUser, complaint: Complaint, needs: list[dict], via: str = Via.WEB
+) -> Complaint:
+    """Record the household's needs (`{"domain", "severity", "notes"}`), replacing an earlier
+    assessment; a registered complaint becomes assessed."""
+    from programs.models import NeedDomain
+
+    errors: list[str] = []
+    seen: set[str] = set()
+    for index, need in enumerate(needs, start=1):
+        if need.get("domain") not in NeedDomain.values:
+            errors.append(_("Need %(n)s: choose a domain.") % {"n": index})
+        elif need["domain"] in seen:
+            errors.append(_("Need %(n)s: this domain is listed twice.") % {"n": index})
+        seen.add(need.get("domain"))
+        severity = need.get("severity")
+        if isinstance(severity, bool) or severity not in (1, 2, 3):
+            errors.append(_("Need %(n)s: severity is 1, 2 or 3.") % {"n": index})
+    if not needs:
+        errors.append(_("Record at least one need."))
+    if errors:
+        raise ValidationError({"needs": errors})
+
+    with transaction.atomic():
+        current = _locked(complaint)
+        if current.status not in (Status.REGISTERED, Status.ASSESSED):
+            raise ValidationError(
+                {"needs": _("A complaint that is %(status)s is not assessed again.")
+                 % {"status": current.get_status_display()}}
+            )  # fmt: skip
+        Assessment.objects.filter(complaint=current).delete()
+        assessment = Assessment.objects.create(complaint=current, assessed_by=actor)
+        Need.objects.bulk_create(
+            Need(
+                assessment=assessment,
+                domain=need["domain"],
+                severity=need["severity"],
+                notes=(need.get("notes") or "").strip(),
+            )
+            for need in needs
+        )
+        summary = ", ".join(sorted(seen))
+        if current.status == Status.REGISTERED:
+            current = complaint_transition(
+                actor=actor, complaint=current, to=Status.ASSESSED, note=summary, via=via
+            )
+        else:
+            _event(current, actor=actor, action="assessed", via=via, note=summary)
+    return current

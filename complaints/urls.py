@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/receipt/", views.complaint_receipt, name="receipt"),
     path("<int:pk>/close/", views.complaint_close, name="close"),
     path("<int:pk>/assign/", views.complaint_assign, name="assign"),
+    path("<int:pk>/assess/", views.complaint_assess, name="assess"),
     path("<int:pk>/consent/", views.complaint_consent, name="consent"),
 ]

@@ -16,7 +16,8 @@ from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.selectors import scope_code_of, staff_profile_of
 from complaints import services
 from complaints.filters import ComplaintFilter
-from complaints.forms import AssignForm, CloseForm, ComplaintForm
+from complaints.forms import AssessmentForm, AssignForm, CloseForm, ComplaintForm
+from complaints.models import Assessment, Complaint
 from complaints.selectors import (
     complaint_get_for,
     complaint_list_for,
@@ -25,6 +26,7 @@ from complaints.selectors import (
 )
 from households.models import Region
 from households.selectors import household_get_for
+from programs.matching import enrolled_programs, programs_matching
 
 INTAKE_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
 CASE_ROLES = (Role.BACK_OFFICE, Role.SUPERVISOR)
@@ -74,8 +76,16 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, complaint)
 
 
-def _render_detail(request, complaint, *, close_form=None, assign_form=None, status=200):
+def _render_detail(
+    request, complaint, *, close_form=None, assign_form=None, assessment_form=None, status=200
+):
     may_manage = request.user.has_perm("complaints.change_complaint")
+    assessment = _assessment_of(complaint)
+    matches = (
+        programs_matching(complaint.household, assessment.domains, today=timezone.localdate())
+        if assessment
+        else []
+    )
     return render(
         request,
         "complaints/complaint_detail.html",
@@ -91,9 +101,39 @@ def _render_detail(request, complaint, *, close_form=None, assign_form=None, sta
                 else None
             ),
             "assign_form": assign_form or AssignForm(officers=_officers_for(complaint)),
+            "assessment": assessment,
+            "assessment_form": assessment_form or AssessmentForm(assessment=assessment),
+            "may_assess": may_manage
+            and complaint.status in (Complaint.Status.REGISTERED, Complaint.Status.ASSESSED),
+            "matches": matches,
+            "enrolments": enrolled_programs(complaint.household),
         },
         status=status,
     )
+
+
+def _assessment_of(complaint):
+    try:
+        return Assessment.objects.prefetch_related("needs").get(complaint=complaint)
+    except Assessment.DoesNotExist:
+        return None
+
+
+@role_required(*CASE_ROLES)
+@require_POST
+def complaint_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = complaint_get_for(request.user, pk)
+    form = AssessmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complaint_assess(actor=request.user, complaint=complaint, needs=form.needs())
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The assessment is saved."))
+            return redirect("complaints:detail", pk=pk)
+    return _render_detail(request, complaint, assessment_form=form, status=400)
 
 
 def _officers_for(complaint) -> QuerySet[User]:

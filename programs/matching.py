@@ -1,0 +1,42 @@
+"""Which programmes fit a household's needs, and whether it qualifies for each, and why.
+
+Takes a household and need domains, so that programmes never depend on complaints.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from households.models import Household
+from programs.models import Program
+from programs.rules import Explanation, rule_evaluate
+
+
+@dataclass
+class Match:
+    program: Program
+    eligible: bool
+    explanation: Explanation
+    addresses: list[str]  # the household's need domains this programme addresses
+
+
+def programs_matching(
+    household: Household, domains: list[str], *, today: datetime.date
+) -> list[Match]:
+    """Active programmes addressing at least one of `domains`: eligible first, then those
+    addressing more of the needs, then by code."""
+    enrolled = set(
+        household.enrollments.filter(is_active=True).values_list("program__code", flat=True)
+    )
+    matches = []
+    for program in Program.objects.filter(is_active=True).select_related("agency"):
+        addresses = [domain for domain in program.domains if domain in domains]
+        if not addresses:
+            continue
+        explanation = rule_evaluate(program.rule, household, today=today, enrolled_codes=enrolled)
+        matches.append(Match(program, explanation.met, explanation, addresses))
+    matches.sort(key=lambda m: (not m.eligible, -len(m.addresses), m.program.code))
+    return matches
+
+
+def enrolled_programs(household: Household):
+    return household.enrollments.filter(is_active=True).select_related("program")
