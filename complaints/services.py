@@ -295,7 +295,7 @@ def complaint_assess(
             )
             for need in needs
         )
-        summary = ", ".join(sorted(seen))
+        summary = ", ".join(str(NeedDomain(domain).label) for domain in sorted(seen))
         if current.status == Status.REGISTERED:
             current = complaint_transition(
                 actor=actor, complaint=current, to=Status.ASSESSED, note=summary, via=via
