@@ -6,6 +6,8 @@ Takes a household and need domains, so that programmes never depend on complaint
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
+
 from households.models import Household
 from programs.models import Program
 from programs.rules import Explanation, rule_evaluate
@@ -24,6 +26,7 @@ def programs_matching(
 ) -> list[Match]:
     """Active programmes addressing at least one of `domains`: eligible first, then those
     addressing more of the needs, then by code."""
+    prefetch_related_objects([household], "members")  # once, not once per programme
     enrolled = set(
         household.enrollments.filter(is_active=True).values_list("program__code", flat=True)
     )

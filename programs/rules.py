@@ -182,7 +182,16 @@ def _validate_value(value, spec: FieldSpec, path):
         "text": isinstance(value, str),
     }[spec.kind]
     if not kind_ok:
-        _fail(path, _("%(value)s is not a %(kind)s.") % {"value": repr(value), "kind": spec.kind})
+        kinds = {
+            "int": _("whole number"),
+            "number": _("number"),
+            "bool": _("true or false"),
+            "text": _("text"),
+        }
+        _fail(
+            path,
+            _("%(value)s is not a %(kind)s.") % {"value": repr(value), "kind": kinds[spec.kind]},
+        )
     if spec.choices is not None and value not in spec.choices.values:
         allowed = ", ".join(map(str, spec.choices.values))
         _fail(

@@ -155,3 +155,17 @@ def test_front_office_cannot_assess(client, front_office, register):
     )
 
     assert response.status_code == 403
+
+
+def test_matching_reads_the_members_once_not_per_programme(
+    client, register, back_office, poor_household, django_assert_max_num_queries
+):
+    complaint = complaint_assess(
+        actor=back_office,
+        complaint=register(),
+        needs=[{"domain": d, "severity": 2} for d in ("health", "food", "housing", "education")],
+    )
+    client.force_login(back_office)
+
+    with django_assert_max_num_queries(12):
+        client.get(reverse("api:complaint-matches", args=[complaint.pk]))

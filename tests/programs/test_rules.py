@@ -16,7 +16,7 @@ TODAY = datetime.date(2026, 11, 28)
     [
         ({"field": "umur", "op": "gte", "value": 60}, "rule.field: isian 'umur' tidak dikenal"),
         ({"all": [{"field": "desil", "op": "le", "value": 4}]}, "rule.all[0].op: operator 'le'"),
-        ({"field": "desil", "op": "lte", "value": "4"}, "rule.value: '4' bukan int"),
+        ({"field": "desil", "op": "lte", "value": "4"}, "rule.value: '4' bukan bilangan bulat"),
         (
             {"member": {"field": "sex", "op": "gt", "value": "F"}},
             "rule.member.op: gt membandingkan",

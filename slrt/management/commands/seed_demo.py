@@ -10,7 +10,8 @@ from complaints.demo import seed_complaints
 from households.demo import seed_households
 from households.services import RegistryInputError, regions_load
 from programs.catalogue import catalogue_install
-from programs.demo import seed_agencies
+from programs.demo import seed_agencies, social_affairs_office
+from programs.models import Agency
 
 
 class Command(BaseCommand):
@@ -40,8 +41,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 catalogue_install(region_code=DEMO_SCOPE)
-                agencies = seed_agencies()
-                users = seed_users(password=password, agency=agencies["Dinas Sosial Kota Bima"])
+                seed_agencies()
+                users = seed_users(password=password, agency=social_affairs_office())
                 households = seed_households(actor=users["fo"])
                 complaints = seed_complaints(front_office=users["fo"], back_office=users["bo"])
         except RegistryInputError as error:
@@ -50,9 +51,10 @@ class Command(BaseCommand):
             raise CommandError("Demo data refused: " + "; ".join(error.messages)) from None
 
         usernames = ", ".join(username for username, *_rest in DEMO_USERS)
+        agencies = Agency.objects.count()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo users {usernames} (scope {DEMO_SCOPE}), {len(agencies)} agencies and "
+                f"Demo users {usernames} (scope {DEMO_SCOPE}), {agencies} agencies and "
                 f"{len(households)} households and {len(complaints)} complaints are ready."
             )
         )
