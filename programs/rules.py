@@ -235,8 +235,16 @@ def _compile(rule, today, *, member: bool) -> Q:
             combined &= _compile(part, today, member=member)
         return combined
     if "any" in rule:
+        # "Some member is A, or some member is B" is "some member is A or B": one subquery
+        # over the members instead of one per clause, as a person writing the SQL would.
+        parts = [part for part in rule["any"] if "member" not in part]
+        member_clauses = [part["member"] for part in rule["any"] if "member" in part]
+        if len(member_clauses) > 1:
+            parts.append({"member": {"any": member_clauses}})
+        else:
+            parts += [{"member": clause} for clause in member_clauses]
         combined = NEVER
-        for part in rule["any"]:
+        for part in parts:
             combined |= _compile(part, today, member=member)
         return combined
     if "not" in rule:
@@ -272,7 +280,7 @@ def _comparison_q(column: str, op: str, value) -> Q:
     return Q(**{f"{column}__{lookup}": value})
 
 
-def _born_years_before(today: datetime.date, years: int) -> datetime.date:
+def born_years_before(today: datetime.date, years: int) -> datetime.date:
     """The birthday `years` years before `today` (28 February for 29 February)."""
     try:
         return today.replace(year=today.year - years)
@@ -284,10 +292,10 @@ def _age_q(op: str, value, today: datetime.date) -> Q:
     """Age in completed years, as conditions on the birth date."""
 
     def at_least(years: int) -> Q:  # age >= years
-        return Q(birth_date__lte=_born_years_before(today, years))
+        return Q(birth_date__lte=born_years_before(today, years))
 
     def at_most(years: int) -> Q:  # age <= years, i.e. not yet years + 1
-        return Q(birth_date__gt=_born_years_before(today, years + 1))
+        return Q(birth_date__gt=born_years_before(today, years + 1))
 
     if op == "isnull":  # every member has a birth date
         return NEVER if value else ALWAYS
@@ -358,18 +366,16 @@ def _explain(rule, household, members, enrolled, today, *, person) -> Explanatio
         inner = _explain(rule["not"], household, members, enrolled, today, person=person)
         return Explanation(_("not this"), not inner.met, [inner])
     if "member" in rule:
+        tried = []
         for candidate in members:
             inner = _explain(rule["member"], household, members, enrolled, today, person=candidate)
             if inner.met:
                 return Explanation(
                     _("a member: %(name)s") % {"name": candidate.name}, True, [inner]
                 )
-        if members:
-            inner = _explain(rule["member"], household, members, enrolled, today, person=members[0])
-            inner_parts = [inner]
-        else:
-            inner_parts = []
-        return Explanation(_("no member fits"), False, inner_parts)
+            tried.append(Explanation(candidate.name, False, [inner]))
+        # Each member with what they lack, so that staff can see who came closest.
+        return Explanation(_("no member fits"), False, tried)
     if "enrolled" in rule:
         code = rule["enrolled"]
         met = code in enrolled

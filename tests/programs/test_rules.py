@@ -95,6 +95,25 @@ def test_the_explanation_reads_clause_by_clause(kota_bima):
 
 
 @pytest.mark.django_db
+def test_when_no_member_fits_each_member_is_explained(kota_bima):
+    household = HouseholdFactory()
+    PersonFactory(household=household, name="Ahmad", relationship="head",
+                  birth_date=datetime.date(1970, 1, 1))  # fmt: skip
+    PersonFactory(household=household, name="Aisyah", birth_date=datetime.date(2000, 6, 1))
+    rule = {"member": {"field": "age", "op": "between", "value": [6, 21]}}
+
+    explanation = rule_evaluate(rule, household, today=TODAY, enrolled_codes=set())
+
+    assert explanation.lines() == [
+        (0, "tidak ada anggota yang memenuhi", False),
+        (1, "Ahmad", False),
+        (2, "usia 56, antara 6 dan 21", False),
+        (1, "Aisyah", False),
+        (2, "usia 26, antara 6 dan 21", False),
+    ]
+
+
+@pytest.mark.django_db
 def test_a_missing_desil_does_not_meet_a_comparison_but_meets_its_negation(kota_bima):
     household = HouseholdFactory(desil=None)
 
