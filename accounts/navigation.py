@@ -39,6 +39,12 @@ MENU = [
         _("Compare people registered twice and decide whether they are one person."),
     ),
     MenuItem(
+        _("Screening"),
+        "programs:screening",
+        frozenset({Role.SUPERVISOR, Role.ADMIN}),
+        _("Find the households a programme misses, and those it serves that no longer fit."),
+    ),
+    MenuItem(
         _("Administration"),
         "admin:index",
         frozenset({Role.SUPERVISOR, Role.ADMIN}),

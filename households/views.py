@@ -71,17 +71,19 @@ def household_search(request: HttpRequest) -> HttpResponse:
 @role_required(*REGISTRY_ROLES)
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household: Household = household_get_for(request.user, pk)
-    # The household's complaints, through the reverse relation: the registry does not import
-    # the complaints app that builds on it.
+    # The household's complaints and programmes, through reverse relations: the registry does
+    # not import the apps that build on it.
     complaints = household.complaints.select_related("category", "complainant").order_by(
         "-registered_at"
     )
+    enrollments = household.enrollments.filter(is_active=True).select_related("program")
     return render(
         request,
         "households/household_detail.html",
         {
             "household": household,
             "complaints": complaints,
+            "enrollments": enrollments.order_by("program__code"),
             "housing": household_housing_summary(household),
             "may_edit": request.user.has_perm("households.change_household"),
         },

@@ -1,6 +1,18 @@
-from django.contrib import admin
+import json
 
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from households.selectors import households_in_scope
 from programs.models import Agency, Enrollment, Program
+from programs.rules import rule_q, validate_rule, with_rule_fields
 
 
 @admin.register(Agency)
@@ -10,6 +22,15 @@ class AgencyAdmin(admin.ModelAdmin):
     list_select_related = ["region"]
     search_fields = ["name"]
     autocomplete_fields = ["region"]
+
+
+class IndentedJSONField(forms.JSONField):
+    """A JSON field shown indented, so that a rule reads clause by clause."""
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 @admin.register(Program)
@@ -22,6 +43,64 @@ class ProgramAdmin(admin.ModelAdmin):
     list_select_related = ["agency"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["agency"]
+
+    class Media:
+        js = ["js/rule_preview.js"]
+
+    def get_urls(self):
+        preview = path(
+            "rule-preview/",
+            self.admin_site.admin_view(require_POST(self.rule_preview)),
+            name="programs_program_rule_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "rule":
+            kwargs["form_class"] = IndentedJSONField
+            kwargs["help_text"] = _(
+                'JSON, such as {"all": [{"field": "desil", "op": "lte", "value": 4}]}. '
+                '"Preview" counts the households of your area the rule selects, before saving.'
+            )
+            kwargs["widget"] = forms.Textarea(
+                attrs={
+                    "rows": 16,
+                    "class": "vLargeTextField",
+                    "data-preview-url": reverse("admin:programs_program_rule_preview"),
+                    "data-preview-label": _("Preview"),
+                }
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def rule_preview(self, request: HttpRequest) -> JsonResponse:
+        """How many households of the user's area a rule (not yet saved) selects."""
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        return rule_preview_response(request.user, request.POST.get("rule", ""))
+
+
+def rule_preview_response(user, text: str) -> JsonResponse:
+    """The preview's answer: the count in `user`'s scope, or what is wrong with the rule."""
+    try:
+        rule = json.loads(text)
+    except json.JSONDecodeError as error:
+        message = _("This is not valid JSON (line %(line)s, column %(column)s).") % {
+            "line": error.lineno,
+            "column": error.colno,
+        }
+        return JsonResponse({"error": message}, status=400)
+    try:
+        validate_rule(rule, known_programs=set(Program.objects.values_list("code", flat=True)))
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    households = with_rule_fields(households_in_scope(user))
+    total = households.count()
+    matching = households.filter(rule_q(rule, today=timezone.localdate())).count()
+    message = _("%(matching)s of the %(total)s households in your area match this rule.") % {
+        "matching": number_format(matching, force_grouping=True),
+        "total": number_format(total, force_grouping=True),
+    }
+    return JsonResponse({"matching": matching, "total": total, "message": message})
 
 
 @admin.register(Enrollment)

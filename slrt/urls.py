@@ -11,6 +11,7 @@ from accounts.api import MeView
 from accounts.views import home
 from complaints.api import ComplaintViewSet
 from households.api import HouseholdViewSet
+from programs.api import ProgramViewSet
 from slrt.views import healthz
 
 admin.site.site_header = _("SLRT administration")
@@ -20,6 +21,7 @@ admin.site.index_title = _("Data and settings")
 router = DefaultRouter()
 router.register("households", HouseholdViewSet, basename="household")
 router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("programs", ProgramViewSet, basename="program")
 
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
@@ -34,6 +36,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("households/", include("households.urls")),
     path("complaints/", include("complaints.urls")),
+    path("programs/", include("programs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -66,3 +66,25 @@ def test_a_worker_runs_a_task_sent_through_redis(worker):
     assert result.get(timeout=90) == {"created": 48, "updated": 0, "unchanged": 0}
     assert Region.objects.get(code="52.72").name == "Kota Bima"
     assert Region.objects.filter(code__startswith="52.72.").count() == 46
+
+
+@pytest.mark.services
+def test_a_worker_runs_a_programme_screening(worker, kota_bima):
+    from programs.models import Enrollment, Program, ScreeningRun
+    from programs.tasks import screen_program
+    from tests.factories import AgencyFactory, HouseholdFactory
+
+    program = Program.objects.create(
+        code="BAZNAS-DARURAT", name="Bantuan darurat", level="non_government",
+        agency=AgencyFactory(), rule={"field": "desil", "op": "lte", "value": 2},
+    )  # fmt: skip
+    left_out, wrongly_served = HouseholdFactory(desil=1), HouseholdFactory(desil=6)
+    Enrollment.objects.create(household=wrongly_served, program=program)
+    run = ScreeningRun.objects.create(program=program, region_id="52.72")
+
+    assert screen_program.apply_async(args=[run.pk], queue=worker).get(timeout=90) == "done"
+
+    run.refresh_from_db()
+    assert (run.households_screened, run.exclusion_count, run.inclusion_count) == (2, 1, 1)
+    assert f"exclusion,{left_out.pk}," in run.findings_csv
+    assert f"inclusion,{wrongly_served.pk}," in run.findings_csv

@@ -1,0 +1,22 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import scope_code_of
+from households.forms import RegionField
+from programs.models import Program
+
+
+class ScreeningForm(forms.Form):
+    """What a supervisor screens: one programme, over their area or a part of it."""
+
+    program = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Program.objects.filter(is_active=True).order_by("code"),
+        empty_label=_("— choose —"),
+    )
+    region = RegionField(label=_("Region"), require_leaf=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].limit_to(user)
+        self.fields["region"].initial = scope_code_of(user)

@@ -1,0 +1,11 @@
+"""Background jobs of the programmes app."""
+
+from celery import shared_task
+
+from programs.services import screening_run_execute
+
+
+@shared_task(acks_late=True)
+def screen_program(run_id: int) -> str:
+    """Run one screening (a redelivery after a worker died starts it afresh)."""
+    return screening_run_execute(run_id).status

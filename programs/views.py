@@ -1,0 +1,69 @@
+"""Supervisors' pages of the programmes app: bulk screening runs."""
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.decorators import role_required
+from accounts.roles import Role
+from programs import services
+from programs.forms import ScreeningForm
+from programs.models import ScreeningRun
+from programs.screening import finding_label
+from programs.selectors import screening_run_get_for, screening_runs_for
+
+SCREENING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+UTF8_BOM = "\ufeff"  # so that spreadsheet programs read the names' letters rightly
+
+
+@role_required(*SCREENING_ROLES)
+def screening_list(request: HttpRequest) -> HttpResponse:
+    """Start a screening, and see the recent ones of the user's area."""
+    form = ScreeningForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.screening_run_request(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("programs:screening_detail", run.pk)
+    return render(
+        request,
+        "programs/screening_run_list.html",
+        {"form": form, "runs": screening_runs_for(request.user)[:30]},
+    )
+
+
+@require_GET
+@role_required(*SCREENING_ROLES)
+def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One run: its progress while it runs (htmx polls the status part), then its counts."""
+    run = screening_run_get_for(request.user, pk)
+    template = (
+        "programs/includes/screening_run_status.html"
+        if request.htmx
+        else "programs/screening_run_detail.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "run": run,
+            "exclusion_label": finding_label("exclusion"),
+            "inclusion_label": finding_label("inclusion"),
+        },
+    )
+
+
+@require_GET
+@role_required(*SCREENING_ROLES)
+def screening_download(request: HttpRequest, pk: int) -> HttpResponse:
+    run = screening_run_get_for(request.user, pk)
+    if run.status != ScreeningRun.Status.DONE:
+        raise Http404(_("This screening has no findings yet."))
+    filename = f"screening-{run.program.code}-{run.region_id}-{run.screened_on:%Y%m%d}.csv"
+    response = HttpResponse(UTF8_BOM + run.findings_csv, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
