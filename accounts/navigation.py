@@ -33,6 +33,12 @@ MENU = [
         _("Today's registrations, the work queue, and every complaint of your area."),
     ),
     MenuItem(
+        _("Referrals"),
+        "referrals:list",
+        REGISTRY_ROLES | {Role.AGENCY_OFFICER},
+        _("Referrals to programmes and agencies, and their answers."),
+    ),
+    MenuItem(
         _("Possible duplicates"),
         "households:duplicates",
         REGISTRY_ROLES,

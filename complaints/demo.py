@@ -24,7 +24,18 @@ DEMO_COMPLAINTS = [
      "Membutuhkan kursi roda; belum terdaftar sebagai penyandang disabilitas.", "registered"),
     ("5272042708170005", "Jamilah", "informasi", "walk_in", "normal", True,
      "Menanyakan syarat pendaftaran DTSEN.", "handled"),
+    ("5272042708170005", "Jamilah", "dtks-surat", "walk_in", "normal", True,
+     "Perlu surat keterangan terdaftar DTSEN untuk beasiswa anak.", "assessed"),
 ]  # fmt: skip
+# The needs recorded for an assessed complaint, by category.
+DEMO_NEEDS = {
+    "kesehatan-pbi": [{"domain": "health", "severity": 3, "notes": "KIS nonaktif; anak demam."}],
+    "bansos-pkh": [
+        {"domain": "elderly", "severity": 3, "notes": "Lansia hidup dengan cucu."},
+        {"domain": "food", "severity": 2},
+    ],
+    "dtks-surat": [{"domain": "documents", "severity": 1, "notes": "Untuk beasiswa anak."}],
+}
 
 
 def seed_complaints(*, front_office: User, back_office: User) -> list[Complaint]:
@@ -52,14 +63,9 @@ def seed_complaints(*, front_office: User, back_office: User) -> list[Complaint]
             complaint = complaint_assign(
                 actor=back_office, complaint=complaint, assignee=back_office
             )
-        if then == "assessed":
+        if then == "assessed" or category == "kesehatan-pbi":
             complaint = complaint_assess(
-                actor=back_office,
-                complaint=complaint,
-                needs=[
-                    {"domain": "elderly", "severity": 3, "notes": "Lansia hidup dengan cucu."},
-                    {"domain": "food", "severity": 2},
-                ],
+                actor=back_office, complaint=complaint, needs=DEMO_NEEDS[category]
             )
         if then == "handled":
             complaint = complaint_close(

@@ -30,7 +30,7 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.REGISTERED: {Status.ASSESSED, Status.CLOSED},
     Status.ASSESSED: {Status.REFERRED, Status.CLOSED},
     Status.REFERRED: {Status.FOLLOW_UP},
-    Status.FOLLOW_UP: {Status.CLOSED},
+    Status.FOLLOW_UP: {Status.CLOSED, Status.REFERRED},  # referred again after the follow-up
     Status.CLOSED: set(),
 }
 # Why a complaint may be closed, by the status it is closed from.

@@ -30,6 +30,11 @@ from programs.matching import enrolled_programs, programs_matching
 
 INTAKE_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
 CASE_ROLES = (Role.BACK_OFFICE, Role.SUPERVISOR)
+REFERABLE_STATUSES = (
+    Complaint.Status.ASSESSED,
+    Complaint.Status.REFERRED,
+    Complaint.Status.FOLLOW_UP,
+)
 
 
 @role_required(*INTAKE_ROLES)
@@ -107,6 +112,10 @@ def _render_detail(
             and complaint.status in (Complaint.Status.REGISTERED, Complaint.Status.ASSESSED),
             "matches": matches,
             "enrolments": enrolled_programs(complaint.household),
+            # Through the reverse relation: complaints do not import the referrals app.
+            "referrals": complaint.referrals.select_related("program", "agency"),
+            "may_refer": has_role(request.user, Role.BACK_OFFICE)
+            and complaint.status in REFERABLE_STATUSES,
         },
         status=status,
     )

@@ -173,6 +173,8 @@ EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SLRT <slrt@localhost>")
+# Where the site is reached, for the links in e-mails and webhooks to agencies.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without a broker the demo runs every task in-process, right away.
@@ -186,6 +188,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_TIME_LIMIT = 15 * 60  # tasks declare tighter limits of their own
+CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
+# The beat (one process) puts these in django-celery-beat's tables, where admins can change
+# them.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {"task": "referrals.tasks.sweep_outbox", "schedule": 60.0},
+    "sla-sweep": {"task": "referrals.tasks.sla_sweep", "schedule": 60.0 * 60},
+}
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -205,7 +219,10 @@ SPECTACULAR_SETTINGS = {
     "and referrals, limited to the caller's scope.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "ENUM_NAME_OVERRIDES": {"ComplaintStatusEnum": "complaints.models.Complaint.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStatusEnum": "complaints.models.Complaint.Status",
+        "ReferralStatusEnum": "referrals.models.Referral.Status",
+    },
 }
 
 # --- Forms ----------------------------------------------------------------------------------

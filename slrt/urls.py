@@ -12,6 +12,7 @@ from accounts.views import home
 from complaints.api import ComplaintViewSet
 from households.api import HouseholdViewSet
 from programs.api import ProgramViewSet
+from referrals.api import ReferralViewSet
 from slrt.views import healthz
 
 admin.site.site_header = _("SLRT administration")
@@ -22,6 +23,7 @@ router = DefaultRouter()
 router.register("households", HouseholdViewSet, basename="household")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("programs", ProgramViewSet, basename="program")
+router.register("referrals", ReferralViewSet, basename="referral")
 
 api_v1 = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
@@ -37,6 +39,7 @@ urlpatterns = [
     path("households/", include("households.urls")),
     path("complaints/", include("complaints.urls")),
     path("programs/", include("programs.urls")),
+    path("referrals/", include("referrals.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -12,6 +12,7 @@ from households.services import RegistryInputError, regions_load
 from programs.catalogue import catalogue_install
 from programs.demo import seed_agencies, social_affairs_office
 from programs.models import Agency
+from referrals.demo import seed_referrals
 
 
 class Command(BaseCommand):
@@ -45,6 +46,7 @@ class Command(BaseCommand):
                 users = seed_users(password=password, agency=social_affairs_office())
                 households = seed_households(actor=users["fo"])
                 complaints = seed_complaints(front_office=users["fo"], back_office=users["bo"])
+                referrals = seed_referrals(back_office=users["bo"], agency_officer=users["agency"])
         except RegistryInputError as error:
             raise CommandError("Demo data refused: " + "; ".join(error.messages)) from None
         except ValidationError as error:
@@ -55,7 +57,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo users {usernames} (scope {DEMO_SCOPE}), {agencies} agencies and "
-                f"{len(households)} households and {len(complaints)} complaints are ready."
+                f"{len(households)} households, {len(complaints)} complaints and "
+                f"{len(referrals)} referrals are ready."
             )
         )
         self.stdout.write(self.style.WARNING(f"Password for every demo user: {password}"))

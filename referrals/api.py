@@ -1,0 +1,149 @@
+"""`/api/v1/referrals/`: list, create, read with events, and `transition/`, with the web's
+scope (office staff: their area; agency officers: their agency) and rules."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.roles import REGISTRY_ROLES, Role, has_role
+from complaints.selectors import complaints_in_scope
+from programs.models import Program
+from referrals import services
+from referrals.models import Referral, ReferralEvent
+from referrals.selectors import referrals_for
+
+
+class ReferralEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = ReferralEvent
+        fields = ["action", "from_status", "to_status", "note", "actor", "via", "at"]
+
+
+class ComplaintInScopeField(serializers.PrimaryKeyRelatedField):
+    """A complaint id; one outside the caller's area is 'not found', like any other."""
+
+    def get_queryset(self):
+        return complaints_in_scope(self.context["request"].user)
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    complaint = ComplaintInScopeField()
+    program = serializers.SlugRelatedField(
+        slug_field="code", queryset=Program.objects.filter(is_active=True)
+    )
+    agency = serializers.CharField(source="agency.name", read_only=True)
+    ticket_number = serializers.CharField(source="complaint.ticket_number", read_only=True)
+    events = ReferralEventSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id", "complaint", "ticket_number", "program", "agency", "notes", "eligible",
+            "status", "outcome_note", "response_due", "resolution_due", "created_at",
+            "sent_at", "received_at", "closed_at", "version", "events",
+        ]  # fmt: skip
+        read_only_fields = [
+            "eligible", "status", "outcome_note", "response_due", "resolution_due",
+            "created_at", "sent_at", "received_at", "closed_at", "version",
+        ]  # fmt: skip
+        extra_kwargs = {"notes": {"required": False, "max_length": 2000}}
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Referral.Status.choices)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The version you read: a referral changed since then answers 409.",
+    )
+
+
+class ReferralPermission(permissions.BasePermission):
+    def has_permission(self, request, view) -> bool:
+        if view.action == "create":
+            return has_role(request.user, Role.BACK_OFFICE)
+        if view.action == "transition":
+            return has_role(request.user, Role.BACK_OFFICE, Role.AGENCY_OFFICER)
+        return has_role(request.user, *REGISTRY_ROLES, Role.AGENCY_OFFICER)
+
+
+def _as_api_error(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
+
+
+class ReferralViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ReferralSerializer
+    permission_classes = [permissions.IsAuthenticated, ReferralPermission]
+
+    def get_queryset(self):
+        queryset = referrals_for(self.request.user)
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("events__actor")
+        return queryset
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        data = ReferralSerializer(page, many=True, context=self.get_serializer_context()).data
+        for item in data:
+            item.pop("events")  # the list stays light; read one referral for its story
+        return self.get_paginated_response(data)
+
+    def perform_create(self, serializer) -> None:
+        data = serializer.validated_data
+        try:
+            (referral,) = services.referrals_create(
+                actor=self.request.user,
+                complaint=data["complaint"],
+                programs=[data["program"]],
+                notes=data.get("notes", ""),
+                via=ReferralEvent.Via.API,
+            )
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
+        serializer.instance = referral
+
+    @extend_schema(
+        request=TransitionSerializer,
+        responses={
+            200: ReferralSerializer,
+            400: OpenApiResponse(description="The move is not allowed; messages by field."),
+            409: OpenApiResponse(description="The referral changed since `version`."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk=None) -> Response:
+        """Move the referral: the agency acknowledges (`received`), starts (`in_progress`),
+        completes (`completed`, with the outcome in `note`) or rejects (`rejected`, with the
+        reason); the sending office cancels (`cancelled`)."""
+        referral = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            referral = services.referral_transition(
+                actor=request.user,
+                referral=referral,
+                via=ReferralEvent.Via.API,
+                **serializer.validated_data,
+            )
+        except services.ReferralConflict as conflict:
+            return Response(
+                {"detail": str(conflict), "status": conflict.referral.status,
+                 "version": conflict.referral.version},
+                status=status.HTTP_409_CONFLICT,
+            )  # fmt: skip
+        except DjangoValidationError as error:
+            raise _as_api_error(error) from error
+        referral = self.get_queryset().prefetch_related("events__actor").get(pk=referral.pk)
+        return Response(ReferralSerializer(referral, context=self.get_serializer_context()).data)

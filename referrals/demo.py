@@ -1,0 +1,46 @@
+"""Demo referrals (`seed_demo`), in several states, made through the same services as the
+pages: one waiting for the demo agency, one it acknowledged, one it completed."""
+
+from django.contrib.auth.models import User
+
+from complaints.models import Complaint
+from programs.models import Program
+from referrals.models import Referral
+from referrals.services import referral_transition, referrals_create
+
+# complaint category, programmes, then the demo agency's answers to its own programme's referral
+DEMO_REFERRALS = [
+    ("kesehatan-pbi", ["JAMKESDA", "PBI-JK"], ["received"]),
+    ("dtks-surat", ["DTKS-SURAT"], ["received", "completed"]),
+]
+
+
+def seed_referrals(*, back_office: User, agency_officer: User) -> list[Referral]:
+    """Refer the demo complaints once; a second run leaves them as they are."""
+    made = []
+    for category, codes, answers in DEMO_REFERRALS:
+        complaint = Complaint.objects.filter(category__code=category).order_by("pk").first()
+        if complaint is None:
+            continue
+        if complaint.referrals.exists():
+            made += list(complaint.referrals.all())
+            continue
+        referrals = referrals_create(
+            actor=back_office,
+            complaint=complaint,
+            programs=Program.objects.filter(code__in=codes),
+            notes="Mohon ditindaklanjuti; warga sudah membawa KTP dan KK.",
+        )
+        for referral in referrals:
+            if referral.agency_id != agency_officer.staff_profile.agency_id:
+                continue
+            for answer in answers:
+                referral.refresh_from_db()
+                referral_transition(
+                    actor=agency_officer,
+                    referral=referral,
+                    to=answer,
+                    note="Surat keterangan terbit." if answer == "completed" else "",
+                )
+        made += referrals
+    return made

@@ -1,0 +1,180 @@
+"""Referrals (rujukan) of a complaint's household to a programme's agency, their story, and the
+outbox that carries them to the agency."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Referral(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SENT = "sent", _("sent")
+        RECEIVED = "received", _("received by the agency")
+        IN_PROGRESS = "in_progress", _("in progress")
+        COMPLETED = "completed", _("completed")
+        REJECTED = "rejected", _("rejected")
+        CANCELLED = "cancelled", _("cancelled")
+
+    complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("complaint"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    # The complaint's household, kept here so that scope filters need no join.
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    program = models.ForeignKey(
+        "programs.Program", verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "programs.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    notes = models.TextField(_("notes for the agency"), blank=True)
+    eligible = models.BooleanField(
+        _("qualifies under the programme's rule"),
+        help_text=_("As the rule found when the referral was made."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    outcome_note = models.TextField(_("outcome"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("referred by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    response_due = models.DateField(_("acknowledgement due"), null=True, blank=True)
+    resolution_due = models.DateField(_("settlement due"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # Optimistic locking: every change adds one; a change made from an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        indexes = [
+            models.Index(fields=["agency", "status"], name="referral_agency_idx"),
+            models.Index(fields=["status", "response_due"], name="referral_sla_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "program"],
+                condition=~models.Q(status__in=["cancelled", "rejected"]),
+                name="one_open_referral_per_programme",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} → {self.program_id}"
+
+    FINAL = frozenset({Status.COMPLETED, Status.REJECTED, Status.CANCELLED})
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL
+
+    @property
+    def number(self) -> str:
+        """The letter's number: the complaint's ticket and the referral's id."""
+        return f"{self.complaint.ticket_number}/R{self.pk}"
+
+
+class ReferralEvent(models.Model):
+    """One line of a referral's story: a status change, a delivery, a reminder."""
+
+    class Via(models.TextChoices):
+        WEB = "web", _("web")
+        API = "api", _("API")
+        SYSTEM = "system", _("system")
+
+    class Action(models.TextChoices):
+        STATUS = "status", _("status change")
+        DELIVERED = "delivered", _("delivered")
+        DELIVERY_FAILED = "delivery_failed", _("delivery failed")
+        RETRY = "retry", _("sent again")
+        REMINDER = "reminder", _("reminder")
+        ESCALATION = "escalation", _("escalation")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices, default=Action.STATUS)
+    from_status = models.CharField(max_length=12, choices=Referral.Status.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=Referral.Status.choices, blank=True)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    via = models.CharField(max_length=10, choices=Via.choices)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("referral event")
+        verbose_name_plural = _("referral events")
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} {self.action} {self.to_status}"
+
+
+class Dispatch(models.Model):
+    """A message to send (the outbox): written in the transaction of the change it announces,
+    delivered by a worker after commit, retried, and re-sent by the sweep if it was left
+    pending. The idempotency key lets a receiver ignore a second delivery."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        WEBHOOK = "webhook", _("webhook")
+
+    class Kind(models.TextChoices):
+        REFERRAL = "referral", _("new referral")
+        REMINDER = "reminder", _("reminder")
+        ESCALATION = "escalation", _("escalation")
+        CANCELLED = "cancelled", _("cancellation")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="dispatches")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+    idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    # The delivering task's id and how long its claim holds: a task delivered again after its
+    # worker died (same id) takes over at once, any other waits for the claim to expire.
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("dispatch")
+        verbose_name_plural = _("dispatches")
+        indexes = [models.Index(fields=["status", "created_at"], name="dispatch_outbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.channel} · {self.referral_id}"

@@ -1,0 +1,415 @@
+"""Every change to a referral: creation (with its routing and outbox rows), status changes by
+the sending office or the receiving agency, reminders and escalations.
+
+Each change locks the referral's row, checks the one transition table, writes the status and
+its event, and queues what must be sent once the transaction commits: the outbox row is
+written with the change, so a message is never lost and never sent for a change that was
+rolled back.
+"""
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role, has_role
+from accounts.selectors import staff_profile_of
+from complaints.models import Complaint
+from complaints.selectors import complaints_in_scope
+from complaints.services import complaint_transition
+from complaints.workdays import add_working_days
+from households.models import Household
+from programs.models import Agency, Program
+from programs.rules import rule_evaluate
+from referrals.models import Dispatch, Referral, ReferralEvent
+
+logger = logging.getLogger(__name__)
+
+Status = Referral.Status
+Via = ReferralEvent.Via
+
+# The one table of allowed status changes; completed, rejected and cancelled are final.
+TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.SENT, Status.CANCELLED},
+    Status.SENT: {Status.RECEIVED, Status.REJECTED, Status.CANCELLED},
+    Status.RECEIVED: {Status.IN_PROGRESS, Status.COMPLETED, Status.REJECTED, Status.CANCELLED},
+    Status.IN_PROGRESS: {Status.COMPLETED, Status.REJECTED, Status.CANCELLED},
+}
+# Who makes each move: the office that sent the referral, or the agency that received it.
+SENDER_MOVES = frozenset({Status.SENT, Status.CANCELLED})
+AGENCY_MOVES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.COMPLETED, Status.REJECTED})
+# Complaints that may be referred: assessed, and not closed.
+REFERABLE = {Complaint.Status.ASSESSED, Complaint.Status.REFERRED, Complaint.Status.FOLLOW_UP}
+# Working days after the acknowledgement was due before the supervisors are told.
+ESCALATION_GRACE_DAYS = 2
+
+
+class ReferralConflict(Exception):
+    """The referral changed since the user read it (another officer answered first)."""
+
+    def __init__(self, referral: Referral):
+        super().__init__(
+            _("Someone else changed this referral meanwhile: it is now %(status)s. "
+              "Check it again before deciding.") % {"status": referral.get_status_display()}
+        )  # fmt: skip
+        self.referral = referral
+
+
+# --- who may act -------------------------------------------------------------------------------
+
+
+def is_sender(user: AbstractBaseUser, referral: Referral) -> bool:
+    """Back-office staff whose working area holds the referral's household."""
+    return (
+        has_role(user, Role.BACK_OFFICE)
+        and complaints_in_scope(user).filter(pk=referral.complaint_id).exists()
+    )
+
+
+def is_receiver(user: AbstractBaseUser, referral: Referral) -> bool:
+    """Officers of the agency the referral was sent to."""
+    profile = staff_profile_of(user)
+    return (
+        has_role(user, Role.AGENCY_OFFICER)
+        and profile is not None
+        and profile.agency_id == referral.agency_id
+    )
+
+
+def moves_for(user: AbstractBaseUser, referral: Referral) -> list[str]:
+    """The statuses `user` may move the referral to now, in the table's order."""
+    allowed = TRANSITIONS.get(referral.status, set())
+    sides = set()
+    if is_sender(user, referral):
+        sides |= SENDER_MOVES
+    if is_receiver(user, referral):
+        sides |= AGENCY_MOVES
+    return [status for status in Status.values if status in allowed & sides]
+
+
+# --- creation ----------------------------------------------------------------------------------
+
+
+def route_agency(program: Program, household: Household) -> Agency:
+    """The body that receives referrals to `program`: its agency, read afresh (its e-mail
+    and webhook are what the outbox uses)."""
+    return Agency.objects.get(pk=program.agency_id)
+
+
+def referrals_create(
+    *,
+    actor: AbstractBaseUser,
+    complaint: Complaint,
+    programs: Iterable[Program],
+    notes: str = "",
+    via: str = Via.WEB,
+) -> list[Referral]:
+    """Refer the complaint's household to each of `programs`, all or none.
+
+    Needs the resident's consent to share data and an assessed, open complaint. A programme
+    the household does not qualify for needs `notes` saying why it is referred anyway; the
+    agency sees them. Each referral is routed to its agency, with its e-mail and webhook
+    written to the outbox in the same transaction and delivered after commit.
+    """
+    programs = list(programs)
+    notes = notes.strip()
+    today = timezone.localdate()
+    if not programs:
+        raise ValidationError({"program": _("Choose at least one programme.")})
+    if not complaints_in_scope(actor).filter(pk=complaint.pk).exists():
+        raise ValidationError({"complaint": _("This complaint is outside your working area.")})
+    if not has_role(actor, Role.BACK_OFFICE):
+        raise ValidationError({"complaint": _("Only the back office refers complaints.")})
+    if not complaint.consent_given:
+        raise ValidationError(
+            {"complaint": _("The resident has not agreed to share their data with other "
+                            "bodies: record their consent first.")}
+        )  # fmt: skip
+    if complaint.status not in REFERABLE:
+        raise ValidationError(
+            {"complaint": _("Only an assessed, open complaint can be referred; this one is "
+                            "%(status)s.") % {"status": complaint.get_status_display()}}
+        )  # fmt: skip
+
+    household = complaint.household
+    errors = []
+    for program in programs:
+        if not program.is_active:
+            errors.append(_("%(code)s is no longer active.") % {"code": program.code})
+            continue
+        if not rule_evaluate(program.rule, household, today=today).met and not notes:
+            errors.append(
+                _("The household does not qualify for %(code)s: say in the notes why you "
+                  "refer it anyway.") % {"code": program.code}
+            )  # fmt: skip
+    if errors:
+        raise ValidationError({"program": errors} if len(programs) > 1 else {"notes": errors})
+
+    now = timezone.now()
+    created = []
+    try:
+        with transaction.atomic():
+            locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+            for program in programs:
+                eligible = rule_evaluate(program.rule, household, today=today).met
+                referral = Referral.objects.create(
+                    complaint=locked,
+                    household=household,
+                    program=program,
+                    agency=route_agency(program, household),
+                    notes=notes,
+                    eligible=eligible,
+                    status=Status.SENT,
+                    created_by=actor,
+                    sent_at=now,
+                    response_due=add_working_days(today, program.response_days),
+                    resolution_due=add_working_days(today, program.resolution_days),
+                )
+                _event(referral, actor=actor, via=via, from_status="", to_status=Status.SENT,
+                       note=notes)  # fmt: skip
+                _outbox(referral, Dispatch.Kind.REFERRAL)
+                created.append(referral)
+            if locked.status != Complaint.Status.REFERRED:
+                complaint_transition(
+                    actor=actor, complaint=locked, to=Complaint.Status.REFERRED, via=via,
+                    note=", ".join(program.code for program in programs),
+                )  # fmt: skip
+    except IntegrityError as error:  # an open referral to that programme exists already
+        open_codes = set(
+            Referral.objects.filter(complaint=complaint, program__in=programs)
+            .exclude(status__in=[Status.CANCELLED, Status.REJECTED])
+            .values_list("program__code", flat=True)
+        )
+        raise ValidationError(
+            {"program": _("Already referred and still open: %(codes)s.")
+             % {"codes": ", ".join(sorted(open_codes)) or "?"}}
+        ) from error  # fmt: skip
+    return created
+
+
+def _event(referral: Referral, *, actor, via: str, action=ReferralEvent.Action.STATUS, **fields):
+    ReferralEvent.objects.create(referral=referral, actor=actor, via=via, action=action, **fields)
+
+
+def _outbox(referral: Referral, kind: str, *, recipients: list[str] | None = None) -> list[int]:
+    """Write the messages announcing `kind` and queue them for after the commit. To the
+    agency by e-mail and, where it has one, by webhook; escalations by e-mail to
+    `recipients`."""
+    agency = referral.agency
+    rows = []
+    if recipients is not None:
+        if recipients:
+            rows.append(Dispatch(channel=Dispatch.Channel.EMAIL, recipients=recipients))
+    else:
+        if agency.email:
+            rows.append(Dispatch(channel=Dispatch.Channel.EMAIL, recipients=[agency.email]))
+        if agency.webhook_url:
+            rows.append(Dispatch(channel=Dispatch.Channel.WEBHOOK))
+    for row in rows:
+        row.referral = referral
+        row.kind = kind
+    ids = [row.pk for row in Dispatch.objects.bulk_create(rows)]
+    if ids:
+        transaction.on_commit(lambda: enqueue_dispatches(ids))
+    return ids
+
+
+def enqueue_dispatches(ids: Iterable[int]) -> None:
+    """Hand dispatches to the workers. If the broker is down they stay pending in the
+    outbox, and the sweep sends them once it is back."""
+    from referrals.tasks import deliver_dispatch
+
+    for dispatch_id in ids:
+        try:
+            deliver_dispatch.apply_async(args=[dispatch_id], retry=False)
+        except Exception:
+            logger.warning("dispatch %s: broker unreachable, left for the sweep", dispatch_id,
+                           exc_info=True)  # fmt: skip
+
+
+# --- status changes ----------------------------------------------------------------------------
+
+
+def referral_transition(
+    *,
+    actor: AbstractBaseUser,
+    referral: Referral,
+    to: str,
+    note: str = "",
+    version: int | None = None,
+    via: str = Via.WEB,
+) -> Referral:
+    """Move a referral to `to`, as its sender (send, cancel) or its agency (acknowledge,
+    start, complete, reject).
+
+    With `version` (what the user saw), a referral changed since then raises
+    `ReferralConflict` instead of overwriting the other change. Rejecting needs a reason and
+    completing an outcome, in `note`.
+    """
+    note = note.strip()
+    with transaction.atomic():
+        current = Referral.objects.select_for_update().select_related("agency").get(pk=referral.pk)
+        if version is not None and current.version != version:
+            raise ReferralConflict(current)
+        allowed = TRANSITIONS.get(current.status, set())
+        if to not in allowed:
+            raise ValidationError(
+                {"to": _("A referral that is %(current)s cannot become %(to)s.") % {
+                    "current": current.get_status_display(),
+                    "to": Status(to).label if to in Status.values else repr(to),
+                }}
+            )  # fmt: skip
+        if to not in moves_for(actor, current):
+            side = _("the agency") if to in AGENCY_MOVES else _("the office that sent it")
+            raise ValidationError({"to": _("Only %(side)s can do this.") % {"side": side}})
+        if to == Status.REJECTED and not note:
+            raise ValidationError({"note": _("Give the reason for rejecting the referral.")})
+        if to == Status.COMPLETED and not note:
+            raise ValidationError({"note": _("Say what the household received.")})
+
+        now = timezone.now()
+        previous = current.status
+        current.status = to
+        current.version += 1
+        if to == Status.SENT:
+            current.sent_at = now
+        if to == Status.RECEIVED or (to in AGENCY_MOVES and current.received_at is None):
+            current.received_at = now
+        if to in Referral.FINAL:
+            current.closed_at = now
+        if to in (Status.COMPLETED, Status.REJECTED):
+            current.outcome_note = note
+        current.save()
+        _event(current, actor=actor, via=via, from_status=previous, to_status=to, note=note)
+        if to == Status.CANCELLED and previous != Status.DRAFT:
+            _outbox(current, Dispatch.Kind.CANCELLED)
+        if to == Status.SENT:
+            _outbox(current, Dispatch.Kind.REFERRAL)
+        if current.is_final:
+            _follow_up_when_settled(current.complaint_id)
+    return current
+
+
+def _follow_up_when_settled(complaint_id: int) -> None:
+    """Once every referral of the complaint is final, it waits for the back office's
+    follow-up."""
+    complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
+    if complaint.status != Complaint.Status.REFERRED:
+        return
+    if complaint.referrals.exclude(status__in=Referral.FINAL).exists():
+        return
+    complaint_transition(
+        actor=None, complaint=complaint, to=Complaint.Status.FOLLOW_UP, via=Via.SYSTEM,
+        note=_("Every referral is settled."),
+    )  # fmt: skip
+
+
+# --- deadlines ---------------------------------------------------------------------------------
+
+
+def supervisors_of(referral: Referral) -> list[str]:
+    """E-mail addresses of the supervisors whose area holds the referral's household at the
+    regency level or above."""
+    from django.contrib.auth import get_user_model
+
+    from households.models import Region
+
+    regency = referral.household.region_id[:5]
+    codes = [*Region.ancestor_codes_of(regency), regency]
+    users = get_user_model().objects.filter(
+        is_active=True, groups__name=Role.SUPERVISOR, staff_profile__scope__in=codes
+    )
+    return sorted({email for email in users.values_list("email", flat=True) if email})
+
+
+def sla_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Remind agencies of referrals they have not acknowledged in time, and escalate to the
+    supervisors those still unacknowledged after the grace period. Each happens once per
+    referral (the claim is one conditional UPDATE), with its event and its messages."""
+    today = today or timezone.localdate()
+    waiting = Referral.objects.filter(status=Status.SENT)
+    counts = {"reminders": 0, "escalations": 0}
+    for pk in waiting.filter(response_due__lt=today, reminded_at=None).values_list("pk", flat=True):
+        counts["reminders"] += _remind(pk)
+    for referral in (
+        waiting.filter(escalated_at=None).exclude(response_due=None).only("pk", "response_due")
+    ):
+        if add_working_days(referral.response_due, ESCALATION_GRACE_DAYS) < today:
+            counts["escalations"] += _escalate(referral.pk)
+    return counts
+
+
+def _remind(pk: int) -> int:
+    with transaction.atomic():
+        claimed = Referral.objects.filter(pk=pk, status=Status.SENT, reminded_at=None).update(
+            reminded_at=timezone.now()
+        )
+        if not claimed:
+            return 0
+        referral = Referral.objects.select_related("agency").get(pk=pk)
+        note = _("Not acknowledged by %(day)s.") % {"day": f"{referral.response_due:%d-%m-%Y}"}
+        _event(referral, actor=None, via=Via.SYSTEM, action=ReferralEvent.Action.REMINDER,
+               note=note)  # fmt: skip
+        _outbox(referral, Dispatch.Kind.REMINDER)
+    return 1
+
+
+def _escalate(pk: int) -> int:
+    with transaction.atomic():
+        claimed = Referral.objects.filter(pk=pk, status=Status.SENT, escalated_at=None).update(
+            escalated_at=timezone.now()
+        )
+        if not claimed:
+            return 0
+        referral = Referral.objects.select_related("agency", "household").get(pk=pk)
+        recipients = supervisors_of(referral)
+        _event(referral, actor=None, via=Via.SYSTEM, action=ReferralEvent.Action.ESCALATION,
+               note=", ".join(recipients) or _("no supervisor with an e-mail address"))  # fmt: skip
+        _outbox(referral, Dispatch.Kind.ESCALATION, recipients=recipients)
+    return 1
+
+
+# --- the outbox --------------------------------------------------------------------------------
+
+# A pending dispatch not picked up this long after it was written (a worker died, the broker
+# was down) is queued again by the sweep.
+OUTBOX_PATIENCE = datetime.timedelta(minutes=1)
+
+
+def outbox_sweep() -> int:
+    """Queue again the dispatches left pending whose claim (if any) has expired."""
+    now = timezone.now()
+    ids = list(
+        Dispatch.objects.filter(
+            status=Dispatch.Status.PENDING, created_at__lt=now - OUTBOX_PATIENCE
+        )
+        .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
+        .values_list("pk", flat=True)[:1000]
+    )
+    enqueue_dispatches(ids)
+    return len(ids)
+
+
+def dispatch_retry(*, actor: AbstractBaseUser, dispatch: Dispatch) -> Dispatch:
+    """A supervisor sends a failed dispatch again (with a new round of attempts)."""
+    with transaction.atomic():
+        updated = Dispatch.objects.filter(pk=dispatch.pk, status=Dispatch.Status.FAILED).update(
+            status=Dispatch.Status.PENDING, attempts=0, claimed_until=None
+        )
+        if not updated:
+            raise ValidationError(_("This message is not failed any more."))
+        note = _("%(kind)s by %(channel)s") % {
+            "kind": dispatch.get_kind_display(),
+            "channel": dispatch.get_channel_display(),
+        }
+        _event(dispatch.referral, actor=actor, via=Via.WEB, action=ReferralEvent.Action.RETRY,
+               note=note)  # fmt: skip
+        transaction.on_commit(lambda: enqueue_dispatches([dispatch.pk]))
+    dispatch.refresh_from_db()
+    return dispatch

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from referrals import views
+
+app_name = "referrals"
+
+urlpatterns = [
+    path("", views.referral_list, name="list"),
+    path("new/<int:complaint_pk>/", views.referral_create, name="create"),
+    path("<int:pk>/", views.referral_detail, name="detail"),
+    path("<int:pk>/transition/", views.referral_transition, name="transition"),
+    path("<int:pk>/letter/", views.referral_letter, name="letter"),
+    path("dispatches/", views.dispatch_failed_list, name="dispatches"),
+    path("dispatches/<int:pk>/retry/", views.dispatch_retry, name="dispatch_retry"),
+]

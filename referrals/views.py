@@ -1,0 +1,196 @@
+"""Referral pages: the back office refers and follows, the agency answers. Every referral
+comes through `referrals.selectors`, every change goes through `referrals.services`."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.decorators import role_required
+from accounts.roles import REGISTRY_ROLES, Role, has_role
+from complaints.models import Assessment
+from complaints.selectors import complaint_get_for
+from programs.matching import programs_matching
+from programs.models import Program
+from referrals import services
+from referrals.forms import ReferralCreateForm, ReferralTransitionForm
+from referrals.models import Dispatch, Referral
+from referrals.selectors import (
+    agency_inbox_for,
+    failed_dispatches_for,
+    referral_get_for,
+    referrals_for,
+)
+
+VIEW_ROLES = (*REGISTRY_ROLES, Role.AGENCY_OFFICER)
+
+
+@role_required(Role.BACK_OFFICE)
+def referral_create(request: HttpRequest, complaint_pk: int) -> HttpResponse:
+    """Choose, among the programmes matching the assessed needs, those to refer to."""
+    complaint = complaint_get_for(request.user, complaint_pk)
+    assessment = Assessment.objects.filter(complaint=complaint).prefetch_related("needs").first()
+    matches = (
+        programs_matching(complaint.household, assessment.domains, today=timezone.localdate())
+        if assessment
+        else []
+    )
+    offered = Program.objects.filter(pk__in=[match.program.pk for match in matches])
+    form = ReferralCreateForm(request.POST if request.method == "POST" else None, programs=offered)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.referrals_create(
+                actor=request.user,
+                complaint=complaint,
+                programs=form.cleaned_data["program"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Referred to %(codes)s.") % {"codes": ", ".join(r.program.code for r in created)},
+            )
+            return redirect("complaints:detail", pk=complaint.pk)
+    open_codes = set(
+        complaint.referrals.exclude(status__in=Referral.FINAL).values_list(
+            "program__code", flat=True
+        )
+    )
+    return render(
+        request,
+        "referrals/referral_create.html",
+        {"complaint": complaint, "matches": matches, "form": form, "open_codes": open_codes},
+        status=400 if form.errors else 200,
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, field_messages in error.message_dict.items():
+        target = field if field in form.fields else None
+        for message in field_messages:
+            form.add_error(target, message)
+
+
+@require_GET
+@role_required(*VIEW_ROLES)
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """Agency officers: their agency's referrals, unanswered first. Office staff: the
+    referrals of their area, newest first, filterable by status."""
+    is_agency = has_role(request.user, Role.AGENCY_OFFICER)
+    referrals = agency_inbox_for(request.user) if is_agency else referrals_for(request.user)
+    status = request.GET.get("status", "")
+    if status in Referral.Status.values:
+        referrals = referrals.filter(status=status)
+    return render(
+        request,
+        "referrals/referral_list.html",
+        {
+            "page": Paginator(referrals, 25).get_page(request.GET.get("page")),
+            "is_agency": is_agency,
+            "status": status,
+            "statuses": Referral.Status.choices,
+            "today": timezone.localdate(),
+            "failed_count": (
+                failed_dispatches_for(request.user).count()
+                if has_role(request.user, Role.SUPERVISOR, Role.ADMIN)
+                else 0
+            ),
+        },
+    )
+
+
+@require_GET
+@role_required(*VIEW_ROLES)
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, referral_get_for(request.user, pk))
+
+
+def _render_detail(request, referral, *, form=None, status=200) -> HttpResponse:
+    assessment = (
+        Assessment.objects.filter(complaint=referral.complaint_id).prefetch_related("needs").first()
+    )
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "household": referral.household,
+            "members": referral.household.members.all(),
+            "assessment": assessment,
+            "events": referral.events.select_related("actor"),
+            "dispatches": referral.dispatches.all(),
+            "moves": services.moves_for(request.user, referral),
+            "is_sender": services.is_sender(request.user, referral),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@role_required(Role.BACK_OFFICE, Role.AGENCY_OFFICER)
+def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = referral_get_for(request.user, pk)
+    form = ReferralTransitionForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, referral, form=form, status=400)
+    try:
+        services.referral_transition(
+            actor=request.user,
+            referral=referral,
+            to=form.cleaned_data["to"],
+            note=form.cleaned_data["note"],
+            version=form.cleaned_data["version"],
+        )
+    except services.ReferralConflict as conflict:
+        messages.warning(request, str(conflict))
+        return _render_detail(request, conflict.referral, status=409)
+    except ValidationError as error:
+        _add_errors(form, error)
+        return _render_detail(request, referral, form=form, status=400)
+    messages.success(request, _("The referral is updated."))
+    return redirect("referrals:detail", pk=pk)
+
+
+@require_GET
+@role_required(*VIEW_ROLES)
+def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The referral letter (surat rujukan), to print on A4 and give to the resident."""
+    referral = referral_get_for(request.user, pk)
+    assessment = (
+        Assessment.objects.filter(complaint=referral.complaint_id).prefetch_related("needs").first()
+    )
+    return render(
+        request,
+        "referrals/referral_letter.html",
+        {"referral": referral, "household": referral.household, "assessment": assessment},
+    )
+
+
+@require_GET
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def dispatch_failed_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "referrals/dispatch_failed_list.html",
+        {"dispatches": failed_dispatches_for(request.user)[:200]},
+    )
+
+
+@require_POST
+@role_required(Role.SUPERVISOR, Role.ADMIN)
+def dispatch_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    dispatch: Dispatch = get_object_or_404(failed_dispatches_for(request.user), pk=pk)
+    try:
+        services.dispatch_retry(actor=request.user, dispatch=dispatch)
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The message is queued to be sent again."))
+    return redirect("referrals:dispatches")
