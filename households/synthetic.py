@@ -240,7 +240,13 @@ def households_generate(
     identifiers = _Identifiers(districts)
     rng = random.Random(seed)  # noqa: S311 - made-up people, not secrets
     dtks_prefix = f"SYN{seed}-"
-    numbered = Household.objects.filter(dtks_id__startswith=dtks_prefix).count()
+    last = (
+        Household.objects.filter(dtks_id__startswith=dtks_prefix)
+        .order_by("-dtks_id")  # zero-padded: the text order is the number order
+        .values_list("dtks_id", flat=True)
+        .first()
+    )
+    numbered = int(last.removeprefix(dtks_prefix)) if last else 0
     result = GenerationResult()
     for size in _batches(count, batch_size):
         homes, members_of = [], []

@@ -24,8 +24,39 @@ class AgencyAdmin(admin.ModelAdmin):
     autocomplete_fields = ["region"]
 
 
+def parse_rule_text(text: str):
+    """JSON as a rule may be written: no NaN or Infinity (PostgreSQL's JSON has none), no
+    number or nesting so large that parsing fails; `ValidationError` says what is wrong."""
+
+    def refuse(constant):
+        raise ValidationError(_("%(value)s is not a number JSON allows.") % {"value": constant})
+
+    try:
+        return json.loads(text, parse_constant=refuse)
+    except json.JSONDecodeError as error:
+        raise ValidationError(
+            _("This is not valid JSON (line %(line)s, column %(column)s).")
+            % {"line": error.lineno, "column": error.colno}
+        ) from error
+    except (ValueError, RecursionError) as error:  # a 5,000-digit number, 10,000 brackets
+        raise ValidationError(_("This JSON is too large or too deeply nested.")) from error
+
+
 class IndentedJSONField(forms.JSONField):
     """A JSON field shown indented, so that a rule reads clause by clause."""
+
+    def to_python(self, value):
+        if self.disabled or value in self.empty_values or not isinstance(value, str):
+            return super().to_python(value)
+        return parse_rule_text(value)
+
+    def bound_data(self, data, initial):
+        if self.disabled:
+            return initial
+        try:
+            return parse_rule_text(data) if isinstance(data, str) else data
+        except ValidationError:
+            return forms.fields.InvalidJSONInput(data)  # shown back as typed
 
     def prepare_value(self, value):
         if isinstance(value, forms.fields.InvalidJSONInput):
@@ -82,14 +113,7 @@ class ProgramAdmin(admin.ModelAdmin):
 def rule_preview_response(user, text: str) -> JsonResponse:
     """The preview's answer: the count in `user`'s scope, or what is wrong with the rule."""
     try:
-        rule = json.loads(text)
-    except json.JSONDecodeError as error:
-        message = _("This is not valid JSON (line %(line)s, column %(column)s).") % {
-            "line": error.lineno,
-            "column": error.colno,
-        }
-        return JsonResponse({"error": message}, status=400)
-    try:
+        rule = parse_rule_text(text)
         validate_rule(rule, known_programs=set(Program.objects.values_list("code", flat=True)))
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)

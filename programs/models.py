@@ -177,6 +177,7 @@ class ScreeningRun(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     screened_on = models.DateField(_("rules applied as of"), null=True, blank=True)
+    rule = models.JSONField(_("rule applied"), null=True, blank=True)
     households_screened = models.PositiveIntegerField(_("households screened"), null=True)
     exclusion_count = models.PositiveIntegerField(_("qualify, not enrolled"), default=0)
     inclusion_count = models.PositiveIntegerField(_("enrolled, no longer qualify"), default=0)

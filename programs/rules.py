@@ -15,6 +15,7 @@ with a missing value is not met, and its negation is.
 """
 
 import datetime
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,6 +40,7 @@ class FieldSpec:
     choices: type | None = None  # a Django Choices class
     nullable: bool = False
     derived: bool = False  # computed, not a column (household `size`, member `age`)
+    bounds: tuple[float, float] | None = None  # for numbers: the values that make sense
 
 
 def _model_label(model, name):
@@ -50,10 +52,14 @@ def _household_choice(name, choices):
 
 
 HOUSEHOLD_FIELDS: dict[str, FieldSpec] = {
-    "desil": FieldSpec("int", lambda: _("desil"), nullable=True),
-    "size": FieldSpec("int", lambda: _("household size"), derived=True),
-    "floor_area": FieldSpec("number", _model_label(Household, "floor_area"), nullable=True),
-    "monthly_income": FieldSpec("int", _model_label(Household, "monthly_income"), nullable=True),
+    "desil": FieldSpec("int", lambda: _("desil"), nullable=True, bounds=(1, 10)),
+    "size": FieldSpec("int", lambda: _("household size"), derived=True, bounds=(0, 100)),
+    "floor_area": FieldSpec(
+        "number", _model_label(Household, "floor_area"), nullable=True, bounds=(0, 99_999.99)
+    ),
+    "monthly_income": FieldSpec(
+        "int", _model_label(Household, "monthly_income"), nullable=True, bounds=(0, 10**12)
+    ),
     "floor_material": _household_choice("floor_material", codes.FloorMaterial),
     "wall_material": _household_choice("wall_material", codes.WallMaterial),
     "roof_material": _household_choice("roof_material", codes.RoofMaterial),
@@ -69,7 +75,7 @@ HOUSEHOLD_FIELDS: dict[str, FieldSpec] = {
 }
 
 MEMBER_FIELDS: dict[str, FieldSpec] = {
-    "age": FieldSpec("int", lambda: _("age"), derived=True),
+    "age": FieldSpec("int", lambda: _("age"), derived=True, bounds=(0, 130)),
     "sex": FieldSpec("text", _model_label(Person, "sex"), codes.Sex),
     "relationship": FieldSpec("text", _model_label(Person, "relationship"), codes.Relationship),
     "marital_status": FieldSpec(
@@ -91,6 +97,11 @@ MEMBER_FIELDS: dict[str, FieldSpec] = {
 # --- validation -------------------------------------------------------------------------------
 
 
+# Deeper than any real criterion; a limit keeps a pasted monster from exhausting the stack.
+MAX_DEPTH = 12
+MAX_LIST = 100  # values in an `in` list
+
+
 def validate_rule(rule, *, known_programs: set[str] | None = None) -> None:
     """Refuse a rule that is not well formed, naming the clause (`all[1].member.op`).
 
@@ -104,6 +115,8 @@ def _fail(path: str, message: str) -> None:
 
 
 def _validate(rule, path, fields, known_programs, *, in_member):
+    if path.count(".") + path.count("[") > MAX_DEPTH:
+        _fail(path, _("the rule nests deeper than %(depth)s levels.") % {"depth": MAX_DEPTH})
     if not isinstance(rule, dict) or len(rule) == 0:
         _fail(path, _('a clause is an object such as {"field": …, "op": …, "value": …}.'))
     keys = set(rule)
@@ -160,6 +173,8 @@ def _validate_comparison(rule, path, fields):
     if op == "in":
         if not isinstance(value, list) or not value:
             _fail(f"{path}.value", _("in takes a non-empty list."))
+        if len(value) > MAX_LIST:
+            _fail(f"{path}.value", _("in takes at most %(n)s values.") % {"n": MAX_LIST})
         for item in value:
             _validate_value(item, spec, f"{path}.value")
         return
@@ -192,6 +207,14 @@ def _validate_value(value, spec: FieldSpec, path):
             path,
             _("%(value)s is not a %(kind)s.") % {"value": repr(value), "kind": kinds[spec.kind]},
         )
+    if spec.bounds is not None:
+        low, high = spec.bounds
+        finite = not isinstance(value, float) or math.isfinite(value)
+        if not (finite and low <= value <= high):
+            _fail(path, _("%(value)s is outside %(low)s–%(high)s.")
+                  % {"value": repr(value), "low": low, "high": high})  # fmt: skip
+        if isinstance(value, float) and round(value, 2) != value:
+            _fail(path, _("%(value)s has more than two decimals.") % {"value": repr(value)})
     if spec.choices is not None and value not in spec.choices.values:
         allowed = ", ".join(map(str, spec.choices.values))
         _fail(

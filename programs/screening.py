@@ -106,6 +106,20 @@ def screening_query(
     )
 
 
+# A cell starting with one of these is a formula to a spreadsheet program.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> object:
+    """A cell value that a spreadsheet shows as written: text that would start a formula
+    (a name typed as `=HYPERLINK(…)`) gets a leading apostrophe; None becomes empty."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 @dataclass
 class ScreeningResult:
     exclusion: int = 0
@@ -159,7 +173,7 @@ def screening_write_csv(
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(["" if row[key] is None else row[key] for key in COLUMNS])
+        writer.writerow([spreadsheet_safe(row[key]) for key in COLUMNS])
         if row["finding"] == INCLUSION:
             result.inclusion += 1
         else:

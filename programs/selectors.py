@@ -18,11 +18,11 @@ def screening_runs_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Scree
     )
 
 
-def screening_run_get_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> ScreeningRun:
-    """One run inside the user's scope, or 404."""
-    return get_object_or_404(
-        ScreeningRun.objects.filter(region_scope_q(user, "region")).select_related(
-            "program", "region", "requested_by"
-        ),
-        pk=pk,
+def screening_run_get_for(
+    user: AbstractBaseUser | AnonymousUser, pk: int, *, with_findings: bool = False
+) -> ScreeningRun:
+    """One run inside the user's scope, or 404; its findings CSV only when asked for."""
+    runs = ScreeningRun.objects.filter(region_scope_q(user, "region")).select_related(
+        "program", "region", "requested_by"
     )
+    return get_object_or_404(runs if with_findings else runs.defer("findings_csv"), pk=pk)

@@ -51,8 +51,9 @@ def _enqueue(run_id: int) -> None:
 
 def screening_run_execute(run_id: int) -> ScreeningRun:
     """Run a queued screening: count the households of its region, write the findings as
-    CSV, and keep counts on the run as rows are written (the page's progress). Running a run
-    again (a redelivered task) starts it afresh; a finished one is left alone."""
+    CSV, and keep counts on the run as rows are written (the page's progress). A run done
+    already is left alone; any other (a redelivered task, a failed run tried again) starts
+    afresh. The rule applied is kept on the run, since an admin may change it later."""
     run = ScreeningRun.objects.select_related("program").get(pk=run_id)
     if run.status == Status.DONE:
         return run
@@ -63,6 +64,7 @@ def screening_run_execute(run_id: int) -> ScreeningRun:
         started_at=timezone.now(),
         finished_at=None,
         screened_on=today,
+        rule=run.program.rule,
         households_screened=None,
         exclusion_count=0,
         inclusion_count=0,

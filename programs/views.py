@@ -60,7 +60,7 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @role_required(*SCREENING_ROLES)
 def screening_download(request: HttpRequest, pk: int) -> HttpResponse:
-    run = screening_run_get_for(request.user, pk)
+    run = screening_run_get_for(request.user, pk, with_findings=True)
     if run.status != ScreeningRun.Status.DONE:
         raise Http404(_("This screening has no findings yet."))
     filename = f"screening-{run.program.code}-{run.region_id}-{run.screened_on:%Y%m%d}.csv"

@@ -110,3 +110,35 @@ def test_saving_a_malformed_rule_in_the_admin_changes_nothing(program, as_user):
     assert "rule.op: operator &#x27;le&#x27; tidak dikenal" in response.content.decode()
     program.refresh_from_db()
     assert program.rule == {"field": "desil", "op": "lte", "value": 5}
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("[" * 5000 + "]" * 5000, "terlalu besar atau terlalu dalam"),
+        ('{"field": "desil", "op": "lte", "value": ' + "9" * 5000 + "}", "terlalu besar"),
+        ('{"field": "floor_area", "op": "lt", "value": NaN}', "NaN"),
+        ('{"field": "floor_area", "op": "lt", "value": 1e400}', "inf di luar 0–99999.99"),
+        ('{"member": {"field": "age", "op": "gte", "value": 2026}}', "di luar 0–130"),
+        ('{"field": "floor_area", "op": "lt", "value": 20.0000001}', "lebih dari dua desimal"),
+        ('{"not": ' * 20 + '{"field": "desil", "op": "lte", "value": 4}' + "}" * 20, "12"),
+    ],
+)
+def test_monstrous_rules_are_refused_with_a_message_in_preview_and_save(
+    program, as_user, text, says
+):
+    client = as_user(staff_user("admin", scope="52.72", is_staff=True))
+
+    preview = client.post(PREVIEW, {"rule": text})
+    saved = client.post(
+        reverse("admin:programs_program_change", args=[program.pk]),
+        {"code": "BPNT", "name": "Sembako", "level": "central", "agency": program.agency_id,
+         "domains": '["food"]', "response_days": 5, "resolution_days": 60, "rule": text},
+    )  # fmt: skip
+
+    assert preview.status_code == 400
+    assert says in preview.json()["error"]
+    assert saved.status_code == 200
+    assert says in saved.content.decode()
+    program.refresh_from_db()
+    assert program.rule == {"field": "desil", "op": "lte", "value": 5}

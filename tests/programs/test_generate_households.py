@@ -19,17 +19,22 @@ from programs.synthetic import COVERAGE, enrolments_generate
 TODAY = datetime.date(2026, 11, 28)
 
 
-def generate(count=60, seed=3):
+def generate(count=60, seed=3, batch_size=25):
     return households_generate(
-        count=count, region=Region.objects.get(code="52.72"), seed=seed, today=TODAY
+        count=count,
+        region=Region.objects.get(code="52.72"),
+        seed=seed,
+        today=TODAY,
+        batch_size=batch_size,
     )
 
 
 def test_generated_people_pass_the_registrys_checks(kota_bima):
-    result = generate(batch_size := 60)
+    result = generate(count=60, batch_size=25)  # three batches: 25, 25 and 10
 
-    assert (result.households, Household.objects.count()) == (batch_size, batch_size)
-    assert Person.objects.count() == result.persons >= batch_size
+    assert (result.households, Household.objects.count()) == (60, 60)
+    assert result.last_pk - result.first_pk == 59
+    assert Person.objects.count() == result.persons >= 60
     for person in Person.objects.exclude(nik=None):
         validate_nik_for_person(person.nik, birth_date=person.birth_date, sex=person.sex)
     for kk_number in Household.objects.values_list("kk_number", flat=True):
@@ -61,12 +66,13 @@ def test_the_same_seed_gives_the_same_registry(kota_bima):
 
 def test_a_second_run_adds_new_numbers_never_taken_ones(kota_bima):
     generate(seed=1)
+    Household.objects.filter(dtks_id="SYN1-00000003").delete()  # a gap in the numbering
     generate(seed=1)  # the same people again: their numbers are taken, so new ones
 
-    assert Household.objects.count() == 120
-    assert Person.objects.exclude(nik=None).values("nik").distinct().count() == (
-        Person.objects.exclude(nik=None).count()
-    )
+    assert Household.objects.count() == 119
+    assert Household.objects.order_by("-dtks_id").first().dtks_id == "SYN1-00000120"
+    for person in Person.objects.exclude(nik=None):
+        validate_nik_for_person(person.nik, birth_date=person.birth_date, sex=person.sex)
 
 
 def test_enrolments_leave_the_errors_screening_finds(kota_bima):
@@ -108,6 +114,7 @@ def test_the_command_reports_what_it_added(kota_bima):
     [
         ({"count": 0}, "--count must be at least 1"),
         ({"count": 5, "region": "99.99"}, "'99.99' is not a loaded region"),
+        ({"count": 5, "seed": 10**27}, "--seed must be between"),
     ],
 )
 def test_the_command_refuses_bad_arguments(kota_bima, options, message):

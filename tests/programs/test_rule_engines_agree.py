@@ -32,9 +32,10 @@ PROGRAM_CODES = ["PKH", "BPNT"]
 def values_for(spec):
     if spec.choices is not None:
         return st.sampled_from(list(spec.choices.values))
+    low, high = spec.bounds or (-1, 60)  # values the rule validation accepts
     return {
-        "int": st.integers(min_value=-1, max_value=12),
-        "number": st.integers(min_value=0, max_value=60),
+        "int": st.integers(min_value=max(-1, low), max_value=min(12, high)),
+        "number": st.integers(min_value=max(0, low), max_value=min(60, high)),
         "bool": st.booleans(),
         "text": st.sampled_from(["x"]),
     }[spec.kind]

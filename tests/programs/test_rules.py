@@ -154,3 +154,21 @@ def test_an_unknown_need_domain_is_refused(kota_bima):
         programme.full_clean()
 
     assert set(raised.value.message_dict) == {"domains"}
+
+
+@pytest.mark.django_db
+def test_any_of_several_member_clauses_is_one_subquery_over_the_members():
+    from households.models import Household
+    from programs.rules import rule_q, with_rule_fields
+
+    rule = {"any": [
+        {"member": {"field": "is_pregnant", "op": "eq", "value": True}},
+        {"member": {"field": "age", "op": "lt", "value": 7}},
+        {"member": {"field": "disability", "op": "ne", "value": 0}},
+        {"field": "desil", "op": "lte", "value": 1},
+    ]}  # fmt: skip
+
+    sql = str(with_rule_fields(Household.objects.filter(rule_q(rule, today=TODAY))).query)
+
+    assert sql.count("EXISTS") == 1
+    assert sql.count('"households_person"') == 1

@@ -188,3 +188,23 @@ def test_a_run_that_fails_says_so(registry, program, monkeypatch):
     assert run.status == ScreeningRun.Status.FAILED
     assert "log worker" in run.error  # in the office's language, Indonesian
     assert run.findings_csv == ""
+
+
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_csv(registry, program, tmp_path):
+    left_out = registry["left_out"][0]
+    left_out.members.filter(relationship="head").update(name='=HYPERLINK("http://x","klik")')
+    output = tmp_path / "pkh.csv"
+
+    call_command("screen_program", "PKH", output=str(output), stdout=io.StringIO())
+
+    rows = {int(row["household_id"]): row for row in csv.DictReader(output.open())}
+    assert rows[left_out.pk]["head_name"] == """'=HYPERLINK("http://x","klik")"""
+
+
+def test_a_run_keeps_the_rule_it_applied(registry, program):
+    run = ScreeningRun.objects.create(program=program, region_id="52.72")
+    run = screening_run_execute(run.pk)
+    Program.objects.filter(pk=program.pk).update(rule={"field": "desil", "op": "lte", "value": 1})
+
+    run.refresh_from_db()
+    assert run.rule == POOR_WITH_CHILD

@@ -108,6 +108,7 @@ def test_a_region_outside_the_area_is_refused(program, as_user):
     )
 
     assert response.status_code == 200
+    assert "Pilih wilayah di dalam wilayah kerja Anda." in response.content.decode()
     assert not ScreeningRun.objects.exists()
 
 

@@ -30,6 +30,8 @@ class Command(BaseCommand):
     def handle(self, *args, count: int, region: str, seed: int, no_enrolments: bool, **options):
         if count < 1:
             raise CommandError("--count must be at least 1.")
+        if not 0 <= seed < 10**9:
+            raise CommandError("--seed must be between 0 and 999999999.")
         place = Region.objects.filter(code=region).first()
         if place is None:
             raise CommandError(f"{region!r} is not a loaded region: run load_regions first.")
