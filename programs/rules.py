@@ -107,15 +107,15 @@ def validate_rule(rule, *, known_programs: set[str] | None = None) -> None:
 
     `known_programs`, when given, are the codes an `enrolled` clause may name.
     """
-    _validate(rule, "rule", HOUSEHOLD_FIELDS, known_programs, in_member=False)
+    _validate(rule, "rule", HOUSEHOLD_FIELDS, known_programs, in_member=False, depth=0)
 
 
 def _fail(path: str, message: str) -> None:
     raise ValidationError(f"{path}: {message}", code="invalid_rule")
 
 
-def _validate(rule, path, fields, known_programs, *, in_member):
-    if path.count(".") + path.count("[") > MAX_DEPTH:
+def _validate(rule, path, fields, known_programs, *, in_member, depth):
+    if depth > MAX_DEPTH:
         _fail(path, _("the rule nests deeper than %(depth)s levels.") % {"depth": MAX_DEPTH})
     if not isinstance(rule, dict) or len(rule) == 0:
         _fail(path, _('a clause is an object such as {"field": …, "op": …, "value": …}.'))
@@ -126,13 +126,16 @@ def _validate(rule, path, fields, known_programs, *, in_member):
         if not isinstance(parts, list):
             _fail(f"{path}.{key}", _("must be a list of clauses."))
         for index, part in enumerate(parts):
-            _validate(part, f"{path}.{key}[{index}]", fields, known_programs, in_member=in_member)
+            _validate(part, f"{path}.{key}[{index}]", fields, known_programs,
+                      in_member=in_member, depth=depth + 1)  # fmt: skip
     elif keys == {"not"}:
-        _validate(rule["not"], f"{path}.not", fields, known_programs, in_member=in_member)
+        _validate(rule["not"], f"{path}.not", fields, known_programs,
+                  in_member=in_member, depth=depth + 1)  # fmt: skip
     elif keys == {"member"}:
         if in_member:
             _fail(f"{path}.member", _("a member clause cannot sit inside another."))
-        _validate(rule["member"], f"{path}.member", MEMBER_FIELDS, known_programs, in_member=True)
+        _validate(rule["member"], f"{path}.member", MEMBER_FIELDS, known_programs,
+                  in_member=True, depth=depth + 1)  # fmt: skip
     elif keys == {"enrolled"}:
         if in_member:
             _fail(f"{path}.enrolled", _("enrolment is about the household, not a member."))

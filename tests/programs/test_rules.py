@@ -69,6 +69,21 @@ def test_a_well_formed_rule_passes():
 
 
 @pytest.mark.django_db
+def nested(levels):
+    rule = {"field": "desil", "op": "lte", "value": 4}
+    for _ in range(levels):
+        rule = {"all": [rule]}
+    return rule
+
+
+def test_nesting_is_counted_in_clauses_up_to_twelve_levels():
+    validate_rule(nested(12))
+
+    with pytest.raises(ValidationError) as raised:
+        validate_rule(nested(13))
+    assert "lebih dari 12 tingkat" in raised.value.messages[0]
+
+
 def test_the_explanation_reads_clause_by_clause(kota_bima):
     household = HouseholdFactory(desil=3)
     PersonFactory(household=household, name="Nurul Aini", relationship="head",
