@@ -25,9 +25,12 @@ from django.utils import timezone, translation
 
 from referrals.models import Dispatch, Referral, ReferralEvent
 
-# How long one attempt may hold a dispatch; longer than the task's time limit.
-CLAIM = datetime.timedelta(seconds=90)
 WEBHOOK_TIMEOUT = 10  # seconds
+
+
+def claim_duration() -> datetime.timedelta:
+    """How long one attempt holds a dispatch: longer than the task's time limit (60 s)."""
+    return datetime.timedelta(seconds=settings.SLRT_DISPATCH_CLAIM_SECONDS)
 
 
 class DeliveryError(Exception):
@@ -41,7 +44,7 @@ def dispatch_deliver(dispatch_id: int, *, attempt_id: str, last_attempt: bool) -
     claimed = (
         Dispatch.objects.filter(pk=dispatch_id, status=Dispatch.Status.PENDING)
         .filter(Q(claimed_until=None) | Q(claimed_until__lt=now) | Q(claimed_by=attempt_id))
-        .update(claimed_by=attempt_id, claimed_until=now + CLAIM)
+        .update(claimed_by=attempt_id, claimed_until=now + claim_duration())
     )
     if not claimed:
         return "skipped"

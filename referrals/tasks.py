@@ -20,8 +20,10 @@ def backoff(retries: int) -> float:
     return 10 * 2**retries * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not a secret
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES, time_limit=60,
-             soft_time_limit=45)  # fmt: skip
+# Results are never read (the outbox row is the state), and asking for one makes a
+# publisher with Redis down wait for the result store's reconnection: ignore_result.
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=MAX_RETRIES,
+             time_limit=60, soft_time_limit=45)  # fmt: skip
 def deliver_dispatch(self, dispatch_id: int) -> str:
     """Deliver one outbox row (e-mail or webhook), retrying with exponential backoff."""
     last = self.request.is_eager or self.request.retries >= self.max_retries
@@ -31,13 +33,13 @@ def deliver_dispatch(self, dispatch_id: int) -> str:
         raise self.retry(countdown=backoff(self.request.retries), exc=error) from error
 
 
-@shared_task(acks_late=True, time_limit=120)
+@shared_task(acks_late=True, ignore_result=True, time_limit=120)
 def sweep_outbox() -> int:
     """Queue again the outbox rows left pending (a worker died, the broker was down)."""
     return services.outbox_sweep()
 
 
-@shared_task(acks_late=True, time_limit=600)
+@shared_task(acks_late=True, ignore_result=True, time_limit=600)
 def sla_sweep() -> dict[str, int]:
     """Reminders and escalations of referrals not acknowledged in time."""
     return services.sla_sweep()

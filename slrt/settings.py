@@ -175,6 +175,8 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SLRT <slrt@localhost>")
 # Where the site is reached, for the links in e-mails and webhooks to agencies.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# How long one delivery attempt holds an outbox row before the sweep may send it again.
+SLRT_DISPATCH_CLAIM_SECONDS = env.int("SLRT_DISPATCH_CLAIM_SECONDS", default=90)
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without a broker the demo runs every task in-process, right away.
@@ -188,6 +190,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A task taken by a worker that then died goes back to the queue after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -4,6 +4,12 @@ import pytest
 
 from households.models import Region
 from households.regions import read_region_rows
+from tests.services import require_marked
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    require_marked(item)
 
 
 @functools.cache

@@ -1,5 +1,7 @@
 """Real PostgreSQL and Redis for the tests that need them.
 
+A test names what it needs with `@pytest.mark.services("postgresql", "redis")`; the check
+runs before its fixtures (see conftest), so a transactional test is never set up for nothing.
 Without `SLRT_REQUIRE_SERVICES=1` a test whose service is missing is skipped (a laptop with
 SQLite only); with it, the test fails, so CI cannot pass without really running it.
 """
@@ -38,3 +40,15 @@ def require_redis() -> str:
     except OSError as error:
         _missing(f"Redis at {parsed.hostname}:{parsed.port or 6379} is unreachable: {error}")
     return url
+
+
+REQUIREMENTS = {"postgresql": require_postgresql, "redis": require_redis}
+
+
+def require_marked(item: pytest.Item) -> None:
+    """Skip (or fail) a test marked `services(...)` whose services are not there."""
+    for marker in item.iter_markers("services"):
+        if not marker.args:
+            raise pytest.UsageError(f"{item.nodeid}: name the services, e.g. services('redis')")
+        for name in marker.args:
+            REQUIREMENTS[name]()

@@ -41,7 +41,7 @@ def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
 
 
 @pytest.mark.django_db
-@pytest.mark.services
+@pytest.mark.services("redis")
 def test_healthz_reports_a_running_redis_as_ok(client, settings):
     settings.CELERY_BROKER_URL = require_redis()
 

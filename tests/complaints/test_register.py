@@ -106,8 +106,8 @@ def test_a_household_outside_the_scope_is_refused(register):
     assert set(raised.value.message_dict) == {"household"}
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.services("postgresql")
 def test_concurrent_registrations_never_share_a_number(kota_bima):
     """Eight desks register at the same instant: eight different, consecutive numbers."""
     require_postgresql()

@@ -11,7 +11,7 @@ from accounts.selectors import region_within_q
 from households.models import Household, Person
 from tests.services import require_postgresql
 
-pytestmark = [pytest.mark.services, pytest.mark.usefixtures("kota_bima")]
+pytestmark = [pytest.mark.services("postgresql"), pytest.mark.usefixtures("kota_bima")]
 
 
 def plan_of(queryset) -> str:

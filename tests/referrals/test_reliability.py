@@ -1,0 +1,251 @@
+"""Referrals against the real services: a real worker fed through Redis delivers to a
+webhook receiver on 127.0.0.1; nothing is lost while Redis is down; a worker killed mid
+delivery still makes one delivery per idempotency key; concurrent answers conflict.
+
+These need PostgreSQL and Redis (skipped without them, failing with
+SLRT_REQUIRE_SERVICES=1 as in CI). Rows are committed (`transactional_db`) so that the
+worker processes see them.
+"""
+
+import datetime
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from programs.models import Agency
+from referrals.models import Dispatch
+from referrals.services import (
+    ReferralConflict,
+    outbox_sweep,
+    referral_transition,
+    referrals_create,
+)
+from tests.services import require_postgresql, require_redis
+from tests.workers import new_queue, publishing_to, start_worker, stop_worker
+
+# Committed rows, and the migrations' rows (roles, categories) put back after each test.
+pytestmark = [
+    pytest.mark.services("postgresql", "redis"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+class Receiver:
+    """An agency's webhook endpoint that honours the Idempotency-Key: it processes each key
+    once and answers 200 to repeats. It can hold its first answer back (`hold`)."""
+
+    def __init__(self):
+        self.requests: list[str] = []  # the key of every request, repeats included
+        self.processed: dict[str, int] = {}
+        self.arrived = threading.Event()
+        self.hold = threading.Event()
+        self.hold.set()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers["Content-Length"]))
+                key = self.headers["Idempotency-Key"]
+                receiver.requests.append(key)
+                receiver.arrived.set()
+                receiver.hold.wait(30)
+                if key not in receiver.processed:
+                    receiver.processed[key] = 1
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/rujukan"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def services():
+    require_postgresql()
+    return require_redis()
+
+
+@pytest.fixture
+def receiver(catalogue):
+    receiver = Receiver()
+    Agency.objects.filter(pk=catalogue["JAMKESDA"].agency_id).update(
+        email="", webhook_url=receiver.url, webhook_secret="rahasia"
+    )
+    yield receiver
+    receiver.hold.set()
+    receiver.server.shutdown()
+
+
+def wait_for(condition, timeout=45.0, what="the condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def age(referral) -> None:
+    """Make the referral's messages two minutes old: what the sweep waits for."""
+    Dispatch.objects.filter(referral=referral).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=2)
+    )
+
+
+def webhook_of(referral) -> Dispatch:
+    return Dispatch.objects.get(referral=referral, channel="webhook")
+
+
+def refer(back_office, complaint, catalogue):
+    (referral,) = referrals_create(
+        actor=back_office, complaint=complaint, programs=[catalogue["JAMKESDA"]]
+    )
+    return referral
+
+
+def test_a_real_worker_delivers_a_referral_to_the_agencys_webhook(
+    services, receiver, assessed, back_office, catalogue
+):
+    queue = new_queue()
+    worker = start_worker(queue, services)
+    try:
+        with publishing_to(services, queue):
+            referral = refer(back_office, assessed(), catalogue)
+            wait_for(lambda: webhook_of(referral).status == "sent", what="the delivery")
+    finally:
+        output = stop_worker(worker)
+    assert receiver.processed == {str(webhook_of(referral).idempotency_key): 1}, output
+    assert referral.events.filter(action="delivered").count() == 1
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_redis(port: int) -> subprocess.Popen:
+    server = shutil.which("redis-server") or "/usr/bin/redis-server"
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_for(lambda: _answers(port), timeout=15, what="redis-server to start")
+    return process
+
+
+def _answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def test_with_redis_down_a_referral_is_saved_and_the_sweep_delivers_it_later(
+    services, receiver, assessed, back_office, catalogue
+):
+    require_redis()
+    port = free_port()
+    broker = f"redis://127.0.0.1:{port}/0"
+    redis = start_redis(port)
+    redis.terminate()  # Redis goes down before the referral is made
+    redis.wait(10)
+    queue = new_queue()
+
+    with publishing_to(broker, queue):
+        started = time.monotonic()
+        referral = refer(back_office, assessed(), catalogue)  # must not fail, nor hang
+        took = time.monotonic() - started
+        assert webhook_of(referral).status == "pending"
+
+        redis = start_redis(port)  # Redis is back, and a worker with it
+        worker = start_worker(queue, broker)
+        try:
+            age(referral)
+            assert outbox_sweep() == 1
+            wait_for(lambda: webhook_of(referral).status == "sent", what="the delivery")
+        finally:
+            output = stop_worker(worker)
+            print(output)  # shown when the test fails
+            redis.terminate()
+            redis.wait(10)
+    assert took < 10, f"creating the referral took {took:.1f} s with Redis down"
+    assert receiver.processed == {str(webhook_of(referral).idempotency_key): 1}, output
+
+
+def test_a_worker_killed_mid_delivery_leads_to_one_delivery_per_key(
+    services, receiver, assessed, back_office, catalogue
+):
+    queue = new_queue()
+    receiver.hold.clear()  # the receiver keeps the first request waiting
+    first = start_worker(queue, services, SLRT_DISPATCH_CLAIM_SECONDS=2)
+    try:
+        with publishing_to(services, queue):
+            referral = refer(back_office, assessed(), catalogue)
+            assert receiver.arrived.wait(45), "the first worker never posted"
+            stop_worker(first, kill=True)  # SIGKILL while the request is in flight
+            receiver.hold.set()
+            assert webhook_of(referral).status == "pending"
+
+            second = start_worker(queue, services, SLRT_DISPATCH_CLAIM_SECONDS=2)
+            try:
+                time.sleep(2.5)  # the dead worker's claim runs out
+                age(referral)
+                assert outbox_sweep() == 1
+                wait_for(lambda: webhook_of(referral).status == "sent", what="the re-delivery")
+            finally:
+                output = stop_worker(second)
+    finally:
+        receiver.hold.set()
+        if first.poll() is None:
+            stop_worker(first, kill=True)
+    key = str(webhook_of(referral).idempotency_key)
+    assert set(receiver.requests) == {key}, output  # every attempt carried the same key
+    assert len(receiver.requests) >= 2
+    assert receiver.processed == {key: 1}
+
+
+def test_two_concurrent_answers_give_one_success_and_one_conflict(
+    services, assessed, back_office, catalogue, officer_of
+):
+    referral = refer(back_office, assessed(), catalogue)
+    officers = [officer_of("JAMKESDA"), officer_of("JAMKESDA")]
+    moves = [("received", ""), ("rejected", "Kuota habis.")]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def answer(officer, to, note):
+        try:
+            barrier.wait(10)
+            referral_transition(actor=officer, referral=referral, to=to, note=note, version=1)
+            outcomes.append("ok")
+        except ReferralConflict:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=answer, args=(officer, to, note))
+        for officer, (to, note) in zip(officers, moves, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert sorted(outcomes) == ["conflict", "ok"]
+    referral.refresh_from_db()
+    assert referral.version == 2
+    assert referral.events.filter(action="status").count() == 2  # sent, and the one winner

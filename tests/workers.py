@@ -1,0 +1,75 @@
+"""Real Celery workers for tests against the real services: started as subprocesses on the
+test's database and a queue of their own, stopped (or killed) by the test."""
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import uuid
+
+from django.conf import settings
+from django.db import connection
+
+from slrt.celery import app
+
+
+def database_url() -> str:
+    """The URL of the test database this process uses, for a worker to use too."""
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def new_queue() -> str:
+    return f"test-{uuid.uuid4().hex[:8]}"  # no other worker on this machine takes our tasks
+
+
+def start_worker(queue: str, broker: str, *, concurrency: int = 1, **env) -> subprocess.Popen:
+    """A worker in a process group of its own (so that a test can kill it whole)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "slrt", "worker", "--loglevel", "info",
+         "--concurrency", str(concurrency), "--queues", queue, "--without-gossip",
+         "--without-mingle", "--without-heartbeat"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker,
+             "DEBUG": "true", **{key: str(value) for key, value in env.items()}},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def stop_worker(process: subprocess.Popen, *, kill: bool = False) -> str:
+    """Stop the worker (SIGTERM, or SIGKILL to the whole group) and return its output."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
+    try:
+        output, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+    return output
+
+
+@contextlib.contextmanager
+def publishing_to(broker: str, queue: str):
+    """Send this process's tasks through `broker` to `queue`, instead of running them
+    in-process."""
+    saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue)
+    saved_environment = os.environ.get("CELERY_BROKER_URL")
+    app.conf.task_always_eager = False
+    app.conf.broker_url = broker
+    os.environ["CELERY_BROKER_URL"] = broker  # Celery reads it before its own setting
+    app.conf.task_default_queue = queue
+    app._after_fork()  # forget pooled connections to the old broker
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue = saved
+        if saved_environment is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_environment
+        app._after_fork()
