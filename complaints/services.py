@@ -172,7 +172,7 @@ def complaint_transition(
         current.status = to
         if current.first_action_at is None:
             current.first_action_at = timezone.now()
-        current.save()
+        current.save(update_fields=["status", "closure_reason", "closed_at", "first_action_at"])
         _event(
             current, actor=actor, action="status", via=via, note=note.strip(),
             from_status=previous, to_status=to,

@@ -48,12 +48,8 @@ def dispatch_deliver(dispatch_id: int, *, attempt_id: str, last_attempt: bool) -
     )
     if not claimed:
         return "skipped"
-    dispatch = Dispatch.objects.select_related(
-        "referral__agency",
-        "referral__program",
-        "referral__complaint__category",
-        "referral__household__region",
-    ).get(pk=dispatch_id)
+    # A webhook's body was written with the row; the agency's address and secret are read now.
+    dispatch = Dispatch.objects.select_related("referral__agency").get(pk=dispatch_id)
     try:
         if dispatch.channel == Dispatch.Channel.WEBHOOK:
             _post_webhook(dispatch)
@@ -111,7 +107,7 @@ def referral_url(referral: Referral) -> str:
 
 def referral_payload(dispatch: Dispatch) -> dict:
     """What a webhook carries: the referral, the household the resident agreed to share,
-    and what happened (`event`)."""
+    and what happened (`event`), as they are when the outbox row is written."""
     referral = dispatch.referral
     household = referral.household
     head = household.head
@@ -161,7 +157,7 @@ def _post_webhook(dispatch: Dispatch) -> None:
     agency = dispatch.referral.agency
     if not agency.webhook_url:
         raise ValueError("the agency has no webhook URL any more")
-    body = json.dumps(referral_payload(dispatch), ensure_ascii=False).encode()
+    body = json.dumps(dispatch.payload or referral_payload(dispatch), ensure_ascii=False).encode()
     timestamp = str(int(time.time()))
     request = urllib.request.Request(  # noqa: S310 - an https/http URL an admin entered
         agency.webhook_url,

@@ -157,6 +157,8 @@ class Dispatch(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     recipients = models.JSONField(_("recipients"), default=list, blank=True)
+    # A webhook's body, written with the row: the referral as it was at the change announced.
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
     idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING

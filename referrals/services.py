@@ -27,6 +27,7 @@ from complaints.workdays import add_working_days
 from households.models import Household
 from programs.models import Agency, Program
 from programs.rules import rule_evaluate
+from referrals.delivery import referral_payload
 from referrals.models import Dispatch, Referral, ReferralEvent
 
 logger = logging.getLogger(__name__)
@@ -96,10 +97,11 @@ def moves_for(user: AbstractBaseUser, referral: Referral) -> list[str]:
 # --- creation ----------------------------------------------------------------------------------
 
 
-def route_agency(program: Program, household: Household) -> Agency:
-    """The body that receives referrals to `program`: its agency, read afresh (its e-mail
-    and webhook are what the outbox uses)."""
-    return Agency.objects.get(pk=program.agency_id)
+def route_agencies(programs: list[Program], household: Household) -> dict[int, Agency]:
+    """The body that receives referrals to each programme, by programme id: its agency, read
+    afresh (its e-mail and webhook are what the outbox uses)."""
+    agencies = Agency.objects.in_bulk({program.agency_id for program in programs})
+    return {program.pk: agencies[program.agency_id] for program in programs}
 
 
 def referrals_create(
@@ -137,13 +139,24 @@ def referrals_create(
                             "%(status)s.") % {"status": complaint.get_status_display()}}
         )  # fmt: skip
 
-    household = complaint.household
+    household = (
+        Household.objects.select_related("region")
+        .prefetch_related("members")
+        .get(pk=complaint.household_id)
+    )
+    enrolled = set(
+        household.enrollments.filter(is_active=True).values_list("program__code", flat=True)
+    )
+    eligible = {
+        program.pk: rule_evaluate(program.rule, household, today=today, enrolled_codes=enrolled).met
+        for program in programs
+    }
     errors = []
     for program in programs:
         if not program.is_active:
             errors.append(_("%(code)s is no longer active.") % {"code": program.code})
             continue
-        if not rule_evaluate(program.rule, household, today=today).met and not notes:
+        if not eligible[program.pk] and not notes:
             errors.append(
                 _("The household does not qualify for %(code)s: say in the notes why you "
                   "refer it anyway.") % {"code": program.code}
@@ -151,20 +164,24 @@ def referrals_create(
     if errors:
         raise ValidationError({"program": errors} if len(programs) > 1 else {"notes": errors})
 
+    agencies = route_agencies(programs, household)
     now = timezone.now()
     created = []
     try:
         with transaction.atomic():
-            locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+            locked = (
+                Complaint.objects.select_for_update(of=("self",))
+                .select_related("category")
+                .get(pk=complaint.pk)
+            )
             for program in programs:
-                eligible = rule_evaluate(program.rule, household, today=today).met
                 referral = Referral.objects.create(
                     complaint=locked,
                     household=household,
                     program=program,
-                    agency=route_agency(program, household),
+                    agency=agencies[program.pk],
                     notes=notes,
-                    eligible=eligible,
+                    eligible=eligible[program.pk],
                     status=Status.SENT,
                     created_by=actor,
                     sent_at=now,
@@ -214,6 +231,8 @@ def _outbox(referral: Referral, kind: str, *, recipients: list[str] | None = Non
     for row in rows:
         row.referral = referral
         row.kind = kind
+        if row.channel == Dispatch.Channel.WEBHOOK:
+            row.payload = referral_payload(row)  # the message as it is at this change
     ids = [row.pk for row in Dispatch.objects.bulk_create(rows)]
     if ids:
         transaction.on_commit(lambda: enqueue_dispatches(ids))

@@ -200,6 +200,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_TIME_LIMIT = 15 * 60  # tasks declare tighter limits of their own
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
+# Celery closes the database connection around every task unless told to reuse it, and a
+# worker then opens a PostgreSQL connection per task. It keeps it as a web process does
+# instead (CONN_MAX_AGE, health checks: slrt/celery.py), and renews it every 1,000 tasks.
+CELERY_DB_REUSE_MAX = 1000
 # The beat (one process) puts these in django-celery-beat's tables, where admins can change
 # them.
 CELERY_BEAT_SCHEDULE = {

@@ -57,3 +57,13 @@ def test_a_worker_runs_a_programme_screening(worker, kota_bima):
     assert (run.households_screened, run.exclusion_count, run.inclusion_count) == (2, 1, 1)
     assert f"exclusion,{left_out.pk}," in run.findings_csv
     assert f"inclusion,{wrongly_served.pk}," in run.findings_csv
+
+
+@pytest.mark.services("postgresql", "redis")
+def test_a_worker_keeps_its_database_connection_from_task_to_task(worker):
+    from tests.worker_tasks import database_backend
+
+    backends = {database_backend.apply_async(queue=worker).get(timeout=60) for _ in range(4)}
+
+    # Celery's Django fixup would otherwise reconnect for each task (CELERY_DB_REUSE_MAX).
+    assert len(backends) == 1

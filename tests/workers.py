@@ -29,7 +29,8 @@ def start_worker(queue: str, broker: str, *, concurrency: int = 1, **env) -> sub
     """A worker in a process group of its own (so that a test can kill it whole)."""
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "slrt", "worker", "--loglevel", "info",
-         "--concurrency", str(concurrency), "--queues", queue, "--without-gossip",
+         "--concurrency", str(concurrency), "--queues", queue, "--include", "tests.worker_tasks",
+         "--without-gossip",
          "--without-mingle", "--without-heartbeat"],
         cwd=settings.BASE_DIR,
         env={**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker,
