@@ -33,6 +33,8 @@ def seed_users(*, password: str, agency: Agency) -> dict[str, User]:
             first_name=first_name,
             last_name=last_name,
             service_point=service_point,
+            # Escalations and reminders are e-mailed; the demo prints them on the console.
+            email=f"{username}@slrt-demo.example",
         )
         for username, role, first_name, last_name, service_point in DEMO_USERS
     }

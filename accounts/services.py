@@ -20,6 +20,7 @@ def staff_user_upsert(
     first_name: str = "",
     last_name: str = "",
     service_point: str = "",
+    email: str = "",
 ) -> User:
     """Create or reset a staff user so that it has exactly `role`, `scope` and `agency`.
 
@@ -29,6 +30,7 @@ def staff_user_upsert(
     user, _created = User.objects.get_or_create(username=username)
     user.first_name = first_name
     user.last_name = last_name
+    user.email = email
     user.is_active = True
     user.is_staff = role in {Role.SUPERVISOR, Role.ADMIN}  # may open the admin
     user.is_superuser = False  # exactly the role's permissions, even for an existing account
