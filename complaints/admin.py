@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_scoping import ReadOnlyAdminMixin
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from complaints.selectors import complaints_in_scope
+from slrt.pagination import EstimatedCountPaginator
 
 
 @admin.register(ComplaintCategory)
@@ -54,6 +55,7 @@ class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_help_text = _("The whole ticket number.")
     inlines = [ComplaintEventInline]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def get_queryset(self, request):
         return complaints_in_scope(request.user).select_related("category")

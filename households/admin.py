@@ -5,6 +5,7 @@ from accounts.admin_scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin
 from households.masking import mask_identifier
 from households.models import Household, Region
 from households.selectors import households_in_scope
+from slrt.pagination import EstimatedCountPaginator
 
 
 @admin.register(Region)
@@ -16,6 +17,7 @@ class RegionAdmin(admin.ModelAdmin):
     search_help_text = _("A code (52.72) or a name.")
     readonly_fields = ["code", "parent"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
 
 @admin.register(Household)
@@ -27,6 +29,7 @@ class HouseholdAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     list_select_related = ["region"]
     search_fields = ["=kk_number"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def get_queryset(self, request):
         # The admin is a page like any other: households outside the user's scope do not exist.

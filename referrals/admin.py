@@ -1,9 +1,15 @@
 from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import ReadOnlyAdminMixin
+from accounts.selectors import staff_profile_of
+from households.models import Region
+from programs.models import Program
 from referrals.models import Dispatch, Referral, ReferralEvent
 from referrals.selectors import referrals_for
+from slrt.pagination import EstimatedCountPaginator
 
 
 class ReferralEventInline(admin.TabularInline):
@@ -28,18 +34,84 @@ class DispatchInline(admin.TabularInline):
         return False
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("acknowledgement", _("not acknowledged in time")),
+            ("resolution", _("not settled in time")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "acknowledgement":
+            return queryset.filter(status=Referral.Status.SENT, response_due__lt=today)
+        if self.value() == "resolution":
+            return queryset.exclude(status__in=Referral.FINAL).filter(resolution_due__lt=today)
+        return queryset
+
+
+class DistrictFilter(admin.SimpleListFilter):
+    """The districts (kecamatan) of the user's working area."""
+
+    title = _("district")
+    parameter_name = "district"
+
+    def lookups(self, request, model_admin):
+        profile = staff_profile_of(request.user)
+        if profile is None or profile.scope_id is None:
+            return []
+        scope = profile.scope_id
+        districts = Region.objects.filter(level=Region.Level.DISTRICT).filter(
+            Q(code=scope) | Q(code__startswith=f"{scope}.") | Q(code=scope[:8])
+        )
+        return [(region.code, region.name) for region in districts.order_by("code")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(household__region__code__startswith=f"{self.value()}.")
+        return queryset
+
+
+def _programs(request) -> list[Program]:
+    """The programmes with their agencies, read once for both filters below."""
+    if not hasattr(request, "_slrt_admin_programs"):
+        request._slrt_admin_programs = list(Program.objects.select_related("agency"))
+    return request._slrt_admin_programs
+
+
+class ProgramFilter(admin.RelatedFieldListFilter):
+    def field_choices(self, field, request, model_admin):
+        return sorted(((p.pk, str(p)) for p in _programs(request)), key=lambda c: c[1])
+
+
+class AgencyFilter(admin.RelatedFieldListFilter):
+    def field_choices(self, field, request, model_admin):
+        agencies = {p.agency.pk: str(p.agency) for p in _programs(request)}
+        return sorted(agencies.items(), key=lambda choice: choice[1])
+
+
 @admin.register(Referral)
 class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: referrals change through their pages, the API and the services, which keep
     their story and their messages. Supervisors read them here, within their scope."""
 
     list_display = ["pk", "program", "agency", "status", "response_due", "created_at"]
-    list_filter = ["status", "agency", "program"]
+    list_filter = [
+        "status",
+        OverdueFilter,
+        DistrictFilter,
+        ("agency", AgencyFilter),
+        ("program", ProgramFilter),
+    ]
     list_select_related = ["program", "agency"]
     search_fields = ["=complaint__ticket_number"]
     search_help_text = _("The complaint's whole ticket number.")
     inlines = [ReferralEventInline, DispatchInline]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def get_queryset(self, request):
         return referrals_for(request.user)
