@@ -56,6 +56,7 @@ class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [ComplaintEventInline]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    show_facets = admin.ShowFacets.NEVER  # a count per filter choice: too dear on long lists
 
     def get_queryset(self, request):
         return complaints_in_scope(request.user).select_related("category")

@@ -18,6 +18,7 @@ class RegionAdmin(admin.ModelAdmin):
     readonly_fields = ["code", "parent"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    show_facets = admin.ShowFacets.NEVER  # a count per filter choice: too dear on long lists
 
 
 @admin.register(Household)
@@ -30,6 +31,7 @@ class HouseholdAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     search_fields = ["=kk_number"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    show_facets = admin.ShowFacets.NEVER  # a count per filter choice: too dear on long lists
 
     def get_queryset(self, request):
         # The admin is a page like any other: households outside the user's scope do not exist.

@@ -112,6 +112,7 @@ class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     inlines = [ReferralEventInline, DispatchInline]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
+    show_facets = admin.ShowFacets.NEVER  # a count per filter choice: too dear on long lists
 
     def get_queryset(self, request):
         return referrals_for(request.user)

@@ -47,6 +47,17 @@ def test_the_referral_list_takes_at_most_ten_queries(
     assert len(response.context["cl"].result_list) == 30
 
 
+def test_the_referral_list_never_counts_each_filter_choice(
+    referrals, supervisor, as_user, django_assert_max_num_queries
+):
+    client = as_user(supervisor)
+
+    with django_assert_max_num_queries(10):
+        response = client.get(LIST, {"_facets": "1"})  # Django's "show counts" link
+
+    assert response.status_code == 200
+
+
 def test_overdue_referrals_are_filtered_by_what_is_late(referrals, supervisor, as_user):
     late, settled_late = referrals[0], referrals[1]
     Referral.objects.filter(pk=late.pk).update(response_due=datetime.date(2026, 1, 5))
