@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import ReadOnlyAdminMixin
-from accounts.selectors import staff_profile_of
+from accounts.selectors import region_within_q, staff_profile_of
 from households.models import Region
 from programs.models import Program
 from referrals.models import Dispatch, Referral, ReferralEvent
@@ -47,9 +47,9 @@ class OverdueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "acknowledgement":
-            return queryset.filter(status=Referral.Status.SENT, response_due__lt=today)
+            return queryset.filter(Referral.late_to_acknowledge_q(today))
         if self.value() == "resolution":
-            return queryset.exclude(status__in=Referral.FINAL).filter(resolution_due__lt=today)
+            return queryset.filter(Referral.late_to_settle_q(today))
         return queryset
 
 
@@ -63,15 +63,17 @@ class DistrictFilter(admin.SimpleListFilter):
         profile = staff_profile_of(request.user)
         if profile is None or profile.scope_id is None:
             return []
-        scope = profile.scope_id
+        scope = profile.scope_id  # the districts within it, or the one above a village
         districts = Region.objects.filter(level=Region.Level.DISTRICT).filter(
-            Q(code=scope) | Q(code__startswith=f"{scope}.") | Q(code=scope[:8])
+            Q(code=scope)
+            | Q(code__startswith=f"{scope}.")
+            | Q(code__in=Region.ancestor_codes_of(scope))
         )
         return [(region.code, region.name) for region in districts.order_by("code")]
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(household__region__code__startswith=f"{self.value()}.")
+            return queryset.filter(region_within_q(self.value(), "household__region"))
         return queryset
 
 

@@ -91,6 +91,24 @@ class Referral(models.Model):
     def is_final(self) -> bool:
         return self.status in self.FINAL
 
+    # Late, the one rule: in SQL for the sweep and the admin, in Python for the pages.
+    @staticmethod
+    def late_to_acknowledge_q(day) -> models.Q:
+        """Sent, and its acknowledgement was due before `day`."""
+        return models.Q(status=Referral.Status.SENT, response_due__lt=day)
+
+    @staticmethod
+    def late_to_settle_q(day) -> models.Q:
+        """Not settled, and its settlement was due before `day`."""
+        return ~models.Q(status__in=Referral.FINAL) & models.Q(resolution_due__lt=day)
+
+    def is_late_to_acknowledge_on(self, day) -> bool:
+        return (
+            self.status == self.Status.SENT
+            and self.response_due is not None
+            and self.response_due < day
+        )
+
     @property
     def number(self) -> str:
         """The letter's number: the complaint's ticket and the referral's id."""

@@ -354,7 +354,8 @@ def sla_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     waiting = Referral.objects.filter(status=Status.SENT)
     counts = {"reminders": 0, "escalations": 0}
-    for pk in waiting.filter(response_due__lt=today, reminded_at=None).values_list("pk", flat=True):
+    late = Referral.objects.filter(Referral.late_to_acknowledge_q(today), reminded_at=None)
+    for pk in late.values_list("pk", flat=True):
         counts["reminders"] += _remind(pk)
     for referral in (
         waiting.filter(escalated_at=None).exclude(response_due=None).only("pk", "response_due")

@@ -18,7 +18,7 @@ app.autodiscover_tasks()
 
 @task_prerun.connect
 @task_postrun.connect
-def close_old_connections(task=None, **kwargs) -> None:
+def close_old_connections_around_tasks(task=None, **kwargs) -> None:
     """Around each task in a worker, what Django does around each request: drop a database
     connection that is broken or older than CONN_MAX_AGE, and keep the others."""
     if task is not None and not task.request.is_eager:

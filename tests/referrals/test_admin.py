@@ -102,3 +102,20 @@ def test_a_long_list_takes_the_planners_estimate_without_counting_it_whole(refer
     assert count == max(planner_estimate(queryset), 5)
     (counting,) = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
     assert "LIMIT 5" in counting  # stopped at five rows, never the whole list
+
+
+def test_late_means_the_same_in_sql_and_on_the_page(referrals, supervisor, as_user):
+    today = datetime.date(2026, 12, 1)
+    late, acknowledged = referrals[0], referrals[1]
+    Referral.objects.filter(pk__in=[late.pk, acknowledged.pk]).update(
+        response_due=datetime.date(2026, 11, 20)
+    )
+    Referral.objects.filter(pk=acknowledged.pk).update(status=Referral.Status.RECEIVED)
+
+    in_sql = set(Referral.objects.filter(Referral.late_to_acknowledge_q(today)))
+    in_python = {r for r in Referral.objects.all() if r.is_late_to_acknowledge_on(today)}
+
+    assert in_sql == in_python == {late}
+    client = as_user(supervisor)
+    pages = [client.get("/referrals/", {"page": n}).content.decode() for n in (1, 2)]
+    assert sum(page.count("text-bg-danger") for page in pages) == 1  # one "terlambat" badge
