@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scoping import ScopedHistoryAdmin
-from accounts.models import StaffProfile
-from accounts.selectors import region_scope_q, scope_code_of
+from accounts.admin_scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin
+from accounts.models import AccessLog, StaffProfile
+from accounts.selectors import access_log_for, region_scope_q, scope_code_of
 from households.models import Region
+from slrt.pagination import EstimatedCountPaginator
 
 
 def _regions_in_scope(request):
@@ -79,3 +81,20 @@ class StaffProfileAdmin(ScopeChoicesMixin, ScopedHistoryAdmin):
         if request.user.is_superuser:
             return profiles
         return profiles.filter(region_scope_q(request.user, "scope"))
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The access log, read-only, through the same selector as its page."""
+
+    list_display = ["at", "user", "action", "purpose", "what", "rows"]
+    list_select_related = ["user"]
+    list_filter = ["action", "purpose"]
+    search_fields = ["user__username", "what", "query"]
+    search_help_text = _("A user name, or words of what was seen or searched.")
+    show_facets = admin.ShowFacets.NEVER
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        return access_log_for(request.user)

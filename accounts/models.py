@@ -1,7 +1,9 @@
-"""Staff profiles: where a user works (scope), and for agency officers, for whom."""
+"""Staff profiles (where a user works, and for agency officers, for whom) and the access log
+of personal data."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -48,3 +50,70 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class AccessLog(models.Model):
+    """One access to personal data: a whole NIK/KK seen, a search run, a list exported.
+
+    Append-only (UU PDP 27/2022): rows are written by `accounts.services.access_record` and
+    never changed or deleted; on PostgreSQL a trigger refuses both. The user is protected:
+    staff who have seen personal data are deactivated, not deleted.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Whole NIK/KK viewed")
+        SEARCH = "search", _("Search")
+        EXPORT = "export", _("Export")
+
+    class Purpose(models.TextChoices):
+        SERVICE = "service", _("Serving a resident")
+        REFERRAL = "referral", _("Answering a referral")
+        DUPLICATE_REVIEW = "duplicate_review", _("Reviewing possible duplicates")
+        SUPERVISION = "supervision", _("Supervision and reporting")
+        PROGRAM_PLANNING = "program_planning", _("Programme planning and verification")
+        DATA_REQUEST = "data_request", _("A data subject's request")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
+    what = models.CharField(_("what"), max_length=255)
+    household_id = models.BigIntegerField(
+        _("household"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The household whose identifiers were seen, kept even if it is deleted."),
+    )
+    query = models.CharField(
+        _("search or filters"), max_length=500, blank=True, help_text=_("As the user typed it.")
+    )
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    path = models.CharField(_("address"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="accesslog_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.what}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AccessLogIsAppendOnly
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AccessLogIsAppendOnly
+
+
+class AccessLogIsAppendOnly(Exception):
+    def __init__(self):
+        super().__init__("The access log is append-only: entries are never changed or deleted.")

@@ -51,6 +51,12 @@ MENU = [
         _("Find the households a programme misses, and those it serves that no longer fit."),
     ),
     MenuItem(
+        _("Access log"),
+        "accounts:access_log",
+        frozenset({Role.SUPERVISOR, Role.ADMIN}),
+        _("Who saw, searched or exported personal data, when, and for what purpose."),
+    ),
+    MenuItem(
         _("Administration"),
         "admin:index",
         frozenset({Role.SUPERVISOR, Role.ADMIN}),

@@ -1,9 +1,11 @@
-"""Reads about the acting user: their scope. Every scoped selector of every app starts here."""
+"""Reads about the acting user: their scope (every scoped selector of every app starts
+here), and the access log they may read."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from accounts.models import StaffProfile
+from accounts.models import AccessLog, StaffProfile
+from accounts.roles import Role, user_roles
 
 
 def staff_profile_of(user: AbstractBaseUser | AnonymousUser) -> StaffProfile | None:
@@ -40,3 +42,16 @@ def region_within_q(code: str, region_field: str) -> Q:
     return Q(**{f"{region_field}__code": code}) | Q(
         **{f"{region_field}__code__startswith": f"{code}."}
     )
+
+
+def access_log_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AccessLog]:
+    """Access log entries `user` may read, newest first: administrators read all of them,
+    supervisors those of staff working inside their own area."""
+    roles = user_roles(user)
+    entries = AccessLog.objects.select_related("user").order_by("-at", "-pk")
+    if user.is_authenticated and user.is_active and (user.is_superuser or Role.ADMIN in roles):
+        return entries
+    scope = scope_code_of(user)
+    if Role.SUPERVISOR not in roles or scope is None:
+        return entries.none()
+    return entries.filter(region_within_q(scope, "user__staff_profile__scope"))

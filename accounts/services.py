@@ -1,10 +1,10 @@
-"""Every write to staff accounts goes through a function here."""
+"""Every write to staff accounts and to the access log goes through a function here."""
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import AbstractBaseUser, Group, User
 from django.db import transaction
 
-from accounts.models import StaffProfile
-from accounts.roles import Role
+from accounts.models import AccessLog, StaffProfile
+from accounts.roles import Role, user_roles
 from households.models import Region
 from programs.models import Agency
 
@@ -42,3 +42,41 @@ def staff_user_upsert(
         defaults={"scope": scope, "agency": agency, "service_point": service_point},
     )
     return user
+
+
+def access_purpose_of(user: AbstractBaseUser) -> str:
+    """The purpose an access serves when the page does not say: what the user's role is for."""
+    roles = user_roles(user)
+    if roles & {Role.FRONT_OFFICE, Role.BACK_OFFICE}:
+        return AccessLog.Purpose.SERVICE
+    if Role.AGENCY_OFFICER in roles:
+        return AccessLog.Purpose.REFERRAL
+    return AccessLog.Purpose.SUPERVISION
+
+
+def access_record(
+    *,
+    actor: AbstractBaseUser,
+    action: AccessLog.Action,
+    what: str,
+    purpose: str = "",
+    household_id: int | None = None,
+    query: str = "",
+    rows: int | None = None,
+    path: str = "",
+) -> AccessLog:
+    """Write one access to personal data to the append-only access log.
+
+    Called by every page and endpoint that shows a whole NIK or KK number, runs a search or
+    exports a list. `purpose` defaults to what the user's role is for.
+    """
+    return AccessLog.objects.create(
+        user=actor,
+        action=action,
+        purpose=purpose or access_purpose_of(actor),
+        what=what[:255],
+        household_id=household_id,
+        query=query[:500],
+        rows=rows,
+        path=path[:500],
+    )

@@ -132,11 +132,25 @@ class HouseholdViewSet(
             page = self.paginate_queryset(self.get_queryset())
             return self.get_paginated_response(MaskedHouseholdSerializer(page, many=True).data)
         found = registry_search(request.user, query)
+        services.registry_searched(
+            actor=request.user, query=found.query, found=len(found.persons), path=request.path
+        )
         order = list(dict.fromkeys(person.household_id for person in found.persons))
         by_id = self.get_queryset().in_bulk(order)
         households = [by_id[pk] for pk in order if pk in by_id]
         page = self.paginate_queryset(households)
         return self.get_paginated_response(MaskedHouseholdSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        household = self.get_object()
+        self._record_whole_view(household)
+        return Response(self.get_serializer(household).data)
+
+    def _record_whole_view(self, household: Household) -> None:
+        """The answer holds whole NIK and KK numbers: the access log says who got them."""
+        services.household_identifiers_seen(
+            actor=self.request.user, household=household, path=self.request.path
+        )
 
     def perform_create(self, serializer: HouseholdSerializer) -> None:
         data = dict(serializer.validated_data)
@@ -175,6 +189,7 @@ class HouseholdViewSet(
         except services.RegistryInputError as error:
             raise _as_api_error(error) from None
         serializer.instance = self.get_queryset().get(pk=instance.pk)
+        self._record_whole_view(serializer.instance)
 
     @staticmethod
     def _require_whole_new_members(members: Sequence[dict], stored: dict) -> None:

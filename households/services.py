@@ -5,12 +5,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from accounts.models import AccessLog
+from accounts.services import access_record
 from households.identity import validate_kk_number, validate_nik_for_person
 from households.models import DuplicateDismissal, Household, Person, Region
 from households.names import normalize_name
@@ -368,3 +371,29 @@ def duplicate_keep(*, actor, keep: Person, remove: Person, note: str = "") -> Pe
                 keep._change_reason = _("NIK from the removed duplicate record")
                 keep.save()
     return keep
+
+
+def household_identifiers_seen(
+    *, actor: AbstractBaseUser, household: Household, path: str = "", purpose: str = ""
+) -> None:
+    """Record that `actor` was shown the household's whole NIK and KK numbers."""
+    access_record(
+        actor=actor,
+        action=AccessLog.Action.VIEW,
+        what=str(household),
+        household_id=household.pk,
+        path=path,
+        purpose=purpose,
+    )
+
+
+def registry_searched(*, actor: AbstractBaseUser, query: str, found: int, path: str = "") -> None:
+    """Record a registry search: what was looked for, and how many people it found."""
+    access_record(
+        actor=actor,
+        action=AccessLog.Action.SEARCH,
+        what=_("Registry search"),
+        query=query,
+        rows=found,
+        path=path,
+    )

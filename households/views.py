@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import role_required
+from accounts.models import AccessLog
 from accounts.roles import REGISTRY_ROLES, Role
 from accounts.selectors import region_within_q
 from households import services
@@ -47,6 +48,12 @@ def household_search(request: HttpRequest) -> HttpResponse:
     result = None
     if search.is_valid() and search.cleaned_data["q"].strip():
         result = registry_search(request.user, search.cleaned_data["q"])
+        services.registry_searched(
+            actor=request.user,
+            query=result.query,
+            found=len(result.persons),
+            path=request.path,
+        )
     filters = HouseholdFilterForm(request.GET or None, user=request.user)
     page = None
     if result is None:
@@ -77,6 +84,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "-registered_at"
     )
     enrollments = household.enrollments.filter(is_active=True).select_related("program")
+    services.household_identifiers_seen(actor=request.user, household=household, path=request.path)
     return render(
         request,
         "households/household_detail.html",
@@ -140,6 +148,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         {"id": person.pk, **{f: getattr(person, f) for f in services.PERSON_FIELDS}}
         for person in household.members.all()
     ]
+    services.household_identifiers_seen(actor=request.user, household=household, path=request.path)
     return _render_household_form(
         request,
         HouseholdForm(instance=household, user=request.user),
@@ -298,14 +307,22 @@ def duplicate_review(request: HttpRequest, first_id: int, second_id: int) -> Htt
             form.add_error("decision", error)
         else:
             return redirect("households:duplicates")
+    pair = [
+        household_get_for(request.user, first.household_id),
+        household_get_for(request.user, second.household_id),
+    ]
+    for household in pair:
+        services.household_identifiers_seen(
+            actor=request.user,
+            household=household,
+            path=request.path,
+            purpose=AccessLog.Purpose.DUPLICATE_REVIEW,
+        )
     return render(
         request,
         "households/duplicate_review.html",
         {
-            "pair": [
-                household_get_for(request.user, first.household_id),
-                household_get_for(request.user, second.household_id),
-            ],
+            "pair": pair,
             "people": [first, second],
             "form": form,
             "may_decide": may_decide,

@@ -14,6 +14,7 @@ from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, Role, has_role
 from complaints.models import Assessment
 from complaints.selectors import complaint_get_for
+from households.services import household_identifiers_seen
 from programs.matching import programs_matching
 from programs.models import Program
 from referrals import services
@@ -112,6 +113,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(request, referral, *, form=None, status=200) -> HttpResponse:
+    household_identifiers_seen(actor=request.user, household=referral.household, path=request.path)
     assessment = (
         Assessment.objects.filter(complaint=referral.complaint_id).prefetch_related("needs").first()
     )
@@ -163,6 +165,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The referral letter (surat rujukan), to print on A4 and give to the resident."""
     referral = referral_get_for(request.user, pk)
+    household_identifiers_seen(actor=request.user, household=referral.household, path=request.path)
     assessment = (
         Assessment.objects.filter(complaint=referral.complaint_id).prefetch_related("needs").first()
     )

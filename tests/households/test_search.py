@@ -130,5 +130,5 @@ def test_search_page_queries_do_not_grow_with_results(
 ):
     client = as_user(staff_user(role=Role.FRONT_OFFICE, scope="52.72"))
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         client.get(reverse("households:search"), {"q": "Siti Aminah"})

@@ -170,3 +170,19 @@ def test_supervisors_see_failed_messages_and_send_them_again(sent, as_user, kota
     assert dispatch.status == "pending"  # queued; delivered once the commit is done
     other = as_user(staff_user(Role.SUPERVISOR, scope="52.72.02"))
     assert other.post(reverse("referrals:dispatch_retry", args=[dispatch.pk])).status_code == 404
+
+
+def test_an_agency_officer_opening_a_referral_is_recorded_as_answering_it(
+    complaint, back_office, officer_of, as_user
+):
+    from accounts.models import AccessLog
+
+    (referral,) = referrals_create(
+        actor=back_office, complaint=complaint, programs=[Program.objects.get(code="BPNT")]
+    )
+    officer = officer_of("BPNT")
+
+    as_user(officer).get(reverse("referrals:letter", args=[referral.pk]))
+
+    (entry,) = AccessLog.objects.filter(user=officer)
+    assert (entry.household_id, entry.purpose) == (referral.household_id, "referral")

@@ -1,0 +1,43 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AccessLog
+
+
+class AccessLogFilter(django_filters.FilterSet):
+    """Who saw what: by kind of access, purpose, user, household and day."""
+
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=AccessLog.Action.choices)
+    purpose = django_filters.ChoiceFilter(label=_("Purpose"), choices=AccessLog.Purpose.choices)
+    user = django_filters.CharFilter(
+        label=_("User name"), field_name="user__username", lookup_expr="iexact"
+    )
+    household = django_filters.NumberFilter(
+        label=_("Household number"), field_name="household_id", min_value=1
+    )
+    since = django_filters.DateFilter(
+        label=_("From"),
+        field_name="at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = django_filters.DateFilter(
+        label=_("Until"),
+        field_name="at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = AccessLog
+        fields = ["action", "purpose", "user", "household", "since", "until"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
+                field.choices = [("", _("All")), *list(field.choices)[1:]]
+            else:
+                field.widget.attrs["class"] = "form-control"
