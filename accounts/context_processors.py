@@ -6,13 +6,16 @@ from accounts.selectors import staff_profile_of
 
 
 def navigation(request: HttpRequest) -> dict:
-    """The layout's menu, the user's role names and working area."""
+    """The layout's menu, the user's role names and working area, and whether they
+    supervise (and so may export lists)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     profile = staff_profile_of(user)
+    roles = user_roles(user)
     return {
         "menu": menu_for(user, request.path),
-        "role_labels": [Role(role).label for role in sorted(user_roles(user))],
+        "role_labels": [Role(role).label for role in sorted(roles)],
+        "may_supervise": not roles.isdisjoint({Role.SUPERVISOR, Role.ADMIN}),
         "staff_profile": profile,
     }

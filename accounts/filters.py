@@ -3,9 +3,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccessLog
+from slrt.filters import ListFilterSet
 
 
-class AccessLogFilter(django_filters.FilterSet):
+class AccessLogFilter(ListFilterSet):
     """Who saw what: by kind of access, purpose, user, household and day."""
 
     action = django_filters.ChoiceFilter(label=_("Action"), choices=AccessLog.Action.choices)
@@ -32,12 +33,3 @@ class AccessLogFilter(django_filters.FilterSet):
     class Meta:
         model = AccessLog
         fields = ["action", "purpose", "user", "household", "since", "until"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs["class"] = "form-select"
-                field.choices = [("", _("All")), *list(field.choices)[1:]]
-            else:
-                field.widget.attrs["class"] = "form-control"

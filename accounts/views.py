@@ -33,7 +33,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/accesslog_list.html",
         {
-            "filter": entries,
+            "filters": entries,
             "page": EstimatedCountPaginator(listed, 50).get_page(request.GET.get("page")),
         },
         status=200 if entries.is_valid() else 400,

@@ -5,13 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from complaints.forms import CategoryChoiceField
 from complaints.models import Complaint, ComplaintCategory
 from households.models import Region
+from slrt.filters import ListFilterSet
 
 
 class CategoryFilter(django_filters.ModelChoiceFilter):
     field_class = CategoryChoiceField
 
 
-class ComplaintFilter(django_filters.FilterSet):
+class ComplaintFilter(ListFilterSet):
     """The queues' filters: category, urgency, status and district."""
 
     category = CategoryFilter(
@@ -32,12 +33,6 @@ class ComplaintFilter(django_filters.FilterSet):
     def __init__(self, *args, districts, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["district"].queryset = districts
-        for field in self.form.fields.values():
-            field.widget.attrs.setdefault("class", "form-select")
-            if hasattr(field, "empty_label"):
-                field.empty_label = _("All")
-            elif getattr(field, "choices", None) and field.choices[0][0] == "":
-                field.choices = [("", _("All")), *list(field.choices)[1:]]
 
     def filter_category(self, queryset, name, category):
         # A parent category includes its children.

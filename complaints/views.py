@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, Role, has_role
-from accounts.selectors import scope_code_of, staff_profile_of
+from accounts.selectors import staff_profile_of
 from complaints import services
 from complaints.filters import ComplaintFilter
 from complaints.forms import AssessmentForm, AssignForm, CloseForm, ComplaintForm
@@ -25,7 +25,7 @@ from complaints.selectors import (
     work_queue_for,
 )
 from households.models import Region
-from households.selectors import household_get_for
+from households.selectors import districts_for, household_get_for
 from programs.matching import enrolled_programs, programs_matching
 
 INTAKE_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
@@ -236,14 +236,9 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
         complaints = work_queue_for(user)
     else:
         complaints = complaint_list_for(user)
-    scope = scope_code_of(user)
-    districts = Region.objects.none()
-    if scope:  # the districts in the user's area, or the one a village user works in
-        districts = Region.objects.filter(
-            Q(code__startswith=f"{scope}.") | Q(code__in=[*Region.ancestor_codes_of(scope), scope]),
-            level=Region.Level.DISTRICT,
-        )
-    filters = ComplaintFilter(request.GET or None, queryset=complaints, districts=districts)
+    filters = ComplaintFilter(
+        request.GET or None, queryset=complaints, districts=districts_for(user)
+    )
     page = Paginator(filters.qs, 30).get_page(request.GET.get("page"))
     return render(
         request,

@@ -149,6 +149,20 @@ def region_choices_for(
     return children
 
 
+def districts_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:
+    """The districts (kecamatan) lists filter by: those within the user's area, or for a
+    village user the one their village lies in."""
+    scope = scope_code_of(user)
+    if scope is None:
+        return Region.objects.none()
+    return Region.objects.filter(
+        Q(code=scope)
+        | Q(code__startswith=f"{scope}.")
+        | Q(code__in=Region.ancestor_codes_of(scope)),
+        level=Region.Level.DISTRICT,
+    ).order_by("code")
+
+
 def region_in_scope(user: AbstractBaseUser | AnonymousUser, code: str) -> Region | None:
     """The region with `code` if it lies inside the user's scope, else None."""
     scope = scope_code_of(user)

@@ -1,11 +1,10 @@
 from django.contrib import admin
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import ReadOnlyAdminMixin
-from accounts.selectors import region_within_q, staff_profile_of
-from households.models import Region
+from accounts.selectors import region_within_q
+from households.selectors import districts_for
 from programs.models import Program
 from referrals.models import Dispatch, Referral, ReferralEvent
 from referrals.selectors import referrals_for
@@ -60,16 +59,7 @@ class DistrictFilter(admin.SimpleListFilter):
     parameter_name = "district"
 
     def lookups(self, request, model_admin):
-        profile = staff_profile_of(request.user)
-        if profile is None or profile.scope_id is None:
-            return []
-        scope = profile.scope_id  # the districts within it, or the one above a village
-        districts = Region.objects.filter(level=Region.Level.DISTRICT).filter(
-            Q(code=scope)
-            | Q(code__startswith=f"{scope}.")
-            | Q(code__in=Region.ancestor_codes_of(scope))
-        )
-        return [(region.code, region.name) for region in districts.order_by("code")]
+        return [(region.code, region.name) for region in districts_for(request.user)]
 
     def queryset(self, request, queryset):
         if self.value():

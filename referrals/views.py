@@ -14,10 +14,12 @@ from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, Role, has_role
 from complaints.models import Assessment
 from complaints.selectors import complaint_get_for
+from households.selectors import districts_for
 from households.services import household_identifiers_seen
 from programs.matching import programs_matching
 from programs.models import Program
 from referrals import services
+from referrals.filters import ReferralFilter
 from referrals.forms import ReferralCreateForm, ReferralTransitionForm
 from referrals.models import Dispatch, Referral
 from referrals.selectors import (
@@ -85,24 +87,20 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     referrals of their area, newest first, filterable by status."""
     is_agency = has_role(request.user, Role.AGENCY_OFFICER)
     referrals = agency_inbox_for(request.user) if is_agency else referrals_for(request.user)
-    status = request.GET.get("status", "")
-    if status in Referral.Status.values:
-        referrals = referrals.filter(status=status)
+    filters = ReferralFilter(request.GET, queryset=referrals, districts=districts_for(request.user))
+    listed = filters.qs if filters.is_valid() else referrals.none()
+    may_supervise = has_role(request.user, Role.SUPERVISOR, Role.ADMIN)
     return render(
         request,
         "referrals/referral_list.html",
         {
-            "page": Paginator(referrals, 25).get_page(request.GET.get("page")),
+            "page": Paginator(listed, 25).get_page(request.GET.get("page")),
             "is_agency": is_agency,
-            "status": status,
-            "statuses": Referral.Status.choices,
+            "filters": filters,
             "today": timezone.localdate(),
-            "failed_count": (
-                failed_dispatches_for(request.user).count()
-                if has_role(request.user, Role.SUPERVISOR, Role.ADMIN)
-                else 0
-            ),
+            "failed_count": failed_dispatches_for(request.user).count() if may_supervise else 0,
         },
+        status=200 if filters.is_valid() else 400,
     )
 
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("programs/", include("programs.urls")),
     path("referrals/", include("referrals.urls")),
+    path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -1,0 +1,51 @@
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.selectors import region_within_q
+from households.models import Region
+from programs.models import Agency, Program
+from referrals.models import Referral
+from slrt.filters import ListFilterSet
+
+
+class ReferralFilter(ListFilterSet):
+    """The referral list's filters: status, programme, agency, district and what is late."""
+
+    OVERDUE_CHOICES = [
+        ("acknowledgement", _("not acknowledged in time")),
+        ("resolution", _("not settled in time")),
+    ]
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Referral.Status.choices)
+    program = django_filters.ModelChoiceFilter(
+        label=_("Programme"),
+        queryset=Program.objects.order_by("code"),
+        to_field_name="code",
+    )
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Agency"), queryset=Agency.objects.filter(programs__isnull=False).distinct()
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("District"), queryset=Region.objects.none(), method="filter_district"
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"), choices=OVERDUE_CHOICES, method="filter_overdue"
+    )
+
+    class Meta:
+        model = Referral
+        fields = ["status", "program", "agency", "district", "overdue"]
+
+    def __init__(self, *args, districts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["district"].queryset = districts
+
+    def filter_district(self, queryset, name, district: Region):
+        return queryset.filter(region_within_q(district.code, "household__region"))
+
+    def filter_overdue(self, queryset, name, value: str):
+        today = timezone.localdate()
+        if value == "acknowledgement":
+            return queryset.filter(Referral.late_to_acknowledge_q(today))
+        return queryset.filter(Referral.late_to_settle_q(today))
