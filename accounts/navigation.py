@@ -39,10 +39,16 @@ MENU = [
         _("Referrals to programmes and agencies, and their answers."),
     ),
     MenuItem(
-        _("Possible duplicates"),
+        _("Duplicates"),
         "households:duplicates",
         REGISTRY_ROLES,
         _("Compare people registered twice and decide whether they are one person."),
+    ),
+    MenuItem(
+        _("Dashboard"),
+        "reports:dashboard",
+        frozenset({Role.SUPERVISOR, Role.ADMIN}),
+        _("Complaints received and handled, referrals by programme, what is late, by month."),
     ),
     MenuItem(
         _("Screening"),

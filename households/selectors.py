@@ -149,18 +149,20 @@ def region_choices_for(
     return children
 
 
-def districts_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:
-    """The districts (kecamatan) lists filter by: those within the user's area, or for a
-    village user the one their village lies in."""
+def regions_for(user: AbstractBaseUser | AnonymousUser, level: int) -> QuerySet[Region]:
+    """The regions at `level` that lists and reports offer the user: those within their
+    area, or the one their area lies in (a village user's district)."""
     scope = scope_code_of(user)
     if scope is None:
         return Region.objects.none()
-    return Region.objects.filter(
-        Q(code=scope)
-        | Q(code__startswith=f"{scope}.")
-        | Q(code__in=Region.ancestor_codes_of(scope)),
-        level=Region.Level.DISTRICT,
-    ).order_by("code")
+    within = Q(code=scope) | Q(code__startswith=f"{scope}.")
+    above = Q(code__in=Region.ancestor_codes_of(scope))
+    return Region.objects.filter(within | above, level=level).order_by("code")
+
+
+def districts_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:
+    """The districts (kecamatan) lists filter by."""
+    return regions_for(user, Region.Level.DISTRICT)
 
 
 def region_in_scope(user: AbstractBaseUser | AnonymousUser, code: str) -> Region | None:

@@ -1,7 +1,16 @@
+import datetime
+
 from django import forms
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccessLog
+from accounts.selectors import staff_profile_of
+from households.models import Region
+from households.selectors import districts_for, regions_for
+from reports.selectors import Period
 
 
 class ExportForm(forms.Form):
@@ -17,3 +26,86 @@ class ExportForm(forms.Form):
         choices=[("", "—"), *PURPOSES],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+
+
+class PeriodForm(forms.Form):
+    """The dashboard's period (whole days) and, optionally, one district of the user's area."""
+
+    LONGEST = datetime.timedelta(days=5 * 366)
+
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=Region.objects.none(), required=False, empty_label=_("All")
+    )
+
+    def __init__(self, data: QueryDict, *, user: AbstractBaseUser, today: datetime.date):
+        a_year_ago = (today.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
+        defaults = {"start": a_year_ago.isoformat(), "end": today.isoformat()}
+        super().__init__({**defaults, **data.dict()})
+        self.fields["district"].queryset = districts_for(user)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault(
+                "class", "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", _("The end must not come before the start."))
+            elif end - start > self.LONGEST:
+                self.add_error("start", _("Choose a period of at most five years."))
+            elif start.year < 2000:
+                self.add_error("start", _("Choose a date from 2000 on."))
+        return data
+
+    def period(self) -> Period:
+        return Period(self.cleaned_data["start"], self.cleaned_data["end"])
+
+
+class MonthlyReportForm(forms.Form):
+    """A month and a regency (or, for a narrower working area, that area)."""
+
+    month = forms.CharField(
+        label=_("Month"),
+        max_length=7,
+        widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}),
+        help_text=_("Year and month, as 2026-11."),
+    )
+    area = forms.ModelChoiceField(
+        label=_("Regency/city"),
+        queryset=Region.objects.none(),
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, data: QueryDict, *, user: AbstractBaseUser, today: datetime.date):
+        profile = staff_profile_of(user)
+        scope = profile.scope if profile else None
+        areas = regions_for(user, Region.Level.REGENCY)
+        if scope is not None and scope.level > Region.Level.REGENCY:
+            areas = Region.objects.filter(pk=scope.pk)
+        defaults = {"month": today.strftime("%Y-%m")}
+        first = areas.first()
+        if first is not None:
+            defaults["area"] = first.pk
+        super().__init__({**defaults, **data.dict()})
+        self.fields["area"].queryset = areas
+
+    def clean_month(self) -> datetime.date:
+        try:
+            month = datetime.datetime.strptime(self.cleaned_data["month"], "%Y-%m").date()
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter a year and month, as 2026-11."), code="invalid"
+            ) from None
+        if month.year < 2000 or month > timezone.localdate():
+            raise forms.ValidationError(
+                _("Choose a month from 2000 up to this month."), code="out_of_range"
+            )
+        return month
+
+    def period(self) -> Period:
+        return Period.month_of(self.cleaned_data["month"])

@@ -5,17 +5,68 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import role_required
 from accounts.models import AccessLog
 from accounts.roles import Role
 from accounts.services import access_record
 from reports.exports import EXPORTS, csv_lines
-from reports.forms import ExportForm
+from reports.forms import ExportForm, MonthlyReportForm, PeriodForm
+from reports.monthly import report_csv, report_tables, report_title, report_xlsx
+from reports.selectors import figures_for
 
 SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
 CSV = "text/csv; charset=utf-8"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+@role_required(*SUPERVISING)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Complaints and referrals of the supervisor's area over a period, as charts with
+    their numbers beside them."""
+    form = PeriodForm(request.GET, user=request.user, today=timezone.localdate())
+    if not form.is_valid():
+        return render(request, "reports/dashboard.html", {"form": form}, status=400)
+    figures = figures_for(request.user, form.period(), area=form.cleaned_data["district"])
+    return render(request, "reports/dashboard.html", {"form": form, "figures": figures})
+
+
+@require_GET
+@role_required(*SUPERVISING)
+def monthly_report(request: HttpRequest) -> HttpResponse:
+    """One month of one regency: a page to print on A4, or (`?format=csv|xlsx`) a file."""
+    form = MonthlyReportForm(request.GET, user=request.user, today=timezone.localdate())
+    if not form.is_valid():
+        return render(request, "reports/monthly_report.html", {"form": form}, status=400)
+    figures = figures_for(request.user, form.period(), area=form.cleaned_data["area"])
+    kind = request.GET.get("format", "html")
+    if kind not in ("csv", "xlsx"):
+        return render(
+            request,
+            "reports/monthly_report.html",
+            {
+                "form": form,
+                "figures": figures,
+                "title": report_title(figures),
+                "tables": report_tables(figures),
+            },
+        )
+    access_record(
+        actor=request.user,
+        action=AccessLog.Action.EXPORT,
+        what=report_title(figures),
+        query=request.GET.urlencode(),
+        path=request.path,
+    )
+    if kind == "csv":
+        response = HttpResponse(report_csv(figures), content_type=CSV)
+    else:
+        response = HttpResponse(report_xlsx(figures), content_type=XLSX)
+    name = f"slrt-{figures.area.code if figures.area else 'area'}-{figures.period.first:%Y-%m}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,113 @@
+"""The monthly report as tables, and those tables as CSV and XLSX files.
+
+The page, the CSV and the XLSX are written from the same tables, so that what is printed is
+what is sent."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from reports.selectors import Figures
+
+Value = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list[Value]]
+
+    @property
+    def wide(self) -> bool:
+        """Printed across the page; narrow tables print two abreast."""
+        return len(self.header) > 3
+
+
+def report_title(figures: Figures) -> str:
+    return _("SLRT monthly report, %(month)s, %(area)s") % {
+        "month": formats.date_format(figures.period.first, "F Y"),
+        "area": figures.area.name if figures.area else _("whole working area"),
+    }
+
+
+def report_tables(figures: Figures) -> list[Table]:
+    """The summary first, then each of the dashboard's breakdowns."""
+    summary = Table(
+        _("Summary"),
+        [_("Figure"), _("Value")],
+        [
+            [_("Complaints received"), figures.received],
+            [_("Complaints handled (served or handled directly)"), figures.handled],
+            [_("Share handled (%)"), figures.handled_share],
+            [_("Referrals overdue today"), figures.overdue],
+            [_("Median days to acknowledge a referral"), figures.median_days_to_acknowledge],
+            [_("Median days to settle a referral"), figures.median_days_to_settle],
+            [_("Median days to close a complaint"), figures.median_days_to_close],
+        ],
+    )
+    return [
+        summary,
+        *(
+            Table(
+                chart.title,
+                [chart.heading, *(name for name, _values in chart.datasets)],
+                [[label, *values] for label, values in chart.rows],
+            )
+            for chart in figures.charts
+        ),
+    ]
+
+
+def _lines(figures: Figures) -> list[list[Value]]:
+    lines: list[list[Value]] = [
+        [report_title(figures)],
+        [_("Made on"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
+    ]
+    for table in report_tables(figures):
+        lines += [[], [table.title], table.header, *table.rows]
+    return lines
+
+
+def report_csv(figures: Figures) -> str:
+    """The report as CSV, with a byte-order mark so that spreadsheets read it as UTF-8."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for line in _lines(figures):
+        writer.writerow(["" if value is None else value for value in line])
+    return "\ufeff" + out.getvalue()
+
+
+def _cell(value: Value) -> Value:
+    return value if value is None or isinstance(value, int | float) else str(value)
+
+
+def report_xlsx(figures: Figures) -> bytes:
+    """The report as an Excel workbook: one sheet, titles in bold, numbers as numbers."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Report")[:31]
+    bold = Font(bold=True)
+    sheet.append([report_title(figures)])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([_("Made on"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+    for table in report_tables(figures):
+        sheet.append([])
+        sheet.append([table.title])
+        sheet.cell(row=sheet.max_row, column=1).font = bold
+        sheet.append(table.header)
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        for row in table.rows:
+            sheet.append([_cell(value) for value in row])
+    sheet.column_dimensions["A"].width = 48
+    for column in "BCDEFGH":
+        sheet.column_dimensions[column].width = 16
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
