@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import ReadOnlyAdminMixin
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from complaints.selectors import complaints_in_scope
+from households.admin import HouseholdDistrictFilter
 from slrt.pagination import EstimatedCountPaginator
 
 
@@ -36,6 +38,19 @@ class ComplaintEventInline(admin.TabularInline):
         return False
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("overdue today"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(Complaint.overdue_q(timezone.localdate()))
+        return queryset
+
+
 @admin.register(Complaint)
 class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: complaints change through their pages and services, which keep the
@@ -49,7 +64,14 @@ class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "registered_at",
         "resolution_due",
     ]
-    list_filter = ["status", "urgency", "channel"]
+    list_filter = [
+        "status",
+        OverdueFilter,
+        HouseholdDistrictFilter,
+        "urgency",
+        "channel",
+        "category",
+    ]
     list_select_related = ["category"]
     search_fields = ["=ticket_number"]
     search_help_text = _("The whole ticket number.")
@@ -57,6 +79,8 @@ class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     show_facets = admin.ShowFacets.NEVER  # a count per filter choice: too dear on long lists
+    date_hierarchy = "registered_at"
+    change_list_template = "admin/change_list_long.html"
 
     def get_queryset(self, request):
         return complaints_in_scope(request.user).select_related("category")

@@ -175,6 +175,15 @@ class Complaint(models.Model):
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
 
+    # Overdue, the one rule: in SQL for lists and the admin, in Python for the pages.
+    @staticmethod
+    def overdue_q(day) -> models.Q:
+        """Past its resolution date and not closed, or past its first-action date untouched."""
+        return ~models.Q(status=Complaint.Status.CLOSED) & (
+            models.Q(resolution_due__lt=day)
+            | models.Q(first_action_at__isnull=True, first_action_due__lt=day)
+        )
+
     def is_overdue_on(self, day) -> bool:
         """Past its resolution date and not closed, or past its first-action date untouched."""
         if not self.is_open:

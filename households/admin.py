@@ -2,10 +2,35 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin
+from accounts.selectors import region_within_q
+from households import services
 from households.masking import mask_identifier
 from households.models import Household, Region
-from households.selectors import households_in_scope
+from households.selectors import districts_for, households_in_scope
 from slrt.pagination import EstimatedCountPaginator
+
+
+class DistrictFilter(admin.SimpleListFilter):
+    """The districts (kecamatan) of the user's working area; subclasses name the path to
+    the village (`region_field`) of what they list."""
+
+    title = _("district")
+    parameter_name = "district"
+    region_field = "region"
+
+    def lookups(self, request, model_admin):
+        return [(region.code, region.name) for region in districts_for(request.user)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(region_within_q(self.value(), self.region_field))
+        return queryset
+
+
+class HouseholdDistrictFilter(DistrictFilter):
+    """For what hangs off a household: complaints, referrals."""
+
+    region_field = "household__region"
 
 
 @admin.register(Region)
@@ -26,16 +51,39 @@ class HouseholdAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     """Read-only: households are registered and edited on the registry pages, whose service
     checks NIKs, the head and scope. Here supervisors read them and their change history."""
 
-    list_display = ["pk", "masked_kk_number", "address", "region"]
+    list_display = ["pk", "masked_kk_number", "address", "region", "desil", "created_at"]
+    list_filter = [DistrictFilter, "desil"]
     list_select_related = ["region"]
     search_fields = ["=kk_number"]
+    search_help_text = _("The whole KK number.")
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     show_facets = admin.ShowFacets.NEVER  # a count per filter choice: too dear on long lists
+    date_hierarchy = "created_at"
+    change_list_template = "admin/change_list_long.html"
 
     def get_queryset(self, request):
         # The admin is a page like any other: households outside the user's scope do not exist.
         return households_in_scope(request.user).select_related("region")
+
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip() and request.method == "GET":
+            services.registry_searched(
+                actor=request.user, query=search_term.strip(), found=found.count(),
+                path=request.path,
+            )  # fmt: skip
+        return found, may_have_duplicates
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        household = self.get_object(request, object_id)
+        if household is not None and response.status_code == 200:
+            # The read-only page shows the whole KK number.
+            services.household_identifiers_seen(
+                actor=request.user, household=household, path=request.path
+            )
+        return response
 
     @admin.display(description=_("KK number"))
     def masked_kk_number(self, household: Household) -> str:

@@ -1,11 +1,18 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.admin_scoping import ReadOnlyAdminMixin
-from accounts.selectors import region_within_q
-from households.selectors import districts_for
-from programs.models import Program
+from accounts.roles import Role, has_role
+from households.admin import HouseholdDistrictFilter
+from programs.models import Agency, Program
+from referrals import services
 from referrals.models import Dispatch, Referral, ReferralEvent
 from referrals.selectors import referrals_for
 from slrt.pagination import EstimatedCountPaginator
@@ -52,21 +59,6 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DistrictFilter(admin.SimpleListFilter):
-    """The districts (kecamatan) of the user's working area."""
-
-    title = _("district")
-    parameter_name = "district"
-
-    def lookups(self, request, model_admin):
-        return [(region.code, region.name) for region in districts_for(request.user)]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(region_within_q(self.value(), "household__region"))
-        return queryset
-
-
 def _programs(request) -> list[Program]:
     """The programmes with their agencies, read once for both filters below."""
     if not hasattr(request, "_slrt_admin_programs"):
@@ -85,16 +77,26 @@ class AgencyFilter(admin.RelatedFieldListFilter):
         return sorted(agencies.items(), key=lambda choice: choice[1])
 
 
+class ReassignForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("New agency"), queryset=Agency.objects.order_by("name"), empty_label=None
+    )
+    note = forms.CharField(
+        label=_("Why"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
+
+
 @admin.register(Referral)
 class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: referrals change through their pages, the API and the services, which keep
-    their story and their messages. Supervisors read them here, within their scope."""
+    their story and their messages. Supervisors read them here, within their scope, and act
+    on several at once through the same services (escalate, reassign, send again)."""
 
     list_display = ["pk", "program", "agency", "status", "response_due", "created_at"]
     list_filter = [
         "status",
         OverdueFilter,
-        DistrictFilter,
+        HouseholdDistrictFilter,
         ("agency", AgencyFilter),
         ("program", ProgramFilter),
     ]
@@ -105,6 +107,102 @@ class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     show_facets = admin.ShowFacets.NEVER  # a count per filter choice: too dear on long lists
+    date_hierarchy = "created_at"
+    change_list_template = "admin/change_list_long.html"
+    actions = ["escalate", "reassign", "send_failed_messages_again"]
+
+    # At most this many referrals per action: each is a locked, audited change.
+    ACTION_LIMIT = 200
 
     def get_queryset(self, request):
         return referrals_for(request.user)
+
+    def get_actions(self, request):
+        if not has_role(request.user, Role.SUPERVISOR, Role.ADMIN):
+            return {}
+        return super().get_actions(request)
+
+    def _each(self, request, queryset, change, done_message: Promise) -> None:
+        """Apply `change` to each chosen referral; say how many it changed and why others
+        were refused. A refusal leaves that referral as it was."""
+        referrals = list(queryset.select_related("complaint")[: self.ACTION_LIMIT + 1])
+        if len(referrals) > self.ACTION_LIMIT:
+            self.message_user(
+                request,
+                _("Choose at most %(limit)s referrals at a time.") % {"limit": self.ACTION_LIMIT},
+                messages.ERROR,
+            )
+            return
+        done, refused = 0, []
+        for referral in referrals:
+            try:
+                summary = change(referral)
+            except ValidationError as error:
+                refused.append(f"{referral.number}: {' '.join(error.messages)}")
+            else:
+                done += 1
+                self.log_change(request, referral, summary)
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
+
+    @admin.action(description=_("Escalate to the agency, with the supervisors in copy"))
+    def escalate(self, request, queryset):
+        def change(referral):
+            services.referral_escalate(actor=request.user, referral=referral)
+            return str(_("Escalated"))
+
+        done = ngettext_lazy(
+            "%(count)s referral escalated.", "%(count)s referrals escalated.", "count"
+        )
+        self._each(request, queryset, change, done)
+
+    @admin.action(description=_("Send to another agency…"))
+    def reassign(self, request, queryset):
+        form = ReassignForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            agency, note = form.cleaned_data["agency"], form.cleaned_data["note"]
+
+            def change(referral):
+                services.referral_reassign(
+                    actor=request.user, referral=referral, agency=agency, note=note
+                )
+                return str(_("Sent to %(agency)s") % {"agency": agency.name})
+
+            done = ngettext_lazy(
+                "%(count)s referral sent to another agency.",
+                "%(count)s referrals sent to another agency.",
+                "count",
+            )
+            self._each(request, queryset, change, done)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/referrals/referral/reassign.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Send to another agency"),
+                "opts": self.model._meta,
+                "form": form,
+                "referrals": queryset.select_related("program", "agency")[: self.ACTION_LIMIT],
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Send their undelivered messages again"))
+    def send_failed_messages_again(self, request, queryset):
+        def change(referral):
+            failed = list(referral.dispatches.filter(status=Dispatch.Status.FAILED))
+            if not failed:
+                raise ValidationError(_("No undelivered message."))
+            for dispatch in failed:
+                services.dispatch_retry(actor=request.user, dispatch=dispatch)
+            return str(_("Undelivered messages sent again"))
+
+        done = ngettext_lazy(
+            "The messages of %(count)s referral are sent again.",
+            "The messages of %(count)s referrals are sent again.",
+            "count",
+        )
+        self._each(request, queryset, change, done)

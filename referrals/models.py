@@ -130,6 +130,7 @@ class ReferralEvent(models.Model):
         RETRY = "retry", _("sent again")
         REMINDER = "reminder", _("reminder")
         ESCALATION = "escalation", _("escalation")
+        REASSIGNED = "reassigned", _("sent to another agency")
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices, default=Action.STATUS)

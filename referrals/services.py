@@ -29,6 +29,7 @@ from programs.models import Agency, Program
 from programs.rules import rule_evaluate
 from referrals.delivery import referral_payload
 from referrals.models import Dispatch, Referral, ReferralEvent
+from referrals.selectors import referrals_for
 
 logger = logging.getLogger(__name__)
 
@@ -393,6 +394,86 @@ def _escalate(pk: int) -> int:
                note=", ".join(recipients) or _("no supervisor with an e-mail address"))  # fmt: skip
         _outbox(referral, Dispatch.Kind.ESCALATION, recipients=recipients)
     return 1
+
+
+# --- supervision -------------------------------------------------------------------------------
+
+
+def _require_supervisor_of(actor: AbstractBaseUser, referral: Referral) -> None:
+    if not has_role(actor, Role.SUPERVISOR, Role.ADMIN):
+        raise ValidationError(_("Only supervisors and administrators do this."))
+    if not referrals_for(actor).filter(pk=referral.pk).exists():
+        raise ValidationError(_("This referral is outside your working area."))
+
+
+def referral_escalate(*, actor: AbstractBaseUser, referral: Referral, note: str = "") -> Referral:
+    """A supervisor escalates an open referral by hand: to the agency, with the area's
+    supervisors in copy. Once per referral, as the SLA sweep's escalation."""
+    _require_supervisor_of(actor, referral)
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update(of=("self",))
+        locked = locked.select_related("agency", "household")
+        locked = locked.get(pk=referral.pk)
+        if locked.is_final:
+            raise ValidationError(
+                _("It is %(status)s: there is nothing left to escalate.")
+                % {"status": locked.get_status_display()}
+            )
+        if locked.escalated_at is not None:
+            raise ValidationError(
+                _("%(number)s was escalated on %(day)s already.")
+                % {
+                    "number": locked.pk,
+                    "day": f"{timezone.localtime(locked.escalated_at):%d-%m-%Y}",
+                }
+            )
+        locked.escalated_at = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["escalated_at", "version"])
+        recipients = sorted({locked.agency.email, *supervisors_of(locked)} - {""})
+        _event(locked, actor=actor, via=Via.WEB, action=ReferralEvent.Action.ESCALATION,
+               note=note.strip() or ", ".join(recipients))  # fmt: skip
+        _outbox(locked, Dispatch.Kind.ESCALATION, recipients=recipients)
+    return locked
+
+
+def referral_reassign(
+    *, actor: AbstractBaseUser, referral: Referral, agency: Agency, note: str
+) -> Referral:
+    """A supervisor sends an open referral to another agency (it was routed to the wrong
+    one, or that one cannot serve). The old agency is told it is withdrawn; the new one
+    receives it as new, with fresh deadlines, and must acknowledge it."""
+    _require_supervisor_of(actor, referral)
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Say why the referral goes to another agency.")})
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = Referral.objects.select_for_update(of=("self",))
+        locked = locked.select_related("agency", "program")
+        locked = locked.get(pk=referral.pk)
+        if locked.is_final:
+            raise ValidationError(
+                _("It is %(status)s: it cannot go to another agency.")
+                % {"status": locked.get_status_display()}
+            )
+        if agency.pk == locked.agency_id:
+            raise ValidationError({"agency": _("The referral is with this agency already.")})
+        _outbox(locked, Dispatch.Kind.CANCELLED)  # to the agency it leaves
+        before, old_agency = locked.status, locked.agency
+        locked.agency = agency
+        locked.status = Status.SENT
+        locked.sent_at = timezone.now()
+        locked.received_at = locked.reminded_at = locked.escalated_at = None
+        locked.response_due = add_working_days(today, locked.program.response_days)
+        locked.resolution_due = add_working_days(today, locked.program.resolution_days)
+        locked.version += 1
+        locked.save()
+        _event(locked, actor=actor, via=Via.WEB, action=ReferralEvent.Action.REASSIGNED,
+               from_status=before, to_status=Status.SENT,
+               note=f"{old_agency.name} → {agency.name}: {note}")  # fmt: skip
+        _outbox(locked, Dispatch.Kind.REFERRAL)
+    return locked
 
 
 # --- the outbox --------------------------------------------------------------------------------

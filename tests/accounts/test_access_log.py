@@ -199,3 +199,20 @@ def test_the_admin_shows_the_access_log_read_only_within_scope(as_user):
     assert change.status_code == 403
     assert delete.status_code == 403
     assert AccessLog.objects.get().what == "Ekspor rujukan"
+
+
+def test_searching_and_opening_households_in_the_admin_is_recorded(household, as_user):
+    supervisor = staff_user(Role.SUPERVISOR, scope="52.72", is_staff=True)
+    client = as_user(supervisor)
+
+    listing = client.get(
+        reverse("admin:households_household_changelist"), {"q": "5272011203150001"}
+    )
+    page = client.get(reverse("admin:households_household_change", args=[household.pk]))
+
+    assert "527201••••••0001" in listing.content.decode()
+    assert "5272011203150001" in page.content.decode()
+    assert list(AccessLog.objects.order_by("pk").values_list("action", "rows")) == [
+        ("search", 1),
+        ("view", None),
+    ]

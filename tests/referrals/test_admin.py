@@ -119,3 +119,125 @@ def test_late_means_the_same_in_sql_and_on_the_page(referrals, supervisor, as_us
     client = as_user(supervisor)
     pages = [client.get("/referrals/", {"page": n}).content.decode() for n in (1, 2)]
     assert sum(page.count("text-bg-danger") for page in pages) == 1  # one "terlambat" badge
+
+
+def test_the_date_hierarchy_reads_only_the_first_and_last_dates(
+    referrals, supervisor, as_user, django_assert_max_num_queries
+):
+    Referral.objects.filter(pk=referrals[0].pk).update(
+        created_at=datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC)
+    )
+    client = as_user(supervisor)
+
+    with CaptureQueriesContext(connection) as queries:
+        years = client.get(LIST)
+    with django_assert_max_num_queries(9):  # a chosen year offers its months without a query
+        months = client.get(LIST, {"created_at__year": "2024"})
+
+    assert "created_at__year=2024" in years.content.decode()
+    assert "created_at__year=2025" in years.content.decode()  # between the first and last
+    assert not any(
+        "DISTINCT" in query["sql"].upper() and "referrals_referral" in query["sql"]
+        for query in queries
+    )
+    assert "created_at__month=3" in months.content.decode()
+    assert [row.pk for row in months.context["cl"].result_list] == [referrals[0].pk]
+
+
+def test_a_bad_date_in_the_hierarchy_is_not_an_error(referrals, supervisor, as_user):
+    response = as_user(supervisor).get(LIST, {"created_at__year": "20x4"})
+
+    assert response.status_code in (200, 302)
+
+
+def act(client, action: str, referrals, **data):
+    return client.post(
+        LIST, {"action": action, "_selected_action": [r.pk for r in referrals], **data}
+    )
+
+
+def test_supervisors_escalate_in_the_admin_through_the_service_once(referrals, supervisor, as_user):
+    from django.contrib.admin.models import LogEntry
+
+    client = as_user(supervisor)
+    chosen = referrals[:2]
+
+    first = act(client, "escalate", chosen)
+    again = client.get(act(client, "escalate", chosen[:1]).url)
+
+    assert first.status_code == 302
+    for referral in chosen:
+        referral.refresh_from_db()
+        assert referral.escalated_at is not None
+        assert referral.events.filter(action="escalation", actor=supervisor).count() == 1
+        assert referral.dispatches.filter(kind="escalation").count() == 1
+    assert LogEntry.objects.filter(user=supervisor).count() == 2
+    assert "sudah dieskalasi" in again.content.decode()
+
+
+def test_supervisors_send_referrals_to_another_agency_with_a_reason(
+    referrals, supervisor, catalogue, as_user
+):
+    client = as_user(supervisor)
+    referral = referrals[0]
+    old_agency = referral.agency
+    new_agency = catalogue["BAZNAS-DARURAT"].agency
+
+    asked = act(client, "reassign", [referral])
+    no_reason = act(client, "reassign", [referral], apply="1", agency=new_agency.pk, note=" ")
+    unchanged = Referral.objects.get(pk=referral.pk)
+    done = act(client, "reassign", [referral], apply="1", agency=new_agency.pk, note="Salah tujuan")
+
+    assert asked.status_code == 200 and 'name="agency"' in asked.content.decode()
+    assert no_reason.status_code == 200 and unchanged.agency == old_agency
+    assert done.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.agency, referral.status) == (new_agency, Referral.Status.SENT)
+    assert referral.events.filter(action="reassigned").get().note.endswith("Salah tujuan")
+    kinds = list(referral.dispatches.order_by("pk").values_list("kind", flat=True))
+    assert kinds[-2:] == ["cancelled", "referral"]
+
+
+def test_a_settled_referral_is_not_sent_elsewhere(referrals, supervisor, catalogue, as_user):
+    referral = referrals[0]
+    Referral.objects.filter(pk=referral.pk).update(status=Referral.Status.COMPLETED)
+    new_agency = catalogue["BAZNAS-DARURAT"].agency
+
+    response = act(
+        as_user(supervisor), "reassign", [referral], apply="1", agency=new_agency.pk, note="x"
+    )
+
+    referral.refresh_from_db()
+    assert referral.agency != new_agency
+    assert response.status_code == 302
+
+
+def test_failed_messages_are_sent_again_from_the_admin(referrals, supervisor, as_user):
+    from referrals.models import Dispatch
+
+    failed = referrals[0].dispatches.first()
+    Dispatch.objects.filter(pk=failed.pk).update(status=Dispatch.Status.FAILED, attempts=6)
+
+    act(as_user(supervisor), "send_failed_messages_again", referrals[:2])
+
+    failed.refresh_from_db()
+    assert failed.status != Dispatch.Status.FAILED
+    assert referrals[0].events.filter(action="retry", actor=supervisor).exists()
+
+
+def test_only_supervisors_and_administrators_act_on_referrals(referrals, back_office):
+    from referrals import services
+
+    with pytest.raises(services.ValidationError):
+        services.referral_escalate(actor=back_office, referral=referrals[0])
+    referrals[0].refresh_from_db()
+    assert referrals[0].escalated_at is None
+
+
+def test_a_supervisor_of_another_district_cannot_escalate(referrals, kota_bima):
+    from referrals import services
+
+    elsewhere = staff_user(Role.SUPERVISOR, scope="52.72.02")
+
+    with pytest.raises(services.ValidationError, match="luar wilayah"):
+        services.referral_escalate(actor=elsewhere, referral=referrals[0])
