@@ -141,6 +141,7 @@ class Household(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("household")
         verbose_name_plural = _("households")
+        indexes = [models.Index(fields=["-created_at", "-id"], name="household_newest_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(desil__isnull=True) | models.Q(desil__gte=1, desil__lte=10),

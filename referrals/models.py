@@ -73,6 +73,7 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["agency", "status"], name="referral_agency_idx"),
             models.Index(fields=["status", "response_due"], name="referral_sla_idx"),
+            models.Index(fields=["-created_at", "-id"], name="referral_newest_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
