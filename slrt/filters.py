@@ -28,5 +28,7 @@ def _style(field: forms.Field) -> None:
     field.widget.attrs.setdefault("class", "form-select")
     if hasattr(field, "empty_label"):
         field.empty_label = _("All")
+        # The widget still lists the choices of the class's field, copied with the form.
+        field.widget.choices = field.choices
     elif getattr(field, "choices", None) and next(iter(field.choices))[0] == "":
         field.choices = [("", _("All")), *list(field.choices)[1:]]

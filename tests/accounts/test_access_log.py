@@ -216,3 +216,12 @@ def test_searching_and_opening_households_in_the_admin_is_recorded(household, as
         ("search", 1),
         ("view", None),
     ]
+
+
+def test_every_filter_of_the_access_log_opens_on_all(as_user):
+    page = as_user(staff_user(Role.SUPERVISOR)).get(reverse("accounts:access_log"))
+
+    text = page.content.decode()
+    for name in ("action", "purpose"):
+        select = text[text.index(f'name="{name}"') :]
+        assert select.index('<option value="" selected>Semua</option>') < select.index("</select>")
