@@ -2,8 +2,10 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.roles import user_roles
@@ -32,3 +34,11 @@ class MeView(APIView):
             "agency": profile.agency.name if profile and profile.agency else None,
         }
         return Response(MeSerializer(data).data)
+
+
+class TokenView(ObtainAuthToken):
+    """`POST username, password` → `{"token": …}`: a few tries a minute per address, and the
+    account locked (django-axes) after repeated failures, as on the sign-in page."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth_token"

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and roles")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from slrt.middleware import SessionLimitsMiddleware
+
+        user_logged_in.connect(SessionLimitsMiddleware.start, dispatch_uid="slrt-session-start")

@@ -1,9 +1,14 @@
 """Project-wide middleware."""
 
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 
 class LanguageMiddleware:
@@ -57,3 +62,45 @@ class RejectNulCharactersMiddleware:
 
 def _has_nul(data) -> bool:
     return any("\x00" in key or any("\x00" in value for value in data.getlist(key)) for key in data)
+
+
+class SessionLimitsMiddleware:
+    """Sign a user out after `SESSION_IDLE_TIMEOUT` seconds without a request, and
+    `SESSION_COOKIE_AGE` seconds after signing in, whatever they do since.
+
+    A shared office computer left signed in is how personal data leaks. The time of the last
+    request is written at most once a minute, not on every request.
+    """
+
+    SIGNED_IN = "_slrt_signed_in"
+    SEEN = "_slrt_seen"
+    TOUCH_EVERY = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @classmethod
+    def start(cls, sender, request: HttpRequest, user, **kwargs) -> None:
+        """On signing in (the `user_logged_in` signal): the clocks start."""
+        if request is not None and hasattr(request, "session"):
+            now = int(time.time())
+            request.session[cls.SIGNED_IN] = request.session[cls.SEEN] = now
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            session = request.session
+            signed_in, seen = session.get(self.SIGNED_IN), session.get(self.SEEN)
+            if signed_in is None or seen is None:
+                session[self.SIGNED_IN] = signed_in or now
+                session[self.SEEN] = now
+            elif (
+                now - seen > settings.SESSION_IDLE_TIMEOUT
+                or now - signed_in > settings.SESSION_COOKIE_AGE
+            ):
+                logout(request)
+                messages.info(request, _("Your session ended. Sign in again to go on."))
+            elif now - seen >= self.TOUCH_EVERY:
+                session[self.SEEN] = now
+        return self.get_response(request)

@@ -4,10 +4,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import MeView
+from accounts.api import MeView, TokenView
 from accounts.views import home
 from complaints.api import ComplaintViewSet
 from households.api import HouseholdViewSet
@@ -26,7 +25,7 @@ router.register("programs", ProgramViewSet, basename="program")
 router.register("referrals", ReferralViewSet, basename="referral")
 
 api_v1 = [
-    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
     *router.urls,
 ]

@@ -7,6 +7,16 @@ from households.regions import read_region_rows
 from tests.services import require_marked
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits count in the cache: each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     require_marked(item)
