@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.roles import REGISTRY_ROLES, has_role
 from complaints import services
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent, Need
 from complaints.selectors import complaint_list_for
@@ -98,9 +99,12 @@ class CloseSerializer(serializers.Serializer):
 
 
 class ComplaintPermission(permissions.BasePermission):
+    """Complaints are the registry roles' (the scoped queryset does the rest): agency
+    officers see the referrals sent to them, not the complaints behind them."""
+
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
-            return True
+            return has_role(request.user, *REGISTRY_ROLES)
         if view.action in ("close", "assessment"):
             return request.user.has_perm("complaints.change_complaint")
         return request.user.has_perm("complaints.add_complaint")

@@ -17,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.roles import REGISTRY_ROLES, has_role
 from households import services
 from households.forms import MAX_MEMBERS
 from households.masking import mask_identifier
@@ -92,7 +93,7 @@ class HasRegistryPermission(permissions.BasePermission):
 
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
-            return True
+            return has_role(request.user, *REGISTRY_ROLES)
         needed = (
             "households.add_household" if view.action == "create" else "households.change_household"
         )

@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import role_required
+from accounts.models import AccessLog
 from accounts.roles import Role
+from accounts.services import access_record
 from programs import services
 from programs.forms import ScreeningForm
 from programs.models import ScreeningRun
@@ -64,6 +66,15 @@ def screening_download(request: HttpRequest, pk: int) -> HttpResponse:
     if run.status != ScreeningRun.Status.DONE:
         raise Http404(_("This screening has no findings yet."))
     filename = f"screening-{run.program.code}-{run.region_id}-{run.screened_on:%Y%m%d}.csv"
+    access_record(
+        actor=request.user,
+        action=AccessLog.Action.EXPORT,
+        what=_("Screening findings: %(program)s in %(region)s")
+        % {"program": run.program.code, "region": run.region.name},
+        purpose=AccessLog.Purpose.PROGRAM_PLANNING,
+        rows=run.exclusion_count + run.inclusion_count,
+        path=request.path,
+    )
     response = HttpResponse(UTF8_BOM + run.findings_csv, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

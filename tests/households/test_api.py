@@ -204,11 +204,15 @@ def test_supervisors_read_but_do_not_write(api):
     assert post(client, NEW_HOUSEHOLD).status_code == 403
 
 
-def test_agency_officers_see_no_households(api):
-    HouseholdFactory(region_id="52.72.01.1001")
+def test_agency_officers_may_not_read_the_registry(api):
+    household = HouseholdFactory(region_id="52.72.01.1001")
     client = api(staff_user(role=Role.AGENCY_OFFICER, scope="52.72"))
 
-    assert client.get(reverse("api:household-list")).json()["count"] == 0
+    listing = client.get(reverse("api:household-list"))
+    one = client.get(reverse("api:household-detail", args=[household.pk]))
+
+    assert (listing.status_code, one.status_code) == (403, 403)
+    assert household.address not in listing.content.decode() + one.content.decode()
 
 
 def test_list_queries_do_not_grow_with_households(api, django_assert_max_num_queries):

@@ -63,6 +63,10 @@ def test_a_supervisor_screens_and_downloads_the_findings(
         ("exclusion", "2"),
         ("inclusion", "5"),
     ]
+    from accounts.models import AccessLog
+
+    (logged,) = AccessLog.objects.filter(action="export")
+    assert (logged.purpose, logged.rows) == ("program_planning", 3)
 
 
 def test_the_status_part_alone_answers_htmx_polls(program, as_user):

@@ -1,0 +1,307 @@
+"""Who may open what: every URL of the project × every role × an object inside and outside
+the user's working area (and, for agency officers, their agency's referral and another's).
+
+The table below is the policy, written from DESIGN.md, not read from the code. The URL conf
+is enumerated: a new URL without a line here fails `test_every_url_has_a_rule`.
+Everyone here works in district Rasanae Barat (52.72.01); the "outside" objects live in
+Rasanae Timur (52.72.02), and their identifying text must never appear in an answer to
+someone who may not see them, error pages included.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.roles import Role
+from complaints.models import ComplaintCategory
+from complaints.services import complaint_assess, complaint_register
+from programs.models import Program, ScreeningRun
+from referrals.models import Dispatch
+from referrals.services import referrals_create
+from tests.factories import HouseholdFactory, PersonFactory, staff_user
+from tests.referrals.conftest import catalogue  # noqa: F401
+
+OFFICE = {"front_office", "back_office", "supervisor", "admin"}  # the registry's roles
+STAFF = OFFICE | {"agency_officer", "other_agency", "no_role"}  # every signed-in user
+EVERYONE = STAFF | {"anonymous"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use a URL. `obj` names the object its arguments point at; `agency` lets the
+    agency officers reach their own agency's referral (and only that)."""
+
+    roles: frozenset
+    obj: str | None = None
+    method: str = "get"
+    agency: bool = False
+    api: bool = False
+    kwargs: dict = field(default_factory=dict)
+
+
+def rule(roles, obj=None, **options) -> Rule:
+    return Rule(frozenset(roles), obj, **options)
+
+
+RULES = {
+    # public
+    "accounts:login": rule(EVERYONE),
+    "healthz": rule(EVERYONE),
+    "favicon.ico": rule(EVERYONE),
+    "set_language": rule(EVERYONE, method="post"),
+    "households:region_picker": rule(EVERYONE),  # region names only, within the user's area
+    "api:auth-token": rule(EVERYONE, method="post", api=True),
+    "api-schema": rule(EVERYONE, api=True),
+    # any signed-in user
+    "home": rule(STAFF),
+    "accounts:logout": rule(STAFF, method="post"),
+    "api:me": rule(STAFF, api=True),
+    "api:api-root": rule(STAFF, api=True),
+    # the registry
+    "households:search": rule(OFFICE),
+    "households:detail": rule(OFFICE, "household"),
+    "households:register": rule({"front_office", "back_office"}),
+    "households:edit": rule({"front_office", "back_office"}, "household"),
+    "households:duplicates": rule(OFFICE),
+    "households:duplicate_review": rule(OFFICE, "pair"),
+    "api:household-list": rule(OFFICE, api=True),
+    "api:household-detail": rule(OFFICE, "household", api=True),
+    # complaints
+    "complaints:queue": rule(OFFICE),
+    "complaints:create": rule({"front_office", "back_office"}, "household_pk"),
+    "complaints:detail": rule(OFFICE, "complaint"),
+    "complaints:receipt": rule(OFFICE, "complaint"),
+    "complaints:consent": rule({"front_office", "back_office"}, "complaint", method="post"),
+    "complaints:assess": rule({"back_office", "supervisor"}, "complaint", method="post"),
+    "complaints:assign": rule({"back_office", "supervisor"}, "complaint", method="post"),
+    "complaints:close": rule({"back_office", "supervisor"}, "complaint", method="post"),
+    "api:complaint-list": rule(OFFICE, api=True),
+    "api:complaint-detail": rule(OFFICE, "complaint", api=True),
+    "api:complaint-matches": rule(OFFICE, "complaint", api=True),
+    "api:complaint-assessment": rule(
+        {"back_office", "supervisor"}, "complaint", method="post", api=True
+    ),
+    "api:complaint-close": rule(
+        {"back_office", "supervisor"}, "complaint", method="post", api=True
+    ),
+    # programmes
+    "programs:screening": rule({"supervisor", "admin"}),
+    "programs:screening_detail": rule({"supervisor", "admin"}, "run"),
+    "programs:screening_download": rule({"supervisor", "admin"}, "run"),
+    "api:program-list": rule(OFFICE | {"agency_officer", "other_agency"}, api=True),
+    "api:program-detail": rule(
+        OFFICE | {"agency_officer", "other_agency"}, api=True, kwargs={"code": "BPNT"}
+    ),
+    # referrals
+    "referrals:list": rule(OFFICE | {"agency_officer", "other_agency"}),
+    "referrals:create": rule({"back_office"}, "complaint_pk"),
+    "referrals:detail": rule(OFFICE, "referral", agency=True),
+    "referrals:letter": rule(OFFICE, "referral", agency=True),
+    "referrals:transition": rule({"back_office"}, "referral", method="post", agency=True),
+    "referrals:dispatches": rule({"supervisor", "admin"}),
+    "referrals:dispatch_retry": rule({"supervisor", "admin"}, "dispatch", method="post"),
+    "api:referral-list": rule(OFFICE | {"agency_officer", "other_agency"}, api=True),
+    "api:referral-detail": rule(OFFICE, "referral", agency=True, api=True),
+    "api:referral-transition": rule(
+        {"back_office"}, "referral", method="post", agency=True, api=True
+    ),
+    # supervision
+    "reports:dashboard": rule({"supervisor", "admin"}),
+    "reports:monthly": rule({"supervisor", "admin"}),
+    "reports:export": rule({"supervisor", "admin"}, kwargs={"kind": "referrals"}),
+    "accounts:access_log": rule({"supervisor", "admin"}),
+}
+
+
+def url_names() -> set[str]:
+    """Every URL of the project by its name (its route when it has none), the admin aside:
+    it is Django's, kept to staff by `is_staff` and to their area by `get_queryset`."""
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                yield f"{namespace}{pattern.name}" if pattern.name else str(pattern.pattern)
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_url_has_a_rule():
+    assert url_names() - set(RULES) == set(), "add the new URLs to RULES"
+    assert set(RULES) - url_names() == set(), "RULES names URLs that no longer exist"
+
+
+# --- the world the matrix runs in ---------------------------------------------------------
+
+
+def household_with_head(region: str, kk: str, name: str, address: str):
+    household = HouseholdFactory(region_id=region, kk_number=kk, address=address)
+    PersonFactory(household=household, name=name, relationship="head")
+    return household
+
+
+@pytest.fixture
+def world(catalogue):  # noqa: F811
+    """In Rasanae Barat (inside), and in Rasanae Timur (outside): a household with a head,
+    an assessed complaint referred to one programme (BPNT inside, PIP outside, so that each
+    goes to another agency), a failed message, a screening run and a pair of possible
+    duplicates."""
+    bpnt, pip = Program.objects.get(code="BPNT"), Program.objects.get(code="PIP")
+    assert bpnt.agency_id != pip.agency_id
+    objects, markers = {}, {}
+    for side, district, village, program in [
+        ("inside", "52.72.01", "52.72.01.1001", bpnt),
+        ("outside", "52.72.02", "52.72.02.1008", pip),
+    ]:
+        kk = "5272011203150001" if side == "inside" else "5272021910160003"
+        head_name = "Rahmat Hidayat" if side == "inside" else "Bambang Suryadi"
+        address = f"Jalan {side.capitalize()} Nomor 7"
+        household = household_with_head(village, kk, head_name, address)
+        front, back = (
+            staff_user(Role.FRONT_OFFICE, district),
+            staff_user(Role.BACK_OFFICE, district),
+        )
+        complaint = complaint_register(
+            actor=front, household=household,
+            category=ComplaintCategory.objects.get(code="kesehatan-pbi"), channel="walk_in",
+            description=f"Keluhan {side}", complainant=household.members.get(),
+            consent_given=True,
+        )  # fmt: skip
+        complaint = complaint_assess(actor=back, complaint=complaint,
+                         needs=[{"domain": d, "severity": 2, "notes": ""}
+                                for d in ("food", "education")])  # fmt: skip
+        (referral,) = referrals_create(
+            actor=back, complaint=complaint, programs=[program], notes="Mohon dibantu."
+        )
+        dispatch = Dispatch.objects.create(
+            referral=referral, kind="referral", channel="email", status="failed"
+        )
+        run = ScreeningRun.objects.create(
+            program=bpnt,
+            region_id=district,
+            requested_by=staff_user(Role.SUPERVISOR, district),
+            status=ScreeningRun.Status.DONE,
+            screened_on=datetime.date(2026, 11, 30),
+            findings_csv=f"household_id\n{household.pk}\n",
+        )
+        born = datetime.date(1990, 1, 1)
+        twins = [
+            PersonFactory(household=HouseholdFactory(region_id=village, kk_number=None),
+                          name=f"Nur {side}", birth_date=born, sex="F")
+            for _ in range(2)
+        ]  # fmt: skip
+        objects[side] = {
+            "household": household.pk,
+            "household_pk": household.pk,
+            "complaint": complaint.pk,
+            "complaint_pk": complaint.pk,
+            "referral": referral.pk,
+            "dispatch": dispatch.pk,
+            "run": run.pk,
+            "pair": (twins[0].pk, twins[1].pk),
+        }
+        markers[side] = [kk, head_name, address, complaint.ticket_number]
+    users = {
+        "anonymous": None,
+        "no_role": staff_user(None, "52.72.01"),
+        "front_office": staff_user(Role.FRONT_OFFICE, "52.72.01"),
+        "back_office": staff_user(Role.BACK_OFFICE, "52.72.01"),
+        "supervisor": staff_user(Role.SUPERVISOR, "52.72.01"),
+        "admin": staff_user(Role.ADMIN, "52.72.01"),
+        "agency_officer": staff_user(Role.AGENCY_OFFICER, None, agency=bpnt.agency),
+        "other_agency": staff_user(Role.AGENCY_OFFICER, None, agency=pip.agency),
+    }
+    return objects, markers, users
+
+
+def url_for(name: str, the_rule: Rule, target: dict | None) -> str:
+    if the_rule.kwargs:
+        return reverse(name, kwargs=the_rule.kwargs)
+    if the_rule.obj is None:
+        return reverse(name) if not name.endswith(".ico") else "/favicon.ico"
+    value = target[the_rule.obj]
+    if the_rule.obj == "pair":
+        return reverse(name, kwargs={"first_id": value[0], "second_id": value[1]})
+    if the_rule.obj in ("household_pk", "complaint_pk"):
+        return reverse(name, kwargs={the_rule.obj: value})
+    return reverse(name, kwargs={"pk": value})
+
+
+def call(client, the_rule: Rule, url: str):
+    if the_rule.method != "post":
+        return client.get(url)
+    if the_rule.api:
+        return client.post(url, {}, content_type="application/json")
+    return client.post(url, {})
+
+
+def may_see(role: str, the_rule: Rule, side: str) -> bool:
+    """Whether `role` may reach the object on `side` through a URL of this rule."""
+    if the_rule.obj is None:
+        return role in the_rule.roles
+    if role in ("agency_officer", "other_agency"):
+        own = "inside" if role == "agency_officer" else "outside"
+        return the_rule.agency and side == own and the_rule.obj == "referral"
+    return role in the_rule.roles and side == "inside"
+
+
+def test_each_role_reaches_exactly_what_the_policy_allows(world, client):
+    objects, markers, users = world
+    wrong = []
+    for name, the_rule in sorted(RULES.items()):
+        if the_rule.roles == EVERYONE and the_rule.obj is None:
+            continue  # public pages: nothing to refuse
+        sides = ["inside", "outside"] if the_rule.obj else [None]
+        for role, user in users.items():
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            for side in sides:
+                if the_rule.obj == "dispatch":  # a retry by the previous user sent it
+                    Dispatch.objects.update(status=Dispatch.Status.FAILED)
+                url = url_for(name, the_rule, objects[side] if side else None)
+                response = call(client, the_rule, url)
+                allowed = may_see(role, the_rule, side or "inside")
+                got = response.status_code
+                if role == "anonymous":
+                    expected_codes = {401, 403} if the_rule.api else {302}
+                    if got not in expected_codes or (got == 302 and "/login/" not in response.url):
+                        wrong.append(f"{role} {the_rule.method} {url}: {got}, wanted sign-in")
+                elif allowed and got in (401, 403, 404, 405):
+                    wrong.append(f"{role} {the_rule.method} {url}: {got}, wanted access")
+                elif not allowed and got not in (403, 404):
+                    wrong.append(f"{role} {the_rule.method} {url}: {got}, wanted 403/404")
+                body = response.content.decode(errors="replace")
+                for other_side, texts in markers.items():
+                    if other_side == "inside" and role in OFFICE | {"agency_officer"}:
+                        continue
+                    if other_side == "outside" and role == "other_agency":
+                        continue
+                    leaked = [text for text in texts if text in body]
+                    if leaked:
+                        wrong.append(f"{role} {the_rule.method} {url}: shows {leaked}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_the_admin_is_for_staff_accounts_and_keeps_to_the_area(world, client):
+    objects, markers, users = world
+    supervisor = users["supervisor"]
+    User.objects.filter(pk=supervisor.pk).update(is_staff=True)
+    client.force_login(users["front_office"])
+    refused = client.get(reverse("admin:households_household_changelist"))
+    client.force_login(User.objects.get(pk=supervisor.pk))
+    outside = client.get(
+        reverse("admin:households_household_change", args=[objects["outside"]["household"]])
+    )
+    listing = client.get(reverse("admin:referrals_referral_changelist")).content.decode()
+
+    assert refused.status_code == 302 and "/admin/login/" in refused.url
+    assert outside.status_code == 302  # "does not exist": back to the admin's index
+    assert all(text not in listing for text in markers["outside"])
