@@ -235,6 +235,10 @@ SPECTACULAR_SETTINGS = {
     "and referrals, limited to the caller's scope.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "slrt.openapi.document_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ComplaintStatusEnum": "complaints.models.Complaint.Status",
         "ReferralStatusEnum": "referrals.models.Referral.Status",

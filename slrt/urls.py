@@ -45,3 +45,8 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
+
+handler400 = "slrt.views.bad_request"
+handler403 = "slrt.views.permission_denied"
+handler404 = "slrt.views.page_not_found"
+handler500 = "slrt.views.server_error"

@@ -73,3 +73,26 @@ def test_schema_is_openapi_3_and_lists_the_token_endpoint(client):
     schema = json.loads(response.content)
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/auth/token/" in schema["paths"]
+
+
+def test_an_unknown_api_address_answers_json_not_a_web_page(client):
+    response = client.get("/api/v1/complaints/0.5/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Tidak ditemukan."}
+
+
+def test_a_nul_character_in_an_api_query_answers_json(client):
+    response = client.get("/api/v1/households/", {"q": "a\x00b"})
+
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+
+
+def test_the_schema_documents_the_error_answers(client):
+    schema = client.get("/api/schema/?format=json").json()
+
+    transition = schema["paths"]["/api/v1/referrals/{id}/transition/"]["post"]["responses"]
+    assert {"400", "401", "403", "404", "409"} <= set(transition)
+    assert set(schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]) >= {"400", "429"}
