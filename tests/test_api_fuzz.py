@@ -3,7 +3,9 @@
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.management import call_command
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import checks
@@ -21,7 +23,19 @@ CHECKS = [
 
 
 @pytest.fixture
-def api_schema(kota_bima):
+def keep_the_test_connection():
+    """The schema's requests go through the WSGI application itself, whose end-of-request
+    signal closes old database connections, and with it the test's transaction (as Django's
+    test client avoids, so must we)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(kota_bima, keep_the_test_connection):
     call_command("seed_programs", verbosity=0)
     household = HouseholdFactory(region_id="52.72.01.1001")
     PersonFactory(household=household, relationship="head")
