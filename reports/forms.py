@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import AccessLog
 from accounts.selectors import staff_profile_of
 from households.models import Region
-from households.selectors import districts_for, regions_for
+from households.selectors import districts_for, persons_in_scope, regions_for
 from reports.selectors import Period
 
 
@@ -109,3 +109,30 @@ class MonthlyReportForm(forms.Form):
 
     def period(self) -> Period:
         return Period.month_of(self.cleaned_data["month"])
+
+
+class PersonDataForm(forms.Form):
+    """Whose data: a NIK of a person in the user's working area."""
+
+    nik = forms.CharField(
+        label=_("NIK of the person asking"),
+        min_length=16,
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "inputmode": "numeric", "autocomplete": "off"}
+        ),
+    )
+
+    def __init__(self, *args, user: AbstractBaseUser, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_nik(self) -> str:
+        nik = self.cleaned_data["nik"].strip()
+        person = persons_in_scope(self.user).filter(nik=nik).first() if nik.isdigit() else None
+        if person is None:
+            raise forms.ValidationError(
+                _("No person with this NIK lives in your working area."), code="not_found"
+            )
+        self.cleaned_data["person"] = person
+        return nik

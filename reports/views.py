@@ -1,7 +1,7 @@
 """Supervisors' pages: the dashboard, the monthly report and the exports. They read every
 app through its selectors and write nothing but the access log."""
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,9 +12,10 @@ from accounts.models import AccessLog
 from accounts.roles import Role
 from accounts.services import access_record
 from reports.exports import EXPORTS, csv_lines
-from reports.forms import ExportForm, MonthlyReportForm, PeriodForm
+from reports.forms import ExportForm, MonthlyReportForm, PeriodForm, PersonDataForm
 from reports.monthly import report_csv, report_tables, report_title, report_xlsx
 from reports.selectors import figures_for
+from reports.subject_access import person_data_export
 
 SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
 CSV = "text/csv; charset=utf-8"
@@ -103,3 +104,23 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="slrt-{chosen.slug}-{stamp}.csv"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*SUPERVISING)
+def person_data(request: HttpRequest) -> HttpResponse:
+    """A resident asks what the office holds on them: their data and its processing trail,
+    as a JSON file to hand over. The request is written to the access log."""
+    form = PersonDataForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        document = person_data_export(actor=request.user, person=person)
+        response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="slrt-person-{person.pk}.json"'
+        return response
+    return render(
+        request,
+        "reports/person_data.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )

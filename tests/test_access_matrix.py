@@ -112,6 +112,7 @@ RULES = {
     "reports:dashboard": rule({"supervisor", "admin"}),
     "reports:monthly": rule({"supervisor", "admin"}),
     "reports:export": rule({"supervisor", "admin"}, kwargs={"kind": "referrals"}),
+    "reports:person_data": rule({"supervisor", "admin"}),
     "accounts:access_log": rule({"supervisor", "admin"}),
 }
 
