@@ -1,8 +1,12 @@
 """The API's view of the caller: who they are, their roles and working area."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -10,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.roles import user_roles
 from accounts.selectors import staff_profile_of
+from accounts.two_factor import confirmed_device_of, needs_two_factor
 
 
 class MeSerializer(serializers.Serializer):
@@ -36,9 +41,36 @@ class MeView(APIView):
         return Response(MeSerializer(data).data)
 
 
-class TokenView(ObtainAuthToken):
-    """`POST username, password` → `{"token": …}`: a few tries a minute per address, and the
-    account locked (django-axes) after repeated failures, as on the sign-in page."""
+class TokenRequestSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        max_length=8,
+        help_text="The code of the authenticator app: required for supervisors and "
+        "administrators where two-factor sign-in is required.",
+    )
 
+
+class TokenView(ObtainAuthToken):
+    """`POST username, password` (and `otp` for supervisors and administrators) →
+    `{"token": …}`: a few tries a minute per address, and the account locked (django-axes)
+    after repeated failures, as on the sign-in page."""
+
+    serializer_class = TokenRequestSerializer
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth_token"
+
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if needs_two_factor(user):
+            device = confirmed_device_of(user)
+            code = str(serializer.validated_data.get("otp", "")).replace(" ", "")
+            if device is None:
+                raise ValidationError({"otp": [_("Set up two-factor sign-in on the web first.")]})
+            if not code.isdigit() or not device.verify_token(code):
+                raise ValidationError(
+                    {"otp": [_("Give the current code of your authenticator app.")]}
+                )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_celery_beat",
     "csp",
     "accounts",
@@ -70,8 +72,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "slrt.middleware.SessionLimitsMiddleware",
+    "accounts.two_factor.RequireTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -141,6 +145,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Two-factor sign-in (TOTP, an authenticator app) for supervisors and administrators, who
+# read every household of their area. Required in production; offered in the demo.
+TWO_FACTOR_REQUIRED = env.bool("SLRT_REQUIRE_2FA", default=not DEBUG and not TESTING)
+OTP_TOTP_ISSUER = "SLRT"
 
 # --- Language, time ------------------------------------------------------------------------
 LANGUAGE_CODE = "id"

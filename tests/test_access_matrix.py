@@ -58,6 +58,7 @@ RULES = {
     # any signed-in user
     "home": rule(STAFF),
     "accounts:logout": rule(STAFF, method="post"),
+    "accounts:two_factor": rule(STAFF),
     "api:me": rule(STAFF, api=True),
     "api:api-root": rule(STAFF, api=True),
     # the registry
