@@ -1,9 +1,16 @@
+import datetime
 import functools
 
 import pytest
+from django.core.management import call_command
 
+from accounts.roles import Role
+from complaints.models import ComplaintCategory
+from complaints.services import complaint_assess, complaint_register
 from households.models import Region
 from households.regions import read_region_rows
+from programs.models import Agency, Program
+from tests.factories import HouseholdFactory, PersonFactory, staff_user
 from tests.services import require_marked
 
 
@@ -45,3 +52,71 @@ def as_user(client):
         return client
 
     return sign_in
+
+
+# --- the programme catalogue, and a complaint ready to refer (referrals, reports, …) ---
+
+
+@pytest.fixture
+def catalogue(kota_bima):
+    call_command("seed_programs", verbosity=0)
+    Agency.objects.filter(name__startswith="Dinas Sosial").update(email="dinsos@bima.example")
+    Agency.objects.filter(name__startswith="Kementerian Sosial").update(
+        email="kemensos@bima.example"
+    )
+    return {program.code: program for program in Program.objects.select_related("agency")}
+
+
+@pytest.fixture
+def back_office(kota_bima):
+    return staff_user(Role.BACK_OFFICE, scope="52.72.01", username="bo1", email="bo1@bima.example")
+
+
+@pytest.fixture
+def poor_household(kota_bima):
+    """Desil 2 with a school child: qualifies for PKH, BPNT, PBI-JK, JAMKESDA; not RUTILAHU."""
+    household = HouseholdFactory(region_id="52.72.01.1001", desil=2, tenure=1, floor_material=2)
+    PersonFactory(household=household, name="Abdul Haris", relationship="head",
+                  birth_date=datetime.date(1985, 2, 1), occupation="fisher")  # fmt: skip
+    PersonFactory(
+        household=household, name="Putri", relationship="child", sex="F",
+        birth_date=datetime.date(2016, 3, 1), school_participation="in_school",
+    )  # fmt: skip
+    return household
+
+
+@pytest.fixture
+def assessed(catalogue, back_office, poor_household):
+    """An assessed complaint of `poor_household`, with consent (override any field)."""
+
+    def make(**fields):
+        front_office = staff_user(Role.FRONT_OFFICE, scope="52.72.01")
+        complaint = complaint_register(
+            actor=front_office,
+            household=poor_household,
+            category=ComplaintCategory.objects.get(code="kesehatan-pbi"),
+            channel="walk_in",
+            description="Kartu KIS tidak aktif; anak sakit.",
+            complainant=poor_household.members.first(),
+            consent_given=fields.pop("consent_given", True),
+        )
+        complaint_assess(
+            actor=back_office,
+            complaint=complaint,
+            needs=[{"domain": "health", "severity": 3, "notes": ""},
+                   {"domain": "food", "severity": 2, "notes": ""}],
+        )  # fmt: skip
+        complaint.refresh_from_db()
+        return complaint
+
+    return make
+
+
+@pytest.fixture
+def officer_of(catalogue):
+    """An agency officer of the agency running programme `code`."""
+
+    def make(code: str, **fields):
+        return staff_user(Role.AGENCY_OFFICER, scope=None, agency=catalogue[code].agency, **fields)
+
+    return make

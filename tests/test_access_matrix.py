@@ -22,7 +22,6 @@ from programs.models import Program, ScreeningRun
 from referrals.models import Dispatch
 from referrals.services import referrals_create
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
-from tests.referrals.conftest import catalogue  # noqa: F401
 
 OFFICE = {"front_office", "back_office", "supervisor", "admin"}  # the registry's roles
 STAFF = OFFICE | {"agency_officer", "other_agency", "no_role"}  # every signed-in user
@@ -150,7 +149,7 @@ def household_with_head(region: str, kk: str, name: str, address: str):
 
 
 @pytest.fixture
-def world(catalogue):  # noqa: F811
+def world(catalogue):
     """In Rasanae Barat (inside), and in Rasanae Timur (outside): a household with a head,
     an assessed complaint referred to one programme (BPNT inside, PIP outside, so that each
     goes to another agency), a failed message, a screening run and a pair of possible

@@ -13,7 +13,6 @@ from complaints.models import ComplaintCategory
 from programs.models import Agency
 from tests.factories import staff_user
 from tests.households.test_api import HEAD, NEW_HOUSEHOLD, SPOUSE
-from tests.referrals.conftest import catalogue  # noqa: F401
 
 IDENTIFIERS = {HEAD["nik"], SPOUSE["nik"], NEW_HOUSEHOLD["kk_number"], "5272011205780009"}
 SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
@@ -26,7 +25,7 @@ def everything_logged(caplog):
 
 
 def test_a_day_of_work_with_identifiers_leaves_none_in_the_logs(
-    catalogue,  # noqa: F811
+    catalogue,
     everything_logged,
     capsys,
     client,

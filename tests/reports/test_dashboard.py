@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from accounts.roles import Role
-from complaints.models import Complaint
+from complaints.models import Complaint, ComplaintCategory
 from complaints.services import complaint_register
 from referrals.models import Referral
 from reports.selectors import Period, figures_for
@@ -85,8 +85,6 @@ def test_the_demo_dashboard_draws_the_figures_a_person_would_count(demo, client)
 @pytest.fixture
 def two_districts(kota_bima):
     """One complaint in Rasanae Barat (52.72.01), two in Rasanae Timur (52.72.02)."""
-    from tests.referrals.conftest import ComplaintCategory
-
     category = ComplaintCategory.objects.create(code="lain", name="Lainnya")
     registrar = staff_user(Role.FRONT_OFFICE, scope="52.72")
     for region, channel in [
