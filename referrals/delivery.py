@@ -134,6 +134,12 @@ def referral_payload(dispatch: Dispatch) -> dict:
                 "category": complaint.category.code,
                 "urgency": complaint.urgency,
                 "description": complaint.description,
+                # Shared on the resident's consent, for this referral only (UU PDP 27/2022).
+                "consent_recorded_at": (
+                    complaint.consent_recorded_at.isoformat()
+                    if complaint.consent_recorded_at
+                    else None
+                ),
             },
             "household": {
                 "kk_number": household.kk_number,

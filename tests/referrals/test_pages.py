@@ -186,3 +186,24 @@ def test_an_agency_officer_opening_a_referral_is_recorded_as_answering_it(
 
     (entry,) = AccessLog.objects.filter(user=officer)
     assert (entry.household_id, entry.purpose) == (referral.household_id, "referral")
+
+
+def test_the_agency_sees_that_the_resident_consented_to_sharing(
+    complaint, back_office, officer_of, as_user
+):
+    bpnt = Program.objects.get(code="BPNT")
+    type(bpnt.agency).objects.filter(pk=bpnt.agency_id).update(
+        webhook_url="https://bpnt.example/hook", webhook_secret="secret"
+    )
+    (referral,) = referrals_create(
+        actor=back_office, complaint=complaint, programs=[Program.objects.get(code="BPNT")]
+    )
+    client = as_user(officer_of("BPNT"))
+    day = f"{complaint.consent_recorded_at.astimezone():%d-%m-%Y}"
+
+    for page in ("referrals:detail", "referrals:letter"):
+        text = client.get(reverse(page, args=[referral.pk])).content.decode()
+        assert "diberikan oleh warga pada " + day in text, page
+        assert "hanya untuk rujukan ini" in text, page
+    (body,) = referral.dispatches.filter(channel="webhook").values_list("payload", flat=True)
+    assert body["referral"]["complaint"]["consent_recorded_at"]
