@@ -110,7 +110,7 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Rate limits count here: shared by every web process only with a shared cache (Redis).
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A demo database shared by the web process and in-process tasks: wait for locks.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
