@@ -203,7 +203,7 @@ def test_the_agency_sees_that_the_resident_consented_to_sharing(
 
     for page in ("referrals:detail", "referrals:letter"):
         text = client.get(reverse(page, args=[referral.pk])).content.decode()
-        assert "diberikan oleh warga pada " + day in text, page
+        assert "diberikan oleh warga, dicatat pada " + day in text, page
         assert "hanya untuk rujukan ini" in text, page
     (body,) = referral.dispatches.filter(channel="webhook").values_list("payload", flat=True)
     assert body["referral"]["complaint"]["consent_recorded_at"]
