@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages clean
+.PHONY: run test bench lint format messages clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,17 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmarks, at sizes a laptop runs in minutes; each prints its figures and its ratio
+# to a reference measured in the same run. They need PostgreSQL (DATABASE_URL) and, for
+# routing, Redis (CELERY_BROKER_URL). docs/PERFORMANCE.md has the figures at full size.
+# Below some 20,000 households the fixed cost of a query hides what the ratios measure.
+BENCH_HOUSEHOLDS ?= 20000
+BENCH_REFERRALS ?= 2000
+bench: $(BIN)/.installed
+	$(BIN)/python bench/screening.py --households $(BENCH_HOUSEHOLDS)
+	$(BIN)/python bench/exports.py --households $(BENCH_HOUSEHOLDS)
+	$(BIN)/python bench/routing.py --referrals $(BENCH_REFERRALS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -206,6 +206,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
 }
+# Redis with Sentinel (CELERY_BROKER_URL=sentinel://host:26379;sentinel://…): the master's name.
+if sentinel_master := env.str("CELERY_SENTINEL_MASTER", default=""):
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = sentinel_master
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"master_name": sentinel_master}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

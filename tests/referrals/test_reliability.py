@@ -23,6 +23,7 @@ from programs.models import Agency
 from referrals.models import Dispatch
 from referrals.services import (
     ReferralConflict,
+    enqueue_dispatches,
     outbox_sweep,
     referral_transition,
     referrals_create,
@@ -126,6 +127,38 @@ def test_a_real_worker_delivers_a_referral_to_the_agencys_webhook(
         output = stop_worker(worker)
     assert receiver.processed == {str(webhook_of(referral).idempotency_key): 1}, output
     assert referral.events.filter(action="delivered").count() == 1
+
+
+def test_two_workers_on_one_broker_deliver_each_message_once(
+    services, receiver, assessed, back_office, catalogue
+):
+    """As a province runs it: several workers on one broker. Each message is queued twice
+    at once (after commit, and as the sweep would), so that while one worker's delivery is
+    still waiting for the agency's answer the other worker takes the copy; and a third time
+    once sent. The agency still receives each message once."""
+    queue = new_queue()
+    workers = [start_worker(queue, services), start_worker(queue, services)]
+    receiver.hold.clear()  # the agency is slow to answer
+    try:
+        with publishing_to(services, queue):
+            ids = []
+            for _ in range(6):
+                ids.append(webhook_of(refer(back_office, assessed(), catalogue)).pk)
+                enqueue_dispatches(ids[-1:])  # the copy, right behind the first
+            wait_for(receiver.arrived.is_set, what="a first delivery")
+            time.sleep(3)  # the other worker meanwhile takes the copy of the held message
+            receiver.hold.set()
+            wait_for(
+                lambda: Dispatch.objects.filter(pk__in=ids, status="sent").count() == len(ids),
+                what="every delivery",
+            )
+            enqueue_dispatches(ids)  # once more, messages already sent
+            time.sleep(2)
+    finally:
+        outputs = [stop_worker(worker) for worker in workers]
+    keys = Dispatch.objects.filter(pk__in=ids).values_list("idempotency_key", flat=True)
+    assert sorted(receiver.requests) == sorted(str(key) for key in keys), outputs
+    assert all("succeeded" in output for output in outputs), "both workers took a share"
 
 
 def free_port() -> int:
