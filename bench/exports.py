@@ -26,9 +26,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slrt.settings")
 
+import warnings
+
 import django
 
 django.setup()
+# The page is served without collectstatic here; WhiteNoise says so once, harmlessly.
+warnings.filterwarnings("ignore", message="No directory at")
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
