@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from accounts.models import AccessLog
 from accounts.roles import Role
@@ -34,11 +34,12 @@ def test_the_page_shows_the_month_of_the_regency_ready_to_print(supervisor, clie
     response = client.get(reverse("reports:monthly"))
 
     page = response.content.decode()
-    month = timezone.localdate().strftime("%Y-%m")
+    with translation.override("id"):
+        month = formats.date_format(timezone.localdate(), "F Y")  # "November 2026"
     assert response.status_code == 200
-    assert "Laporan bulanan SLRT" in page and "Kota Bima" in page
+    assert f"Laporan bulanan SLRT, {month}, Kota Bima" in page
     assert "css/report-a4.css" in page
-    assert f"month={month}" in page or "format=csv" in page
+    assert "&amp;format=csv" in page and "&amp;format=xlsx" in page
     assert response.context["figures"].received == Complaint.objects.count()
 
 
