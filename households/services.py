@@ -134,20 +134,15 @@ def _blank_to_none(value):
     return None if value == "" else value
 
 
-def validate_household_input(
-    *,
-    actor,
-    household: dict,
-    members: list[dict],
-    instance: Household | None = None,
-) -> None:
-    """Every rule a household and its members must meet before anything is written.
+def household_rule_errors(
+    household: dict, members: list[dict], *, today: datetime.date
+) -> tuple[dict[str, list[str]], list[dict[str, list[str]]]]:
+    """The rules a household and its members meet by themselves, without the database:
+    identifier structure, one head, names, dates, pregnancy, no NIK given twice.
 
-    `household` holds Household fields (`region` a Region or its code); each member dict
-    holds Person fields and, for an existing member, its `id`. Raises RegistryInputError.
+    The forms and the API (through `validate_household_input`) and the registry import
+    apply these same rules. Returns the errors by household field and by member.
     """
-    from households.selectors import region_in_scope
-
     household_errors: dict[str, list[str]] = {}
     member_errors: list[dict[str, list[str]]] = [{} for _member in members]
 
@@ -161,28 +156,6 @@ def validate_household_input(
         except ValidationError as error:
             for message in error.messages:
                 add(household_errors, "kk_number", message)
-        else:
-            taken = Household.objects.filter(kk_number=kk_number)
-            if instance is not None:
-                taken = taken.exclude(pk=instance.pk)
-            if taken.exists():
-                add(household_errors, "kk_number", _("This KK number is already registered."))
-
-    dtks_id = _blank_to_none(household.get("dtks_id"))
-    if dtks_id:
-        taken = Household.objects.filter(dtks_id=dtks_id)
-        if instance is not None:
-            taken = taken.exclude(pk=instance.pk)
-        if taken.exists():
-            add(household_errors, "dtks_id", _("This national registry ID is already registered."))
-
-    region = household.get("region")
-    region_code = region.code if isinstance(region, Region) else region
-    in_scope = region_in_scope(actor, region_code) if region_code else None
-    if in_scope is None:
-        add(household_errors, "region", _("Choose a village inside your working area."))
-    elif in_scope.level != Region.Level.VILLAGE:
-        add(household_errors, "region", _("Choose down to the village."))
 
     if not members:
         add(household_errors, "members", _("A household has at least one member."))
@@ -192,18 +165,9 @@ def validate_household_input(
     for index in heads[1:]:
         add(member_errors[index], "relationship", _("A household has one head only."))
 
-    existing_ids = set(instance.members.values_list("pk", flat=True)) if instance else set()
-    seen_ids: set[int] = set()
-    seen_niks: dict[str, int] = {}
-    today = datetime.date.today()
+    seen_niks: set[str] = set()
     for index, member in enumerate(members):
         errors = member_errors[index]
-        member_id = member.get("id")
-        if member_id and member_id not in existing_ids:
-            add(errors, "id", _("This person is not a member of this household."))
-        elif member_id and member_id in seen_ids:
-            add(errors, "id", _("This member is listed twice."))
-        seen_ids.add(member_id)
         if "name" in member and not normalize_name(member["name"] or ""):
             add(errors, "name", _("Enter a name with letters."))
         birth_date = member.get("birth_date")
@@ -225,15 +189,78 @@ def validate_household_input(
             continue
         if nik in seen_niks:
             add(errors, "nik", _("The same NIK is given to two members."))
-        seen_niks.setdefault(nik, index)
+        seen_niks.add(nik)
+    return household_errors, member_errors
 
-    if seen_niks:
-        clashes = Person.objects.filter(nik__in=seen_niks)
+
+def validate_household_input(
+    *,
+    actor,
+    household: dict,
+    members: list[dict],
+    instance: Household | None = None,
+) -> None:
+    """Every rule a household and its members must meet before anything is written: the
+    rules of `household_rule_errors`, then what the database knows (the region inside the
+    actor's area, identifiers not registered to another household, members that belong).
+
+    `household` holds Household fields (`region` a Region or its code); each member dict
+    holds Person fields and, for an existing member, its `id`. Raises RegistryInputError.
+    """
+    from households.selectors import region_in_scope
+
+    household_errors, member_errors = household_rule_errors(
+        household, members, today=datetime.date.today()
+    )
+
+    def add(errors: dict, field: str, message: str) -> None:
+        errors.setdefault(field, []).append(str(message))
+
+    kk_number = _blank_to_none(household.get("kk_number"))
+    if kk_number and "kk_number" not in household_errors:
+        taken = Household.objects.filter(kk_number=kk_number)
+        if instance is not None:
+            taken = taken.exclude(pk=instance.pk)
+        if taken.exists():
+            add(household_errors, "kk_number", _("This KK number is already registered."))
+
+    dtks_id = _blank_to_none(household.get("dtks_id"))
+    if dtks_id:
+        taken = Household.objects.filter(dtks_id=dtks_id)
+        if instance is not None:
+            taken = taken.exclude(pk=instance.pk)
+        if taken.exists():
+            add(household_errors, "dtks_id", _("This national registry ID is already registered."))
+
+    region = household.get("region")
+    region_code = region.code if isinstance(region, Region) else region
+    in_scope = region_in_scope(actor, region_code) if region_code else None
+    if in_scope is None:
+        add(household_errors, "region", _("Choose a village inside your working area."))
+    elif in_scope.level != Region.Level.VILLAGE:
+        add(household_errors, "region", _("Choose down to the village."))
+
+    existing_ids = set(instance.members.values_list("pk", flat=True)) if instance else set()
+    seen_ids: set[int] = set()
+    valid_niks: dict[str, int] = {}
+    for index, member in enumerate(members):
+        member_id = member.get("id")
+        if member_id and member_id not in existing_ids:
+            add(member_errors[index], "id", _("This person is not a member of this household."))
+        elif member_id and member_id in seen_ids:
+            add(member_errors[index], "id", _("This member is listed twice."))
+        seen_ids.add(member_id)
+        nik = _blank_to_none(member.get("nik"))
+        if nik and "nik" not in member_errors[index]:
+            valid_niks.setdefault(nik, index)
+
+    if valid_niks:
+        clashes = Person.objects.filter(nik__in=valid_niks)
         if instance is not None:
             clashes = clashes.exclude(household=instance)
         for nik in clashes.values_list("nik", flat=True):
             add(
-                member_errors[seen_niks[nik]],
+                member_errors[valid_niks[nik]],
                 "nik",
                 _("This NIK is already registered in another household."),
             )

@@ -363,3 +363,17 @@ def test_a_birth_date_centuries_ago_is_refused_as_too_early(front_office):
     error = errors_of(front_office, household(), [head(nik="", birth_date=datetime.date(1, 1, 1))])
 
     assert "terlalu" in error.members[0]["birth_date"][0]
+
+
+def test_the_rules_of_a_household_by_itself_need_no_database(django_assert_num_queries):
+    from households.services import household_rule_errors
+
+    twins = [head(), head(name="Yusuf Kedua", is_pregnant=True)]  # same NIK, two heads
+
+    with django_assert_num_queries(0):
+        household_errors, member_errors = household_rule_errors(
+            household(kk_number="5272011203150000"), twins, today=datetime.date(2026, 11, 30)
+        )
+
+    assert set(household_errors) == {"kk_number"}
+    assert set(member_errors[1]) >= {"relationship", "is_pregnant", "nik"}
