@@ -1,0 +1,364 @@
+"""Importing an extract of the national social registry (DTKS/DTSEN), one row per person.
+
+The file is read a row at a time and written a batch of households at a time, each batch in
+one transaction, so that memory stays flat whatever the file's size. Each household is
+checked with the registry's own rules (`household_rule_errors`, as on the forms); the
+database is asked once per batch which households, KK numbers and NIKs it knows already.
+A refused row goes to the error report (line, column, message); the other rows still load.
+Importing the same file again updates, never duplicates: households are matched by their
+registry ID, else by KK number; people by NIK, else by name and birth date in the household.
+
+This is the portable path (any database). PostgreSQL's COPY into a staging table comes next.
+"""
+
+import csv
+import datetime
+import decimal
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from households.models import Household, Person, Region
+from households.names import normalize_name
+from households.registry_codes import ChronicIllness, Disability, Relationship
+from households.services import household_rule_errors
+
+REQUIRED = ["dtks_id", "kk_number", "region_code", "nik", "name", "sex", "birth_date",
+            "relationship"]  # fmt: skip
+CODED = ["floor_material", "wall_material", "roof_material", "water_source", "lighting",
+         "cooking_fuel", "toilet", "tenure"]  # fmt: skip
+ASSETS = ["owns_land", "owns_other_house", "owns_refrigerator", "owns_air_conditioner",
+          "owns_motorcycle", "owns_car", "owns_gold"]  # fmt: skip
+SEX = {"1": "M", "2": "F", "L": "M", "P": "F", "M": "M", "F": "F"}
+YES = {"1", "y", "ya", "yes", "true"}
+NO = {"", "0", "t", "tidak", "no", "false"}
+HOUSEHOLD_VALUES = ["kk_number", "region_id", "address", "rt", "rw", "desil", "desil_source",
+                    "desil_date", *CODED, "floor_area", "monthly_income", *ASSETS]  # fmt: skip
+PERSON_VALUES = ["nik", "name", "name_normalized", "sex", "birth_date", "birth_place",
+                 "relationship", "disability", "chronic_illness"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    refused: int = 0
+    households_created: int = 0
+    households_updated: int = 0
+    persons_created: int = 0
+    persons_updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+class MissingColumns(Exception):
+    def __init__(self, columns: list[str]):
+        self.columns = columns
+        message = _("The file lacks the columns: %(columns)s.") % {"columns": ", ".join(columns)}
+        super().__init__(message)
+
+
+@dataclass
+class _Member:
+    line: int
+    values: dict
+
+
+@dataclass
+class _Home:
+    dtks_id: str
+    line: int
+    values: dict
+    members: list[_Member] = field(default_factory=list)
+    household: Household | None = None
+
+
+def dtks_rows(handle: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for each row of an extract: UTF-8 with or without BOM, `,` or `;`,
+    column names in any case; unknown columns kept but unused."""
+    first = handle.readline().lstrip("\ufeff")
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    header = [name.strip().lower() for name in next(csv.reader([first], delimiter=delimiter))]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        raise MissingColumns(missing)
+    for line, cells in enumerate(csv.reader(handle, delimiter=delimiter), start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        yield line, {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
+
+
+def dtks_import(
+    rows: Iterable[tuple[int, dict[str, str]]],
+    *,
+    batch_households: int = 500,
+    progress: Callable[[ImportResult], None] | None = None,
+) -> ImportResult:
+    """Load the rows (from `dtks_rows`); return the counts and the refused rows."""
+    result = ImportResult()
+    villages = set(Region.objects.filter(level=Region.Level.VILLAGE).values_list("code", flat=True))
+    today = timezone.localdate()
+    batch: list[_Home] = []
+    home: _Home | None = None
+    for line, row in rows:
+        result.rows += 1
+        household, person, errors = _parse(line, row, villages)
+        if errors:
+            result.errors += errors
+            result.refused += 1
+            continue
+        dtks_id = household.pop("dtks_id")
+        if home is None or home.dtks_id != dtks_id:
+            if home is not None:
+                batch.append(home)
+            home = _Home(dtks_id, line, household)
+            if len(batch) >= batch_households:
+                _write(batch, result, today)
+                batch = []
+                if progress is not None:
+                    progress(result)
+        elif household["kk_number"] != home.values["kk_number"]:
+            message = _("Another KK number than in this household's row %(line)s.")
+            result.errors.append(RowError(line, "kk_number", message % {"line": home.line}))
+            result.refused += 1
+            continue
+        home.members.append(_Member(line, person))
+    if home is not None:
+        batch.append(home)
+    _write(batch, result, today)
+    if progress is not None:
+        progress(result)
+    return result
+
+
+def _parse(line: int, row: dict[str, str], villages: set[str]):
+    """A row's household and person values, or the errors that refuse it."""
+    errors: list[RowError] = []
+
+    def refuse(column: str, message: str) -> None:
+        errors.append(RowError(line, column, str(message)))
+
+    dtks_id = row.get("dtks_id", "")
+    if not dtks_id:
+        refuse("dtks_id", _("The registry ID is missing."))
+    region = row.get("region_code", "")
+    if len(region) == 10 and region.isdigit():
+        region = f"{region[:2]}.{region[2:4]}.{region[4:6]}.{region[6:]}"
+    if region not in villages:
+        refuse("region_code", _("%(code)s is not a village code.") % {"code": region or "—"})
+    sex = SEX.get(row.get("sex", "").upper())
+    if sex is None:
+        refuse("sex", _("Sex is 1 or 2 (also L/P, M/F)."))
+    birth_date = _date(row.get("birth_date", ""))
+    if birth_date is None:
+        refuse("birth_date", _("A date is DD-MM-YYYY or YYYY-MM-DD."))
+    relationship = row.get("relationship", "")
+    if not (relationship.isdigit() and 1 <= int(relationship) <= 8):
+        refuse("relationship", _("The relationship is a code from 1 to 8."))
+    else:
+        relationship = Relationship.from_registry_code(int(relationship))
+    person = {
+        "nik": row.get("nik") or None,
+        "name": row.get("name", "")[:150],
+        "sex": sex,
+        "birth_date": birth_date,
+        "birth_place": row.get("birth_place", "")[:100],
+        "relationship": relationship,
+        "disability": _code(row, "disability", Disability.values, refuse, default=0),
+        "chronic_illness": _code(row, "chronic_illness", ChronicIllness.values, refuse, default=0),
+    }
+    household = {
+        "dtks_id": dtks_id[:40],
+        "kk_number": row.get("kk_number") or None,
+        "region_id": region,
+        "address": row.get("address", "")[:255],
+        "rt": row.get("rt", "")[:3],
+        "rw": row.get("rw", "")[:3],
+        "desil": _code(row, "desil", range(1, 11), refuse, default=None),
+        **{name: _code(row, name, _choices(name), refuse, default=None) for name in CODED},
+        "floor_area": _number(row, "floor_area", refuse, decimal.Decimal),
+        "monthly_income": _number(row, "monthly_income", refuse, int),
+        **{name: _flag(row, name, refuse) for name in ASSETS},
+    }
+    if household["desil"] is not None:
+        household["desil_source"] = "DTKS"
+        household["desil_date"] = datetime.date.today()
+    else:
+        household["desil_source"], household["desil_date"] = "", None
+    return household, person, errors
+
+
+def _choices(name: str) -> list[int]:
+    return [value for value, _label in Household._meta.get_field(name).choices]
+
+
+def _date(text: str) -> datetime.date | None:
+    for pattern in ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _code(row, name, allowed, refuse, *, default):
+    text = row.get(name, "")
+    if text == "":
+        return default
+    if text.isdigit() and int(text) in allowed:
+        return int(text)
+    refuse(name, _("%(value)s is not one of the registry's codes for this column.")
+           % {"value": text[:20]})  # fmt: skip
+    return default
+
+
+def _number(row, name, refuse, kind):
+    text = row.get(name, "").replace(",", ".")
+    if text == "":
+        return None
+    try:
+        value = kind(text)
+    except (ValueError, decimal.InvalidOperation):
+        refuse(name, _("Not a number."))
+        return None
+    if value < 0:
+        refuse(name, _("Not a number."))
+        return None
+    return value
+
+
+def _flag(row, name, refuse) -> bool:
+    text = row.get(name, "").lower()
+    if text in YES:
+        return True
+    if text not in NO:
+        refuse(name, _("Write 1 for yes, 0 for no."))
+    return False
+
+
+def _write(batch: list[_Home], result: ImportResult, today: datetime.date) -> None:
+    """Check each household with the registry's rules, then upsert the batch at once."""
+    homes = [home for home in batch if _keep_valid(home, result, today)]
+    if not homes:
+        return
+    with transaction.atomic():
+        known = _known_households(homes)
+        accepted = []
+        for home in homes:
+            existing = known.get(home.dtks_id) or known.get(home.values["kk_number"])
+            if existing is not None and existing.dtks_id not in (None, home.dtks_id):
+                message = _("This KK number belongs to registry ID %(id)s.")
+                _refuse_home(home, result, "kk_number", message % {"id": existing.dtks_id})
+                continue
+            home.household = existing
+            accepted.append(home)
+        homes = accepted
+        new = [home for home in homes if home.household is None]
+        for home in new:
+            home.household = Household(dtks_id=home.dtks_id, **home.values)
+        Household.objects.bulk_create([home.household for home in new])
+        updated = [home for home in homes if home not in new]
+        for home in updated:
+            home.household.dtks_id = home.dtks_id
+            for name, value in home.values.items():
+                setattr(home.household, name, value)
+        if updated:
+            Household.objects.bulk_update(
+                [home.household for home in updated], ["dtks_id", *HOUSEHOLD_VALUES]
+            )
+        result.households_created += len(new)
+        result.households_updated += len(updated)
+        _write_people(homes, result)
+
+
+def _keep_valid(home: _Home, result: ImportResult, today: datetime.date) -> bool:
+    """Drop the members the rules refuse; refuse the household if it is still not valid."""
+    while True:
+        household_errors, member_errors = household_rule_errors(
+            home.values, [member.values for member in home.members], today=today
+        )
+        if not any(member_errors):
+            break
+        kept = []
+        for member, errors in zip(home.members, member_errors, strict=True):
+            if errors:
+                for column, messages in errors.items():
+                    result.errors.append(RowError(member.line, column, " ".join(messages)))
+                result.refused += 1
+            else:
+                kept.append(member)
+        home.members = kept
+    if household_errors or not home.members:
+        for column, messages in (household_errors or {"members": [_("No member left.")]}).items():
+            _refuse_home(home, result, column, " ".join(messages))
+        return False
+    return True
+
+
+def _refuse_home(home: _Home, result: ImportResult, column: str, message: str) -> None:
+    for member in home.members:
+        result.errors.append(RowError(member.line, column, str(message)))
+    result.refused += len(home.members)
+    home.members = []
+
+
+def _known_households(homes: list[_Home]) -> dict[str, Household]:
+    """The batch's households the registry knows, by registry ID and by KK number."""
+    ids = [home.dtks_id for home in homes]
+    kks = [home.values["kk_number"] for home in homes if home.values["kk_number"]]
+    known: dict[str, Household] = {}
+    for household in Household.objects.filter(Q(dtks_id__in=ids) | Q(kk_number__in=kks)):
+        if household.kk_number:
+            known.setdefault(household.kk_number, household)
+        if household.dtks_id:
+            known[household.dtks_id] = household
+    return known
+
+
+def _write_people(homes: list[_Home], result: ImportResult) -> None:
+    """Upsert the members: by NIK wherever they were, else by name and birth date in their
+    household. A household's head changes last, so that it never has two."""
+    niks = [m.values["nik"] for home in homes for m in home.members if m.values["nik"]]
+    by_nik = {person.nik: person for person in Person.objects.filter(nik__in=niks)}
+    ids = [home.household.pk for home in homes]
+    by_name: dict[tuple, Person] = {}
+    for person in Person.objects.filter(household_id__in=ids, nik__isnull=True):
+        by_name[(person.household_id, person.name_normalized, person.birth_date)] = person
+    created, updated = [], []
+    for home in homes:
+        for member in home.members:
+            values = {**member.values, "name_normalized": normalize_name(member.values["name"])}
+            key = (home.household.pk, values["name_normalized"], values["birth_date"])
+            person = by_nik.get(values["nik"]) if values["nik"] else by_name.get(key)
+            if person is None:
+                created.append(Person(household=home.household, **values))
+                continue
+            person.household = home.household
+            for name, value in values.items():
+                setattr(person, name, value)
+            updated.append(person)
+    heads = [person for person in updated if person.relationship == Relationship.HEAD]
+    # Whoever heads these households now and is not the file's head steps down first.
+    file_heads = {person.pk for person in heads}
+    Person.objects.filter(household_id__in=ids, relationship=Relationship.HEAD).exclude(
+        pk__in=file_heads
+    ).update(relationship=Relationship.OTHER)
+    others = [person for person in updated if person.relationship != Relationship.HEAD]
+    fields = ["household", *PERSON_VALUES]
+    if others:
+        Person.objects.bulk_update(others, fields, batch_size=1000)
+    if heads:
+        Person.objects.bulk_update(heads, fields, batch_size=1000)
+    Person.objects.bulk_create(created, batch_size=1000)
+    result.persons_created += len(created)
+    result.persons_updated += len(updated)

@@ -1,0 +1,63 @@
+"""`python manage.py import_dtks PATH`: load an extract of the national social registry."""
+
+import csv
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from households.dtks import ImportResult, MissingColumns, dtks_import, dtks_rows
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a DTKS/DTSEN extract (CSV, one row per person; see README). Re-importing "
+        "updates, never duplicates. Refused rows are written to an error report."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="The CSV file.")
+        parser.add_argument(
+            "--errors", help="Where to write the refused rows (default: PATH.errors.csv)."
+        )
+        parser.add_argument(
+            "--batch", type=int, default=500, help="Households per transaction (500)."
+        )
+
+    def handle(self, *args, path: str, errors: str | None, batch: int, **options):
+        source = Path(path)
+        if not source.is_file():
+            raise CommandError(f"{path}: no such file.")
+        if batch < 1:
+            raise CommandError("--batch must be at least 1.")
+        report = Path(errors) if errors else source.with_name(source.name + ".errors.csv")
+        started = time.monotonic()
+
+        def progress(result: ImportResult) -> None:
+            rate = result.rows / max(time.monotonic() - started, 1e-6)
+            self.stderr.write(
+                f"\r{result.rows:,} rows, {result.refused:,} refused, {rate:,.0f} rows/s",
+                style_func=str,
+                ending="",
+            )
+
+        try:
+            with source.open(encoding="utf-8-sig", newline="") as handle:
+                result = dtks_import(dtks_rows(handle), batch_households=batch, progress=progress)
+        except MissingColumns as error:
+            raise CommandError(str(error)) from None
+        except UnicodeDecodeError as error:
+            raise CommandError(f"{path} is not UTF-8 text: {error}") from None
+        self.stderr.write("", style_func=str)
+        if result.errors:
+            with report.open("w", encoding="utf-8", newline="") as out:
+                writer = csv.writer(out)
+                writer.writerow(["line", "column", "message"])
+                writer.writerows((e.line, e.column, e.message) for e in result.errors)
+        seconds = time.monotonic() - started
+        self.stdout.write(
+            f"{result.rows:,} rows in {seconds:.1f} s: households {result.households_created:,} "
+            f"new, {result.households_updated:,} updated; persons {result.persons_created:,} "
+            f"new, {result.persons_updated:,} updated; {result.refused:,} rows refused"
+            + (f" (see {report})." if result.errors else ".")
+        )

@@ -1,0 +1,142 @@
+"""`import_dtks`: a national-registry extract loads with the registry's own rules; refused
+rows go to a report with line, column and message while the others load; importing again
+updates and never duplicates."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from households.models import Household, Person
+from tests.factories import HouseholdFactory, PersonFactory
+
+pytestmark = pytest.mark.usefixtures("kota_bima")
+
+HEADER = (
+    "dtks_id;kk_number;region_code;address;rt;rw;desil;nik;name;sex;birth_date;birth_place;"
+    "relationship;disability;chronic_illness;floor_material;owns_motorcycle;unknown_column"
+)
+ROWS = [
+    # Yusuf's household: head, wife, a child without a NIK
+    "DTKS-1;5272011203150001;52.72.01.1001;Jl. Soekarno-Hatta 12;003;001;2;5272011205780001;"
+    "Muhammad Yusuf;1;12-05-1978;Bima;1;0;0;9;1;x",
+    "DTKS-1;5272011203150001;52.72.01.1001;Jl. Soekarno-Hatta 12;003;001;2;5272014308820002;"
+    "Siti Aminah;2;03-08-1982;Bima;2;0;2;9;1;x",
+    "DTKS-1;5272011203150001;52.72.01.1001;Jl. Soekarno-Hatta 12;003;001;2;;"
+    "Bayi Yusuf;L;2026-01-05;;3;0;0;9;1;x",
+    # Nur's household in another district
+    "DTKS-2;5272021910160003;5272021008;Lingkungan Nae;004;002;4;5272025404900004;"
+    "Nur Hasanah;P;14-04-1990;Dompu;1;3;0;;0;y",
+]
+
+
+def extract(tmp_path, *rows, header=HEADER, name="dtks.csv"):
+    path = tmp_path / name
+    path.write_text("\ufeff" + "\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def run(path, **options) -> str:
+    out = io.StringIO()
+    call_command("import_dtks", str(path), stdout=out, stderr=io.StringIO(), **options)
+    return out.getvalue()
+
+
+def report_of(path) -> list[dict]:
+    with open(f"{path}.errors.csv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_an_extract_loads_its_households_and_members(tmp_path):
+    summary = run(extract(tmp_path, *ROWS))
+
+    yusuf = Household.objects.get(dtks_id="DTKS-1")
+    assert (yusuf.kk_number, yusuf.region_id, yusuf.desil, yusuf.floor_material) == (
+        "5272011203150001", "52.72.01.1001", 2, 9,
+    )  # fmt: skip
+    assert yusuf.owns_motorcycle
+    members = {p.name: p for p in yusuf.members.all()}
+    assert members["Muhammad Yusuf"].relationship == "head"
+    assert (members["Siti Aminah"].sex, members["Siti Aminah"].chronic_illness) == ("F", 2)
+    assert members["Bayi Yusuf"].nik is None
+    assert Household.objects.get(dtks_id="DTKS-2").region_id == "52.72.02.1008"
+    assert "households 2 new" in summary and "persons 4 new" in summary
+
+
+def test_importing_again_updates_and_never_duplicates(tmp_path):
+    run(extract(tmp_path, *ROWS))
+    moved = ROWS[3].replace("Lingkungan Nae", "Jl. Baru 1")
+
+    summary = run(extract(tmp_path, *ROWS[:3], moved, name="again.csv"))
+
+    assert Household.objects.count() == 2 and Person.objects.count() == 4
+    assert Household.objects.get(dtks_id="DTKS-2").address == "Jl. Baru 1"
+    assert "households 0 new, 2 updated; persons 0 new, 4 updated" in summary
+
+
+def test_refused_rows_are_reported_by_line_and_column_and_the_others_load(tmp_path):
+    bad_nik = ROWS[1].replace("5272014308820002", "5272014308820000")  # serial 0000
+    bad_region = ROWS[3].replace("5272021008", "99.99.99.9999")
+    bad_date = ROWS[2].replace("2026-01-05", "31-02-2020")
+    path = extract(tmp_path, ROWS[0], bad_nik, bad_date, bad_region)
+
+    summary = run(path)
+
+    report = report_of(path)
+    assert {(row["line"], row["column"]) for row in report} == {
+        ("3", "nik"), ("4", "birth_date"), ("5", "region_code"),
+    }  # fmt: skip
+    assert all(row["message"] for row in report)
+    assert list(Person.objects.values_list("name", flat=True)) == ["Muhammad Yusuf"]
+    assert "3 rows refused" in summary
+
+
+def test_a_household_registered_at_the_desk_is_matched_by_its_kk_number(tmp_path):
+    desk = HouseholdFactory(region_id="52.72.01.1001", kk_number="5272011203150001")
+    PersonFactory(household=desk, name="Muhammad Yusuf", nik="5272011205780001",
+                  relationship="head", birth_date="1978-05-12")  # fmt: skip
+
+    run(extract(tmp_path, *ROWS[:3]))
+
+    desk.refresh_from_db()
+    assert desk.dtks_id == "DTKS-1"
+    assert Household.objects.count() == 1
+    assert desk.members.count() == 3
+
+
+def test_a_kk_number_of_another_registry_household_is_refused(tmp_path):
+    HouseholdFactory(region_id="52.72.01.1001", kk_number="5272011203150001", dtks_id="OTHER")
+    path = extract(tmp_path, ROWS[0])
+
+    run(path)
+
+    assert [(r["line"], r["column"]) for r in report_of(path)] == [("2", "kk_number")]
+    assert not Household.objects.filter(dtks_id="DTKS-1").exists()
+
+
+def test_a_household_without_its_head_is_refused_whole(tmp_path):
+    headless = ROWS[0].replace("5272011205780001", "5272011205780000")  # the head's NIK
+    path = extract(tmp_path, headless, ROWS[1])
+
+    run(path)
+
+    columns = sorted(r["column"] for r in report_of(path))
+    assert columns == ["members", "nik"]  # the head's NIK, then the household
+    assert not Household.objects.filter(dtks_id="DTKS-1").exists()
+
+
+def test_a_file_without_the_required_columns_is_refused_at_once(tmp_path):
+    path = extract(tmp_path, "1;2", header="dtks_id;name")
+
+    with pytest.raises(CommandError, match="kk_number, region_code, nik, sex, birth_date"):
+        run(path)
+    assert not Household.objects.exists()
+
+
+def test_comma_separated_files_load_too(tmp_path):
+    rows = [row.replace(";", ",") for row in ROWS[:1]]
+
+    run(extract(tmp_path, *rows, header=HEADER.replace(";", ",")))
+
+    assert Household.objects.get(dtks_id="DTKS-1").members.count() == 1
