@@ -56,9 +56,18 @@ class ImportResult:
     refused: int = 0
     households_created: int = 0
     households_updated: int = 0
+    households_unchanged: int = 0
     persons_created: int = 0
     persons_updated: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    persons_unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)  # when no `on_error` takes them
+    on_error: Callable[[RowError], None] | None = None
+
+    def add_error(self, error: RowError) -> None:
+        if self.on_error is None:
+            self.errors.append(error)
+        else:
+            self.on_error(error)
 
 
 class MissingColumns(Exception):
@@ -103,9 +112,11 @@ def dtks_import(
     *,
     batch_households: int = 500,
     progress: Callable[[ImportResult], None] | None = None,
+    on_error: Callable[[RowError], None] | None = None,
 ) -> ImportResult:
-    """Load the rows (from `dtks_rows`); return the counts and the refused rows."""
-    result = ImportResult()
+    """Load the rows (from `dtks_rows`); return the counts. Each refused row goes to
+    `on_error` as it is found (a report written as the file is read), else to the result."""
+    result = ImportResult(on_error=on_error)
     villages = set(Region.objects.filter(level=Region.Level.VILLAGE).values_list("code", flat=True))
     today = timezone.localdate()
     batch: list[_Home] = []
@@ -114,7 +125,8 @@ def dtks_import(
         result.rows += 1
         household, person, errors = _parse(line, row, villages)
         if errors:
-            result.errors += errors
+            for error in errors:
+                result.add_error(error)
             result.refused += 1
             continue
         dtks_id = household.pop("dtks_id")
@@ -129,7 +141,7 @@ def dtks_import(
                     progress(result)
         elif household["kk_number"] != home.values["kk_number"]:
             message = _("Another KK number than in this household's row %(line)s.")
-            result.errors.append(RowError(line, "kk_number", message % {"line": home.line}))
+            result.add_error(RowError(line, "kk_number", message % {"line": home.line}))
             result.refused += 1
             continue
         home.members.append(_Member(line, person))
@@ -267,18 +279,31 @@ def _write(batch: list[_Home], result: ImportResult, today: datetime.date) -> No
         for home in new:
             home.household = Household(dtks_id=home.dtks_id, **home.values)
         Household.objects.bulk_create([home.household for home in new])
-        updated = [home for home in homes if home not in new]
-        for home in updated:
-            home.household.dtks_id = home.dtks_id
-            for name, value in home.values.items():
-                setattr(home.household, name, value)
+        updated = []
+        for home in homes:
+            if home in new:
+                continue
+            household = home.household
+            if household.desil == home.values["desil"]:  # the decile's date is when it changed
+                home.values["desil_date"] = household.desil_date
+            if _apply(household, {"dtks_id": home.dtks_id, **home.values}):
+                updated.append(household)
         if updated:
-            Household.objects.bulk_update(
-                [home.household for home in updated], ["dtks_id", *HOUSEHOLD_VALUES]
-            )
+            Household.objects.bulk_update(updated, ["dtks_id", *HOUSEHOLD_VALUES])
         result.households_created += len(new)
         result.households_updated += len(updated)
+        result.households_unchanged += len(homes) - len(new) - len(updated)
         _write_people(homes, result)
+
+
+def _apply(obj, values: dict) -> bool:
+    """Set `values` on `obj`; whether anything changed (an unchanged row is not written)."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
 
 
 def _keep_valid(home: _Home, result: ImportResult, today: datetime.date) -> bool:
@@ -293,7 +318,7 @@ def _keep_valid(home: _Home, result: ImportResult, today: datetime.date) -> bool
         for member, errors in zip(home.members, member_errors, strict=True):
             if errors:
                 for column, messages in errors.items():
-                    result.errors.append(RowError(member.line, column, " ".join(messages)))
+                    result.add_error(RowError(member.line, column, " ".join(messages)))
                 result.refused += 1
             else:
                 kept.append(member)
@@ -307,7 +332,7 @@ def _keep_valid(home: _Home, result: ImportResult, today: datetime.date) -> bool
 
 def _refuse_home(home: _Home, result: ImportResult, column: str, message: str) -> None:
     for member in home.members:
-        result.errors.append(RowError(member.line, column, str(message)))
+        result.add_error(RowError(member.line, column, str(message)))
     result.refused += len(home.members)
     home.members = []
 
@@ -343,10 +368,10 @@ def _write_people(homes: list[_Home], result: ImportResult) -> None:
             if person is None:
                 created.append(Person(household=home.household, **values))
                 continue
-            person.household = home.household
-            for name, value in values.items():
-                setattr(person, name, value)
-            updated.append(person)
+            if _apply(person, {"household_id": home.household.pk, **values}):
+                updated.append(person)
+            else:
+                result.persons_unchanged += 1
     heads = [person for person in updated if person.relationship == Relationship.HEAD]
     # Whoever heads these households now and is not the file's head steps down first.
     file_heads = {person.pk for person in heads}

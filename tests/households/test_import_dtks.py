@@ -62,6 +62,8 @@ def test_an_extract_loads_its_households_and_members(tmp_path):
     assert members["Bayi Yusuf"].nik is None
     assert Household.objects.get(dtks_id="DTKS-2").region_id == "52.72.02.1008"
     assert "households 2 new" in summary and "persons 4 new" in summary
+    again = run(extract(tmp_path, *ROWS))  # the same file: nothing written again
+    assert "households 0 new, 0 updated, 2 unchanged; persons 0 new, 0 updated, 4" in again
 
 
 def test_importing_again_updates_and_never_duplicates(tmp_path):
@@ -72,7 +74,8 @@ def test_importing_again_updates_and_never_duplicates(tmp_path):
 
     assert Household.objects.count() == 2 and Person.objects.count() == 4
     assert Household.objects.get(dtks_id="DTKS-2").address == "Jl. Baru 1"
-    assert "households 0 new, 2 updated; persons 0 new, 4 updated" in summary
+    assert "households 0 new, 1 updated, 1 unchanged" in summary
+    assert "persons 0 new, 0 updated, 4 unchanged" in summary
 
 
 def test_refused_rows_are_reported_by_line_and_column_and_the_others_load(tmp_path):
@@ -132,6 +135,15 @@ def test_a_file_without_the_required_columns_is_refused_at_once(tmp_path):
     with pytest.raises(CommandError, match="kk_number, region_code, nik, sex, birth_date"):
         run(path)
     assert not Household.objects.exists()
+    assert not (tmp_path / "dtks.csv.errors.csv").exists()
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_a_message(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes((HEADER + "\n" + ROWS[0].replace("Bima", "Bíma") + "\n").encode("latin-1"))
+
+    with pytest.raises(CommandError, match="not UTF-8"):
+        run(path)
 
 
 def test_comma_separated_files_load_too(tmp_path):

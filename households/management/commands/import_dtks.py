@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households.dtks import ImportResult, MissingColumns, dtks_import, dtks_rows
+from households.dtks import ImportResult, MissingColumns, RowError, dtks_import, dtks_rows
 
 
 class Command(BaseCommand):
@@ -41,23 +41,37 @@ class Command(BaseCommand):
                 ending="",
             )
 
-        try:
-            with source.open(encoding="utf-8-sig", newline="") as handle:
-                result = dtks_import(dtks_rows(handle), batch_households=batch, progress=progress)
+        refused = 0
+        try:  # the report is written as refused rows are found, and kept only if there are
+            with report.open("w", encoding="utf-8", newline="") as out:
+                writer = csv.writer(out)
+                writer.writerow(["line", "column", "message"])
+
+                def on_error(error: RowError) -> None:
+                    nonlocal refused
+                    refused += 1
+                    writer.writerow([error.line, error.column, error.message])
+
+                with source.open(encoding="utf-8-sig", newline="") as handle:
+                    result = dtks_import(
+                        dtks_rows(handle),
+                        batch_households=batch,
+                        progress=progress,
+                        on_error=on_error,
+                    )
         except MissingColumns as error:
             raise CommandError(str(error)) from None
         except UnicodeDecodeError as error:
             raise CommandError(f"{path} is not UTF-8 text: {error}") from None
+        finally:
+            if not refused:
+                report.unlink(missing_ok=True)
         self.stderr.write("", style_func=str)
-        if result.errors:
-            with report.open("w", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out)
-                writer.writerow(["line", "column", "message"])
-                writer.writerows((e.line, e.column, e.message) for e in result.errors)
         seconds = time.monotonic() - started
         self.stdout.write(
             f"{result.rows:,} rows in {seconds:.1f} s: households {result.households_created:,} "
-            f"new, {result.households_updated:,} updated; persons {result.persons_created:,} "
-            f"new, {result.persons_updated:,} updated; {result.refused:,} rows refused"
-            + (f" (see {report})." if result.errors else ".")
+            f"new, {result.households_updated:,} updated, {result.households_unchanged:,} "
+            f"unchanged; persons {result.persons_created:,} new, {result.persons_updated:,} "
+            f"updated, {result.persons_unchanged:,} unchanged; {result.refused:,} rows refused"
+            + (f" (see {report})." if refused else ".")
         )
