@@ -204,7 +204,7 @@ def _parse(line: int, row: dict[str, str], villages: set[str]):
     }
     if household["desil"] is not None:
         household["desil_source"] = "DTKS"
-        household["desil_date"] = datetime.date.today()
+        household["desil_date"] = timezone.localdate()
     else:
         household["desil_source"], household["desil_date"] = "", None
     return household, person, errors
@@ -364,7 +364,9 @@ def _write_people(homes: list[_Home], result: ImportResult) -> None:
         for member in home.members:
             values = {**member.values, "name_normalized": normalize_name(member.values["name"])}
             key = (home.household.pk, values["name_normalized"], values["birth_date"])
-            person = by_nik.get(values["nik"]) if values["nik"] else by_name.get(key)
+            person = by_nik.get(values["nik"]) if values["nik"] else None
+            if person is None:  # registered without a NIK, at the desk or by an earlier import
+                person = by_name.pop(key, None)
             if person is None:
                 created.append(Person(household=home.household, **values))
                 continue

@@ -108,6 +108,17 @@ def test_a_household_registered_at_the_desk_is_matched_by_its_kk_number(tmp_path
     assert desk.members.count() == 3
 
 
+def test_a_person_registered_without_a_nik_gets_it_from_the_registry(tmp_path):
+    desk = HouseholdFactory(region_id="52.72.01.1001", kk_number="5272011203150001")
+    PersonFactory(household=desk, name="Muhammad  YUSUF", relationship="head",
+                  birth_date="1978-05-12")  # fmt: skip
+
+    run(extract(tmp_path, ROWS[0]))
+
+    (yusuf,) = desk.members.all()
+    assert (yusuf.nik, yusuf.name) == ("5272011205780001", "Muhammad Yusuf")
+
+
 def test_a_kk_number_of_another_registry_household_is_refused(tmp_path):
     HouseholdFactory(region_id="52.72.01.1001", kk_number="5272011203150001", dtks_id="OTHER")
     path = extract(tmp_path, ROWS[0])
