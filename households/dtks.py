@@ -284,7 +284,8 @@ def _write(batch: list[_Home], result: ImportResult, today: datetime.date) -> No
             if home in new:
                 continue
             household = home.household
-            if household.desil == home.values["desil"]:  # the decile's date is when it changed
+            if household.desil == home.values["desil"]:  # its source and date: when it changed
+                home.values["desil_source"] = household.desil_source
                 home.values["desil_date"] = household.desil_date
             if _apply(household, {"dtks_id": home.dtks_id, **home.values}):
                 updated.append(household)
@@ -389,3 +390,39 @@ def _write_people(homes: list[_Home], result: ImportResult) -> None:
     Person.objects.bulk_create(created, batch_size=1000)
     result.persons_created += len(created)
     result.persons_updated += len(updated)
+
+
+# --- writing an extract (generated registries, for the import benchmark and round trips) ---
+
+EXTRACT_COLUMNS = [
+    "dtks_id", "kk_number", "region_code", "address", "rt", "rw", "desil", "nik", "name",
+    "sex", "birth_date", "birth_place", "relationship", "disability", "chronic_illness",
+    *CODED, "floor_area", "monthly_income", *ASSETS,
+]  # fmt: skip
+_REGISTRY_CODE = {relationship: str(code) for code, relationship in enumerate(Relationship, 1)}
+
+
+def dtks_write(households, out: IO[str]) -> int:
+    """Write `households` (a queryset) and their members as an extract, as the national
+    registry writes one; return the number of rows. Read in chunks: memory stays flat."""
+    writer = csv.writer(out)
+    writer.writerow(EXTRACT_COLUMNS)
+    rows = 0
+    people = Person.objects.filter(household__in=households).select_related("household")
+    for person in people.order_by("household_id", "pk").iterator(chunk_size=2000):
+        home = person.household
+        writer.writerow(
+            [
+                home.dtks_id, home.kk_number or "", home.region_id, home.address, home.rt,
+                home.rw, home.desil or "", person.nik or "", person.name,
+                "1" if person.sex == "M" else "2", f"{person.birth_date:%d-%m-%Y}",
+                person.birth_place, _REGISTRY_CODE[person.relationship], person.disability,
+                person.chronic_illness,
+                *("" if getattr(home, name) is None else getattr(home, name) for name in CODED),
+                "" if home.floor_area is None else home.floor_area,
+                "" if home.monthly_income is None else home.monthly_income,
+                *(int(getattr(home, name)) for name in ASSETS),
+            ]
+        )  # fmt: skip
+        rows += 1
+    return rows

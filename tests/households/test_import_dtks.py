@@ -163,3 +163,33 @@ def test_comma_separated_files_load_too(tmp_path):
     run(extract(tmp_path, *rows, header=HEADER.replace(";", ",")))
 
     assert Household.objects.get(dtks_id="DTKS-1").members.count() == 1
+
+
+def test_a_generated_registry_written_as_an_extract_imports_back_unchanged(tmp_path):
+    path = tmp_path / "generated.csv"
+    call_command("generate_households", count=30, region="52.72", seed=7, no_enrolments=True,
+                 csv=str(path), stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+    persons = Person.objects.count()
+    stored = sorted(Person.objects.values_list("pk", "nik", "name", "household__dtks_id"))
+
+    summary = run(path)
+
+    assert f"households 0 new, 0 updated, 30 unchanged; persons 0 new, 0 updated, {persons}" in (
+        summary
+    )
+    assert "0 rows refused" in summary
+    assert stored == sorted(Person.objects.values_list("pk", "nik", "name", "household__dtks_id"))
+
+
+def test_a_generated_extract_loads_into_an_empty_registry(tmp_path):
+    path = tmp_path / "generated.csv"
+    call_command("generate_households", count=30, region="52.72", seed=7, no_enrolments=True,
+                 csv=str(path), stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+    persons = Person.objects.count()
+    Person.objects.all().delete()
+    Household.objects.all().delete()
+
+    summary = run(path)
+
+    assert f"households 30 new, 0 updated, 0 unchanged; persons {persons} new" in summary
+    assert Person.objects.count() == persons

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
-from households.models import Region
+from households.dtks import dtks_write
+from households.models import Household, Region
 from households.synthetic import households_generate
 from programs.synthetic import enrolments_generate
 
@@ -26,8 +27,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-enrolments", action="store_true", help="Do not enrol anyone in programmes."
         )
+        parser.add_argument(
+            "--csv",
+            metavar="PATH",
+            help="Also write the generated households as a DTKS extract (for import_dtks).",
+        )
 
-    def handle(self, *args, count: int, region: str, seed: int, no_enrolments: bool, **options):
+    def handle(
+        self, *args, count: int, region: str, seed: int, no_enrolments: bool, csv: str | None,
+        **options,
+    ):  # fmt: skip
         if count < 1:
             raise CommandError("--count must be at least 1.")
         if not 0 <= seed < 10**9:
@@ -52,6 +61,11 @@ class Command(BaseCommand):
             f"{result.households} households with {result.persons} members added in "
             f"{place.name} ({region}) in {time.monotonic() - started:.1f} s."
         )
+        if csv:
+            generated = Household.objects.filter(pk__range=(result.first_pk, result.last_pk))
+            with open(csv, "w", encoding="utf-8", newline="") as out:
+                rows = dtks_write(generated, out)
+            self.stdout.write(f"{rows} rows written to {csv}.")
         if not no_enrolments:
             created = enrolments_generate(
                 households=Q(pk__range=(result.first_pk, result.last_pk)),
