@@ -14,7 +14,6 @@ list takes about the memory of the shorter one.
 """
 
 import argparse
-import io
 import math
 import os
 import secrets
@@ -35,16 +34,14 @@ django.setup()
 warnings.filterwarnings("ignore", message="No directory at")
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 from accounts.roles import Role  # noqa: E402
 from accounts.services import staff_user_upsert  # noqa: E402
+from bench.registry import REGION, bench_registry  # noqa: E402
 from households.models import Household, Region  # noqa: E402
 
-REGION = "52.72"
 URL = "/reports/exports/households/"
 
 # The export's rows as a person would ask PostgreSQL for them.
@@ -112,28 +109,8 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark is about PostgreSQL.")
 
-    database = settings.DATABASES["default"]
-    database["TEST"]["NAME"] = f"{database['NAME']}_bench"
-    old = setup_databases(verbosity=0, interactive=False, keepdb=options.keep)
-    try:
-        if not Household.objects.exists():
-            started = time.perf_counter()
-            call_command("load_regions", prefix=REGION, verbosity=0, stdout=io.StringIO())
-            call_command(
-                "generate_households",
-                count=options.households,
-                region=REGION,
-                seed=1,
-                stdout=io.StringIO(),
-                stderr=io.StringIO(),
-            )
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            print(f"generated the registry in {time.perf_counter() - started:.0f} s")
+    with bench_registry(households=options.households, keep=options.keep):
         run(options.repeat)
-    finally:
-        if not options.keep:
-            teardown_databases(old, verbosity=0)
 
 
 def run(repeat: int) -> None:

@@ -13,7 +13,6 @@ and their ratio. Goal: the ORM within 1.5× of the hand-written SQL.
 
 import argparse
 import datetime
-import io
 import math
 import os
 import sys
@@ -27,17 +26,13 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
+from bench.registry import REGION, bench_registry  # noqa: E402
 from households.models import Household, Person  # noqa: E402
 from programs.models import Program  # noqa: E402
 from programs.rules import born_years_before  # noqa: E402
 from programs.screening import screening_rows  # noqa: E402
-
-REGION = "52.72"
 
 SELECT = """
 SELECT h.id, h.dtks_id, h.kk_number, h.address, h.desil, h.region_id, r.name,
@@ -122,29 +117,8 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark is about PostgreSQL.")
 
-    database = settings.DATABASES["default"]
-    database["TEST"]["NAME"] = f"{database['NAME']}_bench"
-    old = setup_databases(verbosity=0, interactive=False, keepdb=options.keep)
-    try:
-        if not Household.objects.exists():
-            started = time.perf_counter()
-            call_command("load_regions", prefix=REGION, verbosity=0, stdout=io.StringIO())
-            call_command("seed_programs", region=REGION, stdout=io.StringIO())
-            call_command(
-                "generate_households",
-                count=options.households,
-                region=REGION,
-                seed=1,
-                stdout=io.StringIO(),
-                stderr=io.StringIO(),
-            )
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            print(f"generated the registry in {time.perf_counter() - started:.0f} s")
+    with bench_registry(households=options.households, keep=options.keep, catalogue=True):
         run(options.repeat)
-    finally:
-        if not options.keep:
-            teardown_databases(old, verbosity=0)
 
 
 def run(repeat: int) -> None:
