@@ -34,6 +34,9 @@ CODED = ["floor_material", "wall_material", "roof_material", "water_source", "li
          "cooking_fuel", "toilet", "tenure"]  # fmt: skip
 ASSETS = ["owns_land", "owns_other_house", "owns_refrigerator", "owns_air_conditioner",
           "owns_motorcycle", "owns_car", "owns_gold"]  # fmt: skip
+FLOOR_AREA_MAX = decimal.Decimal("99999.99")  # m², as the column holds it
+INCOME_MAX = 10**12  # rupiah a month: anything above is a typing error
+CENT = decimal.Decimal("0.01")
 SEX = {"1": "M", "2": "F", "L": "M", "P": "F", "M": "M", "F": "F"}
 YES = {"1", "y", "ya", "yes", "true"}
 NO = {"", "0", "t", "tidak", "no", "false"}
@@ -164,7 +167,7 @@ def _parse(line: int, row: dict[str, str], villages: set[str]):
     if not dtks_id:
         refuse("dtks_id", _("The registry ID is missing."))
     region = row.get("region_code", "")
-    if len(region) == 10 and region.isdigit():
+    if len(region) == 10 and _digits(region) is not None:
         region = f"{region[:2]}.{region[2:4]}.{region[4:6]}.{region[6:]}"
     if region not in villages:
         refuse("region_code", _("%(code)s is not a village code.") % {"code": region or "—"})
@@ -175,31 +178,31 @@ def _parse(line: int, row: dict[str, str], villages: set[str]):
     if birth_date is None:
         refuse("birth_date", _("A date is DD-MM-YYYY or YYYY-MM-DD."))
     relationship = row.get("relationship", "")
-    if not (relationship.isdigit() and 1 <= int(relationship) <= 8):
+    if not 1 <= (_digits(relationship) or 0) <= 8:
         refuse("relationship", _("The relationship is a code from 1 to 8."))
     else:
         relationship = Relationship.from_registry_code(int(relationship))
     person = {
         "nik": row.get("nik") or None,
-        "name": row.get("name", "")[:150],
+        "name": _text(row, "name", 150, refuse),
         "sex": sex,
         "birth_date": birth_date,
-        "birth_place": row.get("birth_place", "")[:100],
+        "birth_place": _text(row, "birth_place", 100, refuse),
         "relationship": relationship,
         "disability": _code(row, "disability", Disability.values, refuse, default=0),
         "chronic_illness": _code(row, "chronic_illness", ChronicIllness.values, refuse, default=0),
     }
     household = {
-        "dtks_id": dtks_id[:40],
+        "dtks_id": _text(row, "dtks_id", 40, refuse),
         "kk_number": row.get("kk_number") or None,
         "region_id": region,
-        "address": row.get("address", "")[:255],
-        "rt": row.get("rt", "")[:3],
-        "rw": row.get("rw", "")[:3],
+        "address": _text(row, "address", 255, refuse),
+        "rt": _text(row, "rt", 3, refuse),
+        "rw": _text(row, "rw", 3, refuse),
         "desil": _code(row, "desil", range(1, 11), refuse, default=None),
         **{name: _code(row, name, _choices(name), refuse, default=None) for name in CODED},
-        "floor_area": _number(row, "floor_area", refuse, decimal.Decimal),
-        "monthly_income": _number(row, "monthly_income", refuse, int),
+        "floor_area": _number(row, "floor_area", refuse, low=1, high=FLOOR_AREA_MAX),
+        "monthly_income": _number(row, "monthly_income", refuse, low=0, high=INCOME_MAX),
         **{name: _flag(row, name, refuse) for name in ASSETS},
     }
     if household["desil"] is not None:
@@ -223,30 +226,45 @@ def _date(text: str) -> datetime.date | None:
     return None
 
 
+def _digits(text: str) -> int | None:
+    """The number a field of ASCII digits writes, else None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+
+
+def _text(row, name, limit, refuse) -> str:
+    text = row.get(name, "")
+    if len(text) > limit:
+        refuse(name, _("At most %(limit)s characters.") % {"limit": limit})
+        return text[:limit]
+    return text
+
+
 def _code(row, name, allowed, refuse, *, default):
     text = row.get(name, "")
     if text == "":
         return default
-    if text.isdigit() and int(text) in allowed:
+    if _digits(text) in allowed:
         return int(text)
     refuse(name, _("%(value)s is not one of the registry's codes for this column.")
            % {"value": text[:20]})  # fmt: skip
     return default
 
 
-def _number(row, name, refuse, kind):
+def _number(row, name, refuse, *, low, high):
+    """A decimal number (`,` or `.`) from `low` to `high`, in hundredths at most."""
     text = row.get(name, "").replace(",", ".")
     if text == "":
         return None
     try:
-        value = kind(text)
-    except (ValueError, decimal.InvalidOperation):
+        value = decimal.Decimal(text)
+    except decimal.InvalidOperation:
         refuse(name, _("Not a number."))
         return None
-    if value < 0:
-        refuse(name, _("Not a number."))
+    if not value.is_finite() or not low <= value <= high or value != value.quantize(CENT):
+        refuse(name, _("A number from %(low)s to %(high)s, in hundredths at most.")
+               % {"low": low, "high": high})  # fmt: skip
         return None
-    return value
+    return value if name == "floor_area" else int(value)
 
 
 def _flag(row, name, refuse) -> bool:

@@ -193,3 +193,32 @@ def test_a_generated_extract_loads_into_an_empty_registry(tmp_path):
 
     assert f"households 30 new, 0 updated, 0 unchanged; persons {persons} new" in summary
     assert Person.objects.count() == persons
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("floor_material", "²"),  # a digit to str.isdigit, not to int()
+        ("desil", "٣"),
+        ("relationship", "١"),
+        ("floor_area", "NaN"),
+        ("floor_area", "Infinity"),
+        ("floor_area", "123456789"),
+        ("monthly_income", "1e30"),
+        ("monthly_income", "-5"),
+        ("name", "x" * 151),
+        ("rt", "0001"),
+        ("dtks_id", "D" * 41),
+    ],
+)
+def test_odd_values_are_refused_by_column_never_crash(tmp_path, column, value):
+    header = HEADER + ";floor_area;monthly_income"
+    cells = dict(zip(header.split(";"), (ROWS[3] + ";;").split(";"), strict=True))
+    cells[column] = value
+    path = extract(tmp_path, ";".join(cells.values()), header=header)
+
+    summary = run(path)
+
+    assert [(r["line"], r["column"]) for r in report_of(path)] == [("2", column)]
+    assert "1 rows refused" in summary
+    assert not Household.objects.exists()
