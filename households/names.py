@@ -17,3 +17,15 @@ def normalize_name(name: str) -> str:
     while len(words) > 1 and words[0] in LEADING_TITLES:
         words.pop(0)
     return " ".join(words)
+
+
+# The same normalisation in PostgreSQL, for the registry import's set-based path: `%s` is a
+# text expression. NFKD then dropping what is not ASCII is Python's encode("ascii", "ignore");
+# the last step drops leading titles while a word follows them.
+# tests/households/test_names.py checks that both give the same result.
+NORMALIZE_NAME_SQL = (
+    "regexp_replace("
+    "btrim(regexp_replace(lower(regexp_replace(normalize(split_part(%s, ',', 1), NFKD),"
+    " '[^\\x01-\\x7f]', '', 'g')), '[^a-z0-9]+', ' ', 'g')),"
+    " '^((" + "|".join(sorted(LEADING_TITLES)) + ") )+(?=[a-z0-9])', '')"
+)

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AccessLog
 from accounts.services import access_record
-from households.identity import validate_kk_number, validate_nik_for_person
+from households.identity import validate_nik_for_person
 from households.models import DuplicateDismissal, Household, Person, Region
-from households.names import normalize_name
 from households.regions import REGIONS_CSV, read_region_rows, validate_region_code
-from households.registry_codes import Relationship, Sex
+from households.registry_codes import Relationship
+from households.rules import blank_to_none, household_rule_errors
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,6 @@ PERSON_FIELDS = [
 ]  # fmt: skip
 
 
-EARLIEST_BIRTH_DATE = datetime.date(1890, 1, 1)
-
-
 class RegistryInputError(Exception):
     """A household or its members cannot be saved as given.
 
@@ -128,69 +125,6 @@ class RegistryInputError(Exception):
         for errors in self.members:
             found += [m for messages in errors.values() for m in messages]
         return found
-
-
-def _blank_to_none(value):
-    return None if value == "" else value
-
-
-def household_rule_errors(
-    household: dict, members: list[dict], *, today: datetime.date
-) -> tuple[dict[str, list[str]], list[dict[str, list[str]]]]:
-    """The rules a household and its members meet by themselves, without the database:
-    identifier structure, one head, names, dates, pregnancy, no NIK given twice.
-
-    The forms and the API (through `validate_household_input`) and the registry import
-    apply these same rules. Returns the errors by household field and by member.
-    """
-    household_errors: dict[str, list[str]] = {}
-    member_errors: list[dict[str, list[str]]] = [{} for _member in members]
-
-    def add(errors: dict, field: str, message: str) -> None:
-        errors.setdefault(field, []).append(str(message))
-
-    kk_number = _blank_to_none(household.get("kk_number"))
-    if kk_number:
-        try:
-            validate_kk_number(kk_number)
-        except ValidationError as error:
-            for message in error.messages:
-                add(household_errors, "kk_number", message)
-
-    if not members:
-        add(household_errors, "members", _("A household has at least one member."))
-    heads = [i for i, m in enumerate(members) if m.get("relationship") == Relationship.HEAD]
-    if members and not heads:
-        add(household_errors, "members", _("Mark one member as the head of household."))
-    for index in heads[1:]:
-        add(member_errors[index], "relationship", _("A household has one head only."))
-
-    seen_niks: set[str] = set()
-    for index, member in enumerate(members):
-        errors = member_errors[index]
-        if "name" in member and not normalize_name(member["name"] or ""):
-            add(errors, "name", _("Enter a name with letters."))
-        birth_date = member.get("birth_date")
-        if birth_date and birth_date > today:
-            add(errors, "birth_date", _("The birth date must be in the past."))
-        elif birth_date and birth_date < EARLIEST_BIRTH_DATE:
-            add(errors, "birth_date", _("The birth date is too early: check the year."))
-        if member.get("is_pregnant") and member.get("sex") != Sex.FEMALE:
-            add(errors, "is_pregnant", _("Only a woman can be recorded as pregnant."))
-        nik = _blank_to_none(member.get("nik"))
-        if not nik:
-            continue
-        try:
-            validate_nik_for_person(nik, birth_date=birth_date, sex=member.get("sex"))
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                for message in messages:
-                    add(errors, field, message)
-            continue
-        if nik in seen_niks:
-            add(errors, "nik", _("The same NIK is given to two members."))
-        seen_niks.add(nik)
-    return household_errors, member_errors
 
 
 def validate_household_input(
@@ -216,7 +150,7 @@ def validate_household_input(
     def add(errors: dict, field: str, message: str) -> None:
         errors.setdefault(field, []).append(str(message))
 
-    kk_number = _blank_to_none(household.get("kk_number"))
+    kk_number = blank_to_none(household.get("kk_number"))
     if kk_number and "kk_number" not in household_errors:
         taken = Household.objects.filter(kk_number=kk_number)
         if instance is not None:
@@ -224,7 +158,7 @@ def validate_household_input(
         if taken.exists():
             add(household_errors, "kk_number", _("This KK number is already registered."))
 
-    dtks_id = _blank_to_none(household.get("dtks_id"))
+    dtks_id = blank_to_none(household.get("dtks_id"))
     if dtks_id:
         taken = Household.objects.filter(dtks_id=dtks_id)
         if instance is not None:
@@ -250,7 +184,7 @@ def validate_household_input(
         elif member_id and member_id in seen_ids:
             add(member_errors[index], "id", _("This member is listed twice."))
         seen_ids.add(member_id)
-        nik = _blank_to_none(member.get("nik"))
+        nik = blank_to_none(member.get("nik"))
         if nik and "nik" not in member_errors[index]:
             valid_niks.setdefault(nik, index)
 
@@ -276,14 +210,14 @@ def _household_values(household: dict) -> dict:
         values["region_id"] = region.code if isinstance(region, Region) else region
     for field in ("kk_number", "dtks_id"):
         if field in values:
-            values[field] = _blank_to_none(values[field])
+            values[field] = blank_to_none(values[field])
     return values
 
 
 def _person_values(member: dict) -> dict:
     values = {field: member[field] for field in PERSON_FIELDS if field in member}
     if "nik" in values:
-        values["nik"] = _blank_to_none(values["nik"])
+        values["nik"] = blank_to_none(values["nik"])
     return values
 
 
@@ -341,7 +275,7 @@ def household_update(
         changed_nik = [
             m["id"]
             for m in members
-            if m.get("id") and "nik" in m and _blank_to_none(m["nik"]) != stored_niks.get(m["id"])
+            if m.get("id") and "nik" in m and blank_to_none(m["nik"]) != stored_niks.get(m["id"])
         ]
         locked.members.filter(pk__in=changed_nik).update(nik=None)
         # Clear the old head first, so that moving the headship never trips the constraint.
@@ -424,3 +358,4 @@ def registry_searched(*, actor: AbstractBaseUser, query: str, found: int, path: 
         rows=found,
         path=path,
     )
+

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from households.dtks import dtks_import_stream
 from households.models import Household, Person
 from tests.factories import HouseholdFactory, PersonFactory
 
@@ -64,6 +65,8 @@ def test_an_extract_loads_its_households_and_members(tmp_path):
     assert "households 2 new" in summary and "persons 4 new" in summary
     again = run(extract(tmp_path, *ROWS))  # the same file: nothing written again
     assert "households 0 new, 0 updated, 2 unchanged; persons 0 new, 0 updated, 4" in again
+    heads = Person.objects.filter(relationship="head").values_list("name", flat=True)
+    assert sorted(heads) == ["Muhammad Yusuf", "Nur Hasanah"]  # once demoted by a re-import
 
 
 def test_importing_again_updates_and_never_duplicates(tmp_path):
@@ -222,3 +225,19 @@ def test_odd_values_are_refused_by_column_never_crash(tmp_path, column, value):
     assert [(r["line"], r["column"]) for r in report_of(path)] == [("2", column)]
     assert "1 rows refused" in summary
     assert not Household.objects.exists()
+
+
+def test_an_import_for_an_area_refuses_households_elsewhere(tmp_path):
+    elsewhere = HouseholdFactory(region_id="52.72.02.1008", kk_number="5272011203150001")
+    data = extract(tmp_path, *ROWS).read_bytes()
+
+    result = dtks_import_stream(io.BytesIO(data), area="52.72.01")
+
+    refused = sorted((error.line, error.column) for error in result.errors)
+    assert refused == [(2, "dtks_id"), (3, "dtks_id"), (4, "dtks_id"), (5, "region_code")]
+    messages = {error.line: error.message for error in result.errors}
+    assert "52.72.02.1008" in messages[2]  # the desk's household, found by its KK number
+    assert "52.72.01" in messages[5]  # the area
+    assert not Household.objects.filter(dtks_id__isnull=False).exists()
+    elsewhere.refresh_from_db()
+    assert elsewhere.members.count() == 0

@@ -366,7 +366,7 @@ def test_a_birth_date_centuries_ago_is_refused_as_too_early(front_office):
 
 
 def test_the_rules_of_a_household_by_itself_need_no_database(django_assert_num_queries):
-    from households.services import household_rule_errors
+    from households.rules import household_rule_errors
 
     twins = [head(), head(name="Yusuf Kedua", is_pregnant=True)]  # same NIK, two heads
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households.dtks import ImportResult, MissingColumns, RowError, dtks_import, dtks_rows
+from households.dtks import ImportResult, MissingColumns, RowError, dtks_import_stream
 
 
 class Command(BaseCommand):
@@ -34,9 +34,10 @@ class Command(BaseCommand):
         started = time.monotonic()
 
         def progress(result: ImportResult) -> None:
-            rate = result.rows / max(time.monotonic() - started, 1e-6)
+            rate = result.done / max(time.monotonic() - started, 1e-6)
+            of = f" of {result.total:,}" if result.total is not None else ""
             self.stderr.write(
-                f"\r{result.rows:,} rows, {result.refused:,} refused, {rate:,.0f} rows/s",
+                f"\r{result.done:,}{of} rows, {result.refused:,} refused, {rate:,.0f} rows/s",
                 style_func=str,
                 ending="",
             )
@@ -52,12 +53,9 @@ class Command(BaseCommand):
                     refused += 1
                     writer.writerow([error.line, error.column, error.message])
 
-                with source.open(encoding="utf-8-sig", newline="") as handle:
-                    result = dtks_import(
-                        dtks_rows(handle),
-                        batch_households=batch,
-                        progress=progress,
-                        on_error=on_error,
+                with source.open("rb") as handle:
+                    result = dtks_import_stream(
+                        handle, batch_households=batch, progress=progress, on_error=on_error
                     )
         except MissingColumns as error:
             raise CommandError(str(error)) from None

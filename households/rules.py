@@ -1,0 +1,76 @@
+"""The rules a household and its members meet by themselves, without the database. The
+forms, the API and the registry import (both its paths) apply these."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from households.identity import validate_kk_number, validate_nik_for_person
+from households.names import normalize_name
+from households.registry_codes import Relationship, Sex
+
+EARLIEST_BIRTH_DATE = datetime.date(1890, 1, 1)
+
+
+def blank_to_none(value):
+    return None if value == "" else value
+
+
+def household_rule_errors(
+    household: dict, members: list[dict], *, today: datetime.date
+) -> tuple[dict[str, list[str]], list[dict[str, list[str]]]]:
+    """The rules a household and its members meet by themselves, without the database:
+    identifier structure, one head, names, dates, pregnancy, no NIK given twice.
+
+    The forms and the API (through `validate_household_input`) and the registry import
+    apply these same rules. Returns the errors by household field and by member.
+    """
+    household_errors: dict[str, list[str]] = {}
+    member_errors: list[dict[str, list[str]]] = [{} for _member in members]
+
+    def add(errors: dict, field: str, message: str) -> None:
+        errors.setdefault(field, []).append(str(message))
+
+    kk_number = blank_to_none(household.get("kk_number"))
+    if kk_number:
+        try:
+            validate_kk_number(kk_number)
+        except ValidationError as error:
+            for message in error.messages:
+                add(household_errors, "kk_number", message)
+
+    if not members:
+        add(household_errors, "members", _("A household has at least one member."))
+    heads = [i for i, m in enumerate(members) if m.get("relationship") == Relationship.HEAD]
+    if members and not heads:
+        add(household_errors, "members", _("Mark one member as the head of household."))
+    for index in heads[1:]:
+        add(member_errors[index], "relationship", _("A household has one head only."))
+
+    seen_niks: set[str] = set()
+    for index, member in enumerate(members):
+        errors = member_errors[index]
+        if "name" in member and not normalize_name(member["name"] or ""):
+            add(errors, "name", _("Enter a name with letters."))
+        birth_date = member.get("birth_date")
+        if birth_date and birth_date > today:
+            add(errors, "birth_date", _("The birth date must be in the past."))
+        elif birth_date and birth_date < EARLIEST_BIRTH_DATE:
+            add(errors, "birth_date", _("The birth date is too early: check the year."))
+        if member.get("is_pregnant") and member.get("sex") != Sex.FEMALE:
+            add(errors, "is_pregnant", _("Only a woman can be recorded as pregnant."))
+        nik = blank_to_none(member.get("nik"))
+        if not nik:
+            continue
+        try:
+            validate_nik_for_person(nik, birth_date=birth_date, sex=member.get("sex"))
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    add(errors, field, message)
+            continue
+        if nik in seen_niks:
+            add(errors, "nik", _("The same NIK is given to two members."))
+        seen_niks.add(nik)
+    return household_errors, member_errors

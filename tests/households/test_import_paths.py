@@ -1,0 +1,203 @@
+"""On PostgreSQL `import_dtks` checks and writes most households in set-based SQL and leaves
+the others to the portable path: both must leave the same registry and the same report."""
+
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.forms.models import model_to_dict
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from households.dtks import dtks_import, dtks_rows
+from households.dtks_copy import dtks_import_copy
+from households.models import Household, Person
+from households.names import NORMALIZE_NAME_SQL, normalize_name
+from tests.factories import HouseholdFactory, PersonFactory
+from tests.services import require_postgresql
+
+pytestmark = [pytest.mark.services("postgresql"), pytest.mark.usefixtures("kota_bima")]
+
+
+@pytest.fixture(autouse=True)
+def _postgresql():
+    require_postgresql()
+
+
+@pytest.fixture
+def generated(tmp_path) -> list[dict]:
+    """A generated registry's extract, as rows of cells; the registry itself removed."""
+    path = tmp_path / "generated.csv"
+    call_command("generate_households", count=24, region="52.72", seed=3, no_enrolments=True,
+                 csv=str(path), stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+    Person.objects.all().delete()
+    Household.objects.all().delete()
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def registry_after(rows: list[dict], *, fast: bool, delimiter: str = ",") -> dict:
+    """The registry and the report after importing `rows` through one path, undone after."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=delimiter)
+    writer.writeheader()
+    writer.writerows(rows)
+    data = out.getvalue().encode()
+    with transaction.atomic():
+        desk = HouseholdFactory(region_id="52.72.01.1001", kk_number=rows[-1]["kk_number"])
+        PersonFactory(household=desk, relationship="head", nik=None, name="  Nama  Di Meja",
+                      birth_date="1970-01-01")  # fmt: skip
+        if fast:
+            result = dtks_import_copy(io.BytesIO(data), batch_households=5)
+        else:
+            handle = io.StringIO(data.decode(), newline="")
+            result = dtks_import(dtks_rows(handle), batch_households=5)
+        households = {
+            household.dtks_id or household.kk_number: {
+                **model_to_dict(household, exclude=["id"]),
+                "members": sorted(
+                    (
+                        model_to_dict(person, exclude=["id", "household"])
+                        for person in household.members.all()
+                    ),
+                    key=lambda person: (person["nik"] or "", person["name"]),
+                ),
+            }
+            for household in Household.objects.prefetch_related("members")
+        }
+        transaction.set_rollback(True)
+    counts = {name: getattr(result, name) for name in (
+        "rows", "refused", "households_created", "households_updated", "households_unchanged",
+        "persons_created", "persons_updated", "persons_unchanged")}  # fmt: skip
+    report = sorted((error.line, error.column, error.message) for error in result.errors)
+    return {"households": households, "counts": counts, "report": report}
+
+
+def same_on_both_paths(rows: list[dict], **options) -> dict:
+    portable = registry_after(rows, fast=False, **options)
+    fast = registry_after(rows, fast=True, **options)
+    assert fast["report"] == portable["report"]
+    assert fast["counts"] == portable["counts"]
+    assert fast["households"] == portable["households"]
+    return fast
+
+
+def test_a_clean_extract_gives_the_same_registry_on_both_paths(generated):
+    after = same_on_both_paths(generated)
+
+    assert after["counts"]["refused"] == 0
+    assert after["counts"]["persons_created"] == len(generated)
+    assert after["counts"]["households_updated"] == 1  # the desk's household, by its KK
+
+
+# Each case changes cells of one row (by index into the generated rows).
+ODD_ROWS = [
+    (0, {"birth_date": "1-2-1990"}),  # Python's strptime takes it, SQL leaves it to Python
+    (1, {"name": "\u00a0Siti\u00a0Amínah, S.Pd.\u2003"}),
+    (2, {"sex": "l"}),
+    (3, {"nik": ""}),
+    (4, {"floor_area": "36,50", "monthly_income": "1500000.75"}),
+    (5, {"region_code": "5272011001"}),
+    (6, {"owns_land": "Ya", "owns_car": "tidak"}),
+    (7, {"relationship": "1"}),  # a second head
+    (8, {"kk_number": "5272011203150009"}),  # another KK than the household's other rows
+    (9, {"nik": "5272010101900001"}),  # a NIK that does not fit the birth date
+    (10, {"desil": "٣"}),
+    (11, {"dtks_id": ""}),
+    (12, {"birth_date": "31-02-2020"}),
+    (13, {"floor_area": "0.5"}),
+    (14, {"name": ",S.Pd."}),
+    (15, {"rt": "0001"}),
+    (16, {"birth_date": "2020/01/01"}),
+    (17, {"disability": "99"}),
+]
+
+
+def test_odd_rows_give_the_same_registry_and_report_on_both_paths(generated):
+    rows = [dict(row) for row in generated]
+    for index, cells in ODD_ROWS:
+        rows[index].update(cells)
+    rows[20]["nik"] = rows[30]["nik"]  # one NIK in two households
+    rows[-1]["name"] = "Nama di meja"  # matched with the desk's member, who has no NIK
+    rows[-1]["birth_date"] = "01-01-1970"
+    rows[-1]["nik"] = ""
+
+    after = same_on_both_paths(rows, delimiter=";")
+
+    assert after["counts"]["refused"] >= 10
+    assert after["counts"]["households_updated"] == 1  # the desk's household, by its KK
+
+
+def test_importing_again_writes_nothing_and_heads_stay_heads(generated):
+    """(A re-import once demoted every unchanged head.)"""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(generated[0]))
+    writer.writeheader()
+    writer.writerows(generated)
+    data = out.getvalue().encode()
+    dtks_import_copy(io.BytesIO(data))
+    heads = set(Person.objects.filter(relationship="head").values_list("pk", flat=True))
+
+    again = dtks_import_copy(io.BytesIO(data))
+
+    assert (again.households_unchanged, again.persons_unchanged) == (24, len(generated))
+    assert again.households_updated + again.persons_updated == 0
+    assert set(Person.objects.filter(relationship="head").values_list("pk", flat=True)) == heads
+    assert len(heads) == 24
+
+
+CELLS = {
+    "sex": st.sampled_from(["1", "2", "L", "p", "x", ""]),
+    "relationship": st.sampled_from(["1", "2", "3", "01", "9", ""]),
+    "birth_date": st.sampled_from(
+        ["01-02-1990", "1990-02-01", "29-02-2001", "2099-01-01", "01/02/1990", "1-2-1990", ""]
+    ),
+    "desil": st.sampled_from(["", "1", "10", "11", "0", "x"]),
+    "floor_area": st.sampled_from(["", "1", "0.99", "99999.99", "100000", "12,345", "1e2"]),
+    "monthly_income": st.sampled_from(["", "0", "1000000000000", "1000000000001", "5.5"]),
+    "name": st.text(min_size=0, max_size=12),
+    "nik": st.sampled_from(["", "5272010102900001", "5272014102900001", "0000000000000000"]),
+}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(changes=st.lists(st.tuples(st.integers(0, 60), st.sampled_from(sorted(CELLS)), st.data()),
+                        max_size=6))  # fmt: skip
+def test_random_changes_give_the_same_result_on_both_paths(generated, changes):
+    rows = [dict(row) for row in generated]
+    for index, column, data in changes:
+        value = data.draw(CELLS[column])
+        rows[index % len(rows)][column] = value.replace("\x00", "").replace("\r", "")
+
+    same_on_both_paths(rows)
+
+
+@given(st.text(max_size=30))
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+def test_names_are_normalised_alike_in_python_and_postgresql(name):
+    name = name.replace("\x00", "")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + NORMALIZE_NAME_SQL % "%s", [name])
+        assert cursor.fetchone()[0] == normalize_name(name)
+
+
+def test_staging_falls_back_to_python_for_a_file_postgresql_refuses(generated):
+    rows = [dict(row) for row in generated]
+    data = io.StringIO()
+    writer = csv.writer(data)
+    writer.writerow(list(rows[0]))
+    for row in rows:
+        writer.writerow(list(row.values()))
+    text = data.getvalue().replace("\r\n", "\n")
+    lines = text.splitlines()
+    ragged = "\n".join([*lines[:3], "", lines[3] + ",extra", *lines[4:]]) + "\n"
+
+    result = dtks_import_copy(io.BytesIO(ragged.encode()))
+
+    assert result.refused == 0
+    assert result.rows == len(rows)
+    assert Person.objects.count() == len(rows)
