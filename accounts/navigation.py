@@ -57,6 +57,12 @@ MENU = [
         _("Find the households a programme misses, and those it serves that no longer fit."),
     ),
     MenuItem(
+        _("Registry import"),
+        "households:imports",
+        frozenset({Role.SUPERVISOR, Role.ADMIN}),
+        _("Load an extract of the national registry (DTKS/DTSEN) into your area."),
+    ),
+    MenuItem(
         _("Access log"),
         "accounts:access_log",
         frozenset({Role.SUPERVISOR, Role.ADMIN}),
@@ -74,13 +80,19 @@ MENU = [
 def menu_for(user: AbstractBaseUser | AnonymousUser, current_path: str = "") -> list[dict]:
     """The menu items `user` may open, each with its URL and whether it is the current page."""
     roles = user_roles(user)
-    items = []
-    for item in MENU:
-        if roles.isdisjoint(item.roles):
-            continue
-        url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append(
-            {"label": item.label, "url": url, "active": active, "description": item.description}
-        )
+    items = [
+        {"label": item.label, "url": reverse(item.url_name), "active": False,
+         "description": item.description}
+        for item in MENU
+        if not roles.isdisjoint(item.roles)
+    ]  # fmt: skip
+    # The current page is the item with the longest address it starts with (the registry
+    # import's /households/imports/ rather than the households' /households/).
+    current = [item for item in items if _is_within(current_path, item["url"])]
+    if current:
+        max(current, key=lambda item: len(item["url"]))["active"] = True
     return items
+
+
+def _is_within(path: str, url: str) -> bool:
+    return path == url or (url != "/" and path.startswith(url))

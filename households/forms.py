@@ -281,3 +281,17 @@ class DuplicateDecisionForm(forms.Form):
         ],
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
+class RegistryImportForm(forms.Form):
+    """An extract of the national registry to import: CSV, UTF-8, one row per person."""
+
+    file = forms.FileField(
+        label=_("Registry extract (CSV)"),
+        help_text=_(
+            "UTF-8, separated by commas or semicolons, one row per person, with the columns "
+            "dtks_id, kk_number, region_code, nik, name, sex, birth_date and relationship "
+            "at least."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )

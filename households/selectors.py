@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.roles import REGISTRY_ROLES, has_role
 from accounts.selectors import region_scope_q, scope_code_of
-from households.models import Household, Person, Region
+from households.models import Household, Person, Region, RegistryImport
 from households.names import normalize_name
 
 MAX_QUERY_LENGTH = 150
@@ -250,3 +250,15 @@ def duplicate_pair_for(
     if first.household_id == second.household_id:
         raise Http404
     return first, second
+
+
+def registry_imports_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[RegistryImport]:
+    """The registry imports into areas inside the user's scope, newest first."""
+    return RegistryImport.objects.filter(region_scope_q(user, "area")).select_related(
+        "area", "uploaded_by"
+    )
+
+
+def registry_import_get_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> RegistryImport:
+    """One registry import inside the user's scope, or 404."""
+    return get_object_or_404(registry_imports_for(user), pk=pk)

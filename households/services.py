@@ -1,24 +1,38 @@
 """Every write to the registry goes through a function here."""
 
+import codecs
+import csv
 import datetime
+import logging
+import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import AccessLog
+from accounts.selectors import scope_code_of
 from accounts.services import access_record
+from households.dtks import ImportResult, MissingColumns, dtks_header, dtks_import_stream
 from households.identity import validate_nik_for_person
-from households.models import DuplicateDismissal, Household, Person, Region
+from households.models import DuplicateDismissal, Household, Person, Region, RegistryImport
 from households.regions import REGIONS_CSV, read_region_rows, validate_region_code
 from households.registry_codes import Relationship
 from households.rules import blank_to_none, household_rule_errors
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -359,3 +373,136 @@ def registry_searched(*, actor: AbstractBaseUser, query: str, found: int, path: 
         path=path,
     )
 
+
+# --- registry imports uploaded by supervisors ---
+
+PROGRESS_SECONDS = 1.0  # how often a running import writes its progress
+
+
+def registry_import_request(*, actor: AbstractBaseUser, upload: UploadedFile) -> RegistryImport:
+    """Keep an uploaded extract and queue its import into the actor's area once the request
+    commits. The file is refused at once if it is not UTF-8 text or lacks a column."""
+    scope = scope_code_of(actor)
+    if scope is None:
+        raise ValidationError({"file": _("You have no working area to import into.")})
+    limit = settings.SLRT_IMPORT_MAX_MB * 1024 * 1024
+    if upload.size > limit:
+        message = _("The file is larger than %(limit)s MB. Ask the IT team to run import_dtks.")
+        raise ValidationError({"file": message % {"limit": settings.SLRT_IMPORT_MAX_MB}})
+    _check_extract(upload)
+    registry_import = RegistryImport(
+        area_id=scope, uploaded_by=actor, file_name=Truncator(upload.name).chars(255),
+        file_size=upload.size,
+    )  # fmt: skip
+    upload.seek(0)
+    registry_import.upload.save(upload.name, upload, save=False)
+    registry_import.save()
+    transaction.on_commit(lambda: _enqueue_import(registry_import.pk))
+    return registry_import
+
+
+def _check_extract(upload: UploadedFile) -> None:
+    """Refuse, by the upload field, a file that is not UTF-8 or lacks a required column."""
+    upload.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    first_line = b""
+    try:
+        for chunk in upload.chunks():
+            decoder.decode(chunk)
+            if not first_line:
+                first_line = chunk.split(b"\n", 1)[0]
+        decoder.decode(b"", final=True)
+        dtks_header(first_line.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        message = _(
+            "The file is not UTF-8 text. Save it from the spreadsheet as “CSV UTF-8” and "
+            "upload it again."
+        )
+        raise ValidationError({"file": message}) from None
+    except MissingColumns as error:
+        raise ValidationError({"file": str(error)}) from None
+
+
+def _enqueue_import(import_id: int) -> None:
+    from households.tasks import registry_import_run
+
+    try:
+        registry_import_run.delay(import_id)
+    except Exception:  # the broker is down: say so on the import rather than lose it silently
+        logger.exception("registry import %s: could not queue", import_id)
+        RegistryImport.objects.filter(pk=import_id, status=RegistryImport.Status.QUEUED).update(
+            status=RegistryImport.Status.FAILED,
+            finished_at=timezone.now(),
+            error=_("The job queue could not be reached. Upload the file again in a moment."),
+        )
+
+
+def registry_import_execute(import_id: int) -> RegistryImport:
+    """Run a queued import (`dtks_import_stream` into the import's area), writing its
+    progress on the row as it goes and its refused rows to a report. An import done
+    already is left alone; any other (a redelivered task) starts afresh, which is safe:
+    importing the same rows again changes nothing. The uploaded file is removed once done."""
+    registry_import = RegistryImport.objects.get(pk=import_id)
+    if registry_import.is_finished:
+        return registry_import
+    imports = RegistryImport.objects.filter(pk=import_id)
+    imports.update(status=RegistryImport.Status.RUNNING, started_at=timezone.now(),
+                   rows_total=None, rows_done=0, rows_refused=0, counts={}, error="")  # fmt: skip
+    last_write = 0.0
+
+    def progress(result: ImportResult) -> None:
+        nonlocal last_write
+        if time.monotonic() - last_write >= PROGRESS_SECONDS:
+            last_write = time.monotonic()
+            imports.update(rows_total=result.total, rows_done=result.done,
+                           rows_refused=result.refused)  # fmt: skip
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as report:
+        failure, result = _import_into(registry_import, progress, report)
+        if failure:
+            imports.update(status=RegistryImport.Status.FAILED, finished_at=timezone.now(),
+                           error=failure)  # fmt: skip
+            return imports.get()
+        registry_import.refresh_from_db()
+        if result.refused:
+            report.seek(0)
+            registry_import.error_report.save("errors.csv", File(report), save=False)
+    registry_import.upload.delete(save=False)  # personal data: kept no longer than needed
+    registry_import.status = RegistryImport.Status.DONE
+    registry_import.finished_at = timezone.now()
+    registry_import.rows_total = registry_import.rows_done = result.rows
+    registry_import.rows_refused = result.refused
+    registry_import.counts = {name: getattr(result, name) for name in IMPORT_COUNTS}
+    registry_import.save()
+    return registry_import
+
+
+def _import_into(
+    registry_import: RegistryImport, progress: Callable[[ImportResult], None], report: IO[str]
+) -> tuple[str, ImportResult | None]:
+    """Run the import, refused rows to `report`; return why it failed ("" if it did not)."""
+    writer = csv.writer(report)
+    writer.writerow(["line", "column", "message"])
+    try:
+        with registry_import.upload.open("rb") as handle:
+            result = dtks_import_stream(
+                handle,
+                area=registry_import.area_id,
+                progress=progress,
+                on_error=lambda error: writer.writerow([error.line, error.column, error.message]),
+            )
+    except MissingColumns as error:
+        return str(error), None
+    except UnicodeDecodeError:
+        return _("The file is not UTF-8 text."), None
+    except Exception:
+        logger.exception("registry import %s failed", registry_import.pk)
+        return _(
+            "The import stopped because of an error; the IT team can find it in the worker's "
+            "log. Rows imported before it stay; upload the file again to finish."
+        ), None
+    return "", result
+
+
+IMPORT_COUNTS = ["households_created", "households_updated", "households_unchanged",
+                 "persons_created", "persons_updated", "persons_unchanged"]  # fmt: skip

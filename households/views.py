@@ -1,11 +1,12 @@
 """Registry pages. Every household they show comes through `households.selectors`; every
 household they save goes through `households.services`."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -14,6 +15,7 @@ from accounts.decorators import role_required
 from accounts.models import AccessLog
 from accounts.roles import REGISTRY_ROLES, Role
 from accounts.selectors import region_within_q
+from accounts.services import access_record
 from households import services
 from households.forms import (
     FIELD_NAME_RE,
@@ -21,6 +23,7 @@ from households.forms import (
     HouseholdFilterForm,
     HouseholdForm,
     MemberFormSet,
+    RegistryImportForm,
     RegistrySearchForm,
     chosen_chain,
     region_picker_context,
@@ -33,6 +36,8 @@ from households.selectors import (
     household_get_for,
     households_in_scope,
     possible_duplicates,
+    registry_import_get_for,
+    registry_imports_for,
     registry_search,
 )
 
@@ -328,4 +333,68 @@ def duplicate_review(request: HttpRequest, first_id: int, second_id: int) -> Htt
             "may_decide": may_decide,
         },
         status=400 if form.errors else 200,
+    )
+
+
+SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
+
+
+@role_required(*SUPERVISING)
+def registry_import_list(request: HttpRequest) -> HttpResponse:
+    """Upload a registry extract to import into the user's area; see the recent imports."""
+    form = RegistryImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registry_import = services.registry_import_request(
+                actor=request.user, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("households:import_detail", registry_import.pk)
+    status = 400 if form.errors else 200
+    imports = registry_imports_for(request.user)[:30]
+    return render(
+        request,
+        "households/registry_import_list.html",
+        {"form": form, "imports": imports, "max_mb": settings.SLRT_IMPORT_MAX_MB},
+        status=status,
+    )
+
+
+@require_GET
+@role_required(*SUPERVISING)
+def registry_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One import: its progress while it runs (htmx polls the status part), then its counts."""
+    registry_import = registry_import_get_for(request.user, pk)
+    template = (
+        "households/includes/registry_import_status.html"
+        if request.htmx
+        else "households/registry_import_detail.html"
+    )
+    return render(request, template, {"import": registry_import})
+
+
+@require_GET
+@role_required(*SUPERVISING)
+def registry_import_errors(request: HttpRequest, pk: int) -> FileResponse:
+    """The rows an import refused: line, column and message."""
+    registry_import = registry_import_get_for(request.user, pk)
+    if not registry_import.error_report:
+        raise Http404(_("This import refused no row."))
+    name = f"import-{registry_import.pk}-errors.csv"
+    access_record(
+        actor=request.user,
+        action=AccessLog.Action.EXPORT,
+        what=_("Rows refused by the registry import of %(file)s")
+        % {"file": registry_import.file_name},
+        purpose=AccessLog.Purpose.SUPERVISION,
+        rows=registry_import.rows_refused,
+        path=request.path,
+    )
+    return FileResponse(
+        registry_import.error_report.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type="text/csv; charset=utf-8",
     )

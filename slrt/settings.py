@@ -163,6 +163,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded registry extracts and their error reports: personal data, never served as files
+# (no MEDIA_URL route); pages hand them out after checking who asks. Web and worker machines
+# must share this folder (or configure another storage here).
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+SLRT_IMPORT_MAX_MB = env.int("SLRT_IMPORT_MAX_MB", default=500)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

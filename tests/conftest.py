@@ -24,6 +24,12 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files (registry extracts, error reports) go to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     require_marked(item)

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
 from complaints.models import ComplaintCategory
 from complaints.services import complaint_assess, complaint_register
+from households.models import RegistryImport
 from programs.models import Program, ScreeningRun
 from referrals.models import Dispatch
 from referrals.services import referrals_create
@@ -88,6 +90,9 @@ RULES = {
         {"back_office", "supervisor"}, "complaint", method="post", api=True
     ),
     # programmes
+    "households:imports": rule({"supervisor", "admin"}),
+    "households:import_detail": rule({"supervisor", "admin"}, "import"),
+    "households:import_errors": rule({"supervisor", "admin"}, "import"),
     "programs:screening": rule({"supervisor", "admin"}),
     "programs:screening_detail": rule({"supervisor", "admin"}, "run"),
     "programs:screening_download": rule({"supervisor", "admin"}, "run"),
@@ -152,8 +157,8 @@ def household_with_head(region: str, kk: str, name: str, address: str):
 def world(catalogue):
     """In Rasanae Barat (inside), and in Rasanae Timur (outside): a household with a head,
     an assessed complaint referred to one programme (BPNT inside, PIP outside, so that each
-    goes to another agency), a failed message, a screening run and a pair of possible
-    duplicates."""
+    goes to another agency), a failed message, a screening run, a registry import and a pair
+    of possible duplicates."""
     bpnt, pip = Program.objects.get(code="BPNT"), Program.objects.get(code="PIP")
     assert bpnt.agency_id != pip.agency_id
     objects, markers = {}, {}
@@ -192,6 +197,13 @@ def world(catalogue):
             screened_on=datetime.date(2026, 11, 30),
             findings_csv=f"household_id\n{household.pk}\n",
         )
+        registry_import = RegistryImport.objects.create(
+            area_id=district, file_name=f"dtks-{side}.csv", file_size=1,
+            status=RegistryImport.Status.DONE, rows_total=1, rows_refused=1,
+        )  # fmt: skip
+        registry_import.error_report.save(
+            "errors.csv", ContentFile(f"line,column,message\n2,kk_number,{kk}\n".encode())
+        )
         born = datetime.date(1990, 1, 1)
         twins = [
             PersonFactory(household=HouseholdFactory(region_id=village, kk_number=None),
@@ -206,6 +218,7 @@ def world(catalogue):
             "referral": referral.pk,
             "dispatch": dispatch.pk,
             "run": run.pk,
+            "import": registry_import.pk,
             "pair": (twins[0].pk, twins[1].pk),
         }
         markers[side] = [kk, head_name, address, complaint.ticket_number]
@@ -279,7 +292,10 @@ def test_each_role_reaches_exactly_what_the_policy_allows(world, client):
                     wrong.append(f"{role} {the_rule.method} {url}: {got}, wanted access")
                 elif not allowed and got not in (403, 404):
                     wrong.append(f"{role} {the_rule.method} {url}: {got}, wanted 403/404")
-                body = response.content.decode(errors="replace")
+                content = (
+                    b"".join(response.streaming_content) if response.streaming else response.content
+                )
+                body = content.decode(errors="replace")
                 for other_side, texts in markers.items():
                     if other_side == "inside" and role in OFFICE | {"agency_officer"}:
                         continue

@@ -1,0 +1,174 @@
+"""Supervisors upload a registry extract, watch its import, and download the rows it refused."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import AccessLog
+from households.models import Household, Person, RegistryImport
+from households.services import registry_import_execute
+from tests.factories import staff_user
+from tests.households.test_import_dtks import HEADER, ROWS
+
+pytestmark = pytest.mark.usefixtures("kota_bima")
+
+
+def upload(text: str, name: str = "dtks.csv", encoding: str = "utf-8") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
+
+
+def extract(*rows: str) -> str:
+    return "\ufeff" + "\n".join([HEADER, *rows]) + "\n"
+
+
+@pytest.fixture
+def supervisor(as_user):
+    return as_user(staff_user("supervisor", scope="52.72"))
+
+
+def post(client, file, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(reverse("households:imports"), {"file": file})
+
+
+def test_a_supervisor_imports_an_extract_and_sees_the_counts(
+    supervisor, django_capture_on_commit_callbacks
+):
+    response = post(supervisor, upload(extract(*ROWS)), django_capture_on_commit_callbacks)
+
+    registry_import = RegistryImport.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("households:import_detail", args=[registry_import.pk])
+    assert registry_import.status == "done"  # tasks run in-process here
+    assert registry_import.counts["households_created"] == 2
+    assert registry_import.counts["persons_created"] == 4
+    assert Person.objects.count() == 4
+    assert not registry_import.upload  # the extract is not kept once imported
+    page = supervisor.get(response.url).content.decode()
+    assert "Tidak ada baris yang ditolak" in page
+    listing = supervisor.get(reverse("households:imports")).content.decode()
+    assert "dtks.csv" in listing
+
+
+def test_refused_rows_are_listed_in_a_report_to_download(
+    supervisor, django_capture_on_commit_callbacks
+):
+    bad_date = ROWS[2].replace("2026-01-05", "31-02-2020")
+    file = upload(extract(ROWS[0], ROWS[1], bad_date))
+    post(supervisor, file, django_capture_on_commit_callbacks)
+    registry_import = RegistryImport.objects.get()
+
+    page = supervisor.get(reverse("households:import_detail", args=[registry_import.pk]))
+    download = supervisor.get(reverse("households:import_errors", args=[registry_import.pk]))
+
+    assert registry_import.rows_refused == 1
+    assert reverse("households:import_errors", args=[registry_import.pk]) in page.content.decode()
+    rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode())))
+    assert [(row["line"], row["column"]) for row in rows] == [("4", "birth_date")]
+    assert AccessLog.objects.filter(action="export", rows=1).exists()
+
+
+def test_households_outside_the_supervisors_area_are_refused(
+    as_user, django_capture_on_commit_callbacks
+):
+    client = as_user(staff_user("supervisor", scope="52.72.01"))
+
+    post(client, upload(extract(*ROWS)), django_capture_on_commit_callbacks)
+
+    registry_import = RegistryImport.objects.get()
+    assert registry_import.area_id == "52.72.01"
+    assert registry_import.rows_refused == 1
+    assert list(Household.objects.values_list("dtks_id", flat=True)) == ["DTKS-1"]
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        (upload("nama;alamat\nBudi;Jl. Mawar\n"), "dtks_id, kk_number, region_code"),
+        (upload(extract(*ROWS)[1:].replace("Aminah", "Amínah"), encoding="latin-1"), "UTF-8"),
+        (upload(""), "Berkas kosong."),
+    ],
+)
+def test_a_file_that_cannot_be_imported_is_refused_at_once_by_the_field(
+    supervisor, django_capture_on_commit_callbacks, file, message
+):
+    response = post(supervisor, file, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert 'class="form-control is-invalid"' in response.content.decode()
+    assert not RegistryImport.objects.exists()
+    assert not Household.objects.exists()
+
+
+def test_a_file_above_the_size_limit_is_refused(
+    supervisor, settings, django_capture_on_commit_callbacks
+):
+    settings.SLRT_IMPORT_MAX_MB = 0
+
+    response = post(supervisor, upload(extract(*ROWS)), django_capture_on_commit_callbacks)
+
+    assert response.status_code == 400
+    assert "0 MB" in response.content.decode()
+    assert not RegistryImport.objects.exists()
+
+
+def test_the_status_part_alone_answers_htmx_polls_with_the_progress(supervisor):
+    registry_import = RegistryImport.objects.create(
+        area_id="52.72", file_name="besar.csv", file_size=10, status="running",
+        rows_total=200_000, rows_done=50_000, rows_refused=12,
+    )  # fmt: skip
+
+    fragment = supervisor.get(
+        reverse("households:import_detail", args=[registry_import.pk]),
+        headers={"HX-Request": "true"},
+    ).content.decode()
+
+    assert fragment.startswith('\n<section id="import-status"')
+    assert 'hx-trigger="every 2s"' in fragment
+    assert '<progress class="w-100" max="100" value="25"' in fragment
+    assert "50.000 dari 200.000" in fragment
+
+
+def test_an_import_that_breaks_says_so_and_keeps_the_file(supervisor, monkeypatch):
+    registry_import = RegistryImport(area_id="52.72", file_name="x.csv", file_size=1)
+    registry_import.upload.save("x.csv", upload(extract(*ROWS)))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("households.services.dtks_import_stream", broken)
+    registry_import_execute(registry_import.pk)
+
+    registry_import.refresh_from_db()
+    assert registry_import.status == "failed"
+    assert "log worker" in registry_import.error
+    assert registry_import.upload  # to run again
+
+
+def test_a_queue_that_cannot_be_reached_fails_the_import_visibly(
+    supervisor, monkeypatch, django_capture_on_commit_callbacks
+):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr("households.tasks.registry_import_run.delay", unreachable)
+
+    post(supervisor, upload(extract(*ROWS)), django_capture_on_commit_callbacks)
+
+    registry_import = RegistryImport.objects.get()
+    assert registry_import.status == "failed"
+    assert not Household.objects.exists()
+
+
+def test_supervisors_see_only_the_imports_of_their_area(as_user):
+    elsewhere = RegistryImport.objects.create(
+        area_id="52.72.02", file_name="timur.csv", file_size=1
+    )
+    client = as_user(staff_user("supervisor", scope="52.72.01"))
+
+    assert client.get(reverse("households:import_detail", args=[elsewhere.pk])).status_code == 404
+    assert "timur.csv" not in client.get(reverse("households:imports")).content.decode()
