@@ -8,7 +8,7 @@ come back as field-level JSON errors, members keyed by their position as DRF doe
 
 from collections.abc import Sequence
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -136,9 +136,12 @@ class HouseholdViewSet(
         services.registry_searched(
             actor=request.user, query=found.query, found=len(found.persons), path=request.path
         )
-        order = list(dict.fromkeys(person.household_id for person in found.persons))
-        by_id = self.get_queryset().in_bulk(order)
-        households = [by_id[pk] for pk in order if pk in by_id]
+        # The people were found within the user's scope with their households (and
+        # regions) read along: only the households' members are left to read.
+        households = list(
+            {person.household_id: person.household for person in found.persons}.values()
+        )
+        prefetch_related_objects(households, Prefetch("members", queryset=Person.objects.all()))
         page = self.paginate_queryset(households)
         return self.get_paginated_response(MaskedHouseholdSerializer(page, many=True).data)
 
