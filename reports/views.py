@@ -16,6 +16,7 @@ from reports.forms import ExportForm, MonthlyReportForm, PeriodForm, PersonDataF
 from reports.monthly import report_csv, report_tables, report_title, report_xlsx
 from reports.selectors import figures_for
 from reports.subject_access import person_data_export
+from slrt.routers import read_database, reads_from_replica
 
 SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
 CSV = "text/csv; charset=utf-8"
@@ -24,6 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @require_GET
 @role_required(*SUPERVISING)
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Complaints and referrals of the supervisor's area over a period, as charts with
     their numbers beside them."""
@@ -36,6 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @role_required(*SUPERVISING)
+@reads_from_replica
 def monthly_report(request: HttpRequest) -> HttpResponse:
     """One month of one regency: a page to print on A4, or (`?format=csv|xlsx`) a file."""
     form = MonthlyReportForm(request.GET, user=request.user, today=timezone.localdate())
@@ -72,6 +75,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @role_required(*SUPERVISING)
+@reads_from_replica
 def export(request: HttpRequest, kind: str) -> HttpResponse:
     """A filtered list as CSV. The page states what will leave and asks why; the download
     (a POST) writes the access log, then streams the rows."""
@@ -88,7 +92,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
             {"export": chosen, "filters": filters, "form": form, "rows": rows},
             status=400 if form.errors or filters.form.errors else 200,
         )
-    rows = filters.qs
+    rows = filters.qs.using(read_database())  # read while the response streams, later
     access_record(
         actor=request.user,
         action=AccessLog.Action.EXPORT,

@@ -116,6 +116,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A streaming replica of the primary for the supervisors' reports and exports
+# (slrt/routers.py). In tests the alias mirrors the primary, and routing is off unless a
+# test turns it on.
+SLRT_READ_REPLICA = env.str("DATABASE_REPLICA_URL", default="") != ""
+if SLRT_READ_REPLICA:
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+elif TESTING:
+    DATABASES["replica"] = dict(DATABASES["default"])
+if "replica" in DATABASES:
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["slrt.routers.ReplicaRouter"]
 
 # --- Authentication -----------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
