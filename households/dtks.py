@@ -69,6 +69,10 @@ class ImportResult:
     persons_unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)  # when no `on_error` takes them
     on_error: Callable[[RowError], None] | None = None
+    # Where the time went, by step, and how many rows were checked one at a time in Python
+    # (all of them on the portable path; on PostgreSQL, the households SQL left to it).
+    seconds: dict[str, float] = field(default_factory=dict)
+    rows_one_by_one: int = 0
 
     def add_error(self, error: RowError) -> None:
         if self.on_error is None:
@@ -87,6 +91,8 @@ class ImportResult:
             total=self.total,
             errors=self.errors + part.errors,
             on_error=self.on_error,
+            seconds=self.seconds,
+            rows_one_by_one=self.rows_one_by_one + part.rows_one_by_one,
             **{name: getattr(self, name) + getattr(part, name) for name in counts},
         )
 
@@ -203,7 +209,7 @@ def dtks_import(
     if home is not None:
         batch.append(home)
     _write(batch, result, today, area)
-    result.done = result.rows
+    result.done = result.rows_one_by_one = result.rows
     if progress is not None:
         progress(result)
     return result

@@ -23,9 +23,11 @@ the households whose rows all pass the checks are written with set-based SQL.
 same odd files through each and compares the registries and the reports.
 """
 
+import contextlib
 import csv
 import datetime
 import io
+import time
 from collections.abc import Callable, Iterator
 from typing import IO
 
@@ -62,30 +64,50 @@ def dtks_import_copy(
     households outside that region are left to Python, which refuses them."""
     result = ImportResult(on_error=on_error)
     today = timezone.localdate()
+    clock = _Clock(result.seconds)
     with connection.cursor() as cursor:
-        header = _stage(cursor, handle)
-        result.rows = result.total = _scalar(cursor, "SELECT count(*) FROM dtks_staging")
+        with clock("staging"):
+            header = _stage(cursor, handle)
+            result.rows = result.total = _scalar(cursor, "SELECT count(*) FROM dtks_staging")
         if progress is not None:
             progress(result)
-        _check(cursor, header, today, area)
-        homes = _scalar(cursor, "SELECT coalesce(max(home), 0) FROM dtks_home")
+        with clock("checks"):
+            _check(cursor, header, today, area)
+            homes = _scalar(cursor, "SELECT coalesce(max(home), 0) FROM dtks_home")
         batch = max(batch_households, 1)
-        for first in range(1, homes + 1, batch):
-            result.done += _write(cursor, first, first + batch - 1, result, today)
-            if progress is not None:
-                progress(result)
-        rest = dtks.dtks_import(
-            _rows_left(header),
-            area=area,
-            batch_households=batch,
-            on_error=on_error,
-            progress=None if progress is None else lambda part: progress(result.plus(part)),
-        )
+        with clock("writing"):
+            for first in range(1, homes + 1, batch):
+                result.done += _write(cursor, first, first + batch - 1, result, today)
+                if progress is not None:
+                    progress(result)
+        with clock("one by one"):
+            rest = dtks.dtks_import(
+                _rows_left(header),
+                area=area,
+                batch_households=batch,
+                on_error=on_error,
+                progress=None if progress is None else lambda part: progress(result.plus(part)),
+            )
         cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLES}")
     result = result.plus(rest)
     if progress is not None:
         progress(result)
     return result
+
+
+class _Clock:
+    """`with clock("step"):` adds the step's seconds to `seconds["step"]`."""
+
+    def __init__(self, seconds: dict[str, float]):
+        self.seconds = seconds
+
+    @contextlib.contextmanager
+    def __call__(self, step: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[step] = self.seconds.get(step, 0) + time.perf_counter() - started
 
 
 def _scalar(cursor, sql: str, params=()) -> int:

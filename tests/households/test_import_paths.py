@@ -72,7 +72,8 @@ def registry_after(rows: list[dict], *, fast: bool, delimiter: str = ",") -> dic
         "rows", "refused", "households_created", "households_updated", "households_unchanged",
         "persons_created", "persons_updated", "persons_unchanged")}  # fmt: skip
     report = sorted((error.line, error.column, error.message) for error in result.errors)
-    return {"households": households, "counts": counts, "report": report}
+    return {"households": households, "counts": counts, "report": report,
+            "one_by_one": result.rows_one_by_one}  # fmt: skip
 
 
 def same_on_both_paths(rows: list[dict], **options) -> dict:
@@ -89,6 +90,7 @@ def test_a_clean_extract_gives_the_same_registry_on_both_paths(generated):
 
     assert after["counts"]["refused"] == 0
     assert after["counts"]["persons_created"] == len(generated)
+    assert after["one_by_one"] == 0  # all of it in set-based SQL
     assert after["counts"]["households_updated"] == 1  # the desk's household, by its KK
 
 
@@ -127,6 +129,7 @@ def test_odd_rows_give_the_same_registry_and_report_on_both_paths(generated):
     after = same_on_both_paths(rows, delimiter=";")
 
     assert after["counts"]["refused"] >= 10
+    assert 0 < after["one_by_one"] < len(rows) / 2  # only the odd households, in Python
     assert after["counts"]["households_updated"] == 1  # the desk's household, by its KK
 
 

@@ -73,3 +73,6 @@ class Command(BaseCommand):
             f"updated, {result.persons_unchanged:,} unchanged; {result.refused:,} rows refused"
             + (f" (see {report})." if refused else ".")
         )
+        if result.seconds:  # PostgreSQL's path: where the time went
+            steps = ", ".join(f"{step} {taken:.1f} s" for step, taken in result.seconds.items())
+            self.stdout.write(f"Time: {steps}; {result.rows_one_by_one:,} rows checked one by one.")
