@@ -31,7 +31,12 @@ test: $(BIN)/.installed
 # Below some 20,000 households the fixed cost of a query hides what the ratios measure.
 BENCH_HOUSEHOLDS ?= 20000
 BENCH_REFERRALS ?= 2000
+BENCH_ADMIN_REFERRALS ?= 100000
 bench: $(BIN)/.installed
+	$(BIN)/python bench/importing.py --households $(BENCH_HOUSEHOLDS)
+	$(BIN)/python bench/search.py --households $(BENCH_HOUSEHOLDS)
+	$(BIN)/python bench/admin_lists.py --households $(BENCH_HOUSEHOLDS) --referrals $(BENCH_ADMIN_REFERRALS)
+	$(BIN)/python bench/pages.py --households $(BENCH_HOUSEHOLDS)
 	$(BIN)/python bench/screening.py --households $(BENCH_HOUSEHOLDS)
 	$(BIN)/python bench/exports.py --households $(BENCH_HOUSEHOLDS)
 	$(BIN)/python bench/routing.py --referrals $(BENCH_REFERRALS)
