@@ -6,7 +6,7 @@ from accounts.admin_scoping import ReadOnlyAdminMixin
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from complaints.selectors import complaints_in_scope
 from households.admin import HouseholdDistrictFilter
-from slrt.pagination import EstimatedCountPaginator
+from slrt.pagination import LongListAdmin
 
 
 @admin.register(ComplaintCategory)
@@ -52,7 +52,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ComplaintAdmin(LongListAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: complaints change through their pages and services, which keep the
     timeline. Supervisors read them here, within their scope."""
 
@@ -76,11 +76,7 @@ class ComplaintAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["=ticket_number"]
     search_help_text = _("The whole ticket number.")
     inlines = [ComplaintEventInline]
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
-    show_facets = admin.ShowFacets.NEVER  # a count per filter choice: too dear on long lists
     date_hierarchy = "registered_at"
-    change_list_template = "admin/change_list_long.html"
 
     def get_queryset(self, request):
         return complaints_in_scope(request.user).select_related("category")

@@ -7,7 +7,7 @@ from households import services
 from households.masking import mask_identifier
 from households.models import Household, Region
 from households.selectors import districts_for, households_in_scope
-from slrt.pagination import EstimatedCountPaginator
+from slrt.pagination import EstimatedCountPaginator, LongListAdmin
 
 
 class DistrictFilter(admin.SimpleListFilter):
@@ -47,7 +47,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
+class HouseholdAdmin(LongListAdmin, ReadOnlyAdminMixin, ScopedHistoryAdmin):
     """Read-only: households are registered and edited on the registry pages, whose service
     checks NIKs, the head and scope. Here supervisors read them and their change history."""
 
@@ -56,11 +56,7 @@ class HouseholdAdmin(ReadOnlyAdminMixin, ScopedHistoryAdmin):
     list_select_related = ["region"]
     search_fields = ["=kk_number"]
     search_help_text = _("The whole KK number.")
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
-    show_facets = admin.ShowFacets.NEVER  # a count per filter choice: too dear on long lists
     date_hierarchy = "created_at"
-    change_list_template = "admin/change_list_long.html"
 
     def get_queryset(self, request):
         # The admin is a page like any other: households outside the user's scope do not exist.

@@ -15,7 +15,7 @@ from programs.models import Agency, Program
 from referrals import services
 from referrals.models import Dispatch, Referral, ReferralEvent
 from referrals.selectors import referrals_for
-from slrt.pagination import EstimatedCountPaginator
+from slrt.pagination import LongListAdmin
 
 
 class ReferralEventInline(admin.TabularInline):
@@ -87,7 +87,7 @@ class ReassignForm(forms.Form):
 
 
 @admin.register(Referral)
-class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReferralAdmin(LongListAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: referrals change through their pages, the API and the services, which keep
     their story and their messages. Supervisors read them here, within their scope, and act
     on several at once through the same services (escalate, reassign, send again)."""
@@ -104,11 +104,7 @@ class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["=complaint__ticket_number"]
     search_help_text = _("The complaint's whole ticket number.")
     inlines = [ReferralEventInline, DispatchInline]
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
-    show_facets = admin.ShowFacets.NEVER  # a count per filter choice: too dear on long lists
     date_hierarchy = "created_at"
-    change_list_template = "admin/change_list_long.html"
     actions = ["escalate", "reassign", "send_failed_messages_again"]
 
     # At most this many referrals per action: each is a locked, audited change.

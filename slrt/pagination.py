@@ -1,9 +1,12 @@
-"""Counting the admin's long lists without `COUNT(*)`."""
+"""The admin's long lists (households, complaints, referrals: up to millions of rows):
+counted without `COUNT(*)`, searched by whole identifiers through their indexes."""
 
 import json
 
+from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connections
+from django.db.models import Q
 from django.utils.functional import cached_property
 
 
@@ -17,7 +20,8 @@ class EstimatedCountPaginator(Paginator):
     SQLite) count a long list whole.
     """
 
-    exact_below = 20_000
+    # Counting 20,000 scoped referrals took 100 ms of a 500 ms page on a million; 5,000, 25.
+    exact_below = 5_000
 
     @cached_property
     def count(self) -> int:
@@ -44,3 +48,30 @@ def planner_estimate(queryset) -> int | None:
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class LongListAdmin:
+    """For a ModelAdmin of a long list: no count of the whole list or per filter choice,
+    pages counted by `EstimatedCountPaginator`, a date hierarchy that reads two dates
+    (`admin/change_list_long.html`), and search by whole identifiers only (`=field` in
+    `search_fields`), compared as stored.
+
+    Django's `=` compares case-insensitively (`UPPER(ticket_number) = UPPER(…)`), which no
+    index answers: 200 ms of a million complaints read for one ticket. Identifiers here are
+    stored in capitals without spaces, so the term is written so and compared exactly.
+    """
+
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    show_facets = admin.ShowFacets.NEVER
+    change_list_template = "admin/change_list_long.html"
+
+    def get_search_results(self, request, queryset, search_term):
+        term = "".join(search_term.split()).upper()
+        fields = [name[1:] for name in self.search_fields if name.startswith("=")]
+        if not term or not fields:
+            return super().get_search_results(request, queryset, search_term)
+        match = Q()
+        for field in fields:
+            match |= Q(**{field: term})
+        return queryset.filter(match), False

@@ -13,9 +13,12 @@ import datetime
 from django import template
 from django.contrib.admin.utils import get_fields_from_path
 from django.db import models
+from django.db.models import Subquery
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from slrt.pagination import EstimatedCountPaginator
 
 register = template.Library()
 
@@ -36,7 +39,12 @@ def bounded_date_hierarchy(cl) -> dict:
         return cl.get_query_string(filters, [f"{field_name}__"])
 
     if year is None:
-        first, last = _first_and_last(cl.queryset, field_name, field)
+        first, last = _first_and_last(
+            cl.queryset,
+            field_name,
+            field,
+            long=cl.result_count >= EstimatedCountPaginator.exact_below,
+        )
         if first is None:
             return {"show": False}
         if first.year != last.year:
@@ -96,11 +104,23 @@ def bounded_date_hierarchy(cl) -> dict:
     }
 
 
-def _first_and_last(queryset, field_name: str, field) -> tuple:
-    bounds = queryset.order_by().aggregate(
-        first=models.Min(field_name), last=models.Max(field_name)
-    )
-    first, last = bounds["first"], bounds["last"]
+def _first_and_last(queryset, field_name: str, field, *, long: bool) -> tuple:
+    """The list's first and last dates, in one query. A short list is read whole
+    (`MIN`/`MAX`). A long one is walked from each end of the date's index, stopping at the
+    first row the filters keep: `MIN`/`MAX` over a million scoped referrals read them all
+    (350 ms), while walking a short list's index finds its few rows late (5 s)."""
+    if long:
+        ends = [
+            Subquery(queryset.order_by(order).values(field_name)[:1])
+            for order in (field_name, f"-{field_name}")
+        ]
+        bounds = queryset.model._default_manager.annotate(first=ends[0], last=ends[1])
+        row = next(iter(bounds.order_by().values("first", "last")[:1]), {})
+    else:
+        row = queryset.order_by().aggregate(
+            first=models.Min(field_name), last=models.Max(field_name)
+        )
+    first, last = row.get("first"), row.get("last")
     if isinstance(field, models.DateTimeField) and first is not None:
         first, last = (timezone.localtime(v) if timezone.is_aware(v) else v for v in (first, last))
     return first, last

@@ -144,6 +144,40 @@ def test_the_date_hierarchy_reads_only_the_first_and_last_dates(
     assert [row.pk for row in months.context["cl"].result_list] == [referrals[0].pk]
 
 
+@pytest.mark.parametrize("long", [False, True])
+def test_the_date_hierarchy_finds_the_same_ends_for_a_short_or_a_long_list(
+    referrals, supervisor, as_user, monkeypatch, long
+):
+    """A long list walks the date's index from each end instead of MIN/MAX over it all."""
+    Referral.objects.filter(pk=referrals[0].pk).update(
+        created_at=datetime.datetime(2024, 3, 1, tzinfo=datetime.UTC)
+    )
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 5 if long else 5_000)
+    client = as_user(supervisor)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(LIST).content.decode()
+
+    assert "created_at__year=2024" in page
+    assert f"created_at__year={datetime.date.today().year}" in page
+    bounds = [q["sql"] for q in queries if "created_at" in q["sql"] and "LIMIT 1" in q["sql"]]
+    assert bool(bounds) == long
+
+
+def test_a_ticket_number_is_found_exactly_through_its_index(referrals, supervisor, as_user):
+    ticket = referrals[0].complaint.ticket_number
+    client = as_user(supervisor)
+
+    with CaptureQueriesContext(connection) as queries:
+        found = client.get(LIST, {"q": f" {ticket.lower()} "})
+
+    assert {row.complaint_id for row in found.context["cl"].result_list} == {
+        referrals[0].complaint_id
+    }
+    searching = [q["sql"] for q in queries if "ticket_number" in q["sql"]]
+    assert searching and not any("UPPER(" in sql for sql in searching)
+
+
 def test_a_bad_date_in_the_hierarchy_is_not_an_error(referrals, supervisor, as_user):
     response = as_user(supervisor).get(LIST, {"created_at__year": "20x4"})
 
