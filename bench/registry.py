@@ -23,7 +23,8 @@ def bench_registry(*, households: int, keep: bool, catalogue: bool = False) -> I
     `catalogue`, the programme catalogue and its enrolments), analysed for the planner."""
     database = settings.DATABASES["default"]
     database["TEST"]["NAME"] = f"{database['NAME']}_bench"
-    old = setup_databases(verbosity=0, interactive=False, keepdb=keep)
+    # No serialisation of the whole database for test rollbacks: it is large here.
+    old = setup_databases(verbosity=0, interactive=False, keepdb=keep, serialized_aliases=set())
     try:
         if not Household.objects.exists():
             started = time.perf_counter()

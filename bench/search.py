@@ -8,10 +8,10 @@ registry of Kota Bima. A front-office user of one district then asks the househo
 (`GET /api/v1/households/?q=…`, Django's test client, with an API token) for NIKs of the
 district, and for their names with one typing error, interleaved at random with
 `GET /healthz` as a monitor asks it, without signing in (it asks the database and the broker
-whether they are up). Each NIK must find
-its household; how often the name finds it is printed. It prints the p50 and p95 of each,
-the ratio of the p95 to that of `/healthz` (goals ≤ 2× for a NIK, ≤ 5× for a name), and to
-that of `GET /api/v1/me/`, the cheapest signed-in API call: what the search itself adds.
+whether they are up). Each NIK must find its household; how often the first answer to a
+name has someone of that name is printed. It prints the p50 and p95 of each, the ratio of
+the p95 to that of `/healthz` (goals ≤ 2× for a NIK, ≤ 5× for a name), and to that of
+`GET /api/v1/me/`, the cheapest signed-in API call: what the search itself adds.
 """
 
 import argparse
@@ -42,6 +42,7 @@ from accounts.roles import Role  # noqa: E402
 from accounts.services import staff_user_upsert  # noqa: E402
 from bench.registry import bench_registry  # noqa: E402
 from households.models import Household, Person, Region  # noqa: E402
+from households.names import normalize_name  # noqa: E402
 
 GOALS = {"NIK": 2.0, "name": 5.0}
 
@@ -111,7 +112,12 @@ def run(count: int) -> None:
         if kind == "NIK" and response.json()["results"][0]["id"] != person[2]:
             sys.exit(f"{url} {query}: not the NIK's household")
         if kind == "name":
-            found[person[2] in {home["id"] for home in response.json()["results"]}] += 1
+            # A generated registry repeats its names: finding the very household is luck
+            # among namesakes. What is measured is the typing error forgiven: the first
+            # answer has someone of the person's name.
+            first = response.json()["results"][:1]
+            names = {normalize_name(member["name"]) for home in first for member in home["members"]}
+            found[normalize_name(person[1]) in names] += 1
         return seconds
 
     found = {True: 0, False: 0}
@@ -139,7 +145,7 @@ def run(count: int) -> None:
         print(f"{labels[kind]:<34} {statistics.median(values) * 1000:>6.1f}ms "
               f"{p95 * 1000:>6.1f}ms {p95 / reference:>9.2f}× {goal:>6} "
               f"{p95 / api_reference:>5.2f}× {met}")  # fmt: skip
-    print(f"the name search found the person's household among its answers in "
+    print(f"the name search's first answer had someone of the name searched for in "
           f"{found[True]} of {found[True] + found[False]} searches")  # fmt: skip
 
 
