@@ -155,6 +155,10 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["status", "resolution_due"], name="complaint_queue_idx"),
             models.Index(fields=["registered_at"], name="complaint_registered_idx"),
+            # The lists' order (due first): walked, not sorted, on a million complaints.
+            models.Index(
+                fields=["resolution_due", "registered_at", "id"], name="complaint_due_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from complaints.selectors import (
 from households.models import Region
 from households.selectors import districts_for, household_get_for
 from programs.matching import enrolled_programs, programs_matching
+from slrt.pagination import EstimatedCountPaginator
 
 INTAKE_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
 CASE_ROLES = (Role.BACK_OFFICE, Role.SUPERVISOR)
@@ -239,7 +239,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     filters = ComplaintFilter(
         request.GET or None, queryset=complaints, districts=districts_for(user)
     )
-    page = Paginator(filters.qs, 30).get_page(request.GET.get("page"))
+    page = EstimatedCountPaginator(filters.qs, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "complaints/complaint_queue.html",

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -40,6 +39,7 @@ from households.selectors import (
     registry_imports_for,
     registry_search,
 )
+from slrt.pagination import EstimatedCountPaginator
 
 EDITOR_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
 MEMBERS_PREFIX = "members"
@@ -66,7 +66,7 @@ def household_search(request: HttpRequest) -> HttpResponse:
         if filters.is_valid() and filters.cleaned_data["region"]:
             region = filters.cleaned_data["region"]
             households = households.filter(region_within_q(region.code, "region"))
-        page = Paginator(households, 25).get_page(request.GET.get("page"))
+        page = EstimatedCountPaginator(households, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "households/household_search.html",

@@ -3,7 +3,6 @@ comes through `referrals.selectors`, every change goes through `referrals.servic
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,6 +27,7 @@ from referrals.selectors import (
     referral_get_for,
     referrals_for,
 )
+from slrt.pagination import EstimatedCountPaginator
 
 VIEW_ROLES = (*REGISTRY_ROLES, Role.AGENCY_OFFICER)
 
@@ -94,7 +94,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         request,
         "referrals/referral_list.html",
         {
-            "page": Paginator(listed, 25).get_page(request.GET.get("page")),
+            "page": EstimatedCountPaginator(listed, 25).get_page(request.GET.get("page")),
             "is_agency": is_agency,
             "filters": filters,
             "today": timezone.localdate(),
