@@ -16,7 +16,10 @@ class MenuItem:
     url_name: str
     roles: frozenset[str]
     description: str | Promise = ""
+    group: str | Promise = ""  # items of a group sit in one drop-down of the menu bar
 
+
+SUPERVISION = _("Supervision")
 
 MENU = [
     MenuItem(_("Home"), "home", frozenset(Role.values)),
@@ -49,30 +52,35 @@ MENU = [
         "reports:dashboard",
         frozenset({Role.SUPERVISOR, Role.ADMIN}),
         _("Complaints received and handled, referrals by programme, what is late, by month."),
+        SUPERVISION,
     ),
     MenuItem(
         _("Screening"),
         "programs:screening",
         frozenset({Role.SUPERVISOR, Role.ADMIN}),
         _("Find the households a programme misses, and those it serves that no longer fit."),
+        SUPERVISION,
     ),
     MenuItem(
         _("Registry import"),
         "households:imports",
         frozenset({Role.SUPERVISOR, Role.ADMIN}),
         _("Load an extract of the national registry (DTKS/DTSEN) into your area."),
+        SUPERVISION,
     ),
     MenuItem(
         _("Access log"),
         "accounts:access_log",
         frozenset({Role.SUPERVISOR, Role.ADMIN}),
         _("Who saw, searched or exported personal data, when, and for what purpose."),
+        SUPERVISION,
     ),
     MenuItem(
         _("Administration"),
         "admin:index",
         frozenset({Role.SUPERVISOR, Role.ADMIN}),
         _("Users and their working areas, agencies, regions and the change history."),
+        SUPERVISION,
     ),
 ]
 
@@ -82,7 +90,7 @@ def menu_for(user: AbstractBaseUser | AnonymousUser, current_path: str = "") -> 
     roles = user_roles(user)
     items = [
         {"label": item.label, "url": reverse(item.url_name), "active": False,
-         "description": item.description}
+         "description": item.description, "group": item.group}
         for item in MENU
         if not roles.isdisjoint(item.roles)
     ]  # fmt: skip
