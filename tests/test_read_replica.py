@@ -34,7 +34,7 @@ def test_without_a_replica_everything_uses_the_primary(settings):
         assert read_database() == "default"
 
 
-@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica"])
 def test_the_dashboard_and_an_export_read_from_the_replica(settings, client):
     settings.SLRT_READ_REPLICA = True
     call_command("load_regions", prefix="52.72", stdout=io.StringIO())
