@@ -42,7 +42,16 @@ def require_redis() -> str:
     return url
 
 
-REQUIREMENTS = {"postgresql": require_postgresql, "redis": require_redis}
+def require_chromium() -> None:
+    if not os.path.exists("/usr/bin/chromium"):
+        _missing("Debian's Chromium is not installed (apt-get install chromium)")
+
+
+REQUIREMENTS = {
+    "postgresql": require_postgresql,
+    "redis": require_redis,
+    "chromium": require_chromium,
+}
 
 
 def require_marked(item: pytest.Item) -> None:

@@ -1,0 +1,61 @@
+"""Journeys in Debian's Chromium against the live server (pytest-playwright).
+
+The live server runs in a thread while Playwright's sync API holds an event loop, hence
+DJANGO_ALLOW_ASYNC_UNSAFE. Each journey starts from committed demo data (`seed_demo`),
+signs in through the login page and fails on any console error or any request to another
+host than the live server.
+"""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "slrt-demo-2026"  # seed_demo's
+PHONE = {"width": 390, "height": 844}
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"],
+    }  # fmt: skip
+
+
+@pytest.fixture
+def demo(live_server, settings):
+    """The demo office on the live server: Kota Bima, the catalogue, demo users and cases."""
+    settings.TWO_FACTOR_REQUIRED = False  # the journeys are staff work, not the sign-in
+    call_command("load_regions", prefix="52.72", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    return live_server.url
+
+
+@pytest.fixture
+def watched(page, demo):
+    """`page`, failing the test at its end on console errors or requests elsewhere."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((demo, "data:", "blob:")) else problems.append(r.url),
+    )
+    yield page
+    assert problems == []
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form:has(input[name=username]) [type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

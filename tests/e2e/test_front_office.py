@@ -1,0 +1,80 @@
+"""A resident walks in: the front office finds no one by NIK, registers the household of
+four, registers the complaint and prints the receipt — on a desktop and on a phone."""
+
+import re
+
+import pytest
+
+from complaints.models import Complaint
+from households.models import Household
+from tests.e2e.conftest import PHONE, sign_in
+
+pytestmark = [
+    pytest.mark.services("chromium"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+FAMILY = [  # name, NIK, relationship, sex, birth date
+    ("Ahmad Fauzi", "5272011505800001", "head", "M", "1980-05-15"),
+    ("Rina Marlina", "5272014708850002", "spouse", "F", "1985-08-07"),
+    ("Dewi Fauzi", "5272015203100003", "child", "F", "2010-03-12"),
+    ("Bayu Fauzi", "", "child", "M", "2024-11-02"),
+]
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_a_walk_in_household_is_registered_and_leaves_with_a_receipt(watched, demo, viewport):
+    page = watched
+    if viewport:
+        page.set_viewport_size(viewport)
+    sign_in(page, demo, "fo")
+
+    page.goto(demo + "/households/")
+    page.fill("input[name=q]", FAMILY[0][1])
+    page.press("input[name=q]", "Enter")
+    page.get_by_text("Daftarkan rumah tangga baru").click()
+
+    page.fill("input[name=kk_number]", "5272011505240007")
+    page.fill("input[name=address]", "Jl. Gatot Subroto 5")
+    page.fill("input[name=rt]", "002")
+    page.fill("input[name=rw]", "004")
+    page.select_option("select[name=region__district]", "52.72.01")
+    village = "select[name=region__village] option[value='52.72.01.1001']"
+    page.wait_for_selector(village, state="attached")  # the picker refilled by htmx
+    page.select_option("select[name=region__village]", "52.72.01.1001")
+    for index, (name, nik, relationship, sex, born) in enumerate(FAMILY):
+        if index:
+            page.click("button[name=add_member]")
+        page.fill(f"input[name=members-{index}-name]", name)
+        page.fill(f"input[name=members-{index}-nik]", nik)
+        page.select_option(f"select[name=members-{index}-relationship]", relationship)
+        page.select_option(f"select[name=members-{index}-sex]", sex)
+        page.fill(f"input[name=members-{index}-birth_date]", born)
+    page.click("form:has(input[name=kk_number]) button[type=submit]:not([name])")
+
+    page.wait_for_url(re.compile(r"/households/\d+/$"))
+    household = Household.objects.get(kk_number="5272011505240007")
+    assert household.members.count() == 4
+    assert "Ahmad Fauzi" in page.content()
+
+    page.goto(f"{demo}/complaints/new/{household.pk}/")
+    page.select_option("select[name=complainant]", label="Ahmad Fauzi")
+    page.locator("select[name=category] option:not([value=''])").first.wait_for(state="attached")
+    category = page.locator("select[name=category] option:not([value=''])").first
+    page.select_option("select[name=category]", category.get_attribute("value"))
+    page.fill("textarea[name=description]", "Bantuan pangan tidak diterima sejak Agustus.")
+    page.check("input[name=consent_given]")
+    page.click("form:has(textarea[name=description]) button[type=submit]")
+
+    page.wait_for_url(re.compile(r"/complaints/\d+/$"))
+    complaint = Complaint.objects.get(household=household)
+    assert complaint.ticket_number in page.content()
+    page.goto(f"{demo}/complaints/{complaint.pk}/receipt/")
+    assert complaint.ticket_number in page.content()
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4")
+    assert pages_in(pdf) == 1, "the receipt prints on one page"
+
+
+def pages_in(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
