@@ -22,8 +22,11 @@ run: $(BIN)/.installed
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The browser journeys (tests/e2e) run in a pytest of their own: a live server with committed
+# demo data, on a fresh test database.
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
 # The benchmarks, at sizes a laptop runs in minutes; each prints its figures and its ratio
 # to a reference measured in the same run. They need PostgreSQL (DATABASE_URL) and, for

@@ -1,23 +1,29 @@
 """Journeys in Debian's Chromium against the live server (pytest-playwright).
 
 The live server runs in a thread while Playwright's sync API holds an event loop, hence
-DJANGO_ALLOW_ASYNC_UNSAFE. Each journey starts from committed demo data (`seed_demo`),
-signs in through the login page and fails on any console error or any request to another
-host than the live server.
+DJANGO_ALLOW_ASYNC_UNSAFE. Each journey starts from committed demo
+data (`seed_demo`), signs in through the login page and fails on any console error or any
+request to another host than the live server. `make test` runs them in a pytest of their
+own, on a fresh test database.
 """
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "journeys"
 PASSWORD = "slrt-demo-2026"  # seed_demo's
 PHONE = {"width": 390, "height": 844}
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Set for the whole pytest that runs these: the test database is set up and torn down while
+# Playwright's loop runs too. No deployment sets it (tests/test_deployment_files.py).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 @pytest.fixture(scope="session")
@@ -59,3 +65,26 @@ def sign_in(page, base: str, username: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("form:has(input[name=username]) [type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def pages_in(pdf: bytes) -> int:
+    """The pages of a PDF Chromium printed."""
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+def assert_accessible(page) -> None:
+    """No serious or critical violation that axe-core finds on the page (labels, contrast,
+    names, structure). Run through the DevTools protocol, which the page's CSP allows."""
+    page.evaluate("(source) => { if (!window.axe) { (0, eval)(source); } }", AXE.read_text())
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .filter(v => ["serious", "critical"].includes(v.impact))
+            .map(v => `${v.id}: ${v.nodes.map(n => n.target.join(" ")).join(", ")}`)"""
+    )
+    assert violations == [], f"{page.url}: {violations}"
+
+
+def shot(page, name: str) -> None:
+    """A screenshot of the page as the journey sees it, in test-results/journeys/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

@@ -7,7 +7,7 @@ import pytest
 
 from complaints.models import Complaint
 from households.models import Household
-from tests.e2e.conftest import PHONE, sign_in
+from tests.e2e.conftest import PHONE, assert_accessible, pages_in, shot, sign_in
 
 pytestmark = [
     pytest.mark.services("chromium"),
@@ -25,13 +25,18 @@ FAMILY = [  # name, NIK, relationship, sex, birth date
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
 def test_a_walk_in_household_is_registered_and_leaves_with_a_receipt(watched, demo, viewport):
     page = watched
+    size = "phone" if viewport else "desktop"
     if viewport:
         page.set_viewport_size(viewport)
+    page.goto(demo + "/accounts/login/")
+    assert_accessible(page)
     sign_in(page, demo, "fo")
 
     page.goto(demo + "/households/")
     page.fill("input[name=q]", FAMILY[0][1])
     page.press("input[name=q]", "Enter")
+    shot(page, f"front-office-search-{size}")
+    assert_accessible(page)
     page.get_by_text("Daftarkan rumah tangga baru").click()
 
     page.fill("input[name=kk_number]", "5272011505240007")
@@ -50,6 +55,8 @@ def test_a_walk_in_household_is_registered_and_leaves_with_a_receipt(watched, de
         page.select_option(f"select[name=members-{index}-relationship]", relationship)
         page.select_option(f"select[name=members-{index}-sex]", sex)
         page.fill(f"input[name=members-{index}-birth_date]", born)
+    shot(page, f"front-office-household-form-{size}")
+    assert_accessible(page)
     page.click("form:has(input[name=kk_number]) button[type=submit]:not([name])")
 
     page.wait_for_url(re.compile(r"/households/\d+/$"))
@@ -64,6 +71,7 @@ def test_a_walk_in_household_is_registered_and_leaves_with_a_receipt(watched, de
     page.select_option("select[name=category]", category.get_attribute("value"))
     page.fill("textarea[name=description]", "Bantuan pangan tidak diterima sejak Agustus.")
     page.check("input[name=consent_given]")
+    assert_accessible(page)
     page.click("form:has(textarea[name=description]) button[type=submit]")
 
     page.wait_for_url(re.compile(r"/complaints/\d+/$"))
@@ -71,10 +79,8 @@ def test_a_walk_in_household_is_registered_and_leaves_with_a_receipt(watched, de
     assert complaint.ticket_number in page.content()
     page.goto(f"{demo}/complaints/{complaint.pk}/receipt/")
     assert complaint.ticket_number in page.content()
+    shot(page, f"front-office-receipt-{size}")
+    assert_accessible(page)
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4")
     assert pages_in(pdf) == 1, "the receipt prints on one page"
-
-
-def pages_in(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
