@@ -36,6 +36,12 @@ def browser_type_launch_args(browser_type_launch_args):
     }  # fmt: skip
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A browser set up as in an Indonesian office (dates in the date fields, for one)."""
+    return {**browser_context_args, "locale": "id-ID", "timezone_id": "Asia/Jakarta"}
+
+
 @pytest.fixture
 def demo(live_server, settings):
     """The demo office on the live server: Kota Bima, the catalogue, demo users and cases."""
