@@ -24,6 +24,8 @@ class EstimatedCountPaginator(Paginator):
     # Beyond a thousand rows nobody pages to the end: an estimate numbers the pages.
     exact_below = 1_000
 
+    is_estimated = False  # whether `count` is the planner's estimate (pages say "about")
+
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
@@ -33,7 +35,10 @@ class EstimatedCountPaginator(Paginator):
         if bounded < self.exact_below:
             return bounded
         estimate = planner_estimate(queryset)
-        return super().count if estimate is None else max(estimate, bounded)
+        if estimate is None:
+            return super().count
+        self.is_estimated = True
+        return max(estimate, bounded)
 
 
 def planner_estimate(queryset) -> int | None:

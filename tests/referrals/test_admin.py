@@ -275,3 +275,16 @@ def test_a_supervisor_of_another_district_cannot_escalate(referrals, kota_bima):
 
     with pytest.raises(services.ValidationError, match="luar wilayah"):
         services.referral_escalate(actor=elsewhere, referral=referrals[0])
+
+
+@pytest.mark.services("postgresql")
+def test_a_long_list_on_a_page_says_its_count_is_an_estimate(referrals, as_user, monkeypatch):
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 5)
+    client = as_user(staff_user(Role.BACK_OFFICE, scope="52.72"))
+
+    long_list = client.get("/complaints/", {"tab": "all"}).content.decode()
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 1_000)
+    short_list = client.get("/complaints/", {"tab": "all"}).content.decode()
+
+    assert "sekitar" in long_list
+    assert "sekitar" not in short_list
