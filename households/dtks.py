@@ -230,7 +230,7 @@ def _parse(line: int, row: dict[str, str], villages: set[str], area: str | None)
         region = f"{region[:2]}.{region[2:4]}.{region[4:6]}.{region[6:]}"
     if region not in villages:
         refuse("region_code", _("%(code)s is not a village code.") % {"code": region or "—"})
-    elif area and not _within(region, area):
+    elif area and not Region.code_is_within(region, area):
         message = _("%(code)s is outside your area (%(area)s).")
         refuse("region_code", message % {"code": region, "area": area})
     sex = SEX.get(row.get("sex", "").upper())
@@ -273,10 +273,6 @@ def _parse(line: int, row: dict[str, str], villages: set[str], area: str | None)
     else:
         household["desil_source"], household["desil_date"] = "", None
     return household, person, errors
-
-
-def _within(code: str, area: str) -> bool:
-    return code == area or code.startswith(area + ".")
 
 
 def _choices(name: str) -> list[int]:
@@ -365,7 +361,8 @@ def _write(
                 message = _("This KK number belongs to household %(id)s, which has no registry ID.")
                 _refuse_home(home, result, "kk_number", message % {"id": owner.pk})
                 continue
-            if existing is not None and area and not _within(existing.region_id, area):
+            elsewhere = area and existing and not Region.code_is_within(existing.region_id, area)
+            if elsewhere:
                 message = _("This household is registered outside your area, in %(code)s.")
                 _refuse_home(home, result, "dtks_id", message % {"code": existing.region_id})
                 continue

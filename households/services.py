@@ -405,14 +405,14 @@ def _check_extract(upload: UploadedFile) -> None:
     """Refuse, by the upload field, a file that is not UTF-8 or lacks a required column."""
     upload.seek(0)
     decoder = codecs.getincrementaldecoder("utf-8")()
-    first_line = b""
+    head = b""  # up to the first line's end, however many chunks it spans
     try:
         for chunk in upload.chunks():
             decoder.decode(chunk)
-            if not first_line:
-                first_line = chunk.split(b"\n", 1)[0]
+            if b"\n" not in head:
+                head += chunk
         decoder.decode(b"", final=True)
-        dtks_header(first_line.decode("utf-8-sig"))
+        dtks_header(head.split(b"\n", 1)[0].decode("utf-8-sig"))
     except UnicodeDecodeError:
         message = _(
             "The file is not UTF-8 text. Save it from the spreadsheet as “CSV UTF-8” and "

@@ -104,6 +104,23 @@ def test_a_file_that_cannot_be_imported_is_refused_at_once_by_the_field(
     assert not Household.objects.exists()
 
 
+def test_a_header_longer_than_an_upload_chunk_is_read_whole(
+    supervisor, settings, django_capture_on_commit_callbacks
+):
+    """The header is read across chunks (64 KB each, from a file on disk), even when a chunk
+    ends inside a character of two bytes."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # a temporary file, read in chunks
+    before_chunk_end = 64 * 1024 - len(HEADER) - 1  # bytes of the filler in the first chunk
+    pad = "x" * (1 - before_chunk_end % 2)  # so that the chunk ends inside an "é" (2 bytes)
+    header = f"{HEADER};{pad}{'é' * 40_000}"  # an unknown column of 80,000 bytes
+
+    response = post(supervisor, upload("\n".join([header, *(r + ";" for r in ROWS)]) + "\n"),
+                    django_capture_on_commit_callbacks)  # fmt: skip
+
+    assert response.status_code == 302
+    assert RegistryImport.objects.get().counts["persons_created"] == 4
+
+
 def test_a_file_above_the_size_limit_is_refused(
     supervisor, settings, django_capture_on_commit_callbacks
 ):
