@@ -38,7 +38,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.roles import Role  # noqa: E402
 from accounts.services import staff_user_upsert  # noqa: E402
-from bench.registry import REGION, bench_registry  # noqa: E402
+from bench.registry import REGION, bench_registry, require_postgresql  # noqa: E402
 from complaints.models import Complaint, ComplaintCategory  # noqa: E402
 from complaints.services import complaint_assess, complaint_register  # noqa: E402
 from households.models import Household, Region  # noqa: E402
@@ -135,8 +135,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     options = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark is about PostgreSQL.")
+    require_postgresql()
     with bench_registry(households=options.households, keep=options.keep, catalogue=True):
         existing = Referral.objects.filter(complaint__ticket_number__startswith="BENCH-")
         if not existing.exists():

@@ -39,7 +39,12 @@ from django.test import Client  # noqa: E402
 
 from accounts.roles import Role  # noqa: E402
 from accounts.services import staff_user_upsert  # noqa: E402
-from bench.registry import REGION, bench_registry  # noqa: E402
+from bench.registry import (  # noqa: E402
+    REGION,
+    bench_registry,
+    postgresql_version,
+    require_postgresql,
+)
 from households.models import Household, Region  # noqa: E402
 
 URL = "/reports/exports/households/"
@@ -106,8 +111,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     options = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark is about PostgreSQL.")
+    require_postgresql()
 
     with bench_registry(households=options.households, keep=options.keep):
         run(options.repeat)
@@ -124,10 +128,8 @@ def run(repeat: int) -> None:
     client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0])
     client.force_login(supervisor)
     district = Household.objects.values_list("region__parent_id", flat=True).order_by("pk").first()
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        (version,) = cursor.fetchone()
-    print(f"CSV export of households, PostgreSQL {version.split()[0]}, best of {repeat}")
+    version = postgresql_version()
+    print(f"CSV export of households, PostgreSQL {version}, best of {repeat}")
     print(f"{'list':<22} {'rows':>9} {'export':>10} {'COPY':>10} {'ratio':>6} {'peak memory':>12}")
     for label, area in [(f"district {district}", district), (f"city {REGION}", REGION)]:
         export_time, (rows, size) = best_of(repeat, lambda: export(client, area))  # noqa: B023

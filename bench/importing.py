@@ -36,20 +36,16 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from bench.registry import bench_registry  # noqa: E402
+from bench.registry import (  # noqa: E402
+    bench_registry,
+    database_url,
+    postgresql_version,
+    require_postgresql,
+)
 from households.dtks import EXTRACT_COLUMNS, dtks_write  # noqa: E402
 from households.models import Household  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url() -> str:
-    """The URL of the database the benchmark is connected to (the throwaway one)."""
-    settings = connection.settings_dict
-    user = settings["USER"] or "postgres"
-    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
-    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"
 
 
 def psql_copy(path: Path, url: str) -> float:
@@ -108,8 +104,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     options = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark is about PostgreSQL.")
+    require_postgresql()
     with (
         bench_registry(households=options.households, keep=options.keep),
         tempfile.TemporaryDirectory() as folder,
@@ -127,10 +122,8 @@ def run(folder: Path, repeat: int) -> None:
     size = extract.stat().st_size / 2**20
     copy_seconds = min(psql_copy(extract, url) for _ in range(repeat))
     copy_rate = rows / copy_seconds
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        (version,) = cursor.fetchone()
-    print(f"DTKS extract of {rows:,} persons ({size:.0f} MB), PostgreSQL {version.split()[0]}, "
+    version = postgresql_version()
+    print(f"DTKS extract of {rows:,} persons ({size:.0f} MB), PostgreSQL {version}, "
           f"{os.cpu_count()} CPUs")  # fmt: skip
     print(f"{'run':<34} {'rows':>10} {'seconds':>8} {'rows/s':>9} {'ratio':>6} {'max RSS':>8}")
     reference = "psql \\copy into a bare table"

@@ -40,12 +40,10 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 
 from accounts.roles import Role  # noqa: E402
 from accounts.services import staff_user_upsert  # noqa: E402
-from bench.importing import database_url  # noqa: E402
-from bench.registry import REGION, bench_registry  # noqa: E402
+from bench.registry import REGION, bench_registry, database_url, require_postgresql  # noqa: E402
 from complaints.models import Complaint, ComplaintCategory  # noqa: E402
 from complaints.services import complaint_register  # noqa: E402
 from households.models import Person, Region  # noqa: E402
@@ -141,8 +139,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     options = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark is about PostgreSQL.")
+    require_postgresql()
     with (
         bench_registry(households=options.households, keep=options.keep, catalogue=True),
         tempfile.TemporaryDirectory() as folder,

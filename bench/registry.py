@@ -2,6 +2,7 @@
 regions and a generated registry, dropped at the end unless kept (and then reused)."""
 
 import io
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,3 +50,25 @@ def bench_registry(*, households: int, keep: bool, catalogue: bool = False) -> I
     finally:
         if not keep:
             teardown_databases(old, verbosity=0)
+
+
+def require_postgresql() -> None:
+    if connection.vendor != "postgresql":
+        sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark is about PostgreSQL.")
+
+
+def postgresql_version() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (version,) = cursor.fetchone()
+    return version.split()[0]
+
+
+def database_url() -> str:
+    """The URL of the database the benchmark is connected to (the throwaway one), for the
+    processes it starts."""
+    settings = connection.settings_dict
+    user = settings["USER"] or "postgres"
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"

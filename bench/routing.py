@@ -58,6 +58,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import StaffProfile  # noqa: E402
 from accounts.roles import Role  # noqa: E402
 from bench.noop import noop  # noqa: E402
+from bench.registry import database_url, postgresql_version, require_postgresql  # noqa: E402
 from complaints.models import Complaint, ComplaintCategory  # noqa: E402
 from households.models import Household  # noqa: E402
 from programs.models import Agency, Program  # noqa: E402
@@ -120,12 +121,6 @@ def receiver_tally(url: str) -> dict[str, int]:
 
 
 # --- workers ---------------------------------------------------------------------------------
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def start_workers(count: int, queue: str, broker: str, log_dir: str) -> list[subprocess.Popen]:
@@ -265,8 +260,7 @@ def main() -> None:
     parser.add_argument("--desks", type=int, default=2, help="processes creating referrals (2)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     options = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark is about PostgreSQL.")
+    require_postgresql()
     if not settings.CELERY_BROKER_URL.startswith("redis"):
         sys.exit("Set CELERY_BROKER_URL to a Redis URL: the benchmark is about the real queue.")
 
@@ -294,13 +288,11 @@ def main() -> None:
               f"{time.perf_counter() - started:.0f} s")  # fmt: skip
         workers = start_workers(options.workers, queue, broker_url, log_dir)
         wait_for_workers(options.workers, log_dir)
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            (pg_version,) = cursor.fetchone()
+        pg_version = postgresql_version()
         print(
             f"{n:,} referrals in each part, to a webhook on 127.0.0.1; {options.workers} "
             f"workers of one process each, {options.desks} back-office processes; PostgreSQL "
-            f"{pg_version.split()[0]}, Redis {broker.info()['redis_version']}, "
+            f"{pg_version}, Redis {broker.info()['redis_version']}, "
             f"{os.cpu_count()} CPUs"
         )
 

@@ -28,7 +28,12 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from bench.registry import REGION, bench_registry  # noqa: E402
+from bench.registry import (  # noqa: E402
+    REGION,
+    bench_registry,
+    postgresql_version,
+    require_postgresql,
+)
 from households.models import Household, Person  # noqa: E402
 from programs.models import Program  # noqa: E402
 from programs.rules import born_years_before  # noqa: E402
@@ -114,8 +119,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     options = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark is about PostgreSQL.")
+    require_postgresql()
 
     with bench_registry(households=options.households, keep=options.keep, catalogue=True):
         run(options.repeat)
@@ -123,13 +127,11 @@ def main() -> None:
 
 def run(repeat: int) -> None:
     today = datetime.date.today()
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        (version,) = cursor.fetchone()
+    version = postgresql_version()
     households, persons = Household.objects.count(), Person.objects.count()
     print(
         f"Bulk screening of {households:,} households ({persons:,} members) in {REGION}, "
-        f"PostgreSQL {version.split()[0]}, best of {repeat}"
+        f"PostgreSQL {version}, best of {repeat}"
     )
     print(f"{'programme':<10} {'findings':>9} {'ORM':>9} {'hand SQL':>9} {'ratio':>6}")
     ratios = []

@@ -34,13 +34,12 @@ django.setup()
 warnings.filterwarnings("ignore", message="No directory at")
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.roles import Role  # noqa: E402
 from accounts.services import staff_user_upsert  # noqa: E402
-from bench.registry import bench_registry  # noqa: E402
+from bench.registry import bench_registry, postgresql_version, require_postgresql  # noqa: E402
 from households.models import Household, Person, Region  # noqa: E402
 from households.names import normalize_name  # noqa: E402
 
@@ -68,8 +67,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="of each kind (300)")
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     options = parser.parse_args()
-    if connection.vendor != "postgresql":
-        sys.exit("Set DATABASE_URL to a PostgreSQL database: the benchmark is about PostgreSQL.")
+    require_postgresql()
     with bench_registry(households=options.households, keep=options.keep):
         run(options.requests)
 
@@ -127,11 +125,9 @@ def run(count: int) -> None:
     times: dict[str, list[float]] = {"healthz": [], "me": [], "NIK": [], "name": []}
     for kind, person in requests:
         times[kind].append(ask(kind, person))
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        (version,) = cursor.fetchone()
+    version = postgresql_version()
     print(f"Registry search through the API: {persons:,} persons, a front-office user of "
-          f"{district} ({in_district:,} persons); PostgreSQL {version.split()[0]}, "
+          f"{district} ({in_district:,} persons); PostgreSQL {version}, "
           f"{len(times['NIK'])} requests of each kind, interleaved")  # fmt: skip
     print(f"{'request':<34} {'p50':>8} {'p95':>8} {'÷ healthz':>10} {'goal':>6} {'÷ me':>6}")
     reference = percentile(times["healthz"], 0.95)
