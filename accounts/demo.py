@@ -1,4 +1,5 @@
-"""Demo staff users (`seed_demo`): one per role, all working in Kota Bima."""
+"""Demo staff users (`seed_demo`): one per role, all working in Kota Bima (the agency
+officer too: an agency officer sees their agency's referrals of their own area only)."""
 
 from django.contrib.auth.models import User
 
@@ -21,7 +22,7 @@ DEMO_USERS = [
 
 
 def seed_users(*, password: str, agency: Agency) -> dict[str, User]:
-    """Create or reset the demo users; the agency officer works for `agency`."""
+    """Create or reset the demo users; the agency officer works for `agency` in Kota Bima."""
     scope = Region.objects.get(code=DEMO_SCOPE)
     return {
         username: staff_user_upsert(

@@ -1,5 +1,7 @@
 """Which referrals a user may see: those of households in their working area (office staff)
-and those sent to their agency (agency officers). Out of those, 404."""
+and those sent to their agency of households in their working area (agency officers: a
+Kemensos officer of Kota Bima sees Kota Bima's referrals to Kemensos, not Mataram's). Out of
+those, 404."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F, Q, QuerySet
@@ -10,14 +12,24 @@ from accounts.selectors import region_scope_q, staff_profile_of
 from referrals.models import Dispatch, Referral
 
 
-def _visible_q(user: AbstractBaseUser | AnonymousUser) -> Q:
-    roles = user_roles(user)
-    visible = Q(pk__in=[])
-    if not roles.isdisjoint(REGISTRY_ROLES):
-        visible |= region_scope_q(user, "household__region")
+def agency_referrals_q(user: AbstractBaseUser | AnonymousUser) -> Q:
+    """The referrals `user` receives as an agency officer: sent to their agency, of
+    households inside their scope. No role, agency or scope: none."""
     profile = staff_profile_of(user)
-    if Role.AGENCY_OFFICER in roles and profile is not None and profile.agency_id:
-        visible |= Q(agency_id=profile.agency_id)
+    if (
+        Role.AGENCY_OFFICER not in user_roles(user)
+        or profile is None
+        or not profile.agency_id
+        or not profile.scope_id
+    ):
+        return Q(pk__in=[])
+    return Q(agency_id=profile.agency_id) & region_scope_q(user, "household__region")
+
+
+def _visible_q(user: AbstractBaseUser | AnonymousUser) -> Q:
+    visible = agency_referrals_q(user)
+    if not user_roles(user).isdisjoint(REGISTRY_ROLES):
+        visible |= region_scope_q(user, "household__region")
     return visible
 
 
@@ -34,12 +46,9 @@ def referral_get_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> Referra
 
 def agency_inbox_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Referral]:
     """An agency officer's referrals, those waiting for an answer first, oldest due first."""
-    profile = staff_profile_of(user)
-    if profile is None or not profile.agency_id or Role.AGENCY_OFFICER not in user_roles(user):
-        return Referral.objects.none()
     return (
         referrals_for(user)
-        .filter(agency_id=profile.agency_id)
+        .filter(agency_referrals_q(user))
         .order_by(F("closed_at").asc(nulls_first=True), "response_due", "pk")
     )
 

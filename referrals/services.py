@@ -29,7 +29,7 @@ from programs.models import Agency, Program
 from programs.rules import rule_evaluate
 from referrals.delivery import referral_payload
 from referrals.models import Dispatch, Referral, ReferralEvent
-from referrals.selectors import referrals_for
+from referrals.selectors import agency_referrals_q, referrals_for
 
 logger = logging.getLogger(__name__)
 
@@ -75,12 +75,13 @@ def is_sender(user: AbstractBaseUser, referral: Referral) -> bool:
 
 
 def is_receiver(user: AbstractBaseUser, referral: Referral) -> bool:
-    """Officers of the agency the referral was sent to."""
+    """Officers of the agency the referral was sent to, working in its household's area."""
     profile = staff_profile_of(user)
     return (
         has_role(user, Role.AGENCY_OFFICER)
         and profile is not None
         and profile.agency_id == referral.agency_id
+        and Referral.objects.filter(agency_referrals_q(user), pk=referral.pk).exists()
     )
 
 

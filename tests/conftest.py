@@ -120,9 +120,9 @@ def assessed(catalogue, back_office, poor_household):
 
 @pytest.fixture
 def officer_of(catalogue):
-    """An agency officer of the agency running programme `code`."""
+    """An agency officer of the agency running programme `code`, working in Kota Bima."""
 
-    def make(code: str, **fields):
-        return staff_user(Role.AGENCY_OFFICER, scope=None, agency=catalogue[code].agency, **fields)
+    def make(code: str, scope: str | None = "52.72", **fields):
+        return staff_user(Role.AGENCY_OFFICER, scope, agency=catalogue[code].agency, **fields)
 
     return make

@@ -5,7 +5,10 @@ The table below is the policy, written from DESIGN.md, not read from the code. T
 is enumerated: a new URL without a line here fails `test_every_url_has_a_rule`.
 Everyone here works in district Rasanae Barat (52.72.01); the "outside" objects live in
 Rasanae Timur (52.72.02), and their identifying text must never appear in an answer to
-someone who may not see them, error pages included.
+someone who may not see them, error pages included. The agency officers work for all of
+Kota Bima (52.72), so that their agency is what tells them apart; two more officers of the
+inside referral's agency work in Rasanae Timur and in Kota Mataram (52.71), and reach none
+of it: an agency officer sees their agency's referrals of their own area only.
 """
 
 import datetime
@@ -19,14 +22,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.roles import Role
 from complaints.models import ComplaintCategory
 from complaints.services import complaint_assess, complaint_register
-from households.models import RegistryImport
+from households.models import Region, RegistryImport
 from programs.models import Program, ScreeningRun
 from referrals.models import Dispatch
 from referrals.services import referrals_create
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
 
 OFFICE = {"front_office", "back_office", "supervisor", "admin"}  # the registry's roles
-STAFF = OFFICE | {"agency_officer", "other_agency", "no_role"}  # every signed-in user
+# the inside referral's agency (Kota Bima), the outside one's (Kota Bima), the inside one's
+# again but working in the outside district, and in another city
+AGENCY = {"agency_officer", "other_agency", "agency_elsewhere", "agency_other_city"}
+STAFF = OFFICE | AGENCY | {"no_role"}  # every signed-in user
 EVERYONE = STAFF | {"anonymous"}
 
 
@@ -96,19 +102,17 @@ RULES = {
     "programs:screening": rule({"supervisor", "admin"}),
     "programs:screening_detail": rule({"supervisor", "admin"}, "run"),
     "programs:screening_download": rule({"supervisor", "admin"}, "run"),
-    "api:program-list": rule(OFFICE | {"agency_officer", "other_agency"}, api=True),
-    "api:program-detail": rule(
-        OFFICE | {"agency_officer", "other_agency"}, api=True, kwargs={"code": "BPNT"}
-    ),
+    "api:program-list": rule(OFFICE | AGENCY, api=True),
+    "api:program-detail": rule(OFFICE | AGENCY, api=True, kwargs={"code": "BPNT"}),
     # referrals
-    "referrals:list": rule(OFFICE | {"agency_officer", "other_agency"}),
+    "referrals:list": rule(OFFICE | AGENCY),
     "referrals:create": rule({"back_office"}, "complaint_pk"),
     "referrals:detail": rule(OFFICE, "referral", agency=True),
     "referrals:letter": rule(OFFICE, "referral", agency=True),
     "referrals:transition": rule({"back_office"}, "referral", method="post", agency=True),
     "referrals:dispatches": rule({"supervisor", "admin"}),
     "referrals:dispatch_retry": rule({"supervisor", "admin"}, "dispatch", method="post"),
-    "api:referral-list": rule(OFFICE | {"agency_officer", "other_agency"}, api=True),
+    "api:referral-list": rule(OFFICE | AGENCY, api=True),
     "api:referral-detail": rule(OFFICE, "referral", agency=True, api=True),
     "api:referral-transition": rule(
         {"back_office"}, "referral", method="post", agency=True, api=True
@@ -161,6 +165,7 @@ def world(catalogue):
     of possible duplicates."""
     bpnt, pip = Program.objects.get(code="BPNT"), Program.objects.get(code="PIP")
     assert bpnt.agency_id != pip.agency_id
+    Region.objects.create(code="52.71", name="Kota Mataram", level=2, parent_id="52")
     objects, markers = {}, {}
     for side, district, village, program in [
         ("inside", "52.72.01", "52.72.01.1001", bpnt),
@@ -229,8 +234,10 @@ def world(catalogue):
         "back_office": staff_user(Role.BACK_OFFICE, "52.72.01"),
         "supervisor": staff_user(Role.SUPERVISOR, "52.72.01"),
         "admin": staff_user(Role.ADMIN, "52.72.01"),
-        "agency_officer": staff_user(Role.AGENCY_OFFICER, None, agency=bpnt.agency),
-        "other_agency": staff_user(Role.AGENCY_OFFICER, None, agency=pip.agency),
+        "agency_officer": staff_user(Role.AGENCY_OFFICER, "52.72", agency=bpnt.agency),
+        "other_agency": staff_user(Role.AGENCY_OFFICER, "52.72", agency=pip.agency),
+        "agency_elsewhere": staff_user(Role.AGENCY_OFFICER, "52.72.02", agency=bpnt.agency),
+        "agency_other_city": staff_user(Role.AGENCY_OFFICER, "52.71", agency=bpnt.agency),
     }
     return objects, markers, users
 
@@ -260,8 +267,8 @@ def may_see(role: str, the_rule: Rule, side: str) -> bool:
     """Whether `role` may reach the object on `side` through a URL of this rule."""
     if the_rule.obj is None:
         return role in the_rule.roles
-    if role in ("agency_officer", "other_agency"):
-        own = "inside" if role == "agency_officer" else "outside"
+    if role in AGENCY:
+        own = {"agency_officer": "inside", "other_agency": "outside"}.get(role)
         return the_rule.agency and side == own and the_rule.obj == "referral"
     return role in the_rule.roles and side == "inside"
 

@@ -7,6 +7,7 @@ from accounts.roles import Role, user_roles
 from complaints.models import Complaint
 from households.models import Household, Region
 from programs.models import Agency
+from referrals.selectors import agency_inbox_for
 
 DEMO_USERS = {
     "fo": Role.FRONT_OFFICE,
@@ -52,10 +53,16 @@ def test_seed_demo_is_idempotent_and_prints_the_password(capsys):
 
 
 @pytest.mark.django_db
-def test_demo_agency_officer_belongs_to_an_agency(capsys):
+def test_demo_agency_officer_belongs_to_an_agency_and_works_in_kota_bima(capsys):
     call_command("seed_demo")
+    officer = User.objects.get(username="agency")
 
-    assert User.objects.get(username="agency").staff_profile.agency.name == "Dinas Sosial Kota Bima"
+    assert officer.staff_profile.agency.name == "Dinas Sosial Kota Bima"
+    assert officer.staff_profile.scope_id == "52.72"
+    # an agency officer sees their agency's referrals of their own area: the demo's are there
+    inbox = agency_inbox_for(officer)
+    assert inbox.exists()
+    assert set(inbox.values_list("agency__name", flat=True)) == {"Dinas Sosial Kota Bima"}
 
 
 @pytest.mark.django_db

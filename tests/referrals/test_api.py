@@ -99,6 +99,27 @@ def test_the_agency_answers_with_its_token_and_sees_only_its_referrals(
     assert [e["to_status"] for e in rejected.json()["events"]] == ["sent", "received", "rejected"]
 
 
+@pytest.mark.parametrize("scope", ["52.72.02", None])
+def test_an_agency_officer_of_another_district_reaches_none_of_their_agencys_referrals_here(
+    complaint, back_office, officer_of, scope
+):
+    referral = (
+        client_for(back_office)
+        .post("/api/v1/referrals/", {"complaint": complaint.pk, "program": "BPNT"}, format="json")
+        .json()
+    )
+    elsewhere = client_for(officer_of("BPNT", scope=scope))
+
+    listed = elsewhere.get("/api/v1/referrals/").json()["results"]
+    answer = elsewhere.post(f"/api/v1/referrals/{referral['id']}/transition/",
+                            {"to": "received", "version": 1}, format="json")  # fmt: skip
+
+    assert listed == []
+    assert elsewhere.get(f"/api/v1/referrals/{referral['id']}/").status_code == 404
+    assert answer.status_code == 404
+    assert Referral.objects.get(pk=referral["id"]).status == Referral.Status.SENT
+
+
 def test_a_stale_version_answers_409(complaint, back_office, officer_of):
     referral = (
         client_for(back_office)

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from households.models import Region
 from programs.models import Program
 from referrals.models import Referral
 from referrals.services import referrals_create
@@ -82,6 +83,28 @@ def test_an_agency_sees_only_its_own_referrals(sent, officer_of, as_user):
     assert client.get(reverse("referrals:detail", args=[bpnt.pk])).status_code == 404
     assert client.get(reverse("referrals:letter", args=[bpnt.pk])).status_code == 404
     assert client.get(reverse("complaints:detail", args=[bpnt.complaint_id])).status_code == 403
+
+
+@pytest.mark.parametrize("scope", ["52.72.02", "52.71", None])
+def test_an_agency_officer_sees_only_their_agencys_referrals_of_their_own_area(
+    sent, officer_of, as_user, scope
+):
+    """The Rasanae Barat household's referral to JAMKESDA, seen by JAMKESDA's officers of
+    Rasanae Timur, of Kota Mataram and of no area: not in the inbox, 404, no answer."""
+    Region.objects.get_or_create(code="52.71", name="Kota Mataram", level=2, parent_id="52")
+    _bpnt, jamkesda = sent
+    client = as_user(officer_of("JAMKESDA", scope=scope))
+
+    inbox = client.get(reverse("referrals:list")).content.decode()
+    answer = client.post(reverse("referrals:transition", args=[jamkesda.pk]), {"to": "received"})
+
+    assert reverse("referrals:detail", args=[jamkesda.pk]) not in inbox
+    assert jamkesda.complaint.ticket_number not in inbox
+    assert client.get(reverse("referrals:detail", args=[jamkesda.pk])).status_code == 404
+    assert client.get(reverse("referrals:letter", args=[jamkesda.pk])).status_code == 404
+    assert answer.status_code == 404
+    jamkesda.refresh_from_db()
+    assert jamkesda.status == Referral.Status.SENT
 
 
 def test_the_agency_acknowledges_completes_and_the_page_shows_it(sent, officer_of, as_user):
