@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from programs.webhook_urls import validate_webhook_url
+
 
 class Agency(models.Model):
     """A body that receives referrals: a ministry office, a Dinas, BAZNAS, an NGO."""
@@ -25,7 +27,12 @@ class Agency(models.Model):
         related_name="agencies",
     )
     email = models.EmailField(_("contact e-mail"), blank=True)
-    webhook_url = models.URLField(_("webhook URL"), blank=True)
+    webhook_url = models.URLField(
+        _("webhook URL"),
+        blank=True,
+        validators=[validate_webhook_url],
+        help_text=_("The agency's public https address; signed as Standard Webhooks defines."),
+    )
     webhook_secret = models.CharField(_("webhook signing secret"), max_length=128, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -206,6 +206,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SLRT <slrt@localhost
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # How long one delivery attempt holds an outbox row before the sweep may send it again.
 SLRT_DISPATCH_CLAIM_SECONDS = env.int("SLRT_DISPATCH_CLAIM_SECONDS", default=90)
+# Webhooks go to https on public addresses only; on: http and loopback or private addresses
+# too (tests, the demo). Off unless DEBUG.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
+# Seconds one webhook attempt may take in all: connecting, sending and reading the answer.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without a broker the demo runs every task in-process, right away.
