@@ -136,7 +136,7 @@ def start_workers(count: int, queue: str, broker: str, log_dir: str) -> list[sub
                  "--without-mingle", "--without-heartbeat"],
                 cwd=BASE_DIR,
                 env={**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker,
-                     "DEBUG": "false"},
+                     "DEBUG": "false", "WEBHOOK_ALLOW_PRIVATE_NETWORKS": "true"},
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )

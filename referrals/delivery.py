@@ -1,19 +1,36 @@
 """Delivering the outbox: one dispatch by e-mail or by a signed webhook POST.
 
-A webhook carries the referral as JSON with an `Idempotency-Key` header (the same on every
-attempt of one dispatch) and `X-SLRT-Signature: sha256=<hex>`, the HMAC-SHA256 of
-`<X-SLRT-Timestamp>.<body>` with the agency's signing secret, so that the agency can check it
-came from SLRT and ignore a second delivery of the same message.
+A webhook carries the referral as JSON, signed as the Standard Webhooks specification
+defines, so that an agency verifies it with the `standardwebhooks` libraries:
+`webhook-id` (the dispatch's idempotency key, the same on every attempt of one message),
+`webhook-timestamp` (Unix seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of
+"<id>.<timestamp>.<body>">`. The key is the agency's signing secret: a `whsec_<base64>`
+secret is the base64-decoded bytes, as the specification says; an older plain secret `s` is
+its own bytes (a library is given `whsec_` + base64(s)). The headers of earlier releases
+(`Idempotency-Key`, `X-SLRT-Timestamp`, `X-SLRT-Signature: sha256=<hex>` of
+"<timestamp>.<body>") are still sent, for one release.
+
+The address is checked again at every attempt, after resolving its name once, and the POST
+goes to the checked address (no DNS rebinding); redirects are not followed (a 3xx is a failed
+attempt), and one attempt takes at most `WEBHOOK_TIMEOUT_SECONDS` in all. Staff see why an
+attempt failed in plain words ("pengiriman gagal (HTTP 503)"), never the network's error
+text, which goes to the server log only.
 """
 
+import base64
+import binascii
+import contextlib
 import datetime
 import hashlib
 import hmac
+import http.client
 import json
+import logging
 import smtplib
+import socket
+import ssl
+import threading
 import time
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -22,10 +39,12 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
+from programs.webhook_urls import WebhookAddressError, resolve_webhook_address, webhook_target
 from referrals.models import Dispatch, Referral, ReferralEvent
 
-WEBHOOK_TIMEOUT = 10  # seconds
+logger = logging.getLogger(__name__)
 
 
 def claim_duration() -> datetime.timedelta:
@@ -35,6 +54,30 @@ def claim_duration() -> datetime.timedelta:
 
 class DeliveryError(Exception):
     """This attempt failed; the task tries again later."""
+
+
+class AttemptFailed(Exception):
+    """One attempt failed: `public` says why in words staff may read, `detail` (for the
+    server log only) what the network said."""
+
+    def __init__(self, public, detail: str = ""):
+        super().__init__(detail or str(public))
+        self.public = public
+        self.detail = detail or str(public)
+
+
+def _http_failure(status: int) -> AttemptFailed:
+    return AttemptFailed(
+        _("delivery failed (HTTP %(status)s)") % {"status": status}, f"HTTP {status}"
+    )
+
+
+TIMED_OUT = _("delivery failed (no answer in time)")
+UNREACHABLE = _("delivery failed (the receiver could not be reached)")
+ADDRESS_REFUSED = _("delivery failed (the webhook address is not allowed)")
+NO_ADDRESS = _("delivery failed (the agency has no webhook address)")
+NO_RECIPIENT = _("delivery failed (no e-mail address)")
+MAIL_REFUSED = _("delivery failed (the mail server did not accept the message)")
 
 
 def dispatch_deliver(dispatch_id: int, *, attempt_id: str, last_attempt: bool) -> str:
@@ -55,8 +98,11 @@ def dispatch_deliver(dispatch_id: int, *, attempt_id: str, last_attempt: bool) -
             _post_webhook(dispatch)
         else:
             _send_email(dispatch)
-    except (OSError, smtplib.SMTPException, ValueError) as error:
+    except AttemptFailed as error:
         return _record_failure(dispatch, error, last_attempt=last_attempt)
+    except (OSError, smtplib.SMTPException, ValueError) as error:  # e-mail
+        failure = AttemptFailed(MAIL_REFUSED, f"{type(error).__name__}: {error}")
+        return _record_failure(dispatch, failure, last_attempt=last_attempt)
     with transaction.atomic():
         Dispatch.objects.filter(pk=dispatch.pk).update(
             status=Dispatch.Status.SENT,
@@ -74,8 +120,14 @@ def dispatch_deliver(dispatch_id: int, *, attempt_id: str, last_attempt: bool) -
     return "sent"
 
 
-def _record_failure(dispatch: Dispatch, error: Exception, *, last_attempt: bool) -> str:
-    message = f"{type(error).__name__}: {error}"[:1000]
+def _record_failure(dispatch: Dispatch, error: AttemptFailed, *, last_attempt: bool) -> str:
+    """Count the attempt; the last one fails the dispatch, with an event staff read. They
+    read why in plain words; the network's own message goes to the server log only."""
+    logger.warning(
+        "Dispatch %s (%s) attempt failed: %s", dispatch.pk, dispatch.channel, error.detail[:500]
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        message = str(error.public)[:1000]
     with transaction.atomic():
         fields = {"attempts": dispatch.attempts + 1, "last_error": message, "claimed_until": None}
         if last_attempt:
@@ -89,7 +141,7 @@ def _record_failure(dispatch: Dispatch, error: Exception, *, last_attempt: bool)
         Dispatch.objects.filter(pk=dispatch.pk).update(**fields)
     if last_attempt:
         return "failed"
-    raise DeliveryError(message) from error
+    raise DeliveryError(error.detail[:1000]) from error
 
 
 def _describe(dispatch: Dispatch) -> str:
@@ -155,35 +207,139 @@ def referral_payload(dispatch: Dispatch) -> dict:
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """The signature of earlier releases (`X-SLRT-Signature`), sent for one more release."""
     digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
     return f"sha256={digest.hexdigest()}"
+
+
+def standard_webhooks_key(secret: str) -> bytes:
+    """The HMAC key of a signing secret: `whsec_<base64>` is its decoded bytes, as the
+    Standard Webhooks specification defines; any other secret is its own UTF-8 bytes."""
+    if secret.startswith("whsec_"):
+        try:
+            return base64.b64decode(secret.removeprefix("whsec_") + "==")
+        except (binascii.Error, ValueError):
+            pass
+    return secret.encode()
+
+
+def standard_webhooks_signature(secret: str, message_id: str, timestamp: str, body: bytes) -> str:
+    signed = message_id.encode() + b"." + timestamp.encode() + b"." + body
+    digest = hmac.new(standard_webhooks_key(secret), signed, hashlib.sha256).digest()
+    return f"v1,{base64.b64encode(digest).decode()}"
+
+
+def webhook_headers(dispatch: Dispatch, body: bytes, timestamp: str) -> dict[str, str]:
+    secret = dispatch.referral.agency.webhook_secret
+    message_id = str(dispatch.idempotency_key)  # the same on every attempt: receivers dedupe
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": "SLRT",
+        "webhook-id": message_id,
+        "webhook-timestamp": timestamp,
+        "webhook-signature": standard_webhooks_signature(secret, message_id, timestamp, body),
+        # Deprecated, sent for one more release: the headers of earlier releases.
+        "Idempotency-Key": message_id,
+        "X-SLRT-Timestamp": timestamp,
+        "X-SLRT-Signature": signature(secret, timestamp, body),
+    }
 
 
 def _post_webhook(dispatch: Dispatch) -> None:
     agency = dispatch.referral.agency
     if not agency.webhook_url:
-        raise ValueError("the agency has no webhook URL any more")
+        raise AttemptFailed(NO_ADDRESS)
     body = json.dumps(dispatch.payload or referral_payload(dispatch), ensure_ascii=False).encode()
-    timestamp = str(int(time.time()))
-    request = urllib.request.Request(  # noqa: S310 - an https/http URL an admin entered
-        agency.webhook_url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "Idempotency-Key": str(dispatch.idempotency_key),
-            "X-SLRT-Timestamp": timestamp,
-            "X-SLRT-Signature": signature(agency.webhook_secret, timestamp, body),
-            "User-Agent": "SLRT",
-        },
-    )
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310
-        response.read(1024)
+    headers = webhook_headers(dispatch, body, str(int(time.time())))
+    status = webhook_post(agency.webhook_url, body, headers)
+    if not 200 <= status < 300:  # a redirect too: never followed, the signature stays here
+        raise _http_failure(status)
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """A connection to one checked IP address, whatever the host name resolves to now; the
+    Host header (and, for https, SNI and the certificate's name) stay the name's."""
+
+    def __init__(self, host: str, port: int, *, address: str, deadline: float):
+        super().__init__(host, port, timeout=_remaining(deadline))
+        self.address, self.deadline = address, deadline
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection(
+            (self.address, self.port), timeout=_remaining(self.deadline)
+        )
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    default_port = 443
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock.settimeout(_remaining(self.deadline))
+        self.sock = ssl.create_default_context().wrap_socket(self.sock, server_hostname=self.host)
+
+
+def _remaining(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("the attempt's deadline passed")
+    return left
+
+
+def _cut(connection: http.client.HTTPConnection) -> None:
+    """At the deadline: end the connection, whatever it is waiting for (a receiver that
+    trickles its answer a byte at a time resets every per-read timeout)."""
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+def webhook_post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST `body` to `url` once, within `WEBHOOK_TIMEOUT_SECONDS` in all, and return the
+    answer's status. The name is resolved once and every address checked; the POST goes to
+    a checked address. Raises `AttemptFailed`."""
+    deadline = time.monotonic() + settings.WEBHOOK_TIMEOUT_SECONDS
+    try:
+        target = webhook_target(url)
+        addresses = resolve_webhook_address(target)
+    except WebhookAddressError as error:
+        raise AttemptFailed(ADDRESS_REFUSED, str(error)) from error
+    kind = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    errors = []
+    for address in addresses:
+        connection = kind(target.host, target.port, address=address, deadline=deadline)
+        timer = threading.Timer(max(deadline - time.monotonic(), 0), _cut, args=[connection])
+        timer.daemon = True
+        timer.start()
+        try:
+            connection.connect()
+        except OSError as error:  # this address does not answer: the next one may
+            errors.append(f"{address}: {type(error).__name__}: {error}")
+            timer.cancel()
+            connection.close()
+            if time.monotonic() >= deadline:
+                raise AttemptFailed(TIMED_OUT, "; ".join(errors)) from error
+            continue
+        try:
+            connection.sock.settimeout(_remaining(deadline))
+            connection.request("POST", target.path, body=body, headers=headers)
+            return connection.getresponse().status
+        except (OSError, http.client.HTTPException) as error:
+            detail = f"{address}: {type(error).__name__}: {error}"
+            if time.monotonic() >= deadline or isinstance(error, TimeoutError):
+                raise AttemptFailed(TIMED_OUT, detail) from error
+            raise AttemptFailed(UNREACHABLE, detail) from error
+        finally:
+            timer.cancel()
+            connection.close()
+    raise AttemptFailed(UNREACHABLE, "; ".join(errors))
 
 
 def _send_email(dispatch: Dispatch) -> None:
     if not dispatch.recipients:
-        raise ValueError("no recipient")
+        raise AttemptFailed(NO_RECIPIENT)
     referral = dispatch.referral
     context = {"referral": referral, "kind": dispatch.kind, "url": referral_url(referral)}
     # Messages go out in the office's language, whoever's action caused them.

@@ -1,16 +1,21 @@
 """The outbox: e-mails and signed webhooks delivered after commit, failures kept visible,
 retries and the sweep, and one delivery per claim."""
 
+import base64
 import datetime
 import hashlib
 import hmac
 import json
+import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import standardwebhooks
 import time_machine
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -23,26 +28,49 @@ from tests.factories import staff_user
 
 
 class Receiver:
-    """A webhook endpoint on 127.0.0.1 that records what it is sent."""
+    """A webhook endpoint on 127.0.0.1 that records what it is sent. It answers `status`,
+    with `location` for a redirect; `trickle` sends the answer a byte at a time."""
 
     def __init__(self):
         self.requests: list[dict] = []
         self.status = 200
+        self.location = ""
+        self.trickle = False
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append({"headers": self.headers, "body": body})  # any case
+                receiver.requests.append({"path": self.path, "headers": self.headers,
+                                          "body": body})  # any case  # fmt: skip
+                if receiver.trickle:
+                    for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
+                        try:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                        except OSError:
+                            return
+                        time.sleep(0.1)
+                    return
                 self.send_response(receiver.status)
+                if receiver.location:
+                    self.send_header("Location", receiver.location)
                 self.end_headers()
 
             def log_message(self, *args):
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/slrt"
+        self.port = self.server.server_port
+        self.url = f"http://127.0.0.1:{self.port}/slrt"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture(autouse=True)
+def _local_webhooks(settings):
+    """The receivers here listen on 127.0.0.1: allowed as in the demo (tests of the
+    production rule turn it off)."""
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
 
 
 @pytest.fixture
@@ -110,7 +138,7 @@ def test_a_webhook_is_signed_and_carries_its_idempotency_key(refer, catalogue, r
 
 
 def test_a_failing_webhook_is_failed_for_supervisors_who_send_it_again(
-    refer, catalogue, receiver, django_capture_on_commit_callbacks
+    refer, catalogue, receiver, django_capture_on_commit_callbacks, client
 ):
     Agency.objects.filter(pk=catalogue["JAMKESDA"].agency_id).update(webhook_url=receiver.url)
     receiver.status = 503
@@ -119,10 +147,14 @@ def test_a_failing_webhook_is_failed_for_supervisors_who_send_it_again(
 
     webhook = referral.dispatches.get(channel="webhook")
     assert (webhook.status, webhook.attempts) == ("failed", 1)
-    assert "503" in webhook.last_error
-    assert referral.events.filter(action="delivery_failed").count() == 1
+    assert webhook.last_error == "pengiriman gagal (HTTP 503)"
+    (event,) = referral.events.filter(action="delivery_failed")
+    assert event.note.endswith(": pengiriman gagal (HTTP 503)")
     supervisor = staff_user(Role.SUPERVISOR, scope="52.72")
     assert list(failed_dispatches_for(supervisor)) == [webhook]
+    client.force_login(supervisor)
+    page = client.get(reverse("referrals:dispatches")).content.decode()
+    assert "pengiriman gagal (HTTP 503)" in page
     assert list(failed_dispatches_for(staff_user(Role.SUPERVISOR, scope="52.72.02"))) == []
 
     receiver.status = 200
@@ -135,6 +167,8 @@ def test_a_failing_webhook_is_failed_for_supervisors_who_send_it_again(
     assert {r["headers"]["Idempotency-Key"] for r in receiver.requests} == {
         str(webhook.idempotency_key)
     }
+    # a retry is the same message to Standard Webhooks receivers too
+    assert {r["headers"]["webhook-id"] for r in receiver.requests} == {str(webhook.idempotency_key)}
 
 
 def test_a_failed_attempt_before_the_last_is_recorded_and_released(refer, catalogue, receiver):
@@ -183,3 +217,158 @@ def test_the_sweep_leaves_fresh_dispatches_to_their_task(refer):
 
     assert outbox_sweep() == 0
     assert mail.outbox == []
+
+
+# --- Standard Webhooks signatures ------------------------------------------------------------
+
+
+def webhook_to(catalogue, url: str, secret: str = "rahasia-dinsos") -> None:  # noqa: S107
+    Agency.objects.filter(pk=catalogue["JAMKESDA"].agency_id).update(
+        webhook_url=url, webhook_secret=secret
+    )
+
+
+def test_an_agency_verifies_a_delivery_with_the_standard_webhooks_library(
+    refer, catalogue, receiver
+):
+    secret = "whsec_" + base64.b64encode(b"kunci-rahasia-dinas-sosial-bima").decode()
+    webhook_to(catalogue, receiver.url, secret)
+
+    (referral,) = refer("JAMKESDA")
+
+    (request,) = receiver.requests
+    headers = dict(request["headers"].items())
+    payload = standardwebhooks.Webhook(secret).verify(request["body"], headers)
+    assert payload["referral"]["id"] == referral.pk
+    assert headers["webhook-id"] == str(referral.dispatches.get(channel="webhook").idempotency_key)
+    tampered = request["body"].replace(b"JAMKESDA", b"PKH")
+    with pytest.raises(standardwebhooks.WebhookVerificationError):
+        standardwebhooks.Webhook(secret).verify(tampered, headers)
+
+
+def test_an_older_plain_secret_verifies_as_whsec_of_its_base64(refer, catalogue, receiver):
+    webhook_to(catalogue, receiver.url, "rahasia-dinsos")
+
+    refer("JAMKESDA")
+
+    (request,) = receiver.requests
+    secret = "whsec_" + base64.b64encode(b"rahasia-dinsos").decode()
+    standardwebhooks.Webhook(secret).verify(request["body"], dict(request["headers"].items()))
+
+
+# --- what a delivery does not do --------------------------------------------------------------
+
+
+def failed_webhook(referral) -> tuple[Dispatch, str]:
+    webhook = referral.dispatches.get(channel="webhook")
+    (event,) = referral.events.filter(action="delivery_failed")
+    return webhook, event.note
+
+
+def test_a_redirect_is_not_followed_and_is_a_failed_attempt(refer, catalogue, receiver):
+    receiver.status, receiver.location = 302, f"http://127.0.0.1:{receiver.port}/elsewhere"
+    webhook_to(catalogue, receiver.url)
+
+    (referral,) = refer("JAMKESDA")
+
+    assert [r["path"] for r in receiver.requests] == ["/slrt"]  # never /elsewhere
+    webhook, note = failed_webhook(referral)
+    assert (webhook.status, webhook.last_error) == ("failed", "pengiriman gagal (HTTP 302)")
+    assert note.endswith(": pengiriman gagal (HTTP 302)")
+
+
+def test_a_receiver_trickling_its_answer_is_cut_at_the_attempts_deadline(
+    refer, catalogue, receiver, settings
+):
+    # 40 bytes, one each 0.1 s: every read gets a byte in time, the whole answer does not
+    settings.WEBHOOK_TIMEOUT_SECONDS = 0.5
+    receiver.trickle = True
+    webhook_to(catalogue, receiver.url)
+
+    (referral,) = refer("JAMKESDA")
+
+    webhook, _note = failed_webhook(referral)
+    assert webhook.status == "failed"
+    assert webhook.last_error == "pengiriman gagal (penerima tidak menjawab tepat waktu)"
+
+
+def test_an_unreachable_receiver_is_reported_without_the_networks_error(refer, catalogue, caplog):
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    webhook_to(catalogue, f"http://127.0.0.1:{port}/slrt")
+
+    (referral,) = refer("JAMKESDA")
+
+    webhook, note = failed_webhook(referral)
+    assert webhook.last_error == "pengiriman gagal (penerima tidak dapat dihubungi)"
+    assert note.endswith(": pengiriman gagal (penerima tidak dapat dihubungi)")
+    for shown in (webhook.last_error, note):
+        assert "refused" not in shown.lower() and "errno" not in shown.lower()
+    assert "ConnectionRefusedError" in caplog.text  # the server log has the whole story
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:{port}/slrt",  # http, and loopback
+        "https://127.0.0.1:{port}/slrt",
+        "https://[::1]:{port}/slrt",
+        "https://localhost:{port}/slrt",
+        "https://[::ffff:127.0.0.1]:{port}/slrt",
+    ],
+)
+def test_in_production_a_webhook_saved_to_a_local_address_is_not_sent(
+    refer, catalogue, receiver, settings, url
+):
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
+    webhook_to(catalogue, url.format(port=receiver.port))  # saved before the rule, say
+
+    (referral,) = refer("JAMKESDA")
+
+    assert receiver.requests == []
+    webhook, _note = failed_webhook(referral)
+    assert webhook.last_error == "pengiriman gagal (alamat webhook tidak diizinkan)"
+
+
+def pretend_dns(monkeypatch, names: dict[str, str]) -> list[str]:
+    """`socket.getaddrinfo` answering `names` (name → IPv4 address); returns the names asked."""
+    real, asked = socket.getaddrinfo, []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host in names:
+            asked.append(host)
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (names[host], port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+def test_a_name_resolving_to_the_servers_own_network_is_not_sent_to(
+    refer, catalogue, receiver, settings, monkeypatch
+):
+    """The name was public when saved; now it resolves to 127.0.0.1 (DNS rebinding)."""
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
+    pretend_dns(monkeypatch, {"rujukan.dinsos.example": "127.0.0.1"})
+    webhook_to(catalogue, f"https://rujukan.dinsos.example:{receiver.port}/slrt")
+
+    (referral,) = refer("JAMKESDA")
+
+    assert receiver.requests == []
+    webhook, _note = failed_webhook(referral)
+    assert webhook.last_error == "pengiriman gagal (alamat webhook tidak diizinkan)"
+
+
+def test_the_post_goes_to_the_address_resolved_once_with_the_names_host_header(
+    refer, catalogue, receiver, monkeypatch
+):
+    asked = pretend_dns(monkeypatch, {"rujukan.dinsos.example": "127.0.0.1"})
+    webhook_to(catalogue, f"http://rujukan.dinsos.example:{receiver.port}/slrt")
+
+    (referral,) = refer("JAMKESDA")
+
+    (request,) = receiver.requests
+    assert request["headers"]["Host"] == f"rujukan.dinsos.example:{receiver.port}"
+    assert asked == ["rujukan.dinsos.example"]  # resolved once, for the check and the POST
+    assert referral.dispatches.get(channel="webhook").status == "sent"
