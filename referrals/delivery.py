@@ -100,8 +100,9 @@ def dispatch_deliver(dispatch_id: int, *, attempt_id: str, last_attempt: bool) -
             _send_email(dispatch)
     except AttemptFailed as error:
         return _record_failure(dispatch, error, last_attempt=last_attempt)
-    except (OSError, smtplib.SMTPException, ValueError) as error:  # e-mail
-        failure = AttemptFailed(MAIL_REFUSED, f"{type(error).__name__}: {error}")
+    except (OSError, smtplib.SMTPException, ValueError) as error:
+        reason = UNREACHABLE if dispatch.channel == Dispatch.Channel.WEBHOOK else MAIL_REFUSED
+        failure = AttemptFailed(reason, f"{type(error).__name__}: {error}")
         return _record_failure(dispatch, failure, last_attempt=last_attempt)
     with transaction.atomic():
         Dispatch.objects.filter(pk=dispatch.pk).update(
@@ -261,7 +262,7 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
     Host header (and, for https, SNI and the certificate's name) stay the name's."""
 
     def __init__(self, host: str, port: int, *, address: str, deadline: float):
-        super().__init__(host, port, timeout=_remaining(deadline))
+        super().__init__(host, port, timeout=max(deadline - time.monotonic(), 0.001))
         self.address, self.deadline = address, deadline
 
     def connect(self) -> None:
@@ -309,6 +310,8 @@ def webhook_post(url: str, body: bytes, headers: dict[str, str]) -> int:
     kind = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
     errors = []
     for address in addresses:
+        if time.monotonic() >= deadline:
+            raise AttemptFailed(TIMED_OUT, "; ".join(errors) or "the deadline passed")
         connection = kind(target.host, target.port, address=address, deadline=deadline)
         timer = threading.Timer(max(deadline - time.monotonic(), 0), _cut, args=[connection])
         timer.daemon = True
@@ -319,7 +322,7 @@ def webhook_post(url: str, body: bytes, headers: dict[str, str]) -> int:
             errors.append(f"{address}: {type(error).__name__}: {error}")
             timer.cancel()
             connection.close()
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline or isinstance(error, TimeoutError):
                 raise AttemptFailed(TIMED_OUT, "; ".join(errors)) from error
             continue
         try:

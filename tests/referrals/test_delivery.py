@@ -7,9 +7,11 @@ import hashlib
 import hmac
 import json
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import standardwebhooks
@@ -372,3 +374,57 @@ def test_the_post_goes_to_the_address_resolved_once_with_the_names_host_header(
     assert request["headers"]["Host"] == f"rujukan.dinsos.example:{receiver.port}"
     assert asked == ["rujukan.dinsos.example"]  # resolved once, for the check and the POST
     assert referral.dispatches.get(channel="webhook").status == "sent"
+
+
+# --- https: the checked address, the name's certificate ---------------------------------------
+
+TLS = Path(__file__).parent / "tls"  # a self-signed certificate for rujukan.dinsos.example
+
+
+@pytest.fixture
+def tls_receiver(receiver):
+    """`receiver` behind TLS with the certificate of rujukan.dinsos.example."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(TLS / "receiver.pem", TLS / "receiver.key")
+    names = []
+    context.sni_callback = lambda sock, name, ctx: names.append(name)
+    receiver.server.socket = context.wrap_socket(receiver.server.socket, server_side=True)
+    receiver.sni = names
+    return receiver
+
+
+def trust_the_test_certificate(monkeypatch):
+    real = ssl.create_default_context
+
+    def create_default_context(*args, **kwargs):
+        return real(*args, cafile=str(TLS / "receiver.pem"), **kwargs)
+
+    monkeypatch.setattr(ssl, "create_default_context", create_default_context)
+
+
+def test_an_https_webhook_goes_to_the_checked_address_with_the_names_certificate(
+    refer, catalogue, tls_receiver, monkeypatch
+):
+    pretend_dns(monkeypatch, {"rujukan.dinsos.example": "127.0.0.1"})
+    trust_the_test_certificate(monkeypatch)
+    webhook_to(catalogue, f"https://rujukan.dinsos.example:{tls_receiver.port}/slrt")
+
+    (referral,) = refer("JAMKESDA")
+
+    (request,) = tls_receiver.requests
+    assert tls_receiver.sni == ["rujukan.dinsos.example"]
+    assert request["headers"]["Host"] == f"rujukan.dinsos.example:{tls_receiver.port}"
+    assert referral.dispatches.get(channel="webhook").status == "sent"
+
+
+def test_an_https_receiver_whose_certificate_is_not_trusted_gets_nothing(
+    refer, catalogue, tls_receiver, monkeypatch
+):
+    pretend_dns(monkeypatch, {"rujukan.dinsos.example": "127.0.0.1"})
+    webhook_to(catalogue, f"https://rujukan.dinsos.example:{tls_receiver.port}/slrt")
+
+    (referral,) = refer("JAMKESDA")
+
+    assert tls_receiver.requests == []
+    webhook, _note = failed_webhook(referral)
+    assert webhook.last_error == "pengiriman gagal (penerima tidak dapat dihubungi)"
