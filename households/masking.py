@@ -6,6 +6,8 @@ shows its last four digits only, and lists show the age, not the birth date; a r
 with hundreds of candidates for each masked number.
 """
 
+import re
+
 MASK = "•" * 12
 
 
@@ -16,3 +18,14 @@ def mask_identifier(number: str | None) -> str:
     if len(number) <= 10:
         return "•" * len(number)
     return f"{MASK}{number[-4:]}"
+
+
+# Sixteen digits, as typed: spaces, dots or dashes may group them (`5272 0143 0882 0002`).
+_TYPED_IDENTIFIER = re.compile(r"(?<!\d)\d(?:[\s.-]*\d){15}(?!\d)")
+
+
+def mask_identifiers_in(text: str) -> str:
+    """`text` with every NIK or KK number in it masked: a search query as a list shows it."""
+    return _TYPED_IDENTIFIER.sub(
+        lambda match: mask_identifier(re.sub(r"\D", "", match.group())), text
+    )

@@ -198,6 +198,20 @@ def test_the_screening_csv_lets_no_reader_rebuild_a_kk(family, tmp_path):
     assert_not_rebuildable(body, family)
 
 
+def test_the_access_log_list_masks_the_numbers_staff_searched_for(family, client):
+    searcher = staff_user(Role.BACK_OFFICE, scope="52.72")
+    client.force_login(searcher)
+    client.get(reverse("households:search"), {"q": HEAD_NIK})
+    client.get(reverse("households:search"), {"q": "5272 0343 0882 0007"})
+    client.force_login(staff_user(Role.SUPERVISOR, scope="52.72"))
+
+    body = body_of(client.get(reverse("accounts:access_log")))
+
+    assert "••••••••••••0002" in body and "••••••••••••0007" in body
+    assert "5272 0343 0882 0007" not in body
+    assert_not_rebuildable(body, family)
+
+
 def test_a_birth_date_beside_the_old_mask_gives_the_nik_back():
     """The count itself: the old mask (district and serial) beside a birth date leaves one."""
     born = datetime.date(1982, 8, 3)

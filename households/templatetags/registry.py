@@ -2,7 +2,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from households.masking import mask_identifier
+from households.masking import mask_identifier, mask_identifiers_in
 from households.models import Person
 
 register = template.Library()
@@ -21,3 +21,10 @@ def age(person: Person) -> str:
         return ""
     years = person.age_on(timezone.localdate())
     return ngettext("%(years)s year", "%(years)s years", years) % {"years": years}
+
+
+@register.filter
+def identifiers_masked(text: str) -> str:
+    """A search query as a list shows it, NIK and KK numbers masked:
+    `{{ entry.query|identifiers_masked }}`."""
+    return mask_identifiers_in(text or "")
