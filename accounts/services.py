@@ -80,3 +80,28 @@ def access_record(
         rows=rows,
         path=path[:500],
     )
+
+
+def personal_list_shown(
+    *,
+    actor: AbstractBaseUser,
+    what: str,
+    rows: int,
+    filters: str = "",
+    path: str = "",
+    purpose: str = "",
+) -> None:
+    """Record that `actor` was shown a list of people, households, complaints or referrals
+    (their identifiers masked): which list, with what filters, how many rows. A page of the
+    list that shows no row shows no one and is not recorded. Every list page and API list
+    calls this, so that the access log says who browsed whom as it says who searched."""
+    if rows:
+        access_record(
+            actor=actor,
+            action=AccessLog.Action.SEARCH,
+            what=what,
+            query=filters,
+            rows=rows,
+            path=path,
+            purpose=purpose,
+        )

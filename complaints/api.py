@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -10,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.roles import REGISTRY_ROLES, has_role
+from accounts.services import personal_list_shown
 from complaints import services
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent, Need
 from complaints.selectors import complaint_list_for
@@ -125,6 +127,17 @@ class ComplaintViewSet(
 
     def get_queryset(self):
         return complaint_list_for(self.request.user).prefetch_related("events__actor")
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        personal_list_shown(
+            actor=request.user,
+            what=_("Complaints"),
+            rows=len(page),
+            filters=request.query_params.urlencode(),
+            path=request.path,
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def perform_create(self, serializer: ComplaintSerializer) -> None:
         data = serializer.validated_data

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.selectors import staff_profile_of
+from accounts.services import personal_list_shown
 from complaints import services
 from complaints.filters import ComplaintFilter
 from complaints.forms import AssessmentForm, AssignForm, CloseForm, ComplaintForm
@@ -240,6 +241,13 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=complaints, districts=districts_for(user)
     )
     page = EstimatedCountPaginator(filters.qs, 30).get_page(request.GET.get("page"))
+    personal_list_shown(
+        actor=user,
+        what=_("Complaints"),
+        rows=len(page.object_list),
+        filters=request.GET.urlencode(),
+        path=request.path,
+    )
     return render(
         request,
         "complaints/complaint_queue.html",

@@ -9,6 +9,7 @@ come back as field-level JSON errors, members keyed by their position as DRF doe
 from collections.abc import Sequence
 
 from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -18,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.roles import REGISTRY_ROLES, has_role
+from accounts.services import personal_list_shown
 from households import services
 from households.forms import MAX_MEMBERS
 from households.masking import mask_identifier
@@ -39,10 +41,24 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class MaskedMemberSerializer(MemberSerializer):
-    def to_representation(self, person: Person) -> dict:
-        data = super().to_representation(person)
-        data["nik"] = mask_identifier(person.nik) or None
-        return data
+    """A member as lists show them: the NIK masked, the age instead of the birth date (which,
+    with the sex and the village, is all of the NIK but its serial)."""
+
+    nik = serializers.SerializerMethodField(help_text="Masked: `••••••••••••0003`.")
+    age = serializers.SerializerMethodField(help_text="Completed years today.")
+
+    class Meta(MemberSerializer.Meta):
+        fields = [
+            "id",
+            *(name for name in services.PERSON_FIELDS if name != "birth_date"),
+            "age",
+        ]
+
+    def get_nik(self, person: Person) -> str | None:
+        return mask_identifier(person.nik) or None
+
+    def get_age(self, person: Person) -> int | None:
+        return person.age_on(timezone.localdate()) if person.birth_date else None
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
@@ -131,6 +147,13 @@ class HouseholdViewSet(
         query = request.query_params.get("q", "").replace("\x00", "").strip()
         if not query:
             page = self.paginate_queryset(self.get_queryset())
+            personal_list_shown(
+                actor=request.user,
+                what=_("Households"),
+                rows=len(page),
+                filters=request.query_params.urlencode(),
+                path=request.path,
+            )
             return self.get_paginated_response(MaskedHouseholdSerializer(page, many=True).data)
         found = registry_search(request.user, query)
         services.registry_searched(

@@ -1,12 +1,31 @@
-"""How personal identifiers are shown outside a detail page (UU PDP 27/2022)."""
+"""How personal identifiers are shown outside a detail page (UU PDP 27/2022).
 
-MASK = "••••••"
+A NIK's digits 1–6 are the district and 7–12 the birth date (the day + 40 for women): beside
+a village, an age and a sex, which lists show, they are all but known. So a masked number
+shows its last four digits only, and lists show the age, not the birth date; a reader is left
+with hundreds of candidates for each masked number.
+"""
+
+import re
+
+MASK = "•" * 12
 
 
 def mask_identifier(number: str | None) -> str:
-    """`5272010101900003` → `527201••••••0003`: the district and the serial, not the date."""
+    """`5272010101900003` → `••••••••••••0003`: the serial, not the district nor the date."""
     if not number:
         return ""
     if len(number) <= 10:
         return "•" * len(number)
-    return f"{number[:6]}{MASK}{number[-4:]}"
+    return f"{MASK}{number[-4:]}"
+
+
+# Sixteen digits, as typed: spaces, dots or dashes may group them (`5272 0143 0882 0002`).
+_TYPED_IDENTIFIER = re.compile(r"(?<!\d)\d(?:[\s.-]*\d){15}(?!\d)")
+
+
+def mask_identifiers_in(text: str) -> str:
+    """`text` with every NIK or KK number in it masked: a search query as a list shows it."""
+    return _TYPED_IDENTIFIER.sub(
+        lambda match: mask_identifier(re.sub(r"\D", "", match.group())), text
+    )

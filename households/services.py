@@ -1,7 +1,6 @@
 """Every write to the registry goes through a function here."""
 
 import codecs
-import csv
 import datetime
 import logging
 import tempfile
@@ -31,6 +30,7 @@ from households.models import DuplicateDismissal, Household, Person, Region, Reg
 from households.regions import REGIONS_CSV, read_region_rows, validate_region_code
 from households.registry_codes import Relationship
 from households.rules import blank_to_none, household_rule_errors
+from slrt.spreadsheets import csv_writer
 
 logger = logging.getLogger(__name__)
 
@@ -481,7 +481,7 @@ def _import_into(
     registry_import: RegistryImport, progress: Callable[[ImportResult], None], report: IO[str]
 ) -> tuple[str, ImportResult | None]:
     """Run the import, refused rows to `report`; return why it failed ("" if it did not)."""
-    writer = csv.writer(report)
+    writer = csv_writer(report)
     writer.writerow(["line", "column", "message"])
     try:
         with registry_import.upload.open("rb") as handle:

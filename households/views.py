@@ -14,7 +14,7 @@ from accounts.decorators import role_required
 from accounts.models import AccessLog
 from accounts.roles import REGISTRY_ROLES, Role
 from accounts.selectors import region_within_q
-from accounts.services import access_record
+from accounts.services import access_record, personal_list_shown
 from households import services
 from households.forms import (
     FIELD_NAME_RE,
@@ -67,6 +67,13 @@ def household_search(request: HttpRequest) -> HttpResponse:
             region = filters.cleaned_data["region"]
             households = households.filter(region_within_q(region.code, "region"))
         page = EstimatedCountPaginator(households, 25).get_page(request.GET.get("page"))
+        personal_list_shown(
+            actor=request.user,
+            what=_("Households"),
+            rows=len(page.object_list),
+            filters=request.GET.urlencode(),
+            path=request.path,
+        )
     return render(
         request,
         "households/household_search.html",
@@ -275,11 +282,15 @@ def region_picker(request: HttpRequest) -> HttpResponse:
 @role_required(*REGISTRY_ROLES)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
     """Possible duplicates in the user's area, for a person to review."""
-    return render(
-        request,
-        "households/duplicate_list.html",
-        {"pairs": possible_duplicates(request.user)},
+    pairs = possible_duplicates(request.user)
+    personal_list_shown(
+        actor=request.user,
+        what=_("Possible duplicates"),
+        rows=len(pairs),
+        path=request.path,
+        purpose=AccessLog.Purpose.DUPLICATE_REVIEW,
     )
+    return render(request, "households/duplicate_list.html", {"pairs": pairs})
 
 
 @role_required(*REGISTRY_ROLES)

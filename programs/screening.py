@@ -7,7 +7,6 @@ programme's active enrolments, keeping the rows where the two disagree. No house
 looked at in Python; the CSV writer only formats the rows the database returns.
 """
 
-import csv
 import datetime
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +34,7 @@ from households.models import Household, Person
 from households.registry_codes import Relationship
 from programs.models import Program
 from programs.rules import rule_q, with_rule_fields
+from slrt.spreadsheets import csv_writer
 
 EXCLUSION = "exclusion"
 INCLUSION = "inclusion"
@@ -106,20 +106,6 @@ def screening_query(
     )
 
 
-# A cell starting with one of these is a formula to a spreadsheet program.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> object:
-    """A cell value that a spreadsheet shows as written: text that would start a formula
-    (a name typed as `=HYPERLINK(…)`) gets a leading apostrophe; None becomes empty."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 @dataclass
 class ScreeningResult:
     exclusion: int = 0
@@ -170,10 +156,10 @@ def screening_write_csv(
     """Write the findings as CSV (a header, then a row each); call `progress` every `every`
     rows and at the end. Returns the counts."""
     result = ScreeningResult()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([spreadsheet_safe(row[key]) for key in COLUMNS])
+        writer.writerow([row[key] for key in COLUMNS])
         if row["finding"] == INCLUSION:
             result.inclusion += 1
         else:

@@ -2,6 +2,7 @@
 scope (office staff: their area; agency officers: their agency) and rules."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -10,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.roles import REGISTRY_ROLES, Role, has_role
+from accounts.services import personal_list_shown
 from complaints.selectors import complaints_in_scope
 from programs.models import Program
 from referrals import services
@@ -98,6 +100,13 @@ class ReferralViewSet(
         data = ReferralSerializer(page, many=True, context=self.get_serializer_context()).data
         for item in data:
             item.pop("events")  # the list stays light; read one referral for its story
+        personal_list_shown(
+            actor=request.user,
+            what=_("Referrals"),
+            rows=len(page),
+            filters=request.query_params.urlencode(),
+            path=request.path,
+        )
         return self.get_paginated_response(data)
 
     def perform_create(self, serializer) -> None:

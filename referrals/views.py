@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, Role, has_role
+from accounts.services import personal_list_shown
 from complaints.models import Assessment
 from complaints.selectors import complaint_get_for
 from households.selectors import districts_for
@@ -90,11 +91,19 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     filters = ReferralFilter(request.GET, queryset=referrals, districts=districts_for(request.user))
     listed = filters.qs if filters.is_valid() else referrals.none()
     may_supervise = has_role(request.user, Role.SUPERVISOR, Role.ADMIN)
+    page = EstimatedCountPaginator(listed, 25).get_page(request.GET.get("page"))
+    personal_list_shown(
+        actor=request.user,
+        what=_("Referrals to your agency") if is_agency else _("Referrals"),
+        rows=len(page.object_list),
+        filters=request.GET.urlencode(),
+        path=request.path,
+    )
     return render(
         request,
         "referrals/referral_list.html",
         {
-            "page": EstimatedCountPaginator(listed, 25).get_page(request.GET.get("page")),
+            "page": page,
             "is_agency": is_agency,
             "filters": filters,
             "today": timezone.localdate(),

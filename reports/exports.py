@@ -5,7 +5,6 @@ out line by line, so memory stays flat whatever the length. Personal identifiers
 masked, as in the lists; names do not leave at all.
 """
 
-import csv
 import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from households.selectors import districts_for, households_in_scope
 from referrals.filters import ReferralFilter
 from referrals.models import Referral
 from referrals.selectors import referrals_for
+from slrt.spreadsheets import csv_writer
 
 # Rows read from the database per round trip; memory holds about this many at a time.
 CHUNK_ROWS = 2000
@@ -52,7 +52,7 @@ def csv_lines(export: Export, rows: QuerySet) -> Iterator[str]:
     Headers and labels are translated now, in the request's language: the lines are
     written later, while the response streams.
     """
-    writer = csv.writer(_LineBuffer())
+    writer = csv_writer(_LineBuffer())
     header = "\ufeff" + writer.writerow([str(header) for header in export.headers])
     line = export.line_maker()
 

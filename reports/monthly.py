@@ -3,7 +3,6 @@
 The page, the CSV and the XLSX are written from the same tables, so that what is printed is
 what is sent."""
 
-import csv
 import io
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from reports.selectors import Figures
+from slrt.spreadsheets import csv_writer, xlsx_append
 
 Value = str | int | float | None
 
@@ -77,9 +77,9 @@ def _lines(figures: Figures) -> list[list[Value]]:
 def report_csv(figures: Figures) -> str:
     """The report as CSV, with a byte-order mark so that spreadsheets read it as UTF-8."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     for line in _lines(figures):
-        writer.writerow(["" if value is None else value for value in line])
+        writer.writerow(line)
     return "\ufeff" + out.getvalue()
 
 
@@ -93,18 +93,18 @@ def report_xlsx(figures: Figures) -> bytes:
     sheet = workbook.active
     sheet.title = _("Report")[:31]
     bold = Font(bold=True)
-    sheet.append([report_title(figures)])
+    xlsx_append(sheet, [report_title(figures)])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([_("Made on"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+    xlsx_append(sheet, [_("Made on"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
     for table in report_tables(figures):
         sheet.append([])
-        sheet.append([table.title])
+        xlsx_append(sheet, [table.title])
         sheet.cell(row=sheet.max_row, column=1).font = bold
-        sheet.append(table.header)
+        xlsx_append(sheet, table.header)
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for row in table.rows:
-            sheet.append([_cell(value) for value in row])
+            xlsx_append(sheet, [_cell(value) for value in row])
     sheet.column_dimensions["A"].width = 48
     for column in "BCDEFGH":
         sheet.column_dimensions[column].width = 16

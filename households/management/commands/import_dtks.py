@@ -1,12 +1,12 @@
 """`python manage.py import_dtks PATH`: load an extract of the national social registry."""
 
-import csv
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from households.dtks import ImportResult, MissingColumns, RowError, dtks_import_stream
+from slrt.spreadsheets import csv_writer
 
 
 class Command(BaseCommand):
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         refused = 0
         try:  # the report is written as refused rows are found, and kept only if there are
             with report.open("w", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out)
+                writer = csv_writer(out)
                 writer.writerow(["line", "column", "message"])
 
                 def on_error(error: RowError) -> None:
