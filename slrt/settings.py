@@ -157,6 +157,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Proxies of our own in front of gunicorn (nginx: 1). 0: X-Forwarded-For is ignored. The
+# token endpoint's rate limit and django-axes read the client's address the same way.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.authentication.client_address"
 
 # Two-factor sign-in (TOTP, an authenticator app) for supervisors and administrators, who
 # read every household of their area. Required in production; offered in the demo.
@@ -248,7 +252,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a call without credentials gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -258,7 +262,13 @@ REST_FRAMEWORK = {
     # Password guessing on the token endpoint, per client address; django-axes also locks
     # the account after AXES_FAILURE_LIMIT failures, as on the sign-in page.
     "DEFAULT_THROTTLE_RATES": {"auth_token": env.str("API_TOKEN_RATE", default="10/minute")},
+    # The client's address is REMOTE_ADDR unless proxies we run sit in front: a client sets
+    # X-Forwarded-For at will, so it is read only as far as TRUSTED_PROXY_COUNT proxies.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+# A token lasts this many seconds after it is issued (default one working day), then the
+# caller asks for a new one (accounts/authentication.py).
+API_TOKEN_LIFETIME = env.int("API_TOKEN_LIFETIME", default=8 * 60 * 60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "SLRT API",
     "DESCRIPTION": "Sistem Layanan dan Rujukan Terpadu: households, complaints, programmes "
