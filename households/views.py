@@ -39,6 +39,7 @@ from households.selectors import (
     registry_imports_for,
     registry_search,
 )
+from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
 
 EDITOR_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
@@ -80,6 +81,7 @@ def household_search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_whole_identifiers
 @role_required(*REGISTRY_ROLES)
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household: Household = household_get_for(request.user, pk)
@@ -124,6 +126,7 @@ def household_housing_summary(household: Household) -> list[tuple[str, str]]:
     return rows
 
 
+@shows_whole_identifiers
 @role_required(*EDITOR_ROLES)
 def household_register(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("households.add_household"):
@@ -144,6 +147,7 @@ def household_register(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_whole_identifiers
 @role_required(*EDITOR_ROLES)
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = household_get_for(request.user, pk)
@@ -282,6 +286,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_whole_identifiers
 @role_required(*REGISTRY_ROLES)
 def duplicate_review(request: HttpRequest, first_id: int, second_id: int) -> HttpResponse:
     """Two records side by side; editors decide whether they are one person."""
@@ -375,6 +380,7 @@ def registry_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"import": registry_import})
 
 
+@shows_whole_identifiers
 @require_GET
 @role_required(*SUPERVISING)
 def registry_import_errors(request: HttpRequest, pk: int) -> FileResponse:
