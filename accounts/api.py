@@ -65,6 +65,9 @@ class TokenView(ObtainAuthToken):
     activity change (`accounts.authentication`)."""
 
     serializer_class = TokenRequestSerializer
+    # The password is the credential here: an expired token a client still sends, or a
+    # session, plays no part (and asks for no CSRF token).
+    authentication_classes = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth_token"
 

@@ -244,3 +244,19 @@ def test_behind_one_trusted_proxy_the_address_it_saw_is_counted(client, settings
 
     assert one_address[10] == 429
     assert another == 400
+
+
+def test_a_client_that_still_sends_its_expired_token_gets_a_new_one(client):
+    staff_user(Role.BACK_OFFICE, username="bo1")
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 8, 0, tzinfo=datetime.UTC)) as clock:
+        old = token_of(client, "bo1")
+        clock.shift(datetime.timedelta(days=1))
+
+        response = client.post(
+            reverse("api:auth-token"),
+            {"username": "bo1", "password": PASSWORD},
+            HTTP_AUTHORIZATION=f"Token {old}",
+        )
+
+        assert response.status_code == 200
+        assert me(client, response.json()["token"]).status_code == 200
