@@ -7,10 +7,14 @@ import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 
-from households.models import Household, Person
+from households.models import Household, Person, RegistryImport
 from referrals.models import Referral
+from tests.factories import staff_user
+from tests.households.test_import_dtks import HEADER, ROWS
 
 PAGES = [
     "/",
@@ -126,3 +130,22 @@ def test_pages_without_whole_identifiers_may_be_kept(supervisor, client):
     response = client.get("/complaints/")
 
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_the_report_of_refused_import_rows_is_never_stored(
+    kota_bima, as_user, django_capture_on_commit_callbacks
+):
+    supervisor = as_user(staff_user("supervisor", scope="52.72"))
+    bad_date = ROWS[2].replace("2026-01-05", "31-02-2020")
+    extract = "\n".join([HEADER, ROWS[0], ROWS[1], bad_date]) + "\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        supervisor.post(
+            reverse("households:imports"),
+            {"file": SimpleUploadedFile("dtks.csv", extract.encode(), content_type="text/csv")},
+        )
+    registry_import = RegistryImport.objects.get()
+
+    download = supervisor.get(reverse("households:import_errors", args=[registry_import.pk]))
+
+    assert download.status_code == 200
+    assert "no-store" in download["Cache-Control"]
