@@ -8,11 +8,12 @@ One rule, in one place, for every API call (`ExpiringTokenAuthentication`):
   if it was issued with one (`TokenGrant.verified_with_otp`); a token issued before two-factor
   sign-in was required, or before the user became a supervisor, is refused.
 
-A change of what the user may do deletes their token at once (`revoke_tokens_on_change`):
-roles (groups) added or removed, the account deactivated or made superuser, the password
-changed, the working area or agency changed. These are receivers, not a service, because
-roles change in many places (the admin, `seed_demo`, the shell, a data migration) and every
-one of them must revoke.
+A change of what the user may do deletes their token at once (`connect_token_revocation`):
+roles (groups) added or removed, the account deactivated or made superuser or staff, the
+password changed, the working area or agency changed, the authenticator app removed
+(two-factor sign-in reset). These are signal receivers, not a service, because roles change
+in many places (the admin, `seed_demo`, the shell, a data migration, either side of the
+group relation) and every one of them must revoke.
 """
 
 import datetime
@@ -21,10 +22,11 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models.signals import m2m_changed, pre_save
+from django.db.models.signals import m2m_changed, post_delete, pre_save
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
@@ -134,9 +136,15 @@ def _profile_changing(sender, instance, raw=False, **kwargs) -> None:
         revoke_tokens_of([instance.user_id])
 
 
+def _device_removed(sender, instance, **kwargs) -> None:
+    """Two-factor sign-in reset (the app lost or replaced): tokens issued with its codes go."""
+    revoke_tokens_of([instance.user_id])
+
+
 def connect_token_revocation() -> None:
     """Called once from `AccountsConfig.ready`."""
     user_model = get_user_model()
+    post_delete.connect(_device_removed, sender=TOTPDevice, dispatch_uid="slrt-token-device")
     m2m_changed.connect(
         _groups_changed, sender=user_model.groups.through, dispatch_uid="slrt-token-groups"
     )

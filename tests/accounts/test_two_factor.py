@@ -154,3 +154,15 @@ def test_a_front_office_token_becomes_invalid_when_the_user_becomes_a_supervisor
     response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token['token']}")
 
     assert response.status_code == 401
+
+
+def test_resetting_two_factor_sign_in_revokes_the_token_issued_with_its_codes(client):
+    supervisor = staff_user(Role.SUPERVISOR)
+    device = TOTPDevice.objects.create(user=supervisor, name="SLRT", confirmed=True)
+    token = client.post(
+        TOKEN, {"username": supervisor.username, "password": PASSWORD, "otp": code_of(device)}
+    ).json()["token"]
+
+    device.delete()  # the phone was lost: an administrator resets the app
+
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
