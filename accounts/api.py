@@ -3,7 +3,6 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
@@ -12,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from accounts.authentication import issue_token
 from accounts.roles import user_roles
 from accounts.selectors import staff_profile_of
 from accounts.two_factor import confirmed_device_of, needs_two_factor
@@ -50,19 +50,33 @@ class TokenRequestSerializer(AuthTokenSerializer):
     )
 
 
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        help_text="Send as `Authorization: Token …`. It lasts API_TOKEN_LIFETIME seconds "
+        "(a working day unless configured); asking again replaces it."
+    )
+
+
 class TokenView(ObtainAuthToken):
     """`POST username, password` (and `otp` for supervisors and administrators) →
     `{"token": …}`: a few tries a minute per address, and the account locked (django-axes)
-    after repeated failures, as on the sign-in page."""
+    after repeated failures, as on the sign-in page. The token expires after
+    `API_TOKEN_LIFETIME` seconds and is revoked when the user's roles, area, password or
+    activity change (`accounts.authentication`)."""
 
     serializer_class = TokenRequestSerializer
+    # The password is the credential here: an expired token a client still sends, or a
+    # session, plays no part (and asks for no CSRF token).
+    authentication_classes = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth_token"
 
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
     def post(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
+        verified = False
         if needs_two_factor(user):
             device = confirmed_device_of(user)
             code = str(serializer.validated_data.get("otp", "")).replace(" ", "")
@@ -72,5 +86,6 @@ class TokenView(ObtainAuthToken):
                 raise ValidationError(
                     {"otp": [_("Give the current code of your authenticator app.")]}
                 )
-        token, _created = Token.objects.get_or_create(user=user)
+            verified = True
+        token = issue_token(user, verified_with_otp=verified)
         return Response({"token": token.key})

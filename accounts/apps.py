@@ -9,6 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from accounts.authentication import connect_token_revocation
         from slrt.middleware import SessionLimitsMiddleware
 
         user_logged_in.connect(SessionLimitsMiddleware.start, dispatch_uid="slrt-session-start")
+        connect_token_revocation()

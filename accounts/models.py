@@ -117,3 +117,26 @@ class AccessLog(models.Model):
 class AccessLogIsAppendOnly(Exception):
     def __init__(self):
         super().__init__("The access log is append-only: entries are never changed or deleted.")
+
+
+class TokenGrant(models.Model):
+    """How an API token (`rest_framework.authtoken`) was issued: with a two-factor code or
+    not. The token's own `created` is when it was issued, and it expires
+    `API_TOKEN_LIFETIME` seconds later (`accounts.authentication`). A token without a grant
+    (made in the shell or the admin) counts as issued without a code."""
+
+    token = models.OneToOneField(
+        "authtoken.Token",
+        verbose_name=_("token"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="grant",
+    )
+    verified_with_otp = models.BooleanField(_("issued with a two-factor code"), default=False)
+
+    class Meta:
+        verbose_name = _("API token grant")
+        verbose_name_plural = _("API token grants")
+
+    def __str__(self) -> str:
+        return str(self.token.user)

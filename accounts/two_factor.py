@@ -3,8 +3,10 @@
 A supervisor or administrator signs in with their password, then with a six-digit code from
 an authenticator app (TOTP, django-otp). The first time, the app is set up from a QR code.
 Until the code is given, every page leads to the code page and the API answers 403; a token
-for the API is given only with a current code (`otp`). With `TWO_FACTOR_REQUIRED` off (the
-demo) it is offered, not required.
+for the API is given only with a current code (`otp`), and a token issued without one (before
+the code was required, or before the user's role needed it) is refused
+(`accounts.authentication`). With `TWO_FACTOR_REQUIRED` off (the demo) it is offered, not
+required.
 """
 
 import base64

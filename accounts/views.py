@@ -13,6 +13,7 @@ from accounts.forms import LoginForm, TwoFactorForm
 from accounts.roles import Role
 from accounts.selectors import access_log_for
 from accounts.two_factor import confirmed_device_of, device_to_set_up, qr_svg_of, secret_of
+from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
 
 
@@ -27,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/home.html")
 
 
+@shows_whole_identifiers
 @require_GET
 @role_required(Role.SUPERVISOR, Role.ADMIN)
 def access_log(request: HttpRequest) -> HttpResponse:

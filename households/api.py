@@ -25,6 +25,7 @@ from households.forms import MAX_MEMBERS
 from households.masking import mask_identifier
 from households.models import Household, Person
 from households.selectors import households_in_scope, registry_search
+from slrt.middleware import shows_whole_identifiers
 
 REQUIRED_MEMBER_FIELDS = ["name", "sex", "birth_date", "relationship"]
 
@@ -126,6 +127,7 @@ class HasRegistryPermission(permissions.BasePermission):
         responses=MaskedHouseholdSerializer(many=True),
     ),
 )
+@shows_whole_identifiers
 class HouseholdViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,

@@ -39,6 +39,7 @@ from households.selectors import (
     registry_imports_for,
     registry_search,
 )
+from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
 
 EDITOR_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
@@ -87,6 +88,7 @@ def household_search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_whole_identifiers
 @role_required(*REGISTRY_ROLES)
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household: Household = household_get_for(request.user, pk)
@@ -131,6 +133,7 @@ def household_housing_summary(household: Household) -> list[tuple[str, str]]:
     return rows
 
 
+@shows_whole_identifiers
 @role_required(*EDITOR_ROLES)
 def household_register(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("households.add_household"):
@@ -151,6 +154,7 @@ def household_register(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_whole_identifiers
 @role_required(*EDITOR_ROLES)
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = household_get_for(request.user, pk)
@@ -293,6 +297,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
     return render(request, "households/duplicate_list.html", {"pairs": pairs})
 
 
+@shows_whole_identifiers
 @role_required(*REGISTRY_ROLES)
 def duplicate_review(request: HttpRequest, first_id: int, second_id: int) -> HttpResponse:
     """Two records side by side; editors decide whether they are one person."""
@@ -386,6 +391,7 @@ def registry_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"import": registry_import})
 
 
+@shows_whole_identifiers
 @require_GET
 @role_required(*SUPERVISING)
 def registry_import_errors(request: HttpRequest, pk: int) -> FileResponse:

@@ -97,8 +97,11 @@ MEMBER_FIELDS: dict[str, FieldSpec] = {
 # --- validation -------------------------------------------------------------------------------
 
 
-# Deeper than any real criterion; a limit keeps a pasted monster from exhausting the stack.
+# Deeper and wider than any real criterion: the limits keep a pasted monster from
+# exhausting the stack, or the database's expression depth (SQLite refuses an `any` of
+# about a thousand comparisons) when the rule is compiled into one query.
 MAX_DEPTH = 12
+MAX_CLAUSES = 200  # in the whole rule, counting all/any/not/member as clauses too
 MAX_LIST = 100  # values in an `in` list
 
 
@@ -107,16 +110,21 @@ def validate_rule(rule, *, known_programs: set[str] | None = None) -> None:
 
     `known_programs`, when given, are the codes an `enrolled` clause may name.
     """
-    _validate(rule, "rule", HOUSEHOLD_FIELDS, known_programs, in_member=False, depth=0)
+    _validate(rule, "rule", HOUSEHOLD_FIELDS, known_programs, in_member=False, depth=0,
+              seen=[0])  # fmt: skip
 
 
 def _fail(path: str, message: str) -> None:
     raise ValidationError(f"{path}: {message}", code="invalid_rule")
 
 
-def _validate(rule, path, fields, known_programs, *, in_member, depth):
+def _validate(rule, path, fields, known_programs, *, in_member, depth, seen):
+    """`seen` counts the clauses validated so far, over the whole rule (a one-item list)."""
     if depth > MAX_DEPTH:
         _fail(path, _("the rule nests deeper than %(depth)s levels.") % {"depth": MAX_DEPTH})
+    seen[0] += 1
+    if seen[0] > MAX_CLAUSES:
+        _fail(path, _("the rule has more than %(n)s clauses.") % {"n": MAX_CLAUSES})
     if not isinstance(rule, dict) or len(rule) == 0:
         _fail(path, _('a clause is an object such as {"field": …, "op": …, "value": …}.'))
     keys = set(rule)
@@ -127,15 +135,15 @@ def _validate(rule, path, fields, known_programs, *, in_member, depth):
             _fail(f"{path}.{key}", _("must be a list of clauses."))
         for index, part in enumerate(parts):
             _validate(part, f"{path}.{key}[{index}]", fields, known_programs,
-                      in_member=in_member, depth=depth + 1)  # fmt: skip
+                      in_member=in_member, depth=depth + 1, seen=seen)  # fmt: skip
     elif keys == {"not"}:
         _validate(rule["not"], f"{path}.not", fields, known_programs,
-                  in_member=in_member, depth=depth + 1)  # fmt: skip
+                  in_member=in_member, depth=depth + 1, seen=seen)  # fmt: skip
     elif keys == {"member"}:
         if in_member:
             _fail(f"{path}.member", _("a member clause cannot sit inside another."))
         _validate(rule["member"], f"{path}.member", MEMBER_FIELDS, known_programs,
-                  in_member=True, depth=depth + 1)  # fmt: skip
+                  in_member=True, depth=depth + 1, seen=seen)  # fmt: skip
     elif keys == {"enrolled"}:
         if in_member:
             _fail(f"{path}.enrolled", _("enrolment is about the household, not a member."))

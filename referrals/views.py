@@ -28,6 +28,7 @@ from referrals.selectors import (
     referral_get_for,
     referrals_for,
 )
+from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
 
 VIEW_ROLES = (*REGISTRY_ROLES, Role.AGENCY_OFFICER)
@@ -113,6 +114,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@shows_whole_identifiers
 @require_GET
 @role_required(*VIEW_ROLES)
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -142,6 +144,7 @@ def _render_detail(request, referral, *, form=None, status=200) -> HttpResponse:
     )
 
 
+@shows_whole_identifiers
 @require_POST
 @role_required(Role.BACK_OFFICE, Role.AGENCY_OFFICER)
 def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
@@ -167,6 +170,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("referrals:detail", pk=pk)
 
 
+@shows_whole_identifiers
 @require_GET
 @role_required(*VIEW_ROLES)
 def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:

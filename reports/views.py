@@ -16,6 +16,7 @@ from reports.forms import ExportForm, MonthlyReportForm, PeriodForm, PersonDataF
 from reports.monthly import report_csv, report_tables, report_title, report_xlsx
 from reports.selectors import figures_for
 from reports.subject_access import person_data_export
+from slrt.middleware import shows_whole_identifiers
 from slrt.routers import read_database, reads_from_replica
 
 SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
@@ -110,6 +111,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     return response
 
 
+@shows_whole_identifiers
 @require_http_methods(["GET", "POST"])
 @role_required(*SUPERVISING)
 def person_data(request: HttpRequest) -> HttpResponse:

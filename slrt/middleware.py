@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
 
@@ -107,3 +107,34 @@ class SessionLimitsMiddleware:
             elif now - seen >= self.TOUCH_EVERY:
                 session[self.SEEN] = now
         return self.get_response(request)
+
+
+def shows_whole_identifiers(view):
+    """Mark a view (a function, or a class such as a DRF viewset) whose answers carry whole
+    NIKs or KK numbers: `NoStoreMiddleware` tells browsers and proxies not to keep them.
+
+    A shared office computer's browser cache, or a caching proxy, would otherwise hold the
+    page after the user signed out.
+    """
+    view.shows_whole_identifiers = True
+    return view
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: private, no-store` on the answers of views marked with
+    `shows_whole_identifiers`, whatever they answer (a page, a file, JSON, an error)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "_slrt_no_store", False):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
+        view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
+        request._slrt_no_store = getattr(view_func, "shows_whole_identifiers", False) or getattr(
+            view_class, "shows_whole_identifiers", False
+        )

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "slrt.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "slrt.middleware.LanguageMiddleware",
@@ -157,6 +158,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Proxies of our own in front of gunicorn (nginx: 1). 0: X-Forwarded-For is ignored. The
+# token endpoint's rate limit and django-axes read the client's address the same way.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.authentication.client_address"
 
 # Two-factor sign-in (TOTP, an authenticator app) for supervisors and administrators, who
 # read every household of their area. Required in production; offered in the demo.
@@ -253,7 +258,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a call without credentials gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -263,7 +268,13 @@ REST_FRAMEWORK = {
     # Password guessing on the token endpoint, per client address; django-axes also locks
     # the account after AXES_FAILURE_LIMIT failures, as on the sign-in page.
     "DEFAULT_THROTTLE_RATES": {"auth_token": env.str("API_TOKEN_RATE", default="10/minute")},
+    # The client's address is REMOTE_ADDR unless proxies we run sit in front: a client sets
+    # X-Forwarded-For at will, so it is read only as far as TRUSTED_PROXY_COUNT proxies.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+# A token lasts this many seconds after it is issued (default one working day), then the
+# caller asks for a new one (accounts/authentication.py).
+API_TOKEN_LIFETIME = env.int("API_TOKEN_LIFETIME", default=8 * 60 * 60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "SLRT API",
     "DESCRIPTION": "Sistem Layanan dan Rujukan Terpadu: households, complaints, programmes "
@@ -301,15 +312,18 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one w
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)  # seconds without a request
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+ONE_YEAR = 365 * 24 * 60 * 60
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers and container checks speak HTTP
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=ONE_YEAR)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    if SECURE_HSTS_PRELOAD:  # browsers' preload lists take only a max-age of a year or more
+        SECURE_HSTS_SECONDS = max(SECURE_HSTS_SECONDS, ONE_YEAR)
 if TESTING:
     SECURE_SSL_REDIRECT = False
 

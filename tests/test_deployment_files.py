@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from django.conf import settings
 
@@ -39,26 +40,10 @@ def test_env_example_lists_every_setting_read_from_the_environment():
 
 
 def test_production_settings_pass_the_deployment_checks():
-    import os
     import subprocess
     import sys
 
-    # As README's deployment section says: .env.example's values, with a SECRET_KEY set.
-    example = dict(
-        line.split("=", 1)
-        for line in (ROOT / ".env.example").read_text().splitlines()
-        if line and not line.startswith("#")
-    )
-    # (Without the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE, which no deployment sets.)
-    env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if k not in example and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
-        },
-        **example,
-        "SECRET_KEY": "x7Vq-production-like-key-for-the-check-only-9d2LmP0sQwErTyUiOpAsDfGhJk",
-    }
+    env = production_environment()
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -69,3 +54,67 @@ def test_production_settings_pass_the_deployment_checks():
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def production_environment(**overrides: str) -> dict[str, str]:
+    """.env.example's values, as README's deployment section says, with a SECRET_KEY set,
+    and without the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE, which no deployment sets."""
+    import os
+
+    example = dict(
+        line.split("=", 1)
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    return {
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in example and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        },
+        **example,
+        "SECRET_KEY": "x7Vq-production-like-key-for-the-check-only-9d2LmP0sQwErTyUiOpAsDfGhJk",
+        **overrides,
+    }
+
+
+HSTS_SENT = """
+import django
+django.setup()
+from django.conf import settings
+from django.http import HttpResponse
+from django.middleware.security import SecurityMiddleware
+from django.test import RequestFactory
+request = RequestFactory().get("/", secure=True)
+response = SecurityMiddleware(lambda request: HttpResponse())(request)
+print(response["Strict-Transport-Security"])
+"""
+
+
+@pytest.mark.parametrize(
+    ("seconds", "preload", "sent"),
+    [
+        ("2592000", "true", "max-age=31536000; includeSubDomains; preload"),
+        ("63072000", "true", "max-age=63072000; includeSubDomains; preload"),
+        ("2592000", "false", "max-age=2592000; includeSubDomains"),
+    ],
+)
+def test_hsts_asks_for_a_year_or_more_whenever_it_asks_for_preloading(seconds, preload, sent):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", HSTS_SENT],
+        cwd=ROOT,
+        env=production_environment(
+            DJANGO_SETTINGS_MODULE="slrt.settings",
+            SECURE_HSTS_SECONDS=seconds,
+            SECURE_HSTS_PRELOAD=preload,
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == sent

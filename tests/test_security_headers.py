@@ -1,14 +1,20 @@
 """Every page says where its scripts may come from (CSP), and no page carries a script the
-policy would have to allow inline."""
+policy would have to allow inline. Answers that carry whole NIKs or KK numbers are never
+kept by a browser's cache or a proxy."""
 
+import json
 import re
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 
-from households.models import Household
+from households.models import Household, Person, RegistryImport
 from referrals.models import Referral
+from tests.factories import staff_user
+from tests.households.test_import_dtks import HEADER, ROWS
 
 PAGES = [
     "/",
@@ -66,3 +72,80 @@ def test_the_sign_in_page_has_the_policy_too(client):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.fixture
+def demo_identifiers(supervisor):
+    first, second = Person.objects.filter(household__region__code__startswith="52.72")[:2]
+    while second.household_id == first.household_id:
+        second = Person.objects.exclude(household=first.household).first()
+    return {
+        "household": first.household_id,
+        "first": first.pk,
+        "second": second.pk,
+        "referral": Referral.objects.first().pk,
+        "nik": first.nik,
+    }
+
+
+# (who, method, address, data): every answer that carries a whole NIK or KK number.
+WHOLE_IDENTIFIERS = [
+    ("supervisor", "get", "/households/{household}/", None),
+    ("fo", "get", "/households/{household}/edit/", None),
+    ("fo", "post", "/households/new/", {"kk_number": "5272010101990001"}),
+    ("supervisor", "get", "/households/duplicates/{first}/{second}/", None),
+    ("supervisor", "get", "/referrals/{referral}/", None),
+    ("supervisor", "get", "/referrals/{referral}/letter/", None),
+    ("bo", "post", "/referrals/{referral}/transition/", {"status": "nonsense"}),
+    ("supervisor", "get", "/accounts/access-log/", None),
+    ("supervisor", "get", "/reports/person-data/", None),
+    ("supervisor", "post", "/reports/person-data/", {"nik": "{nik}"}),
+    ("bo", "get", "/api/v1/households/{household}/", None),
+    ("bo", "patch", "/api/v1/households/{household}/", {}),
+    ("bo", "get", "/api/v1/households/", None),
+]
+
+
+@pytest.mark.parametrize(("who", "method", "path", "data"), WHOLE_IDENTIFIERS)
+def test_answers_with_whole_identifiers_are_never_stored(
+    demo_identifiers, client, who, method, path, data
+):
+    client.force_login(User.objects.get(username=who))
+    address = path.format(**demo_identifiers)
+    if data is not None:
+        data = {key: value.format(**demo_identifiers) for key, value in data.items()}
+        data = json.dumps(data) if address.startswith("/api/") else data
+    kwargs = {"content_type": "application/json"} if address.startswith("/api/") else {}
+
+    response = getattr(client, method)(address, data, **kwargs)
+
+    assert response.status_code < 500
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_pages_without_whole_identifiers_may_be_kept(supervisor, client):
+    client.force_login(supervisor)
+
+    response = client.get("/complaints/")
+
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_the_report_of_refused_import_rows_is_never_stored(
+    kota_bima, as_user, django_capture_on_commit_callbacks
+):
+    supervisor = as_user(staff_user("supervisor", scope="52.72"))
+    bad_date = ROWS[2].replace("2026-01-05", "31-02-2020")
+    extract = "\n".join([HEADER, ROWS[0], ROWS[1], bad_date]) + "\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        supervisor.post(
+            reverse("households:imports"),
+            {"file": SimpleUploadedFile("dtks.csv", extract.encode(), content_type="text/csv")},
+        )
+    registry_import = RegistryImport.objects.get()
+
+    download = supervisor.get(reverse("households:import_errors", args=[registry_import.pk]))
+
+    assert download.status_code == 200
+    assert "no-store" in download["Cache-Control"]

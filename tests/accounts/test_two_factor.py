@@ -5,9 +5,11 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
 from tests.factories import PASSWORD, staff_user
@@ -108,3 +110,59 @@ def test_a_code_page_does_not_send_elsewhere_after_the_code(client):
     )
 
     assert done.url == reverse("home")
+
+
+def test_a_token_issued_before_two_factor_was_required_stops_working(client, settings):
+    settings.TWO_FACTOR_REQUIRED = False
+    supervisor = staff_user(Role.SUPERVISOR)
+    token = client.post(TOKEN, {"username": supervisor.username, "password": PASSWORD}).json()
+    settings.TWO_FACTOR_REQUIRED = True
+
+    response = client.get("/api/v1/referrals/", HTTP_AUTHORIZATION=f"Token {token['token']}")
+
+    assert response.status_code == 401
+    assert "tanpa kode" in response.json()["detail"]
+
+
+def test_a_token_made_without_a_code_is_refused_for_a_supervisor(client):
+    supervisor = staff_user(Role.SUPERVISOR)
+    token = Token.objects.create(user=supervisor)  # in the shell or the admin
+
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert response.status_code == 401
+
+
+def test_a_token_issued_with_the_code_works_for_a_supervisor(client):
+    supervisor = staff_user(Role.SUPERVISOR)
+    device = TOTPDevice.objects.create(user=supervisor, name="SLRT", confirmed=True)
+    token = client.post(
+        TOKEN, {"username": supervisor.username, "password": PASSWORD, "otp": code_of(device)}
+    ).json()["token"]
+
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}")
+
+    assert response.status_code == 200
+    assert response.json()["roles"] == ["supervisor"]
+
+
+def test_a_front_office_token_becomes_invalid_when_the_user_becomes_a_supervisor(client):
+    clerk = staff_user(Role.FRONT_OFFICE)
+    token = client.post(TOKEN, {"username": clerk.username, "password": PASSWORD}).json()
+    clerk.groups.add(Group.objects.get(name=Role.SUPERVISOR))
+
+    response = client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token['token']}")
+
+    assert response.status_code == 401
+
+
+def test_resetting_two_factor_sign_in_revokes_the_token_issued_with_its_codes(client):
+    supervisor = staff_user(Role.SUPERVISOR)
+    device = TOTPDevice.objects.create(user=supervisor, name="SLRT", confirmed=True)
+    token = client.post(
+        TOKEN, {"username": supervisor.username, "password": PASSWORD, "otp": code_of(device)}
+    ).json()["token"]
+
+    device.delete()  # the phone was lost: an administrator resets the app
+
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401

@@ -1,12 +1,14 @@
 """Rules are refused when malformed, naming the clause, and explained clause by clause."""
 
 import datetime
+import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from programs.rules import rule_evaluate, validate_rule
-from tests.factories import HouseholdFactory, PersonFactory
+from programs.rules import MAX_CLAUSES, rule_evaluate, validate_rule
+from tests.factories import HouseholdFactory, PersonFactory, staff_user
 
 TODAY = datetime.date(2026, 11, 28)
 
@@ -187,3 +189,44 @@ def test_any_of_several_member_clauses_is_one_subquery_over_the_members():
 
     assert sql.count("EXISTS") == 1
     assert sql.count('"households_person"') == 1
+
+
+def broad(clauses: int) -> dict:
+    """`clauses` comparisons in one flat `any`: as wide as a pasted monster gets."""
+    return {"any": [{"field": "desil", "op": "eq", "value": n % 10 + 1} for n in range(clauses)]}
+
+
+def test_breadth_is_capped_as_depth_is_in_clauses_counted_over_the_whole_rule():
+    validate_rule(broad(MAX_CLAUSES - 1))  # the `any` itself is a clause too
+
+    with pytest.raises(ValidationError) as raised:
+        validate_rule(broad(MAX_CLAUSES))
+    assert f"lebih dari {MAX_CLAUSES} klausul" in raised.value.messages[0]
+    with pytest.raises(ValidationError):  # counted across branches, not per list
+        validate_rule({"all": [broad(MAX_CLAUSES // 2), broad(MAX_CLAUSES // 2)]})
+
+
+def test_a_rule_of_a_thousand_clauses_gets_a_message_in_the_admin_preview(kota_bima, as_user):
+    HouseholdFactory(desil=3)
+    client = as_user(staff_user("admin", scope="52.72", is_staff=True))
+
+    for clauses in (1000, 5000):
+        response = client.post(
+            reverse("admin:programs_program_rule_preview"), {"rule": json.dumps(broad(clauses))}
+        )
+
+        assert response.status_code == 400
+        assert f"lebih dari {MAX_CLAUSES} klausul" in response.json()["error"]
+
+
+def test_the_widest_rule_allowed_still_counts_in_the_preview(kota_bima, as_user):
+    HouseholdFactory(desil=3)
+    client = as_user(staff_user("admin", scope="52.72", is_staff=True))
+
+    response = client.post(
+        reverse("admin:programs_program_rule_preview"),
+        {"rule": json.dumps(broad(MAX_CLAUSES - 1))},
+    )
+
+    assert response.status_code == 200
+    assert response.json()["matching"] == 1
