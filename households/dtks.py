@@ -7,6 +7,8 @@ database is asked once per batch which households, KK numbers and NIKs it knows 
 A refused row goes to the error report (line, column, message); the other rows still load.
 Importing the same file again updates, never duplicates: households are matched by their
 registry ID, else by KK number; people by NIK, else by name and birth date in the household.
+An import into an area (a supervisor's upload) matches nothing outside it: a row naming the
+NIK, KK number or registry ID of a record elsewhere is refused, without saying where.
 
 This is the portable path (any database, and on PostgreSQL the households the set-based path
 of `dtks_copy` leaves to Python). `dtks_import_file` takes the fastest path the database has.
@@ -24,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from households.models import Household, Person, Region
 from households.names import normalize_name
@@ -46,6 +49,20 @@ HOUSEHOLD_VALUES = ["kk_number", "region_id", "address", "rt", "rw", "desil", "d
                     "desil_date", *CODED, "floor_area", "monthly_income", *ASSETS]  # fmt: skip
 PERSON_VALUES = ["nik", "name", "name_normalized", "sex", "birth_date", "birth_place",
                  "relationship", "disability", "chronic_illness"]  # fmt: skip
+
+
+# A row naming a record outside the importer's area: said without saying where it is.
+OUTSIDE_MESSAGES = {
+    "nik": gettext_lazy(
+        "This NIK is registered outside your area; move the record through a supervisor."
+    ),
+    "kk_number": gettext_lazy(
+        "This KK number is registered outside your area; move the record through a supervisor."
+    ),
+    "dtks_id": gettext_lazy(
+        "This registry ID is registered outside your area; move the record through a supervisor."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -175,7 +192,8 @@ def dtks_import(
 ) -> ImportResult:
     """Load the rows (from `dtks_rows`); return the counts. Each refused row goes to
     `on_error` as it is found (a report written as the file is read), else to the result.
-    With `area` (a region code), households outside it are refused."""
+    With `area` (a region code), households outside it are refused, and so are rows
+    naming a NIK, KK number or registry ID registered outside it."""
     result = ImportResult(on_error=on_error)
     villages = set(Region.objects.filter(level=Region.Level.VILLAGE).values_list("code", flat=True))
     today = timezone.localdate()
@@ -343,6 +361,8 @@ def _write(
 ) -> None:
     """Check each household with the registry's rules, then upsert the batch at once."""
     _refuse_repeats(batch, result)
+    if area:
+        _refuse_niks_elsewhere(batch, result, area)
     homes = [home for home in batch if _keep_valid(home, result, today)]
     if not homes:
         return
@@ -353,6 +373,14 @@ def _write(
             kk_number = home.values["kk_number"]
             existing = known.get(home.dtks_id) or known.get(kk_number)
             owner = known.get(kk_number) if kk_number else None
+            # Before any message that names a registered household: those elsewhere are not
+            # described, whatever else is wrong with the row.
+            if area and _elsewhere(known.get(home.dtks_id), area):
+                _refuse_home(home, result, "dtks_id", OUTSIDE_MESSAGES["dtks_id"])
+                continue
+            if area and _elsewhere(owner, area):
+                _refuse_home(home, result, "kk_number", OUTSIDE_MESSAGES["kk_number"])
+                continue
             if existing is not None and existing.dtks_id not in (None, home.dtks_id):
                 message = _("This KK number belongs to registry ID %(id)s.")
                 _refuse_home(home, result, "kk_number", message % {"id": existing.dtks_id})
@@ -360,11 +388,6 @@ def _write(
             if owner is not None and owner != existing:
                 message = _("This KK number belongs to household %(id)s, which has no registry ID.")
                 _refuse_home(home, result, "kk_number", message % {"id": owner.pk})
-                continue
-            elsewhere = area and existing and not Region.code_is_within(existing.region_id, area)
-            if elsewhere:
-                message = _("This household is registered outside your area, in %(code)s.")
-                _refuse_home(home, result, "dtks_id", message % {"code": existing.region_id})
                 continue
             home.household = existing
             accepted.append(home)
@@ -389,6 +412,34 @@ def _write(
         result.households_updated += len(updated)
         result.households_unchanged += len(homes) - len(new) - len(updated)
         _write_people(homes, result)
+
+
+def _elsewhere(household: Household | None, area: str) -> bool:
+    return household is not None and not Region.code_is_within(household.region_id, area)
+
+
+def _refuse_niks_elsewhere(batch: list[_Home], result: ImportResult, area: str) -> None:
+    """Refuse the rows whose NIK is a person's of a household outside `area`: that person
+    is moved by a supervisor of both areas, never by a file. (The rules then refuse a
+    household left without its head.)"""
+    niks = [m.values["nik"] for home in batch for m in home.members if m.values["nik"]]
+    if not niks:
+        return
+    inside = Q(household__region__code=area) | Q(household__region__code__startswith=f"{area}.")
+    elsewhere = set(
+        Person.objects.filter(nik__in=niks).exclude(inside).values_list("nik", flat=True)
+    )
+    if not elsewhere:
+        return
+    for home in batch:
+        kept = []
+        for member in home.members:
+            if member.values["nik"] in elsewhere:
+                result.add_error(RowError(member.line, "nik", str(OUTSIDE_MESSAGES["nik"])))
+                result.refused += 1
+            else:
+                kept.append(member)
+        home.members = kept
 
 
 def _refuse_repeats(batch: list[_Home], result: ImportResult) -> None:

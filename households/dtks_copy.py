@@ -61,7 +61,8 @@ def dtks_import_copy(
     on_error: Callable[[RowError], None] | None = None,
 ) -> ImportResult:
     """Load an extract (opened in binary) on PostgreSQL; return the counts. With `area`,
-    households outside that region are left to Python, which refuses them."""
+    households outside that region, and those naming a registry ID, KK number or NIK of a
+    record outside it, are left to Python, which refuses those rows."""
     result = ImportResult(on_error=on_error)
     today = timezone.localdate()
     clock = _Clock(result.seconds)
@@ -347,10 +348,16 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
         f"UPDATE dtks_home m SET household_id = h.id FROM {households} h "
         "WHERE m.household_id IS NULL AND h.kk_number = m.kk_number"
     )
-    if area:  # a household registered elsewhere: Python refuses it
+    if area:  # a household registered elsewhere, or a NIK of a person elsewhere: Python refuses
         cursor.execute(
             f"""DELETE FROM dtks_home m USING {households} h WHERE h.id = m.household_id
             AND NOT {_within("h.region_id", area)}"""
+        )
+        cursor.execute(
+            f"""DELETE FROM dtks_home m WHERE EXISTS (
+                SELECT FROM dtks_row r JOIN {Person._meta.db_table} x ON x.nik = r.nik
+                JOIN {households} h ON h.id = x.household_id
+                WHERE r.dtks_id = m.dtks_id AND NOT {_within("h.region_id", area)})"""
         )
     cursor.execute("CREATE UNIQUE INDEX ON dtks_home (home)")
     cursor.execute(
