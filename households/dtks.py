@@ -25,6 +25,7 @@ from typing import IO
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -121,6 +122,18 @@ class MissingColumns(Exception):
         super().__init__(message)
 
 
+class UnreadableExtract(Exception):
+    """A line the CSV reader cannot read (a cell longer than it takes, 131,072 characters)."""
+
+    def __init__(self, line: int):
+        self.line = line
+        message = _(
+            "Line %(line)s cannot be read as CSV: a cell is longer than %(limit)s characters."
+        )
+        limit = number_format(csv.field_size_limit(), force_grouping=True)
+        super().__init__(message % {"line": line, "limit": limit})
+
+
 @dataclass
 class _Member:
     line: int
@@ -165,7 +178,11 @@ def dtks_header(first: str) -> tuple[str, list[str]]:
     `MissingColumns` if a required one is not among them."""
     first = first.lstrip("\ufeff")
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = [name.strip().lower() for name in next(csv.reader([first], delimiter=delimiter), [])]
+    try:
+        cells = next(csv.reader([first], delimiter=delimiter), [])
+    except csv.Error:
+        raise UnreadableExtract(1) from None
+    header = [name.strip().lower() for name in cells]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise MissingColumns(missing)
@@ -176,10 +193,25 @@ def dtks_rows(handle: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for each row of an extract: UTF-8 with or without BOM, `,` or `;`,
     column names in any case; unknown columns kept but unused."""
     delimiter, header = dtks_header(handle.readline())
-    for line, cells in enumerate(csv.reader(handle, delimiter=delimiter), start=2):
+    reader = csv.reader(handle, delimiter=delimiter)
+    for line, cells in enumerate(readable_rows(reader, first_line=2), start=2):
         if not any(cell.strip() for cell in cells):
             continue
         yield line, {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
+
+
+def readable_rows(reader, *, first_line: int) -> Iterator[list[str]]:
+    """The rows of a `csv.reader`; `UnreadableExtract` at the first it cannot read."""
+    row = first_line
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise UnreadableExtract(row) from None
+        row += 1
+        yield cells
 
 
 def dtks_import(

@@ -142,7 +142,8 @@ def _stage(cursor, handle: IO[bytes]) -> list[str]:
     handle.seek(start)
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
     with cursor.copy(f"COPY dtks_staging (line, {columns}) FROM STDIN") as copy:
-        for line, cells in enumerate(csv.reader(text, delimiter=delimiter), start=2):
+        rows = dtks.readable_rows(csv.reader(text, delimiter=delimiter), first_line=2)
+        for line, cells in enumerate(rows, start=2):
             if any(cell.strip() for cell in cells):
                 cells = (cells + [""] * len(header))[: len(header)]
                 copy.write_row([line, *(cell.replace("\x00", "") for cell in cells)])

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,12 +28,19 @@ from accounts.models import AccessLog
 from accounts.roles import Role, has_role
 from accounts.selectors import scope_code_of
 from accounts.services import access_record
-from households.dtks import ImportResult, MissingColumns, dtks_header, dtks_import_stream
+from households.dtks import (
+    ImportResult,
+    MissingColumns,
+    UnreadableExtract,
+    dtks_header,
+    dtks_import_stream,
+)
 from households.identity import validate_nik_for_person
 from households.models import DuplicateDismissal, Household, Person, Region, RegistryImport
 from households.regions import REGIONS_CSV, read_region_rows, validate_region_code
 from households.registry_codes import Relationship
 from households.rules import blank_to_none, household_rule_errors
+from slrt.uploads import upload_limit
 
 logger = logging.getLogger(__name__)
 
@@ -433,10 +441,8 @@ def registry_import_request(*, actor: AbstractBaseUser, upload: UploadedFile) ->
     scope = scope_code_of(actor)
     if scope is None:
         raise ValidationError({"file": _("You have no working area to import into.")})
-    limit = settings.SLRT_IMPORT_MAX_MB * 1024 * 1024
-    if upload.size > limit:
-        message = _("The file is larger than %(limit)s MB. Ask the IT team to run import_dtks.")
-        raise ValidationError({"file": message % {"limit": settings.SLRT_IMPORT_MAX_MB}})
+    if upload.size > registry_upload_limit():
+        raise ValidationError({"file": registry_upload_too_large_message()})
     _check_extract(upload)
     registry_import = RegistryImport(
         area_id=scope, uploaded_by=actor, file_name=Truncator(upload.name).chars(255),
@@ -449,25 +455,59 @@ def registry_import_request(*, actor: AbstractBaseUser, upload: UploadedFile) ->
     return registry_import
 
 
+def registry_upload_limit() -> int:
+    """The largest registry extract a supervisor may upload, in bytes."""
+    return upload_limit()
+
+
+def registry_upload_too_large_message() -> str:
+    return _("The file is larger than %(limit)s MB. Ask the IT team to run import_dtks.") % {
+        "limit": settings.SLRT_IMPORT_MAX_MB
+    }
+
+
+# No registry row (some forty columns of at most 255 characters) is this long; the CSV
+# reader takes cells up to 131,072 characters, and one line is all one cell at most.
+LINE_MAX = 120_000  # bytes, so fewer characters
+
+
+def _refuse_long_line(line: int) -> None:
+    message = _(
+        "Line %(line)s is longer than %(limit)s characters, which no registry row is. Check "
+        "that the file is the registry extract, saved as CSV."
+    )
+    limit = number_format(LINE_MAX, force_grouping=True)
+    raise ValidationError({"file": message % {"line": line, "limit": limit}})
+
+
 def _check_extract(upload: UploadedFile) -> None:
-    """Refuse, by the upload field, a file that is not UTF-8 or lacks a required column."""
+    """Refuse, by the upload field, a file that is not UTF-8, has a line longer than
+    LINE_MAX or lacks a required column. One pass over the chunks, each byte looked at a
+    fixed number of times, whatever the file's shape."""
     upload.seek(0)
     decoder = codecs.getincrementaldecoder("utf-8")()
-    head = b""  # up to the first line's end, however many chunks it spans
+    head = bytearray()  # the first line, once its end is found
+    line, run = 1, 0  # the line being read, and its bytes so far
     try:
         for chunk in upload.chunks():
             decoder.decode(chunk)
-            if b"\n" not in head:
-                head += chunk
+            pieces = chunk.split(b"\n")
+            if line == 1:
+                head += pieces[0]
+            lengths = [run + len(pieces[0]), *map(len, pieces[1:])]
+            if max(lengths) > LINE_MAX:
+                _refuse_long_line(line + next(i for i, n in enumerate(lengths) if n > LINE_MAX))
+            line += len(pieces) - 1
+            run = lengths[-1]
         decoder.decode(b"", final=True)
-        dtks_header(head.split(b"\n", 1)[0].decode("utf-8-sig"))
+        dtks_header(head.decode("utf-8-sig"))
     except UnicodeDecodeError:
         message = _(
             "The file is not UTF-8 text. Save it from the spreadsheet as “CSV UTF-8” and "
             "upload it again."
         )
         raise ValidationError({"file": message}) from None
-    except MissingColumns as error:
+    except (MissingColumns, UnreadableExtract) as error:
         raise ValidationError({"file": str(error)}) from None
 
 
@@ -539,7 +579,7 @@ def _import_into(
                 progress=progress,
                 on_error=lambda error: writer.writerow([error.line, error.column, error.message]),
             )
-    except MissingColumns as error:
+    except (MissingColumns, UnreadableExtract) as error:
         return str(error), None
     except UnicodeDecodeError:
         return _("The file is not UTF-8 text."), None
