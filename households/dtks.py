@@ -66,6 +66,10 @@ OUTSIDE_MESSAGES = {
 }
 
 
+# A person's history says when a registry import moved them from another household.
+MOVED_REASON = gettext_lazy("Moved to another household by the registry import")
+
+
 @dataclass(frozen=True)
 class RowError:
     line: int
@@ -552,6 +556,7 @@ def _write_people(homes: list[_Home], result: ImportResult) -> None:
         by_name[(person.household_id, person.name_normalized, person.birth_date)] = person
     created: list[Person] = []
     updated: dict[int, Person] = {}
+    moved: dict[int, Person] = {}  # from another household: written in their history
     staying_heads = set()  # heads now, and the file's head of the same household
     for home in homes:
         for member in home.members:
@@ -571,6 +576,8 @@ def _write_people(homes: list[_Home], result: ImportResult) -> None:
             ):  # fmt: skip
                 staying_heads.add(person.pk)
             # A NIK found again in the file is a person who moved: the later row wins.
+            if person.pk is not None and person.household_id != home.household.pk:
+                moved[person.pk] = person
             if not _apply(person, {"household_id": home.household.pk, **values}):
                 result.persons_unchanged += 1
                 continue
@@ -591,6 +598,10 @@ def _write_people(homes: list[_Home], result: ImportResult) -> None:
         Person.objects.bulk_update(heads, fields, batch_size=1000)
     Person.objects.bulk_create(created, batch_size=1000)
     result.persons_created += len(created)
+    if moved:
+        Person.history.bulk_history_create(
+            list(moved.values()), update=True, default_change_reason=str(MOVED_REASON)
+        )
 
 
 # --- writing an extract (generated registries, for the import benchmark and round trips) ---

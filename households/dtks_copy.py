@@ -366,13 +366,15 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
         CREATE TEMP TABLE dtks_person AS
         SELECT r.line, m.home, r.nik, r.name, r.name_normalized, r.sex, r.birth_date,
             r.birth_place, r.relationship, r.disability, r.chronic_illness,
-            NULL::bigint AS person_id
+            NULL::bigint AS person_id, false AS moved
         FROM dtks_row r JOIN dtks_home m USING (dtks_id)
         """
     )
     persons = Person._meta.db_table
     cursor.execute(
-        f"UPDATE dtks_person p SET person_id = x.id FROM {persons} x WHERE x.nik = p.nik"
+        f"""UPDATE dtks_person p SET person_id = x.id,
+            moved = x.household_id IS DISTINCT FROM m.household_id
+        FROM {persons} x, dtks_home m WHERE x.nik = p.nik AND m.home = p.home"""
     )
     cursor.execute(
         f"""UPDATE dtks_person p SET person_id = x.id FROM dtks_home m, {persons} x
@@ -470,6 +472,18 @@ def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.
             batch,
         )
         persons_updated = cursor.rowcount
+        history = Person.history.model._meta.db_table
+        kept = [f.column for f in Person._meta.concrete_fields]
+        cursor.execute(
+            f"""
+            INSERT INTO {history} ({", ".join(kept)}, history_date, history_change_reason,
+                                   history_type)
+            SELECT {", ".join(f"x.{column}" for column in kept)}, now(), %s, '~'
+            FROM {persons} x JOIN dtks_person p ON p.person_id = x.id
+            WHERE p.home BETWEEN %s AND %s AND p.moved
+            """,
+            [str(dtks.MOVED_REASON), *batch],
+        )
         cursor.execute(
             f"""
             INSERT INTO {persons} (household_id, {", ".join(PERSON_COLUMNS)}, marital_status,

@@ -158,4 +158,8 @@ def test_an_import_without_an_area_still_matches_the_whole_registry(mataram):
     )
 
     assert result.refused == 0 and result.persons_updated == 1
-    assert Person.objects.get(nik="5271014308820005").household.dtks_id == "DTKS-1"
+    moved = Person.objects.get(nik="5271014308820005")
+    assert moved.household.dtks_id == "DTKS-1"
+    last = moved.history.order_by("-history_id").first()
+    assert (last.household_id, last.history_type) == (moved.household_id, "~")
+    assert "dipindah" in last.history_change_reason.lower()
