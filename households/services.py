@@ -441,7 +441,7 @@ def registry_import_request(*, actor: AbstractBaseUser, upload: UploadedFile) ->
     scope = scope_code_of(actor)
     if scope is None:
         raise ValidationError({"file": _("You have no working area to import into.")})
-    if upload.size > registry_upload_limit():
+    if upload.size > upload_limit():
         raise ValidationError({"file": registry_upload_too_large_message()})
     _check_extract(upload)
     registry_import = RegistryImport(
@@ -455,12 +455,8 @@ def registry_import_request(*, actor: AbstractBaseUser, upload: UploadedFile) ->
     return registry_import
 
 
-def registry_upload_limit() -> int:
-    """The largest registry extract a supervisor may upload, in bytes."""
-    return upload_limit()
-
-
 def registry_upload_too_large_message() -> str:
+    """Why an upload past `slrt.uploads.upload_limit()` is refused."""
     return _("The file is larger than %(limit)s MB. Ask the IT team to run import_dtks.") % {
         "limit": settings.SLRT_IMPORT_MAX_MB
     }
