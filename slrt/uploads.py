@@ -21,8 +21,11 @@ class UploadLimit(FileUploadHandler):
     """First of `FILE_UPLOAD_HANDLERS`: passes each chunk on to the handlers that store it
     until the file passes `upload_limit()`, then stops receiving."""
 
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+    def __init__(self, request=None):
+        super().__init__(request)
         self.limit = upload_limit()
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         if content_length > self.limit + UPLOAD_OVERHEAD:  # not read at all
             self.request.upload_too_large = True
             return QueryDict(encoding=encoding), MultiValueDict()
