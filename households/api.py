@@ -77,6 +77,15 @@ class HouseholdSerializer(serializers.ModelSerializer):
         fields = ["id", *services.HOUSEHOLD_FIELDS, "members", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
+    def get_fields(self) -> dict:
+        """The national registry's own fields are read-only but for admins (and the import)."""
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is None or not services.may_set_registry_fields(request.user):
+            for name in services.REGISTRY_ONLY_FIELDS:
+                fields[name].read_only = True
+        return fields
+
     def to_representation(self, household: Household) -> dict:
         data = super().to_representation(household)
         data["region"] = household.region_id

@@ -5,7 +5,7 @@ import datetime
 
 from households import registry_codes as codes
 from households.models import Household
-from households.services import household_register, household_update
+from households.services import REGISTRY_ONLY_FIELDS, household_register, household_update
 
 DESIL = {"desil_source": "DTSEN", "desil_date": datetime.date(2025, 10, 1)}
 R = codes.Relationship
@@ -322,10 +322,17 @@ def seed_households(*, actor) -> list[Household]:
         existing = Household.objects.filter(kk_number=household["kk_number"]).first()
         if existing is None:
             saved.append(household_register(actor=actor, household=household, members=members))
-            continue
-        ids = {(p.nik or "", p.name): p.pk for p in existing.members.all()}
-        with_ids = [{**m, "id": ids.get((m["nik"], m["name"]))} for m in members]
-        saved.append(
-            household_update(actor=actor, instance=existing, household=household, members=with_ids)
-        )
+        else:
+            ids = {(p.nik or "", p.name): p.pk for p in existing.members.all()}
+            with_ids = [{**m, "id": ids.get((m["nik"], m["name"]))} for m in members]
+            saved.append(
+                household_update(
+                    actor=actor, instance=existing, household=household, members=with_ids
+                )
+            )
+        # The desil comes from the national registry, as an import would write it.
+        registry = {f: household[f] for f in REGISTRY_ONLY_FIELDS if f in household}
+        Household.objects.filter(pk=saved[-1].pk).update(**registry)
+        for field, value in registry.items():
+            setattr(saved[-1], field, value)
     return saved

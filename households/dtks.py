@@ -7,6 +7,8 @@ database is asked once per batch which households, KK numbers and NIKs it knows 
 A refused row goes to the error report (line, column, message); the other rows still load.
 Importing the same file again updates, never duplicates: households are matched by their
 registry ID, else by KK number; people by NIK, else by name and birth date in the household.
+An import into an area (a supervisor's upload) matches nothing outside it: a row naming the
+NIK, KK number or registry ID of a record elsewhere is refused, without saying where.
 
 This is the portable path (any database, and on PostgreSQL the households the set-based path
 of `dtks_copy` leaves to Python). `dtks_import_file` takes the fastest path the database has.
@@ -23,7 +25,9 @@ from typing import IO
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from households.models import Household, Person, Region
 from households.names import normalize_name
@@ -46,6 +50,24 @@ HOUSEHOLD_VALUES = ["kk_number", "region_id", "address", "rt", "rw", "desil", "d
                     "desil_date", *CODED, "floor_area", "monthly_income", *ASSETS]  # fmt: skip
 PERSON_VALUES = ["nik", "name", "name_normalized", "sex", "birth_date", "birth_place",
                  "relationship", "disability", "chronic_illness"]  # fmt: skip
+
+
+# A row naming a record outside the importer's area: said without saying where it is.
+OUTSIDE_MESSAGES = {
+    "nik": gettext_lazy(
+        "This NIK is registered outside your area; move the record through a supervisor."
+    ),
+    "kk_number": gettext_lazy(
+        "This KK number is registered outside your area; move the record through a supervisor."
+    ),
+    "dtks_id": gettext_lazy(
+        "This registry ID is registered outside your area; move the record through a supervisor."
+    ),
+}
+
+
+# A person's history says when a registry import moved them from another household.
+MOVED_REASON = gettext_lazy("Moved to another household by the registry import")
 
 
 @dataclass(frozen=True)
@@ -104,6 +126,18 @@ class MissingColumns(Exception):
         super().__init__(message)
 
 
+class UnreadableExtract(Exception):
+    """A line the CSV reader cannot read (a cell longer than it takes, 131,072 characters)."""
+
+    def __init__(self, line: int):
+        self.line = line
+        message = _(
+            "Line %(line)s cannot be read as CSV: a cell is longer than %(limit)s characters."
+        )
+        limit = number_format(csv.field_size_limit(), force_grouping=True)
+        super().__init__(message % {"line": line, "limit": limit})
+
+
 @dataclass
 class _Member:
     line: int
@@ -148,7 +182,11 @@ def dtks_header(first: str) -> tuple[str, list[str]]:
     `MissingColumns` if a required one is not among them."""
     first = first.lstrip("\ufeff")
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = [name.strip().lower() for name in next(csv.reader([first], delimiter=delimiter), [])]
+    try:
+        cells = next(csv.reader([first], delimiter=delimiter), [])
+    except csv.Error:
+        raise UnreadableExtract(1) from None
+    header = [name.strip().lower() for name in cells]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         raise MissingColumns(missing)
@@ -159,10 +197,25 @@ def dtks_rows(handle: IO[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for each row of an extract: UTF-8 with or without BOM, `,` or `;`,
     column names in any case; unknown columns kept but unused."""
     delimiter, header = dtks_header(handle.readline())
-    for line, cells in enumerate(csv.reader(handle, delimiter=delimiter), start=2):
+    reader = csv.reader(handle, delimiter=delimiter)
+    for line, cells in enumerate(readable_rows(reader, first_line=2), start=2):
         if not any(cell.strip() for cell in cells):
             continue
         yield line, {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
+
+
+def readable_rows(reader, *, first_line: int) -> Iterator[list[str]]:
+    """The rows of a `csv.reader`; `UnreadableExtract` at the first it cannot read."""
+    row = first_line
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise UnreadableExtract(row) from None
+        row += 1
+        yield cells
 
 
 def dtks_import(
@@ -175,7 +228,8 @@ def dtks_import(
 ) -> ImportResult:
     """Load the rows (from `dtks_rows`); return the counts. Each refused row goes to
     `on_error` as it is found (a report written as the file is read), else to the result.
-    With `area` (a region code), households outside it are refused."""
+    With `area` (a region code), households outside it are refused, and so are rows
+    naming a NIK, KK number or registry ID registered outside it."""
     result = ImportResult(on_error=on_error)
     villages = set(Region.objects.filter(level=Region.Level.VILLAGE).values_list("code", flat=True))
     today = timezone.localdate()
@@ -343,6 +397,8 @@ def _write(
 ) -> None:
     """Check each household with the registry's rules, then upsert the batch at once."""
     _refuse_repeats(batch, result)
+    if area:
+        _refuse_niks_elsewhere(batch, result, area)
     homes = [home for home in batch if _keep_valid(home, result, today)]
     if not homes:
         return
@@ -353,6 +409,14 @@ def _write(
             kk_number = home.values["kk_number"]
             existing = known.get(home.dtks_id) or known.get(kk_number)
             owner = known.get(kk_number) if kk_number else None
+            # Before any message that names a registered household: those elsewhere are not
+            # described, whatever else is wrong with the row.
+            if area and _elsewhere(known.get(home.dtks_id), area):
+                _refuse_home(home, result, "dtks_id", OUTSIDE_MESSAGES["dtks_id"])
+                continue
+            if area and _elsewhere(owner, area):
+                _refuse_home(home, result, "kk_number", OUTSIDE_MESSAGES["kk_number"])
+                continue
             if existing is not None and existing.dtks_id not in (None, home.dtks_id):
                 message = _("This KK number belongs to registry ID %(id)s.")
                 _refuse_home(home, result, "kk_number", message % {"id": existing.dtks_id})
@@ -360,11 +424,6 @@ def _write(
             if owner is not None and owner != existing:
                 message = _("This KK number belongs to household %(id)s, which has no registry ID.")
                 _refuse_home(home, result, "kk_number", message % {"id": owner.pk})
-                continue
-            elsewhere = area and existing and not Region.code_is_within(existing.region_id, area)
-            if elsewhere:
-                message = _("This household is registered outside your area, in %(code)s.")
-                _refuse_home(home, result, "dtks_id", message % {"code": existing.region_id})
                 continue
             home.household = existing
             accepted.append(home)
@@ -389,6 +448,34 @@ def _write(
         result.households_updated += len(updated)
         result.households_unchanged += len(homes) - len(new) - len(updated)
         _write_people(homes, result)
+
+
+def _elsewhere(household: Household | None, area: str) -> bool:
+    return household is not None and not Region.code_is_within(household.region_id, area)
+
+
+def _refuse_niks_elsewhere(batch: list[_Home], result: ImportResult, area: str) -> None:
+    """Refuse the rows whose NIK is a person's of a household outside `area`: that person
+    is moved by a supervisor of both areas, never by a file. (The rules then refuse a
+    household left without its head.)"""
+    niks = [m.values["nik"] for home in batch for m in home.members if m.values["nik"]]
+    if not niks:
+        return
+    inside = Q(household__region__code=area) | Q(household__region__code__startswith=f"{area}.")
+    elsewhere = set(
+        Person.objects.filter(nik__in=niks).exclude(inside).values_list("nik", flat=True)
+    )
+    if not elsewhere:
+        return
+    for home in batch:
+        kept = []
+        for member in home.members:
+            if member.values["nik"] in elsewhere:
+                result.add_error(RowError(member.line, "nik", str(OUTSIDE_MESSAGES["nik"])))
+                result.refused += 1
+            else:
+                kept.append(member)
+        home.members = kept
 
 
 def _refuse_repeats(batch: list[_Home], result: ImportResult) -> None:
@@ -469,6 +556,7 @@ def _write_people(homes: list[_Home], result: ImportResult) -> None:
         by_name[(person.household_id, person.name_normalized, person.birth_date)] = person
     created: list[Person] = []
     updated: dict[int, Person] = {}
+    moved: dict[int, Person] = {}  # from another household: written in their history
     staying_heads = set()  # heads now, and the file's head of the same household
     for home in homes:
         for member in home.members:
@@ -488,6 +576,8 @@ def _write_people(homes: list[_Home], result: ImportResult) -> None:
             ):  # fmt: skip
                 staying_heads.add(person.pk)
             # A NIK found again in the file is a person who moved: the later row wins.
+            if person.pk is not None and person.household_id != home.household.pk:
+                moved[person.pk] = person
             if not _apply(person, {"household_id": home.household.pk, **values}):
                 result.persons_unchanged += 1
                 continue
@@ -508,6 +598,10 @@ def _write_people(homes: list[_Home], result: ImportResult) -> None:
         Person.objects.bulk_update(heads, fields, batch_size=1000)
     Person.objects.bulk_create(created, batch_size=1000)
     result.persons_created += len(created)
+    if moved:
+        Person.history.bulk_history_create(
+            list(moved.values()), update=True, default_change_reason=str(MOVED_REASON)
+        )
 
 
 # --- writing an extract (generated registries, for the import benchmark and round trips) ---

@@ -61,7 +61,8 @@ def dtks_import_copy(
     on_error: Callable[[RowError], None] | None = None,
 ) -> ImportResult:
     """Load an extract (opened in binary) on PostgreSQL; return the counts. With `area`,
-    households outside that region are left to Python, which refuses them."""
+    households outside that region, and those naming a registry ID, KK number or NIK of a
+    record outside it, are left to Python, which refuses those rows."""
     result = ImportResult(on_error=on_error)
     today = timezone.localdate()
     clock = _Clock(result.seconds)
@@ -141,7 +142,8 @@ def _stage(cursor, handle: IO[bytes]) -> list[str]:
     handle.seek(start)
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
     with cursor.copy(f"COPY dtks_staging (line, {columns}) FROM STDIN") as copy:
-        for line, cells in enumerate(csv.reader(text, delimiter=delimiter), start=2):
+        rows = dtks.readable_rows(csv.reader(text, delimiter=delimiter), first_line=2)
+        for line, cells in enumerate(rows, start=2):
             if any(cell.strip() for cell in cells):
                 cells = (cells + [""] * len(header))[: len(header)]
                 copy.write_row([line, *(cell.replace("\x00", "") for cell in cells)])
@@ -347,10 +349,16 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
         f"UPDATE dtks_home m SET household_id = h.id FROM {households} h "
         "WHERE m.household_id IS NULL AND h.kk_number = m.kk_number"
     )
-    if area:  # a household registered elsewhere: Python refuses it
+    if area:  # a household registered elsewhere, or a NIK of a person elsewhere: Python refuses
         cursor.execute(
             f"""DELETE FROM dtks_home m USING {households} h WHERE h.id = m.household_id
             AND NOT {_within("h.region_id", area)}"""
+        )
+        cursor.execute(
+            f"""DELETE FROM dtks_home m WHERE EXISTS (
+                SELECT FROM dtks_row r JOIN {Person._meta.db_table} x ON x.nik = r.nik
+                JOIN {households} h ON h.id = x.household_id
+                WHERE r.dtks_id = m.dtks_id AND NOT {_within("h.region_id", area)})"""
         )
     cursor.execute("CREATE UNIQUE INDEX ON dtks_home (home)")
     cursor.execute(
@@ -358,13 +366,15 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
         CREATE TEMP TABLE dtks_person AS
         SELECT r.line, m.home, r.nik, r.name, r.name_normalized, r.sex, r.birth_date,
             r.birth_place, r.relationship, r.disability, r.chronic_illness,
-            NULL::bigint AS person_id
+            NULL::bigint AS person_id, false AS moved
         FROM dtks_row r JOIN dtks_home m USING (dtks_id)
         """
     )
     persons = Person._meta.db_table
     cursor.execute(
-        f"UPDATE dtks_person p SET person_id = x.id FROM {persons} x WHERE x.nik = p.nik"
+        f"""UPDATE dtks_person p SET person_id = x.id,
+            moved = x.household_id IS DISTINCT FROM m.household_id
+        FROM {persons} x, dtks_home m WHERE x.nik = p.nik AND m.home = p.home"""
     )
     cursor.execute(
         f"""UPDATE dtks_person p SET person_id = x.id FROM dtks_home m, {persons} x
@@ -462,6 +472,18 @@ def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.
             batch,
         )
         persons_updated = cursor.rowcount
+        history = Person.history.model._meta.db_table
+        kept = [f.column for f in Person._meta.concrete_fields]
+        cursor.execute(
+            f"""
+            INSERT INTO {history} ({", ".join(kept)}, history_date, history_change_reason,
+                                   history_type)
+            SELECT {", ".join(f"x.{column}" for column in kept)}, now(), %s, '~'
+            FROM {persons} x JOIN dtks_person p ON p.person_id = x.id
+            WHERE p.home BETWEEN %s AND %s AND p.moved
+            """,
+            [str(dtks.MOVED_REASON), *batch],
+        )
         cursor.execute(
             f"""
             INSERT INTO {persons} (household_id, {", ".join(PERSON_COLUMNS)}, marital_status,

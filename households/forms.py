@@ -284,7 +284,9 @@ class DuplicateDecisionForm(forms.Form):
 
 
 class RegistryImportForm(forms.Form):
-    """An extract of the national registry to import: CSV, UTF-8, one row per person."""
+    """An extract of the national registry to import: CSV, UTF-8, one row per person.
+    With `too_large` (`request.upload_too_large`, see `slrt.uploads`), the upload was
+    stopped while received, or refused by its declared length: the field says so."""
 
     file = forms.FileField(
         label=_("Registry extract (CSV)"),
@@ -295,3 +297,16 @@ class RegistryImportForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        if too_large:
+            self.fields["file"].required = False
+
+    def clean_file(self):
+        if self.too_large:
+            from households.services import registry_upload_too_large_message
+
+            raise forms.ValidationError(registry_upload_too_large_message(), code="too_large")
+        return self.cleaned_data["file"]

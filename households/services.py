@@ -18,19 +18,29 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import AccessLog
+from accounts.roles import Role, has_role
 from accounts.selectors import scope_code_of
 from accounts.services import access_record
-from households.dtks import ImportResult, MissingColumns, dtks_header, dtks_import_stream
+from households.dtks import (
+    ImportResult,
+    MissingColumns,
+    UnreadableExtract,
+    dtks_header,
+    dtks_import_stream,
+)
 from households.identity import validate_nik_for_person
 from households.models import DuplicateDismissal, Household, Person, Region, RegistryImport
 from households.regions import REGIONS_CSV, read_region_rows, validate_region_code
 from households.registry_codes import Relationship
 from households.rules import blank_to_none, household_rule_errors
 from slrt.spreadsheets import csv_writer
+from slrt.uploads import upload_limit
 
 logger = logging.getLogger(__name__)
 
@@ -164,21 +174,19 @@ def validate_household_input(
     def add(errors: dict, field: str, message: str) -> None:
         errors.setdefault(field, []).append(str(message))
 
+    others = Household.objects.exclude(pk=instance.pk) if instance else Household.objects.all()
     kk_number = blank_to_none(household.get("kk_number"))
     if kk_number and "kk_number" not in household_errors:
-        taken = Household.objects.filter(kk_number=kk_number)
-        if instance is not None:
-            taken = taken.exclude(pk=instance.pk)
-        if taken.exists():
-            add(household_errors, "kk_number", _("This KK number is already registered."))
+        owner = others.filter(kk_number=kk_number).values_list("pk", flat=True).first()
+        if owner is not None:
+            message = _already_registered(actor, "kk_number", kk_number, owner)
+            add(household_errors, "kk_number", message)
 
-    dtks_id = blank_to_none(household.get("dtks_id"))
+    dtks_id = blank_to_none(household.get("dtks_id")) if may_set_registry_fields(actor) else None
     if dtks_id:
-        taken = Household.objects.filter(dtks_id=dtks_id)
-        if instance is not None:
-            taken = taken.exclude(pk=instance.pk)
-        if taken.exists():
-            add(household_errors, "dtks_id", _("This national registry ID is already registered."))
+        owner = others.filter(dtks_id=dtks_id).values_list("pk", flat=True).first()
+        if owner is not None:
+            add(household_errors, "dtks_id", _already_registered(actor, "dtks_id", dtks_id, owner))
 
     region = household.get("region")
     region_code = region.code if isinstance(region, Region) else region
@@ -206,19 +214,67 @@ def validate_household_input(
         clashes = Person.objects.filter(nik__in=valid_niks)
         if instance is not None:
             clashes = clashes.exclude(household=instance)
-        for nik in clashes.values_list("nik", flat=True):
+        for nik, owner in clashes.values_list("nik", "household_id"):
             add(
-                member_errors[valid_niks[nik]],
-                "nik",
-                _("This NIK is already registered in another household."),
+                member_errors[valid_niks[nik]], "nik", _already_registered(actor, "nik", nik, owner)
             )
 
     if household_errors or any(member_errors):
         raise RegistryInputError(household_errors, member_errors)
 
 
-def _household_values(household: dict) -> dict:
+# Registered already: inside the user's area, which household (the user may open it);
+# elsewhere, only that it is, so that the form is no way to find where a person lives.
+_REGISTERED = {
+    "nik": (
+        gettext_lazy("NIK already registered"),
+        gettext_lazy("This NIK is already registered in your area, in household %(id)s."),
+        gettext_lazy("This NIK is already registered; ask a supervisor to move the record."),
+    ),
+    "kk_number": (
+        gettext_lazy("KK number already registered"),
+        gettext_lazy("This KK number is already registered in your area, in household %(id)s."),
+        gettext_lazy("This KK number is already registered; ask a supervisor to move the record."),
+    ),
+    "dtks_id": (
+        gettext_lazy("Registry ID already registered"),
+        gettext_lazy("This registry ID is already registered in your area, in household %(id)s."),
+        gettext_lazy(
+            "This registry ID is already registered; ask a supervisor to move the record."
+        ),
+    ),
+}
+
+
+def _already_registered(actor, field: str, number: str, household_id: int) -> str:
+    """The message for a NIK, KK number or registry ID that household `household_id` has
+    already; the attempt goes to the access log, since it tells whether a number exists."""
+    from households.selectors import households_in_scope
+
+    what, inside, elsewhere = _REGISTERED[field]
+    access_record(
+        actor=actor, action=AccessLog.Action.SEARCH, what=str(what),
+        household_id=household_id, query=number, rows=1,
+    )  # fmt: skip
+    if households_in_scope(actor).filter(pk=household_id).exists():
+        return str(inside) % {"id": household_id}
+    return str(elsewhere)
+
+
+# Fields only the national registry fills: set by the import, and by admins.
+REGISTRY_ONLY_FIELDS = ["dtks_id", "desil", "desil_source", "desil_date"]
+
+
+def may_set_registry_fields(actor) -> bool:
+    """Whether `actor` may set `REGISTRY_ONLY_FIELDS` by hand (admins; else only the import)."""
+    return actor.is_superuser or has_role(actor, Role.ADMIN)
+
+
+def _household_values(household: dict, actor) -> dict:
     values = {field: household[field] for field in HOUSEHOLD_FIELDS if field in household}
+    if not may_set_registry_fields(actor):
+        for field in REGISTRY_ONLY_FIELDS:
+            values.pop(field, None)
     region = values.pop("region", None)
     if region is not None:
         values["region_id"] = region.code if isinstance(region, Region) else region
@@ -261,7 +317,7 @@ def household_register(*, actor, household: dict, members: list[dict]) -> Househ
     validate_household_input(actor=actor, household=household, members=members)
 
     def write() -> Household:
-        created = Household.objects.create(**_household_values(household))
+        created = Household.objects.create(**_household_values(household, actor))
         for member in members:
             Person.objects.create(household=created, **_person_values(member))
         return created
@@ -278,7 +334,7 @@ def household_update(
 
     def write() -> Household:
         locked = Household.objects.select_for_update().get(pk=instance.pk)
-        for field, value in _household_values(household).items():
+        for field, value in _household_values(household, actor).items():
             setattr(locked, field, value)
         locked.save()
         kept = {member["id"] for member in members if member.get("id")}
@@ -385,10 +441,8 @@ def registry_import_request(*, actor: AbstractBaseUser, upload: UploadedFile) ->
     scope = scope_code_of(actor)
     if scope is None:
         raise ValidationError({"file": _("You have no working area to import into.")})
-    limit = settings.SLRT_IMPORT_MAX_MB * 1024 * 1024
-    if upload.size > limit:
-        message = _("The file is larger than %(limit)s MB. Ask the IT team to run import_dtks.")
-        raise ValidationError({"file": message % {"limit": settings.SLRT_IMPORT_MAX_MB}})
+    if upload.size > upload_limit():
+        raise ValidationError({"file": registry_upload_too_large_message()})
     _check_extract(upload)
     registry_import = RegistryImport(
         area_id=scope, uploaded_by=actor, file_name=Truncator(upload.name).chars(255),
@@ -401,25 +455,55 @@ def registry_import_request(*, actor: AbstractBaseUser, upload: UploadedFile) ->
     return registry_import
 
 
+def registry_upload_too_large_message() -> str:
+    """Why an upload past `slrt.uploads.upload_limit()` is refused."""
+    return _("The file is larger than %(limit)s MB. Ask the IT team to run import_dtks.") % {
+        "limit": settings.SLRT_IMPORT_MAX_MB
+    }
+
+
+# No registry row (some forty columns of at most 255 characters) is this long; the CSV
+# reader takes cells up to 131,072 characters, and one line is all one cell at most.
+LINE_MAX = 120_000  # bytes, so fewer characters
+
+
+def _refuse_long_line(line: int) -> None:
+    message = _(
+        "Line %(line)s is longer than %(limit)s characters, which no registry row is. Check "
+        "that the file is the registry extract, saved as CSV."
+    )
+    limit = number_format(LINE_MAX, force_grouping=True)
+    raise ValidationError({"file": message % {"line": line, "limit": limit}})
+
+
 def _check_extract(upload: UploadedFile) -> None:
-    """Refuse, by the upload field, a file that is not UTF-8 or lacks a required column."""
+    """Refuse, by the upload field, a file that is not UTF-8, has a line longer than
+    LINE_MAX or lacks a required column. One pass over the chunks, each byte looked at a
+    fixed number of times, whatever the file's shape."""
     upload.seek(0)
     decoder = codecs.getincrementaldecoder("utf-8")()
-    head = b""  # up to the first line's end, however many chunks it spans
+    head = bytearray()  # the first line, once its end is found
+    line, run = 1, 0  # the line being read, and its bytes so far
     try:
         for chunk in upload.chunks():
             decoder.decode(chunk)
-            if b"\n" not in head:
-                head += chunk
+            pieces = chunk.split(b"\n")
+            if line == 1:
+                head += pieces[0]
+            lengths = [run + len(pieces[0]), *map(len, pieces[1:])]
+            if max(lengths) > LINE_MAX:
+                _refuse_long_line(line + next(i for i, n in enumerate(lengths) if n > LINE_MAX))
+            line += len(pieces) - 1
+            run = lengths[-1]
         decoder.decode(b"", final=True)
-        dtks_header(head.split(b"\n", 1)[0].decode("utf-8-sig"))
+        dtks_header(head.decode("utf-8-sig"))
     except UnicodeDecodeError:
         message = _(
             "The file is not UTF-8 text. Save it from the spreadsheet as “CSV UTF-8” and "
             "upload it again."
         )
         raise ValidationError({"file": message}) from None
-    except MissingColumns as error:
+    except (MissingColumns, UnreadableExtract) as error:
         raise ValidationError({"file": str(error)}) from None
 
 
@@ -491,7 +575,7 @@ def _import_into(
                 progress=progress,
                 on_error=lambda error: writer.writerow([error.line, error.column, error.message]),
             )
-    except MissingColumns as error:
+    except (MissingColumns, UnreadableExtract) as error:
         return str(error), None
     except UnicodeDecodeError:
         return _("The file is not UTF-8 text."), None

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import role_required
@@ -355,9 +356,25 @@ def duplicate_review(request: HttpRequest, first_id: int, second_id: int) -> Htt
 SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
 
 
+@csrf_exempt  # a request refused by its length has no form read; csrf_protect checks the rest
 @role_required(*SUPERVISING)
 def registry_import_list(request: HttpRequest) -> HttpResponse:
-    """Upload a registry extract to import into the user's area; see the recent imports."""
+    """Upload a registry extract to import into the user's area; see the recent imports.
+    An upload past the limit is not stored (`slrt.uploads`): the field says so."""
+    if request.method == "POST" and _upload_too_large(request):
+        return _registry_import_page(request, RegistryImportForm({}, {}, too_large=True))
+    return _registry_import_upload(request)
+
+
+def _upload_too_large(request: HttpRequest) -> bool:
+    """Whether `slrt.uploads.UploadLimit` refused the upload (the body is parsed here, if no
+    middleware did, through that handler)."""
+    request.FILES  # noqa: B018
+    return getattr(request, "upload_too_large", False)
+
+
+@csrf_protect
+def _registry_import_upload(request: HttpRequest) -> HttpResponse:
     form = RegistryImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -368,6 +385,10 @@ def registry_import_list(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error)
         else:
             return redirect("households:import_detail", registry_import.pk)
+    return _registry_import_page(request, form)
+
+
+def _registry_import_page(request: HttpRequest, form: RegistryImportForm) -> HttpResponse:
     status = 400 if form.errors else 200
     imports = registry_imports_for(request.user)[:30]
     return render(

@@ -185,6 +185,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # must share this folder (or configure another storage here).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 SLRT_IMPORT_MAX_MB = env.int("SLRT_IMPORT_MAX_MB", default=500)
+# Every upload stops being received past that limit, the largest there is (slrt/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "slrt.uploads.UploadLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,11 +1,14 @@
 """`/api/v1/households/`: scoped, masked in lists, field-level errors, nested members."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from accounts.models import AccessLog
 from accounts.roles import Role
 from households.models import Household
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
+from tests.households.test_import_scope import mataram_household  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.usefixtures("kota_bima")
 
@@ -317,9 +320,33 @@ def test_two_members_can_swap_niks_typed_the_wrong_way_round(api):
     assert names["Husen"] == twins_nik[0]
 
 
-def test_a_registry_id_already_used_is_refused_on_its_field(api):
+def test_front_office_cannot_set_the_registry_only_fields(api):
     client = api(staff_user(role=Role.FRONT_OFFICE, scope="52.72.01"))
-    post(client, {**NEW_HOUSEHOLD, "dtks_id": "DTKS-001"})
+    registry = {"desil": 1, "desil_source": "DTKS", "desil_date": "2026-01-01", "dtks_id": "X-1"}
+
+    created = post(client, {**NEW_HOUSEHOLD, **registry})
+    household = Household.objects.get()
+    household.desil, household.dtks_id = 4, "DTKS-4"
+    household.save()
+    patched = client.patch(
+        reverse("api:household-detail", args=[household.pk]), registry,
+        content_type="application/json",
+    )  # fmt: skip
+
+    assert created.status_code == 201 and patched.status_code == 200
+    assert created.json()["desil"] is None and created.json()["dtks_id"] is None
+    household.refresh_from_db()
+    assert (household.desil, household.desil_source, household.dtks_id) == (4, "", "DTKS-4")
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    properties = schema["components"]["schemas"]["Household"]["properties"]
+    assert all(properties[name].get("readOnly") for name in registry)
+
+
+def test_a_registry_id_already_used_is_refused_on_its_field(api):
+    admin = staff_user(role=Role.ADMIN, scope="52.72.01")
+    admin.user_permissions.add(Permission.objects.get(codename="add_household"))
+    client = api(admin)
+    assert post(client, {**NEW_HOUSEHOLD, "dtks_id": "DTKS-001"}).json()["dtks_id"] == "DTKS-001"
 
     response = post(
         client,
@@ -333,6 +360,23 @@ def test_a_registry_id_already_used_is_refused_on_its_field(api):
 
     assert response.status_code == 400
     assert set(response.json()) == {"dtks_id"}
+
+
+def test_a_nik_of_another_city_is_refused_without_a_word_of_where_and_logged(api, mataram):
+    user = staff_user(role=Role.FRONT_OFFICE, scope="52.72.01")
+    client = api(user)
+    baiq = {**SPOUSE, "name": "Baiq Aminah", "nik": "5271014308820005", "relationship": "head"}
+
+    response = post(client, {**NEW_HOUSEHOLD, "kk_number": mataram.kk_number, "members": [baiq]})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "kk_number": ["Nomor KK ini sudah terdaftar; hubungi supervisor untuk memindahkan data"],
+        "members": {"0": {"nik": [
+            "NIK ini sudah terdaftar; hubungi supervisor untuk memindahkan data"]}},
+    }  # fmt: skip
+    logged = AccessLog.objects.filter(user=user, action=AccessLog.Action.SEARCH)
+    assert sorted(logged.values_list("household_id", flat=True)) == [mataram.pk, mataram.pk]
 
 
 def test_more_than_thirty_members_are_refused(api):

@@ -234,9 +234,10 @@ def test_an_import_for_an_area_refuses_households_elsewhere(tmp_path):
     result = dtks_import_stream(io.BytesIO(data), area="52.72.01")
 
     refused = sorted((error.line, error.column) for error in result.errors)
-    assert refused == [(2, "dtks_id"), (3, "dtks_id"), (4, "dtks_id"), (5, "region_code")]
+    assert refused == [(2, "kk_number"), (3, "kk_number"), (4, "kk_number"), (5, "region_code")]
     messages = {error.line: error.message for error in result.errors}
-    assert "52.72.02.1008" in messages[2]  # the desk's household, found by its KK number
+    assert "di luar wilayah Anda" in messages[2]  # the desk's household, found by its KK number
+    assert "52.72.02" not in messages[2]  # and not where it is
     assert "52.72.01" in messages[5]  # the area
     assert not Household.objects.filter(dtks_id__isnull=False).exists()
     elsewhere.refresh_from_db()

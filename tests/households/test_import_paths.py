@@ -16,6 +16,13 @@ from households.dtks_copy import dtks_import_copy
 from households.models import Household, Person
 from households.names import NORMALIZE_NAME_SQL, normalize_name
 from tests.factories import HouseholdFactory, PersonFactory
+from tests.households.test_import_scope import (  # noqa: F401 (fixtures)
+    OUTSIDE_ID,
+    OUTSIDE_KK,
+    OUTSIDE_NIK,
+    as_it_was,
+    mataram_household,
+)
 from tests.services import require_postgresql
 
 pytestmark = [pytest.mark.services("postgresql"), pytest.mark.usefixtures("kota_bima")]
@@ -38,7 +45,9 @@ def generated(tmp_path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def registry_after(rows: list[dict], *, fast: bool, delimiter: str = ",") -> dict:
+def registry_after(
+    rows: list[dict], *, fast: bool, delimiter: str = ",", area: str | None = None
+) -> dict:
     """The registry and the report after importing `rows` through one path, undone after."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=delimiter)
@@ -50,10 +59,10 @@ def registry_after(rows: list[dict], *, fast: bool, delimiter: str = ",") -> dic
         PersonFactory(household=desk, relationship="head", nik=None, name="  Nama  Di Meja",
                       birth_date="1970-01-01")  # fmt: skip
         if fast:
-            result = dtks_import_copy(io.BytesIO(data), batch_households=5)
+            result = dtks_import_copy(io.BytesIO(data), area=area, batch_households=5)
         else:
             handle = io.StringIO(data.decode(), newline="")
-            result = dtks_import(dtks_rows(handle), batch_households=5)
+            result = dtks_import(dtks_rows(handle), area=area, batch_households=5)
         households = {
             household.dtks_id or household.kk_number: {
                 **model_to_dict(household, exclude=["id"]),
@@ -149,6 +158,39 @@ def test_importing_again_writes_nothing_and_heads_stay_heads(generated):
     assert again.households_updated + again.persons_updated == 0
     assert set(Person.objects.filter(relationship="head").values_list("pk", flat=True)) == heads
     assert len(heads) == 24
+
+
+def test_rows_naming_records_outside_the_area_are_refused_alike_on_both_paths(generated, mataram):
+    """Kota Bima's supervisor imports rows naming Mataram's NIKs, KK number, registry ID."""
+    PersonFactory(household=mataram, name="Lalu Saudara", nik="5271010101900001",
+                  birth_date="1990-01-01", relationship="other")  # fmt: skip
+    rows = [dict(row) for row in generated]
+    homes: dict[str, list[int]] = {}
+    for index, cells in enumerate(rows):
+        homes.setdefault(cells["dtks_id"], []).append(index)
+    nik_home, head_home, kk_home, id_home = [lines for lines in homes.values() if len(lines) > 1][
+        :4
+    ]
+    member = next(i for i in nik_home if rows[i]["relationship"] != "1")
+    rows[member].update(nik="5271014308820005", sex="2", birth_date="03-08-1982")
+    head = next(i for i in head_home if rows[i]["relationship"] == "1")
+    rows[head].update(nik="5271010101900001", sex="1", birth_date="01-01-1990")
+    for index in kk_home:
+        rows[index]["kk_number"] = mataram.kk_number
+    for index in id_home:
+        rows[index]["dtks_id"] = mataram.dtks_id
+    before = as_it_was(mataram)
+
+    after = same_on_both_paths(rows, area="52.72")
+
+    report = {line: (column, message) for line, column, message in after["report"]}
+    assert report[member + 2] == ("nik", OUTSIDE_NIK)
+    assert report[head + 2] == ("nik", OUTSIDE_NIK)
+    assert {report[i + 2] for i in kk_home} == {("kk_number", OUTSIDE_KK)}
+    assert {report[i + 2] for i in id_home} == {("dtks_id", OUTSIDE_ID)}
+    assert as_it_was(mataram) == before
+    assert after["counts"]["persons_updated"] == 0  # nobody was matched outside the area
+    assert len(after["households"][mataram.dtks_id]["members"]) == 3
 
 
 CELLS = {

@@ -5,10 +5,15 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from accounts.models import AccessLog
 from accounts.roles import Role
 from households.models import Household, Person
 from households.services import RegistryInputError, household_register, household_update
 from tests.factories import staff_user
+from tests.households.test_import_scope import (  # noqa: F401 (fixtures)
+    mataram_household,
+    other_district_household,
+)
 
 pytestmark = pytest.mark.usefixtures("kota_bima")
 
@@ -377,3 +382,90 @@ def test_the_rules_of_a_household_by_itself_need_no_database(django_assert_num_q
 
     assert set(household_errors) == {"kk_number"}
     assert set(member_errors[1]) >= {"relationship", "is_pregnant", "nik"}
+
+
+# --- a NIK or KK number registered already: said without saying where ---
+
+ELSEWHERE_NIK = "NIK ini sudah terdaftar; hubungi supervisor untuk memindahkan data"
+ELSEWHERE_KK = "Nomor KK ini sudah terdaftar; hubungi supervisor untuk memindahkan data"
+
+
+def registered_checks_of(user) -> list[tuple]:
+    return list(
+        AccessLog.objects.filter(user=user, action=AccessLog.Action.SEARCH).values_list(
+            "what", "household_id", "query"
+        )
+    )
+
+
+def test_a_nik_of_another_city_is_refused_without_a_word_of_where_and_logged(front_office, mataram):
+    # The head of the Mataram household (tests/households/test_import_scope.py).
+    baiq = {"name": "Baiq Aminah", "nik": "5271014308820005", "sex": "F",
+            "birth_date": datetime.date(1982, 8, 3), "relationship": "head"}  # fmt: skip
+
+    refused = errors_of(front_office, household(), [baiq])
+
+    assert refused.members[0] == {"nik": [ELSEWHERE_NIK]}
+    assert registered_checks_of(front_office) == [
+        ("NIK sudah terdaftar", mataram.pk, "5271014308820005")
+    ]
+    assert not Household.objects.filter(region_id="52.72.01.1001").exists()
+
+
+def test_a_kk_number_of_another_district_is_refused_without_a_word_of_where_and_logged(
+    front_office, other_district
+):
+    refused = errors_of(front_office, household(kk_number=other_district.kk_number), [head()])
+
+    assert refused.household == {"kk_number": [ELSEWHERE_KK]}
+    assert registered_checks_of(front_office) == [
+        ("Nomor KK sudah terdaftar", other_district.pk, other_district.kk_number)
+    ]
+
+
+def test_a_nik_or_kk_registered_in_the_users_area_names_that_household(front_office):
+    saved = household_register(actor=front_office, household=household(), members=[head()])
+
+    refused = errors_of(front_office, household(), [head()])
+
+    assert refused.household["kk_number"] == [
+        f"Nomor KK ini sudah terdaftar di wilayah Anda, pada rumah tangga {saved.pk}."
+    ]
+    assert refused.members[0]["nik"] == [
+        f"NIK ini sudah terdaftar di wilayah Anda, pada rumah tangga {saved.pk}."
+    ]
+    assert len(registered_checks_of(front_office)) == 2
+
+
+def test_the_page_says_a_nik_is_registered_without_saying_where(as_user, front_office, mataram):
+    client = as_user(front_office)
+    baiq = {
+        "name": "Baiq Aminah",
+        "nik": "5271014308820005",
+        "relationship": "head",
+        "sex": "F",
+        "birth_date": "1982-08-03",
+        "disability": "0",
+        "chronic_illness": "0",
+    }
+
+    response = client.post(reverse("households:register"), form_post(baiq))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert ELSEWHERE_NIK in page
+    assert "Mataram" not in page and "52.71" not in page
+    assert len(registered_checks_of(front_office)) == 1
+
+
+def test_front_office_cannot_set_the_registry_only_fields(front_office):
+    saved = household_register(
+        actor=front_office,
+        household=household(desil=1, desil_source="DTKS", dtks_id="DTKS-9",
+                            desil_date=datetime.date(2026, 1, 1)),
+        members=[head()],
+    )  # fmt: skip
+
+    assert (saved.desil, saved.desil_source, saved.desil_date, saved.dtks_id) == (
+        None, "", None, None
+    )  # fmt: skip

@@ -189,3 +189,103 @@ def test_supervisors_see_only_the_imports_of_their_area(as_user):
 
     assert client.get(reverse("households:import_detail", args=[elsewhere.pk])).status_code == 404
     assert "timur.csv" not in client.get(reverse("households:imports")).content.decode()
+
+
+# --- uploads that are not extracts: a field message, in time linear in the file's size ---
+
+
+def test_a_file_of_48_mb_without_a_newline_is_refused_by_the_field(
+    supervisor, tmp_path, django_capture_on_commit_callbacks
+):
+    """(Its header was once scanned again for each chunk: 40 s, then a server error.)"""
+    path = tmp_path / "one-line.csv"
+    with path.open("wb") as out:
+        out.write(HEADER.encode())
+        for _ in range(48):
+            out.write(b";" + b"x" * (1024 * 1024 - 1))
+
+    with path.open("rb") as handle:
+        response = post(supervisor, handle, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 400
+    assert "Baris 1 lebih panjang dari 120.000 karakter" in response.content.decode()
+    assert not RegistryImport.objects.exists()
+
+
+def test_a_cell_longer_than_the_csv_reader_takes_is_refused_by_the_field(
+    supervisor, django_capture_on_commit_callbacks
+):
+    long_name = ROWS[1].replace("Siti Aminah", "S" * 140_000)
+
+    response = post(supervisor, upload(extract(ROWS[0], long_name)),
+                    django_capture_on_commit_callbacks)  # fmt: skip
+
+    assert response.status_code == 400
+    assert "Baris 3 lebih panjang dari 120.000 karakter" in response.content.decode()
+    assert not RegistryImport.objects.exists()
+
+
+def test_a_quoted_cell_over_many_lines_and_the_csv_limit_is_a_message_by_line():
+    from households.dtks import UnreadableExtract, dtks_rows
+
+    lines = "\\n".join(["x" * 1000] * 140)
+    text = extract(ROWS[0], ROWS[1].replace("Siti Aminah", f'"{lines}"')).replace("\\n", "\n")
+
+    with pytest.raises(UnreadableExtract, match="3"):
+        list(dtks_rows(io.StringIO(text, newline="")))
+
+
+@pytest.fixture
+def stored(settings, monkeypatch) -> list[int]:
+    """The sizes of the chunks handed to the handler that stores uploads."""
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    sizes = []
+    receive = TemporaryFileUploadHandler.receive_data_chunk
+
+    def counting(self, raw_data, start):
+        sizes.append(len(raw_data))
+        return receive(self, raw_data, start)
+
+    settings.FILE_UPLOAD_HANDLERS = [
+        "slrt.uploads.UploadLimit",
+        "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    ]
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", counting)
+    return sizes
+
+
+def test_an_upload_declared_above_the_limit_is_refused_before_it_is_read(
+    supervisor, settings, stored, django_capture_on_commit_callbacks
+):
+    settings.SLRT_IMPORT_MAX_MB = 1
+
+    response = post(supervisor, upload("x" * (2 * 1024 * 1024)), django_capture_on_commit_callbacks)
+
+    assert response.status_code == 400
+    assert "lebih besar dari 1 MB" in response.content.decode()
+    assert stored == []
+    assert not RegistryImport.objects.exists()
+
+
+def test_an_upload_stops_being_stored_once_past_the_limit(
+    supervisor, settings, stored, django_capture_on_commit_callbacks
+):
+    settings.SLRT_IMPORT_MAX_MB = 1
+    just_over = extract(*ROWS) + "x" * (1024 * 1024)  # within the request's allowance
+
+    response = post(supervisor, upload(just_over), django_capture_on_commit_callbacks)
+
+    assert response.status_code == 400
+    assert "lebih besar dari 1 MB" in response.content.decode()
+    assert 0 < sum(stored) <= 1024 * 1024
+    assert not RegistryImport.objects.exists()
+
+
+def test_an_upload_without_its_csrf_token_is_still_refused(supervisor):
+    supervisor.handler.enforce_csrf_checks = True
+
+    response = supervisor.post(reverse("households:imports"), {"file": upload(extract(*ROWS))})
+
+    assert response.status_code == 403
+    assert not RegistryImport.objects.exists()

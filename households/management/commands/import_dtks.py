@@ -5,7 +5,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households.dtks import ImportResult, MissingColumns, RowError, dtks_import_stream
+from households.dtks import (
+    ImportResult,
+    MissingColumns,
+    RowError,
+    UnreadableExtract,
+    dtks_import_stream,
+)
 from slrt.spreadsheets import csv_writer
 
 
@@ -57,7 +63,7 @@ class Command(BaseCommand):
                     result = dtks_import_stream(
                         handle, batch_households=batch, progress=progress, on_error=on_error
                     )
-        except MissingColumns as error:
+        except (MissingColumns, UnreadableExtract) as error:
             raise CommandError(str(error)) from None
         except UnicodeDecodeError as error:
             raise CommandError(f"{path} is not UTF-8 text: {error}") from None
