@@ -10,8 +10,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, U
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils.decorators import method_decorator
-from django.views.decorators.cache import never_cache
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import grantable_roles
@@ -61,23 +59,6 @@ def agencies_managed_by(actor: AbstractBaseUser | AnonymousUser, agencies: Query
     if is_superuser(actor):
         return agencies
     return agencies.filter(region_scope_q(actor, "region"))
-
-
-class NoStoreAdminMixin:
-    """For models whose pages show whole NIK or KK numbers: browsers and proxies keep no
-    copy of their change and history pages."""
-
-    @method_decorator(never_cache)
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    @method_decorator(never_cache)
-    def history_view(self, request, object_id, extra_context=None):
-        return super().history_view(request, object_id, extra_context)
-
-    @method_decorator(never_cache)
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ScopedHistoryAdmin(SimpleHistoryAdmin):
