@@ -45,6 +45,14 @@ class RegionAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     show_facets = admin.ShowFacets.NEVER  # a count per filter choice: too dear on long lists
 
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        match = request.resolver_match
+        if match and match.url_name == "autocomplete":
+            # Choosing a working area or the region an agency serves: only one's own offered.
+            found = regions_managed_by(request.user, found)
+        return found, may_have_duplicates
+
     def has_change_permission(self, request, obj=None):
         # Region names are everyone's to read; an administrator renames those of their area.
         mine = regions_managed_by(request.user, Region.objects.all())
