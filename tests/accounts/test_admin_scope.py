@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
 from accounts.models import StaffProfile
-from accounts.roles import Role
+from accounts.roles import ROLE_RANK, Role, grantable_roles
 from households.models import Region
 from tests.factories import HouseholdFactory, staff_user
 
@@ -405,3 +405,20 @@ def test_superusers_are_managed_by_superusers(as_user, root):
     other_root.refresh_from_db()
     assert response.status_code == 302
     assert other_root.check_password("a-new-root-pass-3")
+
+
+def test_every_role_has_a_rank_in_the_admin():
+    assert set(ROLE_RANK) == set(Role)
+
+
+@pytest.mark.parametrize(
+    ("role", "grants"),
+    [
+        (Role.ADMIN, set(Role)),
+        (Role.SUPERVISOR, set(Role) - {Role.ADMIN}),
+        (Role.BACK_OFFICE, {Role.BACK_OFFICE, Role.FRONT_OFFICE, Role.AGENCY_OFFICER}),
+        (Role.FRONT_OFFICE, {Role.FRONT_OFFICE, Role.AGENCY_OFFICER}),
+    ],
+)
+def test_each_role_grants_the_roles_it_holds_or_lower(role, grants):
+    assert grantable_roles(staff_user(role=role)) == grants
