@@ -187,7 +187,7 @@ def test_an_admin_whose_area_covers_the_agency_changes_its_contact(ministry, as_
 
     response = client.post(
         reverse("admin:programs_agency_change", args=[ministry.pk]),
-        agency_form(ministry, email="pusat@kemensos.example.go.id"),
+        agency_form(ministry, email="pusat@kemensos.example.go.id", webhook_url=""),
     )
 
     ministry.refresh_from_db()
