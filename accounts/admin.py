@@ -1,31 +1,32 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import User
-from django.db.models import Q
+from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin
+from accounts.admin_scoping import (
+    ReadOnlyAdminMixin,
+    ScopedHistoryAdmin,
+    is_superuser,
+    manages_user,
+    regions_managed_by,
+    users_managed_by,
+)
 from accounts.models import AccessLog, StaffProfile
-from accounts.selectors import access_log_for, region_scope_q, scope_code_of
+from accounts.roles import ADMIN_SITE_ROLES, grantable_roles, user_roles
+from accounts.selectors import access_log_for
 from households.models import Region
 from slrt.pagination import EstimatedCountPaginator
 
 
-def _regions_in_scope(request):
-    scope = scope_code_of(request.user)
-    if request.user.is_superuser:
-        return Region.objects.all()
-    if scope is None:
-        return Region.objects.none()
-    return Region.objects.filter(Q(code=scope) | Q(code__startswith=f"{scope}."))
-
-
 class ScopeChoicesMixin:
-    """Staff may give others only a working area inside their own."""
+    """Staff may give others only a working area inside their own; anyone but a superuser
+    must give one (a user without a working area is a superuser's to manage)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "scope":
-            kwargs["queryset"] = _regions_in_scope(request)
+            kwargs["queryset"] = regions_managed_by(request.user, Region.objects.all())
+            if not is_superuser(request.user):
+                kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -34,12 +35,20 @@ class StaffProfileInline(ScopeChoicesMixin, admin.StackedInline):
     can_delete = False
     autocomplete_fields = ["scope", "agency"]
 
+    def get_min_num(self, request, obj=None, **kwargs):
+        # A user made by a scoped administrator gets its profile, in their area, at once.
+        return 0 if is_superuser(request.user) else 1
+
 
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
+    """Staff accounts. Everyone but a superuser reaches only the users of
+    `accounts.admin_scoping.users_managed_by`, pages, password page and choices alike, and
+    gives only the roles they may grant."""
+
     inlines = [StaffProfileInline]
     list_display = ["username", "first_name", "last_name", "is_active", "scope", "roles"]
     list_select_related = ["staff_profile__scope"]
@@ -47,17 +56,41 @@ class StaffUserAdmin(UserAdmin):
 
     def get_queryset(self, request):
         users = super().get_queryset(request).prefetch_related("groups")
-        if request.user.is_superuser:
-            return users
-        # Administrators manage the staff of their own working area.
-        return users.filter(region_scope_q(request.user, "staff_profile__scope"))
+        return users_managed_by(request.user, users)
+
+    def _reaches(self, request, obj) -> bool:
+        return obj is None or manages_user(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._reaches(request, obj) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._reaches(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._reaches(request, obj) and super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            # Only a superuser makes superusers or hands out permissions outside the roles.
-            readonly += ["is_superuser", "user_permissions"]
+        if not is_superuser(request.user):
+            # Only a superuser makes superusers, opens the admin to someone or hands out
+            # permissions outside the roles; here who opens the admin follows the role.
+            readonly += ["is_superuser", "is_staff", "user_permissions"]
         return readonly
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not is_superuser(request.user):
+            kwargs["queryset"] = Group.objects.filter(name__in=grantable_roles(request.user))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        if not is_superuser(request.user):
+            user._slrt_roles = None
+            opens_admin = not user_roles(user).isdisjoint(ADMIN_SITE_ROLES)
+            if user.is_staff != opens_admin:
+                User.objects.filter(pk=user.pk).update(is_staff=opens_admin)
 
     @admin.display(description=StaffProfile._meta.get_field("scope").verbose_name)
     def scope(self, user: User) -> str:
@@ -71,6 +104,9 @@ class StaffUserAdmin(UserAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(ScopeChoicesMixin, ScopedHistoryAdmin):
+    """Profiles of the users one manages. A profile is made with its user, on the user's
+    page; only a superuser adds one here or moves one to another user."""
+
     list_display = ["user", "scope", "agency", "service_point"]
     list_select_related = ["user", "scope", "agency"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "scope__name"]
@@ -78,9 +114,23 @@ class StaffProfileAdmin(ScopeChoicesMixin, ScopedHistoryAdmin):
 
     def get_queryset(self, request):
         profiles = super().get_queryset(request)
-        if request.user.is_superuser:
+        if is_superuser(request.user):
             return profiles
-        return profiles.filter(region_scope_q(request.user, "scope"))
+        return profiles.filter(user__in=users_managed_by(request.user, User.objects.all()))
+
+    def has_add_permission(self, request):
+        return is_superuser(request.user) and super().has_add_permission(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not is_superuser(request.user):
+            readonly.append("user")
+        return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = users_managed_by(request.user, User.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(AccessLog)

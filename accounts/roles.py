@@ -58,3 +58,30 @@ def grant_role_permissions(apps, grants: dict[str, list[str]]) -> None:
                 content_type__app_label=app_label, codename=codename
             )
             group.permissions.add(permission)
+
+
+# Rank of each role in the admin: a user may hand out (and manage holders of) only the roles
+# ranked at or below the highest role they hold. An administrator grants every role, itself
+# included; a supervisor grants supervisor and the roles below, never administrator.
+# Superusers stand above every role and are made and managed only by superusers.
+ROLE_RANK = {
+    Role.FRONT_OFFICE: 1,
+    Role.AGENCY_OFFICER: 1,
+    Role.BACK_OFFICE: 2,
+    Role.SUPERVISOR: 3,
+    Role.ADMIN: 4,
+}
+
+
+def grantable_roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
+    """The roles `user` may give or take in the admin: those they hold, or lower."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return frozenset(Role.values)
+    held = [ROLE_RANK[role] for role in user_roles(user) if role in ROLE_RANK]
+    if not held:
+        return frozenset()
+    return frozenset(role for role, rank in ROLE_RANK.items() if rank <= max(held))
+
+
+# The roles whose users open the admin (`is_staff`).
+ADMIN_SITE_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})

@@ -45,13 +45,15 @@ def region_within_q(code: str, region_field: str) -> Q:
 
 
 def access_log_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AccessLog]:
-    """Access log entries `user` may read, newest first: administrators read all of them,
-    supervisors those of staff working inside their own area."""
-    roles = user_roles(user)
+    """Access log entries `user` may read, newest first: superusers read all of them,
+    administrators and supervisors those of staff working inside their own area (the
+    admin's list and the access-log page alike)."""
     entries = AccessLog.objects.select_related("user").order_by("-at", "-pk")
-    if user.is_authenticated and user.is_active and (user.is_superuser or Role.ADMIN in roles):
+    if not user.is_authenticated or not user.is_active:
+        return entries.none()
+    if user.is_superuser:
         return entries
     scope = scope_code_of(user)
-    if Role.SUPERVISOR not in roles or scope is None:
+    if user_roles(user).isdisjoint({Role.SUPERVISOR, Role.ADMIN}) or scope is None:
         return entries.none()
     return entries.filter(region_within_q(scope, "user__staff_profile__scope"))

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scoping import ReadOnlyAdminMixin
+from accounts.admin_scoping import ReadOnlyAdminMixin, SuperuserEditsAdminMixin
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from complaints.selectors import complaints_in_scope
 from households.admin import HouseholdDistrictFilter
@@ -10,7 +10,10 @@ from slrt.pagination import LongListAdmin
 
 
 @admin.register(ComplaintCategory)
-class ComplaintCategoryAdmin(admin.ModelAdmin):
+class ComplaintCategoryAdmin(SuperuserEditsAdminMixin, admin.ModelAdmin):
+    """Categories are shared by every area's queues and reports: administrators of an area
+    read them, superusers change them."""
+
     list_display = ["code", "name", "name_en", "parent", "resolution_days", "is_active"]
     list_filter = ["is_active", "parent"]
     list_editable = ["resolution_days", "is_active"]

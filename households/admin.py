@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin
+from accounts.admin_scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin, regions_managed_by
 from accounts.selectors import region_within_q
 from households import services
 from households.masking import mask_identifier
@@ -45,11 +45,28 @@ class RegionAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     show_facets = admin.ShowFacets.NEVER  # a count per filter choice: too dear on long lists
 
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        match = request.resolver_match
+        if match and match.url_name == "autocomplete":
+            # Choosing a working area or the region an agency serves: only one's own offered.
+            found = regions_managed_by(request.user, found)
+        return found, may_have_duplicates
+
+    def has_change_permission(self, request, obj=None):
+        # Region names are everyone's to read; an administrator renames those of their area.
+        mine = regions_managed_by(request.user, Region.objects.all())
+        if obj is not None and not mine.filter(pk=obj.pk).exists():
+            return False
+        return super().has_change_permission(request, obj)
+
 
 @admin.register(Household)
 class HouseholdAdmin(LongListAdmin, ReadOnlyAdminMixin, ScopedHistoryAdmin):
     """Read-only: households are registered and edited on the registry pages, whose service
-    checks NIKs, the head and scope. Here supervisors read them and their change history."""
+    checks NIKs, the head and scope. Here supervisors read them and their change history;
+    every page that shows the whole KK number writes its access-log row (and, as every admin
+    page through `AdminSite.admin_view`, is sent with `Cache-Control: no-store`)."""
 
     list_display = ["pk", "masked_kk_number", "address", "region", "desil", "created_at"]
     list_filter = [DistrictFilter, "desil"]
@@ -80,6 +97,10 @@ class HouseholdAdmin(LongListAdmin, ReadOnlyAdminMixin, ScopedHistoryAdmin):
                 actor=request.user, household=household, path=request.path
             )
         return response
+
+    def history_seen(self, request, obj) -> None:
+        # The history shows past and present KK numbers whole, as the change page does.
+        services.household_identifiers_seen(actor=request.user, household=obj, path=request.path)
 
     @admin.display(description=_("KK number"))
     def masked_kk_number(self, household: Household) -> str:

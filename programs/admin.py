@@ -10,18 +10,45 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.admin_scoping import agencies_managed_by, is_superuser, regions_managed_by
+from accounts.selectors import region_scope_q
+from households.models import Region
 from households.selectors import households_in_scope
 from programs.models import Agency, Enrollment, Program
 from programs.rules import rule_q, validate_rule, with_rule_fields
 
 
+def agency_changeable_by(user, agency_id: int) -> bool:
+    return agencies_managed_by(user, Agency.objects.all()).filter(pk=agency_id).exists()
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
+    """Agencies are shared by every area. Their contact and webhook settings are changed
+    only by an administrator whose area covers the region the agency serves
+    (`agencies_managed_by`); others read them, without the signing secret."""
+
     list_display = ["name", "level", "region", "email", "is_active"]
     list_filter = ["level", "is_active"]
     list_select_related = ["region"]
     search_fields = ["name"]
     autocomplete_fields = ["region"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not agency_changeable_by(request.user, obj.pk):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        if obj is not None and not self.has_change_permission(request, obj):
+            exclude.append("webhook_secret")  # read-only: the secret is not shown
+        return exclude
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region":
+            kwargs["queryset"] = regions_managed_by(request.user, Region.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def parse_rule_text(text: str):
@@ -77,6 +104,17 @@ class ProgramAdmin(admin.ModelAdmin):
 
     class Media:
         js = ["js/rule_preview.js"]
+
+    def has_change_permission(self, request, obj=None):
+        # A programme changes with its agency: by those who may change the agency.
+        if obj is not None and not agency_changeable_by(request.user, obj.agency_id):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agency":
+            kwargs["queryset"] = agencies_managed_by(request.user, Agency.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_urls(self):
         preview = path(
@@ -134,3 +172,14 @@ class EnrollmentAdmin(admin.ModelAdmin):
     list_select_related = ["household", "program"]
     raw_id_fields = ["household"]
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        enrollments = super().get_queryset(request)
+        if is_superuser(request.user):
+            return enrollments
+        return enrollments.filter(region_scope_q(request.user, "household__region"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "household" and not is_superuser(request.user):
+            kwargs["queryset"] = households_in_scope(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,10 +1,12 @@
 """The admin keeps the scope rules of every other page, its history pages included."""
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from accounts.roles import Role
+from accounts.models import StaffProfile
+from accounts.roles import ROLE_RANK, Role, grantable_roles
+from households.models import Region
 from tests.factories import HouseholdFactory, staff_user
 
 pytestmark = pytest.mark.usefixtures("kota_bima")
@@ -148,3 +150,275 @@ def test_a_nul_character_in_an_admin_search_is_refused_clearly(as_user):
     )
 
     assert response.status_code == 400  # slrt.middleware.RejectNulCharactersMiddleware
+
+
+# --- a district's administrator reaches no one above or beside them ------------------------
+
+
+@pytest.fixture
+def district_admin():
+    """An administrator of Rasanae Barat (52.72.01), as `staff_user_upsert` makes one."""
+    return staff_user(role=Role.ADMIN, scope="52.72.01", is_staff=True, username="it_barat")
+
+
+@pytest.fixture
+def root():
+    """A superuser as `createsuperuser` makes one: no staff profile."""
+    return User.objects.create_superuser("root", "root@example.org", "a-root-password-1")
+
+
+@pytest.fixture
+def mataram():
+    return Region.objects.create(code="52.71", name="Kota Mataram", level=2, parent_id="52")
+
+
+def test_a_district_admin_cannot_attach_a_profile_to_a_superuser(as_user, district_admin, root):
+    client = as_user(district_admin)
+
+    response = client.post(
+        reverse("admin:accounts_staffprofile_add"),
+        {"user": root.pk, "scope": "52.72.01", "service_point": ""},
+    )
+
+    assert response.status_code == 403
+    assert not StaffProfile.objects.filter(user=root).exists()
+
+
+def test_a_superuser_without_profile_is_in_no_choice_of_a_district_admin(
+    as_user, district_admin, root
+):
+    client = as_user(district_admin)
+
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "accounts", "model_name": "staffprofile", "field_name": "user", "term": ""},
+    ).json()
+    users = client.get(reverse("admin:auth_user_changelist"), {"q": "root"}).content.decode()
+
+    assert "root" not in [result["text"] for result in found["results"]]
+    assert ">root<" not in users
+
+
+def test_a_district_admin_cannot_set_a_superusers_password(as_user, district_admin, root):
+    client = as_user(district_admin)
+
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[root.pk]),
+        {"password1": "taken-over-pass-9", "password2": "taken-over-pass-9"},
+    )
+
+    root.refresh_from_db()
+    assert response.status_code in (403, 404)
+    assert not root.check_password("taken-over-pass-9")
+
+
+def test_a_superuser_given_a_profile_in_the_area_stays_out_of_reach(as_user, district_admin, root):
+    StaffProfile.objects.create(user=root, scope_id="52.72.01")
+    client = as_user(district_admin)
+
+    page = client.get(reverse("admin:auth_user_change", args=[root.pk]))
+    password = client.post(
+        reverse("admin:auth_user_password_change", args=[root.pk]),
+        {"password1": "taken-over-pass-9", "password2": "taken-over-pass-9"},
+    )
+    profile = client.get(
+        reverse("admin:accounts_staffprofile_change", args=[root.staff_profile.pk])
+    )
+
+    root.refresh_from_db()
+    assert page.status_code == 302  # "does not exist": back to the admin's index
+    assert password.status_code in (403, 404)
+    assert profile.status_code == 302
+    assert not root.check_password("taken-over-pass-9")
+
+
+@pytest.mark.parametrize("scope", ["52.72", "52.72.02", "52.71"])
+def test_a_district_admin_cannot_reach_staff_of_a_wider_or_another_area(
+    as_user, district_admin, mataram, scope
+):
+    other = staff_user(role=Role.FRONT_OFFICE, scope=scope, username="other")
+    client = as_user(district_admin)
+
+    page = client.get(reverse("admin:auth_user_change", args=[other.pk]))
+    password = client.post(
+        reverse("admin:auth_user_password_change", args=[other.pk]),
+        {"password1": "taken-over-pass-9", "password2": "taken-over-pass-9"},
+    )
+
+    other.refresh_from_db()
+    assert page.status_code == 302
+    assert password.status_code in (403, 404)
+    assert not other.check_password("taken-over-pass-9")
+
+
+def test_a_district_admin_sets_the_password_of_staff_of_their_district(as_user, district_admin):
+    desk = staff_user(role=Role.FRONT_OFFICE, scope="52.72.01.1001", username="desk")
+    client = as_user(district_admin)
+
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[desk.pk]),
+        {"password1": "a-new-desk-pass-7", "password2": "a-new-desk-pass-7"},
+    )
+
+    desk.refresh_from_db()
+    assert response.status_code == 302
+    assert desk.check_password("a-new-desk-pass-7")
+
+
+def user_form(user: User, **changes) -> dict:
+    """The user change form as the admin posts it, with its profile inline."""
+    profile = user.staff_profile
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on",
+        "groups": [group.pk for group in user.groups.all()],
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00",
+        "staff_profile-TOTAL_FORMS": "1",
+        "staff_profile-INITIAL_FORMS": "1",
+        "staff_profile-MIN_NUM_FORMS": "0",
+        "staff_profile-MAX_NUM_FORMS": "1",
+        "staff_profile-0-id": profile.pk,
+        "staff_profile-0-user": user.pk,
+        "staff_profile-0-scope": profile.scope_id or "",
+        "staff_profile-0-agency": profile.agency_id or "",
+        "staff_profile-0-service_point": "",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize("scope", ["52", "52.72", "52.71"])
+def test_a_district_admin_cannot_widen_a_users_area(as_user, district_admin, mataram, scope):
+    desk = staff_user(role=Role.FRONT_OFFICE, scope="52.72.01", username="desk")
+    client = as_user(district_admin)
+
+    response = client.post(
+        reverse("admin:auth_user_change", args=[desk.pk]),
+        user_form(desk, **{"staff_profile-0-scope": scope}),
+    )
+
+    desk.staff_profile.refresh_from_db()
+    assert response.status_code == 200  # the form again, with the field's message
+    assert desk.staff_profile.scope_id == "52.72.01"
+
+
+def test_a_supervisor_with_user_rights_cannot_make_an_administrator(as_user):
+    supervisor = staff_user(role=Role.SUPERVISOR, scope="52.72.01", is_staff=True)
+    supervisor.user_permissions.add(*Permission.objects.filter(codename="change_user"))
+    supervisor = User.objects.get(pk=supervisor.pk)
+    desk = staff_user(role=Role.FRONT_OFFICE, scope="52.72.01", username="desk")
+    client = as_user(supervisor)
+
+    response = client.post(
+        reverse("admin:auth_user_change", args=[desk.pk]),
+        user_form(desk, groups=[Group.objects.get(name=Role.ADMIN).pk]),
+    )
+
+    assert response.status_code == 200
+    assert list(desk.groups.values_list("name", flat=True)) == [Role.FRONT_OFFICE]
+
+
+def test_a_district_admin_cannot_give_a_group_beyond_the_roles(as_user, district_admin):
+    powerful = Group.objects.create(name="everything")
+    powerful.permissions.set(Permission.objects.all())
+    desk = staff_user(role=Role.FRONT_OFFICE, scope="52.72.01", username="desk")
+    client = as_user(district_admin)
+
+    response = client.post(
+        reverse("admin:auth_user_change", args=[desk.pk]), user_form(desk, groups=[powerful.pk])
+    )
+
+    assert response.status_code == 200
+    assert not desk.groups.filter(name="everything").exists()
+
+
+def test_a_district_admin_gives_a_role_and_the_admin_follows_it(as_user, district_admin):
+    desk = staff_user(role=Role.FRONT_OFFICE, scope="52.72.01", username="desk")
+    client = as_user(district_admin)
+
+    response = client.post(
+        reverse("admin:auth_user_change", args=[desk.pk]),
+        user_form(desk, groups=[Group.objects.get(name=Role.SUPERVISOR).pk], is_staff="on",
+                  is_superuser="on"),
+    )  # fmt: skip
+
+    desk.refresh_from_db()
+    assert response.status_code == 302
+    assert list(desk.groups.values_list("name", flat=True)) == [Role.SUPERVISOR]
+    assert desk.is_staff  # a supervisor opens the admin, as `staff_user_upsert` makes them
+    assert not desk.is_superuser
+
+
+def test_a_user_made_by_a_district_admin_gets_a_profile_in_the_district(as_user, district_admin):
+    client = as_user(district_admin)
+    form = {
+        "username": "newdesk",
+        "usable_password": "true",
+        "password1": "a-new-desk-pass-7",
+        "password2": "a-new-desk-pass-7",
+        "staff_profile-TOTAL_FORMS": "1",
+        "staff_profile-INITIAL_FORMS": "0",
+        "staff_profile-MIN_NUM_FORMS": "1",
+        "staff_profile-MAX_NUM_FORMS": "1",
+        "staff_profile-0-service_point": "",
+    }
+
+    without_area = client.post(
+        reverse("admin:auth_user_add"), {**form, "staff_profile-0-scope": ""}
+    )
+    wider = client.post(reverse("admin:auth_user_add"), {**form, "staff_profile-0-scope": "52.72"})
+    inside = client.post(
+        reverse("admin:auth_user_add"), {**form, "staff_profile-0-scope": "52.72.01.1001"}
+    )
+
+    assert without_area.status_code == 200 and wider.status_code == 200
+    assert inside.status_code == 302
+    assert User.objects.get(username="newdesk").staff_profile.scope_id == "52.72.01.1001"
+
+
+def test_a_district_admin_cannot_move_a_profile_to_another_user(as_user, district_admin, root):
+    desk = staff_user(role=Role.FRONT_OFFICE, scope="52.72.01", username="desk")
+    client = as_user(district_admin)
+
+    client.post(
+        reverse("admin:accounts_staffprofile_change", args=[desk.staff_profile.pk]),
+        {"user": root.pk, "scope": "52.72.01", "service_point": ""},
+    )
+
+    assert StaffProfile.objects.get(pk=desk.staff_profile.pk).user_id == desk.pk
+    assert not StaffProfile.objects.filter(user=root).exists()
+
+
+def test_superusers_are_managed_by_superusers(as_user, root):
+    other_root = User.objects.create_superuser("root2", "r2@example.org", "a-root-password-2")
+    client = as_user(root)
+
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[other_root.pk]),
+        {"password1": "a-new-root-pass-3", "password2": "a-new-root-pass-3"},
+    )
+
+    other_root.refresh_from_db()
+    assert response.status_code == 302
+    assert other_root.check_password("a-new-root-pass-3")
+
+
+def test_every_role_has_a_rank_in_the_admin():
+    assert set(ROLE_RANK) == set(Role)
+
+
+@pytest.mark.parametrize(
+    ("role", "grants"),
+    [
+        (Role.ADMIN, set(Role)),
+        (Role.SUPERVISOR, set(Role) - {Role.ADMIN}),
+        (Role.BACK_OFFICE, {Role.BACK_OFFICE, Role.FRONT_OFFICE, Role.AGENCY_OFFICER}),
+        (Role.FRONT_OFFICE, {Role.FRONT_OFFICE, Role.AGENCY_OFFICER}),
+    ],
+)
+def test_each_role_grants_the_roles_it_holds_or_lower(role, grants):
+    assert grantable_roles(staff_user(role=role)) == grants

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from complaints.models import ComplaintCategory
-from tests.factories import staff_user
+from tests.factories import UserFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -39,16 +39,35 @@ def test_complaints_of_another_area_are_not_in_the_admin(as_user, register, kota
     assert complaint.ticket_number not in listing
 
 
-def test_an_administrator_edits_a_categorys_resolution_days(as_user, kota_bima):
+CATEGORY_FORM = {"code": "perumahan", "name": "Perumahan", "name_en": "Housing",
+                 "resolution_days": 20, "sort_order": 5, "is_active": "on"}  # fmt: skip
+
+
+def test_a_superuser_edits_a_categorys_resolution_days(as_user, kota_bima):
     category = ComplaintCategory.objects.get(code="perumahan")
-    client = as_user(staff_user(role=Role.ADMIN, scope="52.72", is_staff=True))
+    client = as_user(UserFactory(is_staff=True, is_superuser=True))
 
     response = client.post(
-        reverse("admin:complaints_complaintcategory_change", args=[category.pk]),
-        {"code": "perumahan", "name": "Perumahan", "name_en": "Housing", "resolution_days": 20,
-         "sort_order": 5, "is_active": "on"},
-    )  # fmt: skip
+        reverse("admin:complaints_complaintcategory_change", args=[category.pk]), CATEGORY_FORM
+    )
 
     category.refresh_from_db()
     assert response.status_code == 302
     assert category.resolution_days == 20
+
+
+def test_categories_every_area_shares_are_read_only_to_an_areas_administrator(as_user, kota_bima):
+    category = ComplaintCategory.objects.get(code="perumahan")
+    days = category.resolution_days
+    client = as_user(staff_user(role=Role.ADMIN, scope="52.72", is_staff=True))
+
+    page = client.get(reverse("admin:complaints_complaintcategory_change", args=[category.pk]))
+    response = client.post(
+        reverse("admin:complaints_complaintcategory_change", args=[category.pk]), CATEGORY_FORM
+    )
+    added = client.post(reverse("admin:complaints_complaintcategory_add"), CATEGORY_FORM)
+
+    category.refresh_from_db()
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert response.status_code == 403 and added.status_code == 403
+    assert category.resolution_days == days

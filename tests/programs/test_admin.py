@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from households.models import Region
-from programs.models import Program
+from programs.models import Agency, Enrollment, Program
 from tests.factories import AgencyFactory, HouseholdFactory, staff_user
 
 PREVIEW = reverse("admin:programs_program_rule_preview")
@@ -142,3 +142,101 @@ def test_monstrous_rules_are_refused_with_a_message_in_preview_and_save(
     assert says in saved.content.decode()
     program.refresh_from_db()
     assert program.rule == {"field": "desil", "op": "lte", "value": 5}
+
+
+# --- agencies and programmes serving beyond an administrator's area -----------------------
+
+
+@pytest.fixture
+def ministry(kota_bima):
+    return AgencyFactory(
+        name="Kementerian Sosial", level="central", region=Region.objects.get(code="52"),
+        email="kemensos@example.go.id", webhook_url="https://kemensos.example.go.id/hook",
+        webhook_secret="the-ministrys-signing-secret",
+    )  # fmt: skip
+
+
+def agency_form(agency, **changes) -> dict:
+    data = {"name": agency.name, "level": agency.level, "region": agency.region_id,
+            "email": agency.email, "webhook_url": agency.webhook_url,
+            "webhook_secret": agency.webhook_secret, "is_active": "on"}  # fmt: skip
+    return {**data, **changes}
+
+
+def test_a_district_admin_cannot_redirect_a_national_agencys_mail_and_webhook(ministry, as_user):
+    client = as_user(staff_user("admin", scope="52.72.01", is_staff=True))
+    url = reverse("admin:programs_agency_change", args=[ministry.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(
+        url, agency_form(ministry, email="me@evil.example", webhook_url="https://evil.example/")
+    )
+
+    ministry.refresh_from_db()
+    assert response.status_code == 403
+    assert (ministry.email, ministry.webhook_url) == (
+        "kemensos@example.go.id",
+        "https://kemensos.example.go.id/hook",
+    )
+    assert 'name="_save"' not in page  # read-only
+    assert "the-ministrys-signing-secret" not in page
+
+
+def test_an_admin_whose_area_covers_the_agency_changes_its_contact(ministry, as_user):
+    client = as_user(staff_user("admin", scope="52", is_staff=True))
+
+    response = client.post(
+        reverse("admin:programs_agency_change", args=[ministry.pk]),
+        agency_form(ministry, email="pusat@kemensos.example.go.id", webhook_url=""),
+    )
+
+    ministry.refresh_from_db()
+    assert response.status_code == 302
+    assert ministry.email == "pusat@kemensos.example.go.id"
+
+
+def test_a_district_admin_adds_agencies_serving_their_district_only(kota_bima, as_user):
+    client = as_user(staff_user("admin", scope="52.72.01", is_staff=True))
+    form = {"name": "Puskesmas Paruga", "level": "municipal", "email": "", "webhook_url": "",
+            "webhook_secret": "", "is_active": "on"}  # fmt: skip
+
+    wider = client.post(reverse("admin:programs_agency_add"), {**form, "region": "52.72"})
+    inside = client.post(reverse("admin:programs_agency_add"), {**form, "region": "52.72.01"})
+
+    assert wider.status_code == 200  # the form again, with the field's message
+    assert inside.status_code == 302
+    assert list(Agency.objects.values_list("region", flat=True)) == ["52.72.01"]
+
+
+def test_a_district_admin_cannot_change_a_programme_of_a_wider_agency(program, as_user):
+    client = as_user(staff_user("admin", scope="52.72.01", is_staff=True))
+
+    response = client.post(
+        reverse("admin:programs_program_change", args=[program.pk]),
+        {"code": "BPNT", "name": "Sembako", "level": "central", "agency": program.agency_id,
+         "domains": '["food"]', "response_days": 5, "resolution_days": 60, "is_active": "on",
+         "rule": '{"field": "desil", "op": "lte", "value": 10}'},
+    )  # fmt: skip
+
+    program.refresh_from_db()
+    assert response.status_code == 403
+    assert program.rule == {"field": "desil", "op": "lte", "value": 5}
+
+
+def test_enrolments_keep_to_the_admins_area(program, as_user):
+    inside = HouseholdFactory()  # 52.72.01
+    outside = HouseholdFactory(region=Region.objects.get(code="52.72.02.1004"))
+    Enrollment.objects.create(household=outside, program=program, source="elsewhere")
+    client = as_user(staff_user("admin", scope="52.72.01", is_staff=True))
+    form = {"program": program.pk, "since": "2026-01-01", "is_active": "on", "source": "x"}
+
+    listing = client.get(reverse("admin:programs_enrollment_changelist")).content.decode()
+    refused = client.post(
+        reverse("admin:programs_enrollment_add"), {**form, "household": outside.pk}
+    )
+    added = client.post(reverse("admin:programs_enrollment_add"), {**form, "household": inside.pk})
+
+    assert "elsewhere" not in listing and f"{outside.pk} · " not in listing
+    assert refused.status_code == 200
+    assert added.status_code == 302
+    assert set(Enrollment.objects.values_list("household", flat=True)) == {inside.pk, outside.pk}
