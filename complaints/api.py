@@ -21,7 +21,9 @@ from programs.models import NeedDomain
 
 
 class ComplaintEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(
+        source="actor.username", default=None, allow_null=True, help_text="None: the system."
+    )
 
     class Meta:
         model = ComplaintEvent
@@ -56,6 +58,10 @@ class ComplaintSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=ComplaintCategory.objects.filter(is_active=True)
     )
     events = ComplaintEventSerializer(many=True, read_only=True)
+    # Blank until the complaint is closed (a read-only model field would lose `allow_blank`).
+    closure_reason = serializers.ChoiceField(
+        choices=Complaint.ClosureReason.choices, read_only=True, allow_blank=True
+    )
 
     class Meta:
         model = Complaint
@@ -65,7 +71,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "registered_at", "first_action_due", "resolution_due", "closed_at", "events",
         ]  # fmt: skip
         read_only_fields = [
-            "ticket_number", "status", "closure_reason", "registered_at", "first_action_due",
+            "ticket_number", "status", "registered_at", "first_action_due",
             "resolution_due", "closed_at",
         ]  # fmt: skip
         extra_kwargs = {"complainant_name": {"required": False}}
@@ -175,7 +181,7 @@ class ComplaintViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=complaint.pk)).data)
 
     @extend_schema(responses=MatchSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # one list, never paged
     def matches(self, request: Request, pk=None) -> Response:
         complaint = self.get_object()
         domains = list(

@@ -20,7 +20,9 @@ from referrals.selectors import referrals_for
 
 
 class ReferralEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(
+        source="actor.username", default=None, allow_null=True, help_text="None: the system."
+    )
 
     class Meta:
         model = ReferralEvent
@@ -55,6 +57,13 @@ class ReferralSerializer(serializers.ModelSerializer):
             "created_at", "sent_at", "received_at", "closed_at", "version",
         ]  # fmt: skip
         extra_kwargs = {"notes": {"required": False, "max_length": 2000}}
+
+
+class ReferralListSerializer(ReferralSerializer):
+    """The list stays light: read one referral for its story (`events`)."""
+
+    class Meta(ReferralSerializer.Meta):
+        fields = [name for name in ReferralSerializer.Meta.fields if name != "events"]
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -95,11 +104,10 @@ class ReferralViewSet(
             queryset = queryset.prefetch_related("events__actor")
         return queryset
 
+    @extend_schema(responses=ReferralListSerializer(many=True))
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        data = ReferralSerializer(page, many=True, context=self.get_serializer_context()).data
-        for item in data:
-            item.pop("events")  # the list stays light; read one referral for its story
+        data = ReferralListSerializer(page, many=True, context=self.get_serializer_context()).data
         personal_list_shown(
             actor=request.user,
             what=_("Referrals"),
