@@ -184,3 +184,34 @@ def test_a_url_of_no_endpoint_under_api_answers_json_404_even_with_debug_on(
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert set(response.json()) == {"detail"}
+
+
+def test_a_member_who_complained_can_leave_the_household_and_the_complaint_keeps_the_name(
+    api, assessed, poor_household
+):
+    complaint = assessed()
+    complainant = complaint.complainant
+    token = token_of(staff_user(Role.BACK_OFFICE, scope="52.72"))
+
+    response = call(
+        api,
+        "PUT",
+        "/api/v1/households/{id}/",
+        token,
+        path_parameters={"id": poor_household.pk},
+        body={
+            "kk_number": "5272010101209999",
+            "region": "52.72.01.1001",
+            "address": "Jl. Sultan Kaharuddin 3",
+            "members": [
+                {"name": "Siti Aminah", "sex": "F", "birth_date": "1988-04-02",
+                 "relationship": "head"},
+            ],
+        },
+        media_type="application/json",
+    )  # fmt: skip
+
+    assert response.status_code == 200, response.json()
+    complaint.refresh_from_db()
+    assert complaint.complainant is None
+    assert complaint.complainant_name == complainant.name
