@@ -18,6 +18,7 @@ from complaints.selectors import complaint_list_for
 from households.selectors import households_in_scope, persons_in_scope
 from programs.matching import programs_matching
 from programs.models import NeedDomain
+from slrt.serializers import StrictCharField, StrictStringsModelSerializer
 
 
 class ComplaintEventSerializer(serializers.ModelSerializer):
@@ -49,7 +50,7 @@ class CategoryCodeField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class ComplaintSerializer(serializers.ModelSerializer):
+class ComplaintSerializer(StrictStringsModelSerializer):
     household = HouseholdInScopeField()
     complainant = PersonInScopeField(
         required=False, allow_null=True, help_text="A member of the household."
@@ -80,7 +81,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
 class NeedSerializer(serializers.Serializer):
     domain = serializers.ChoiceField(choices=NeedDomain.choices)
     severity = serializers.IntegerField(min_value=1, max_value=3)
-    notes = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    notes = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class AssessmentSerializer(serializers.Serializer):
@@ -103,7 +104,7 @@ class MatchSerializer(serializers.Serializer):
 
 class CloseSerializer(serializers.Serializer):
     closure_reason = serializers.ChoiceField(choices=Complaint.ClosureReason.choices)
-    note = serializers.CharField(max_length=2000)
+    note = StrictCharField(max_length=2000)
 
 
 class ComplaintPermission(permissions.BasePermission):

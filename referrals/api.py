@@ -17,6 +17,7 @@ from programs.models import Program
 from referrals import services
 from referrals.models import Referral, ReferralEvent
 from referrals.selectors import referrals_for
+from slrt.serializers import StrictCharField, StrictStringsModelSerializer
 
 
 class ReferralEventSerializer(serializers.ModelSerializer):
@@ -36,7 +37,7 @@ class ComplaintInScopeField(serializers.PrimaryKeyRelatedField):
         return complaints_in_scope(self.context["request"].user)
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(StrictStringsModelSerializer):
     complaint = ComplaintInScopeField()
     program = serializers.SlugRelatedField(
         slug_field="code", queryset=Program.objects.filter(is_active=True)
@@ -68,7 +69,7 @@ class ReferralListSerializer(ReferralSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Referral.Status.choices)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
     version = serializers.IntegerField(
         min_value=1,
         required=False,

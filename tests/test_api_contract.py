@@ -215,3 +215,27 @@ def test_a_member_who_complained_can_leave_the_household_and_the_complaint_keeps
     complaint.refresh_from_db()
     assert complaint.complainant is None
     assert complaint.complainant_name == complainant.name
+
+
+def test_a_number_where_the_schema_says_string_is_refused(client, assessed):
+    complaint = assessed()
+    client.force_login(staff_user(Role.BACK_OFFICE, scope="52.72"))
+
+    closed = client.post(
+        f"/api/v1/complaints/{complaint.pk}/close/",
+        {"closure_reason": "served", "note": 0},
+        content_type="application/json",
+    )
+    registered = client.post(
+        "/api/v1/complaints/",
+        {"household": complaint.household_id, "complainant_name": "Wati", "channel": "phone",
+         "category": "lainnya", "description": 12345},
+        content_type="application/json",
+    )  # fmt: skip
+
+    assert closed.status_code == 400
+    assert "note" in closed.json()
+    assert registered.status_code == 400
+    assert "description" in registered.json()
+    complaint.refresh_from_db()
+    assert complaint.status != "closed"
