@@ -80,13 +80,22 @@ def _array_bounds() -> dict[tuple[str, str], tuple[int, int]]:
     }
 
 
-def document_array_bounds(result, generator, request, public):
+# A household's floor area is at least 1 m² (the model's validator), at most 99,999.99, or
+# blank for none: the pattern drf-spectacular derives from the digits allows a sign, a lone
+# point and 0.
+FLOOR_AREA = "^(?:[1-9][0-9]{0,4}(?:\\.[0-9]{1,2})?)?$"
+
+
+def document_request_bounds(result, generator, request, public):
     """drf-spectacular postprocessing hook: how many items the request lists hold (it does not
-    read a nested serializer's `min_length` and `max_length` itself)."""
+    read a nested serializer's `min_length` and `max_length` itself), and the floor area."""
     schemas = result.get("components", {}).get("schemas", {})
     for (name, field), (least, most) in _array_bounds().items():
         if field in schemas.get(name, {}).get("properties", {}):
             schemas[name]["properties"][field].update(minItems=least, maxItems=most)
+    for name in ("HouseholdRequest", "PatchedHouseholdRequest"):
+        if "floor_area" in schemas.get(name, {}).get("properties", {}):
+            schemas[name]["properties"]["floor_area"]["pattern"] = FLOOR_AREA
     return result
 
 

@@ -294,7 +294,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "slrt.openapi.document_json_bodies",
         "slrt.openapi.document_string_rules",
-        "slrt.openapi.document_array_bounds",
+        "slrt.openapi.document_request_bounds",
         "slrt.openapi.document_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {

@@ -1,6 +1,8 @@
 """The API answers as `/api/schema/` says, so that a client generated from the schema works:
 each answer below is checked against the published schema by schemathesis' own checks."""
 
+import re
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -14,7 +16,7 @@ from complaints.models import ComplaintEvent
 from referrals.models import ReferralEvent
 from referrals.services import referrals_create
 from slrt.wsgi import application
-from tests.factories import staff_user
+from tests.factories import HouseholdFactory, PersonFactory, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +241,32 @@ def test_a_number_where_the_schema_says_string_is_refused(client, assessed):
     assert "description" in registered.json()
     complaint.refresh_from_db()
     assert complaint.status != "closed"
+
+
+@pytest.mark.parametrize(
+    ("floor_area", "accepted"),
+    [
+        ("36.50", True),
+        ("1", True),
+        ("", True),
+        ("0", False),
+        ("-3", False),
+        (".", False),
+        ("0.5", False),
+    ],
+)
+def test_the_schema_and_the_server_agree_on_a_floor_area(client, kota_bima, floor_area, accepted):
+    schemas = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    pattern = schemas["PatchedHouseholdRequest"]["properties"]["floor_area"]["pattern"]
+    household = HouseholdFactory(region_id="52.72.01.1001", kk_number="5272010101209999")
+    PersonFactory(household=household, relationship="head")
+    client.force_login(staff_user(Role.BACK_OFFICE, scope="52.72"))
+
+    response = client.patch(
+        f"/api/v1/households/{household.pk}/",
+        {"floor_area": floor_area},
+        content_type="application/json",
+    )
+
+    assert bool(re.search(pattern, floor_area)) is accepted
+    assert (response.status_code == 200) is accepted, response.json()
