@@ -10,6 +10,7 @@ from django.db import close_old_connections
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from schemathesis import checks
+from schemathesis.config import SchemathesisConfig
 
 from accounts.roles import Role
 from complaints.models import ComplaintEvent
@@ -41,7 +42,8 @@ def keep_the_test_connection():
 
 @pytest.fixture
 def api(kota_bima, keep_the_test_connection):
-    return schemathesis.openapi.from_wsgi("/api/schema/", application)
+    config = SchemathesisConfig.from_dict({"generation": {"database": "none"}})
+    return schemathesis.openapi.from_wsgi("/api/schema/", application, config=config)
 
 
 def token_of(user) -> dict:
