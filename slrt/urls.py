@@ -46,7 +46,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Under /api/ a URL that matches nothing answers JSON even with DEBUG on, where Django
     # would show its HTML page instead of handler404.
-    re_path(r"^api/", api_not_found),
+    re_path(r"^api/", api_not_found, name="api-not-found"),
 ]
 
 handler400 = "slrt.views.bad_request"
