@@ -111,8 +111,8 @@ class Program(models.Model):
             validate_rule(self.rule, known_programs=known)
         except ValidationError as error:
             errors["rule"] = error.messages
-        unknown = [d for d in self.domains or [] if d not in NeedDomain.values]
-        if not isinstance(self.domains, list) or unknown:
+        domains = self.domains if isinstance(self.domains, list) else None
+        if domains is None or any(d not in NeedDomain.values for d in domains):
             errors["domains"] = _("Use domain codes from: %(codes)s.") % {
                 "codes": ", ".join(NeedDomain.values)
             }
