@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from programs.webhook_urls import validate_webhook_url
+from programs.webhook_urls import validate_webhook_secret, validate_webhook_url
 
 
 class Agency(models.Model):
@@ -43,6 +43,22 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean_fields(self, exclude=None) -> None:
+        """The secret is checked with the fields, so only where a form shows it (the admin
+        hides it from those who may not change the agency)."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "webhook_secret" not in (exclude or ()) and (self.webhook_url or self.webhook_secret):
+            try:
+                validate_webhook_secret(self.webhook_secret)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class NeedDomain(models.TextChoices):
