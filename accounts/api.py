@@ -8,6 +8,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
@@ -68,6 +69,7 @@ class TokenView(ObtainAuthToken):
     # The password is the credential here: an expired token a client still sends, or a
     # session, plays no part (and asks for no CSRF token).
     authentication_classes = []
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken names DRF's own
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth_token"
 

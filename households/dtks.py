@@ -138,6 +138,27 @@ class UnreadableExtract(Exception):
         super().__init__(message % {"line": line, "limit": limit})
 
 
+# An extract has some forty columns; PostgreSQL's import stages the file in a table of one
+# column per header name, and a table takes at most 1,600.
+MAX_COLUMNS = 200
+
+
+class TooManyColumns(UnreadableExtract):
+    """A header of more columns than any extract has."""
+
+    def __init__(self, count: int):
+        self.line = 1
+        message = _(
+            "The first line has %(count)s columns; a registry extract has some forty, and "
+            "at most %(limit)s are read. Check that the file is the registry extract, saved "
+            "as CSV."
+        )
+        Exception.__init__(
+            self,
+            message % {"count": number_format(count, force_grouping=True), "limit": MAX_COLUMNS},
+        )
+
+
 @dataclass
 class _Member:
     line: int
@@ -179,13 +200,15 @@ def dtks_import_stream(
 
 def dtks_header(first: str) -> tuple[str, list[str]]:
     """The delimiter (`,` or `;`) and the column names (any case) of an extract's first line;
-    `MissingColumns` if a required one is not among them."""
+    `MissingColumns` if a required one is not among them, `TooManyColumns` past MAX_COLUMNS."""
     first = first.lstrip("\ufeff")
     delimiter = ";" if first.count(";") > first.count(",") else ","
     try:
         cells = next(csv.reader([first], delimiter=delimiter), [])
     except csv.Error:
         raise UnreadableExtract(1) from None
+    if len(cells) > MAX_COLUMNS:
+        raise TooManyColumns(len(cells))
     header = [name.strip().lower() for name in cells]
     missing = [name for name in REQUIRED if name not in header]
     if missing:

@@ -128,6 +128,8 @@ class ProgramAdmin(admin.ModelAdmin):
         return [preview, *super().get_urls()]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "domains":  # JSON too, read with the rule's limits
+            kwargs["form_class"] = IndentedJSONField
         if db_field.name == "rule":
             kwargs["form_class"] = IndentedJSONField
             kwargs["help_text"] = _(

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from programs.webhook_urls import validate_webhook_url
+from programs.webhook_urls import validate_webhook_secret, validate_webhook_url
 
 
 class Agency(models.Model):
@@ -43,6 +43,22 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean_fields(self, exclude=None) -> None:
+        """The secret is checked with the fields, so only where a form shows it (the admin
+        hides it from those who may not change the agency)."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "webhook_secret" not in (exclude or ()) and (self.webhook_url or self.webhook_secret):
+            try:
+                validate_webhook_secret(self.webhook_secret)
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class NeedDomain(models.TextChoices):
@@ -111,8 +127,8 @@ class Program(models.Model):
             validate_rule(self.rule, known_programs=known)
         except ValidationError as error:
             errors["rule"] = error.messages
-        unknown = [d for d in self.domains or [] if d not in NeedDomain.values]
-        if not isinstance(self.domains, list) or unknown:
+        domains = self.domains if isinstance(self.domains, list) else None
+        if domains is None or any(d not in NeedDomain.values for d in domains):
             errors["domains"] = _("Use domain codes from: %(codes)s.") % {
                 "codes": ", ".join(NeedDomain.values)
             }

@@ -5,8 +5,14 @@ every delivery after resolving the name (`resolve_webhook_address`), so that a n
 later resolves to the server's own network (DNS rebinding) is still refused. The delivery
 then connects to the very address checked here. `WEBHOOK_ALLOW_PRIVATE_NETWORKS` (tests, the
 demo) lets `http` and loopback or private addresses through.
+
+A webhook is signed with the agency's secret (`validate_webhook_secret`): a delivery signed
+with a short or empty key (a `whsec_` secret that is not base64 decodes to no bytes) could
+be forged by anyone.
 """
 
+import base64
+import binascii
 import ipaddress
 import socket
 from dataclasses import dataclass
@@ -137,3 +143,26 @@ def validate_webhook_url(value: str) -> None:
             resolve_webhook_address(target)
     except WebhookAddressError as error:
         raise ValidationError(error.message, code="webhook_url") from error
+
+
+# The key's length the Standard Webhooks specification advises: 24 to 64 bytes.
+SECRET_MIN_BYTES = 24
+
+
+def validate_webhook_secret(value: str) -> None:
+    """Refuse, by the secret's field, a webhook without a signing secret or with a weak one:
+    a `whsec_` secret must be base64 of at least 24 bytes, any other at least 24 bytes."""
+    if value.startswith("whsec_"):
+        try:
+            key = base64.b64decode(value.removeprefix("whsec_"), validate=True)
+        except (binascii.Error, ValueError):
+            key = b""
+    else:
+        key = value.encode()
+    if len(key) < SECRET_MIN_BYTES:
+        message = _(
+            "A webhook needs a signing secret of at least %(n)s characters, or a whsec_ "
+            "secret (base64 of at least %(n)s bytes), so that the agency can tell deliveries "
+            "are SLRT's."
+        )
+        raise ValidationError({"webhook_secret": message % {"n": SECRET_MIN_BYTES}})

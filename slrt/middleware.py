@@ -1,5 +1,6 @@
 """Project-wide middleware."""
 
+import re
 import time
 
 from django.conf import settings
@@ -122,7 +123,9 @@ def shows_whole_identifiers(view):
 
 class NoStoreMiddleware:
     """`Cache-Control: private, no-store` on the answers of views marked with
-    `shows_whole_identifiers`, whatever they answer (a page, a file, JSON, an error)."""
+    `shows_whole_identifiers`, whatever they answer (a page, a file, JSON, an error), and
+    on the answer to any request whose query carries a whole NIK or KK number: a search
+    shows what was typed, and every page's layout links back to its own address."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -135,6 +138,20 @@ class NoStoreMiddleware:
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> None:
         view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
-        request._slrt_no_store = getattr(view_func, "shows_whole_identifiers", False) or getattr(
-            view_class, "shows_whole_identifiers", False
+        request._slrt_no_store = (
+            getattr(view_func, "shows_whole_identifiers", False)
+            or getattr(view_class, "shows_whole_identifiers", False)
+            or _carries_whole_identifier(request.GET)
         )
+
+
+# Sixteen digits in a row, once the spaces, dots and dashes people type between them are gone.
+_WHOLE_IDENTIFIER = re.compile(r"\d{16}")
+
+
+def _carries_whole_identifier(data) -> bool:
+    return any(
+        _WHOLE_IDENTIFIER.search(re.sub(r"[\s.-]", "", value))
+        for key in data
+        for value in data.getlist(key)
+    )

@@ -268,6 +268,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON that cannot be read is a 400 in the caller's language, never a 500 (slrt/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "slrt.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "slrt.pagination.ApiPageNumberPagination",
     "PAGE_SIZE": 50,

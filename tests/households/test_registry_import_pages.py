@@ -289,3 +289,18 @@ def test_an_upload_without_its_csrf_token_is_still_refused(supervisor):
 
     assert response.status_code == 403
     assert not RegistryImport.objects.exists()
+
+
+def test_a_header_of_more_columns_than_any_extract_has_is_refused_by_the_field(
+    supervisor, django_capture_on_commit_callbacks
+):
+    """PostgreSQL's import stages a file in a table of one column per header name, and a
+    table takes at most 1,600: a file of 2,000 columns is refused by the field, at once."""
+    header = HEADER + "".join(f";extra_{index}" for index in range(2000))
+
+    response = post(supervisor, upload(extract(*ROWS).replace(HEADER, header)),
+                    django_capture_on_commit_callbacks)  # fmt: skip
+
+    assert response.status_code == 400
+    assert "2.018 kolom" in response.content.decode()
+    assert not RegistryImport.objects.exists()

@@ -240,3 +240,25 @@ def test_enrolments_keep_to_the_admins_area(program, as_user):
     assert refused.status_code == 200
     assert added.status_code == 302
     assert set(Enrollment.objects.values_list("household", flat=True)) == {inside.pk, outside.pk}
+
+
+@pytest.mark.parametrize(
+    ("domains", "says"),
+    [("5", "Gunakan kode"), ("true", "Gunakan kode"), ('"food"', "Gunakan kode"),
+     ("[" * 5000 + "]" * 5000, "terlalu besar atau terlalu dalam")],
+    ids=["number", "bool", "text", "deep"],
+)  # fmt: skip
+def test_need_domains_that_are_not_a_list_of_codes_get_a_message(program, as_user, domains, says):
+    client = as_user(staff_user("admin", scope="52.72", is_staff=True))
+
+    response = client.post(
+        reverse("admin:programs_program_change", args=[program.pk]),
+        {"code": "BPNT", "name": "Sembako", "level": "central", "agency": program.agency_id,
+         "domains": domains, "response_days": 5, "resolution_days": 60,
+         "rule": '{"field": "desil", "op": "lte", "value": 5}'},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert says in response.content.decode()
+    program.refresh_from_db()
+    assert program.domains == []
