@@ -380,6 +380,27 @@ def test_a_user_made_by_a_district_admin_gets_a_profile_in_the_district(as_user,
     assert User.objects.get(username="newdesk").staff_profile.scope_id == "52.72.01.1001"
 
 
+def test_a_district_admin_cannot_make_a_user_without_a_profile(as_user, district_admin):
+    # Posting no profile form at all: the account would have no working area, out of the
+    # admin's reach afterwards, with a password the admin knows.
+    client = as_user(district_admin)
+    form = {
+        "username": "noprofile",
+        "usable_password": "true",
+        "password1": "a-new-desk-pass-7",
+        "password2": "a-new-desk-pass-7",
+        "staff_profile-TOTAL_FORMS": "0",
+        "staff_profile-INITIAL_FORMS": "0",
+        "staff_profile-MIN_NUM_FORMS": "1",
+        "staff_profile-MAX_NUM_FORMS": "1",
+    }
+
+    response = client.post(reverse("admin:auth_user_add"), form)
+
+    assert response.status_code == 200
+    assert not User.objects.filter(username="noprofile").exists()
+
+
 def test_a_district_admin_cannot_move_a_profile_to_another_user(as_user, district_admin, root):
     desk = staff_user(role=Role.FRONT_OFFICE, scope="52.72.01", username="desk")
     client = as_user(district_admin)
