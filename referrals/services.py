@@ -158,6 +158,11 @@ def referrals_create(
         if not program.is_active:
             errors.append(_("%(code)s is no longer active.") % {"code": program.code})
             continue
+        if not program.agency.serves(household.region_id):
+            errors.append(
+                _("%(code)s is not offered in this household's area.") % {"code": program.code}
+            )
+            continue
         if not eligible[program.pk] and not notes:
             errors.append(
                 _("The household does not qualify for %(code)s: say in the notes why you "
@@ -451,7 +456,7 @@ def referral_reassign(
     today = timezone.localdate()
     with transaction.atomic():
         locked = Referral.objects.select_for_update(of=("self",))
-        locked = locked.select_related("agency", "program")
+        locked = locked.select_related("agency", "program", "household")
         locked = locked.get(pk=referral.pk)
         if locked.is_final:
             raise ValidationError(
@@ -460,6 +465,8 @@ def referral_reassign(
             )
         if agency.pk == locked.agency_id:
             raise ValidationError({"agency": _("The referral is with this agency already.")})
+        if not agency.serves(locked.household.region_id):
+            raise ValidationError({"agency": _("This agency does not serve the household's area.")})
         _outbox(locked, Dispatch.Kind.CANCELLED)  # to the agency it leaves
         before, old_agency = locked.status, locked.agency
         locked.agency = agency
