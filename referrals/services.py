@@ -146,6 +146,12 @@ def referrals_create(
         .prefetch_related("members")
         .get(pk=complaint.household_id)
     )
+    unserved = [program for program in programs if not program.agency.serves(household.region_id)]
+    if unserved:
+        raise ValidationError(
+            {"program": [_("%(code)s is not offered in this household's area.")
+                         % {"code": program.code} for program in unserved]}
+        )  # fmt: skip
     enrolled = set(
         household.enrollments.filter(is_active=True).values_list("program__code", flat=True)
     )
@@ -157,11 +163,6 @@ def referrals_create(
     for program in programs:
         if not program.is_active:
             errors.append(_("%(code)s is no longer active.") % {"code": program.code})
-            continue
-        if not program.agency.serves(household.region_id):
-            errors.append(
-                _("%(code)s is not offered in this household's area.") % {"code": program.code}
-            )
             continue
         if not eligible[program.pk] and not notes:
             errors.append(

@@ -50,7 +50,7 @@ def test_a_household_is_not_referred_to_an_agency_that_does_not_serve_its_area(
         )  # fmt: skip
 
     assert refused.value.message_dict == {
-        "notes": ["LAMPE-PANGAN tidak tersedia di wilayah rumah tangga ini."]
+        "program": ["LAMPE-PANGAN tidak tersedia di wilayah rumah tangga ini."]
     }
     assert not complaint.referrals.exists()
 
