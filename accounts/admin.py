@@ -39,6 +39,11 @@ class StaffProfileInline(ScopeChoicesMixin, admin.StackedInline):
         # A user made by a scoped administrator gets its profile, in their area, at once.
         return 0 if is_superuser(request.user) else 1
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # Held to it: a post without the profile's form is refused, not saved profile-less.
+        kwargs.setdefault("validate_min", not is_superuser(request.user))
+        return super().get_formset(request, obj, **kwargs)
+
 
 admin.site.unregister(User)
 

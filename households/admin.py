@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin, regions_managed_by
+from accounts.admin_scoping import (
+    ReadOnlyAdminMixin,
+    ScopedHistoryAdmin,
+    UnfilterableFieldsMixin,
+    regions_managed_by,
+)
 from accounts.selectors import region_within_q
 from households import services
 from households.masking import mask_identifier
@@ -62,7 +67,9 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(LongListAdmin, ReadOnlyAdminMixin, ScopedHistoryAdmin):
+class HouseholdAdmin(
+    LongListAdmin, UnfilterableFieldsMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
+):
     """Read-only: households are registered and edited on the registry pages, whose service
     checks NIKs, the head and scope. Here supervisors read them and their change history;
     every page that shows the whole KK number writes its access-log row (and, as every admin
@@ -73,6 +80,7 @@ class HouseholdAdmin(LongListAdmin, ReadOnlyAdminMixin, ScopedHistoryAdmin):
     list_select_related = ["region"]
     search_fields = ["=kk_number"]
     search_help_text = _("The whole KK number.")
+    unfilterable_fields = ("kk_number",)  # found by the search, which writes the access log
     date_hierarchy = "created_at"
 
     def get_queryset(self, request):

@@ -11,7 +11,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.admin_scoping import agencies_managed_by, is_superuser, regions_managed_by
+from accounts.admin_scoping import (
+    UnfilterableFieldsMixin,
+    agencies_managed_by,
+    is_superuser,
+    regions_managed_by,
+)
 from accounts.selectors import region_scope_q
 from households.models import Region
 from households.selectors import households_in_scope
@@ -24,7 +29,7 @@ def agency_changeable_by(user, agency_id: int) -> bool:
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(UnfilterableFieldsMixin, admin.ModelAdmin):
     """Agencies are shared by every area. Their contact and webhook settings are changed
     only by an administrator whose area covers the region the agency serves
     (`agencies_managed_by`); others read them, without the signing secret."""
@@ -36,6 +41,7 @@ class AgencyAdmin(admin.ModelAdmin):
     autocomplete_fields = ["region"]
     # Webhooks are https only: an address typed without a scheme is taken as https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    unfilterable_fields = ("webhook_secret",)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not agency_changeable_by(request.user, obj.pk):

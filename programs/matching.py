@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import prefetch_related_objects
 
 from households.models import Household
-from programs.models import Program
+from programs.models import Agency, Program
 from programs.rules import Explanation, rule_evaluate
 
 
@@ -24,14 +24,18 @@ class Match:
 def programs_matching(
     household: Household, domains: list[str], *, today: datetime.date
 ) -> list[Match]:
-    """Active programmes addressing at least one of `domains`: eligible first, then those
-    addressing more of the needs, then by code."""
+    """Active programmes of agencies serving the household's village (`Agency.serves`),
+    addressing at least one of `domains`: eligible first, then those addressing more of the
+    needs, then by code."""
     prefetch_related_objects([household], "members")  # once, not once per programme
     enrolled = set(
         household.enrollments.filter(is_active=True).values_list("program__code", flat=True)
     )
     matches = []
-    for program in Program.objects.filter(is_active=True).select_related("agency"):
+    offered = Program.objects.filter(
+        Agency.serving_q(household.region_id, "agency"), is_active=True
+    ).select_related("agency")
+    for program in offered:
         addresses = [domain for domain in program.domains if domain in domains]
         if not addresses:
             continue

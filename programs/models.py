@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from households.models import Region
 from programs.webhook_urls import validate_webhook_secret, validate_webhook_url
 
 
@@ -59,6 +60,20 @@ class Agency(models.Model):
                 errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def serves(self, region_code: str) -> bool:
+        """Whether the agency serves households of the village `region_code`: it lies inside
+        the region the agency serves. Programmes are offered, and referrals sent, only to
+        agencies that serve the household, so that whoever may change an agency's e-mail and
+        webhook (`accounts.admin_scoping.agencies_managed_by`) covers every household whose
+        referrals it receives."""
+        return Region.code_is_within(region_code, self.region_id)
+
+    @staticmethod
+    def serving_q(region_code: str, agency_field: str) -> models.Q:
+        """A filter keeping rows whose agency (at `agency_field`) serves `region_code`."""
+        served_from = [*Region.ancestor_codes_of(region_code), region_code]
+        return models.Q(**{f"{agency_field}__region_id__in": served_from})
 
 
 class NeedDomain(models.TextChoices):

@@ -146,6 +146,12 @@ def referrals_create(
         .prefetch_related("members")
         .get(pk=complaint.household_id)
     )
+    unserved = [program for program in programs if not program.agency.serves(household.region_id)]
+    if unserved:
+        raise ValidationError(
+            {"program": [_("%(code)s is not offered in this household's area.")
+                         % {"code": program.code} for program in unserved]}
+        )  # fmt: skip
     enrolled = set(
         household.enrollments.filter(is_active=True).values_list("program__code", flat=True)
     )
@@ -451,7 +457,7 @@ def referral_reassign(
     today = timezone.localdate()
     with transaction.atomic():
         locked = Referral.objects.select_for_update(of=("self",))
-        locked = locked.select_related("agency", "program")
+        locked = locked.select_related("agency", "program", "household")
         locked = locked.get(pk=referral.pk)
         if locked.is_final:
             raise ValidationError(
@@ -460,6 +466,8 @@ def referral_reassign(
             )
         if agency.pk == locked.agency_id:
             raise ValidationError({"agency": _("The referral is with this agency already.")})
+        if not agency.serves(locked.household.region_id):
+            raise ValidationError({"agency": _("This agency does not serve the household's area.")})
         _outbox(locked, Dispatch.Kind.CANCELLED)  # to the agency it leaves
         before, old_agency = locked.status, locked.agency
         locked.agency = agency

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from accounts.models import StaffProfile
+from accounts.models import AccessLog, StaffProfile
 from accounts.roles import ROLE_RANK, Role, grantable_roles
 from households.models import Region
 from tests.factories import HouseholdFactory, staff_user
@@ -81,6 +81,30 @@ def test_a_history_address_that_is_not_a_number_is_not_found(as_user, supervisor
     response = client.get("/admin/households/household/abc/history/")
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "lookup", ["kk_number", "kk_number__startswith", "kk_number__regex", "kk_number__gt"]
+)
+def test_the_household_list_is_not_filtered_by_kk_number_past_the_logged_search(
+    as_user, supervisor_of_rasanae_barat, lookup
+):
+    # A filter would read whole KK numbers of the list a digit at a time, with no access-log
+    # row; the search by the whole number (which writes one) is the way to find a KK.
+    household = HouseholdFactory(region_id="52.72.01.1001", kk_number="5272011203150001")
+    client = as_user(supervisor_of_rasanae_barat)
+    households = reverse("admin:households_household_changelist")
+
+    right = client.get(households, {lookup: household.kk_number[:12]})
+    wrong = client.get(households, {lookup: "9999"})
+    searched = client.get(households, {"q": household.kk_number})
+
+    assert right.status_code == wrong.status_code == 400
+    assert right.content == wrong.content
+    assert household.address in searched.content.decode()
+    assert AccessLog.objects.filter(
+        user=supervisor_of_rasanae_barat, query=household.kk_number
+    ).exists()
 
 
 def test_households_are_read_only_in_the_admin(as_user, timur_household):
@@ -378,6 +402,27 @@ def test_a_user_made_by_a_district_admin_gets_a_profile_in_the_district(as_user,
     assert without_area.status_code == 200 and wider.status_code == 200
     assert inside.status_code == 302
     assert User.objects.get(username="newdesk").staff_profile.scope_id == "52.72.01.1001"
+
+
+def test_a_district_admin_cannot_make_a_user_without_a_profile(as_user, district_admin):
+    # Posting no profile form at all: the account would have no working area, out of the
+    # admin's reach afterwards, with a password the admin knows.
+    client = as_user(district_admin)
+    form = {
+        "username": "noprofile",
+        "usable_password": "true",
+        "password1": "a-new-desk-pass-7",
+        "password2": "a-new-desk-pass-7",
+        "staff_profile-TOTAL_FORMS": "0",
+        "staff_profile-INITIAL_FORMS": "0",
+        "staff_profile-MIN_NUM_FORMS": "1",
+        "staff_profile-MAX_NUM_FORMS": "1",
+    }
+
+    response = client.post(reverse("admin:auth_user_add"), form)
+
+    assert response.status_code == 200
+    assert not User.objects.filter(username="noprofile").exists()
 
 
 def test_a_district_admin_cannot_move_a_profile_to_another_user(as_user, district_admin, root):

@@ -166,3 +166,37 @@ def test_resetting_two_factor_sign_in_revokes_the_token_issued_with_its_codes(cl
     device.delete()  # the phone was lost: an administrator resets the app
 
     assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/admin/",
+        "/admin/auth/user/",
+        "/admin/password_change/",
+        "/admin/autocomplete/?app_label=accounts&model_name=staffprofile&field_name=user",
+    ],
+)
+def test_an_administrator_signed_in_through_the_admin_without_the_code_reaches_no_admin_page(
+    client, page
+):
+    admin = staff_user(Role.ADMIN, is_staff=True)
+    client.post(reverse("admin:login"), {"username": admin.username, "password": PASSWORD})
+
+    response = client.get(page)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:two_factor"))
+
+
+def test_a_code_that_gave_a_token_gives_no_second_one(client):
+    supervisor = staff_user(Role.SUPERVISOR)
+    device = TOTPDevice.objects.create(user=supervisor, name="SLRT", confirmed=True)
+    ask = {"username": supervisor.username, "password": PASSWORD, "otp": code_of(device)}
+
+    first = client.post(TOKEN, ask)
+    again = client.post(TOKEN, ask)
+
+    assert first.status_code == 200
+    assert again.status_code == 400 and "otp" in again.json()
+    assert Token.objects.get(user=supervisor).key == first.json()["token"]
