@@ -6,6 +6,7 @@ key is one anyone can compute: such deliveries could be forged by anyone."""
 import base64
 
 import pytest
+from django.db.models import URLField
 from django.forms import modelform_factory
 
 from programs.models import Agency
@@ -16,7 +17,13 @@ STRONG = "whsec_" + base64.b64encode(b"k" * 32).decode()
 
 def secret_errors(url: str, secret: str) -> list[str]:
     agency = AgencyFactory()
-    form_class = modelform_factory(Agency, fields=["webhook_url", "webhook_secret"])
+    form_class = modelform_factory(
+        Agency,
+        fields=["webhook_url", "webhook_secret"],
+        formfield_callback=lambda field, **kwargs: field.formfield(
+            **kwargs, **({"assume_scheme": "https"} if isinstance(field, URLField) else {})
+        ),
+    )
     form = form_class({"webhook_url": url, "webhook_secret": secret}, instance=agency)
     form.is_valid()
     agency.refresh_from_db()
