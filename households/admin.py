@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_logging import PersonalListAdmin
 from accounts.admin_scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin, regions_managed_by
 from accounts.selectors import region_within_q
 from households import services
@@ -62,7 +63,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(LongListAdmin, ReadOnlyAdminMixin, ScopedHistoryAdmin):
+class HouseholdAdmin(PersonalListAdmin, LongListAdmin, ReadOnlyAdminMixin, ScopedHistoryAdmin):
     """Read-only: households are registered and edited on the registry pages, whose service
     checks NIKs, the head and scope. Here supervisors read them and their change history;
     every page that shows the whole KK number writes its access-log row (and, as every admin

@@ -10,6 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.admin_logging import PersonalListAdmin
 from accounts.admin_scoping import agencies_managed_by, is_superuser, regions_managed_by
 from accounts.selectors import region_scope_q
 from households.models import Region
@@ -166,7 +167,7 @@ def rule_preview_response(user, text: str) -> JsonResponse:
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(PersonalListAdmin, admin.ModelAdmin):
     list_display = ["household", "program", "since", "is_active", "source"]
     list_filter = ["program", "is_active"]
     list_select_related = ["household", "program"]
