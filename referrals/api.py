@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.services import personal_list_shown
 from complaints.selectors import complaints_in_scope
+from households.masking import mask_free_text
 from programs.models import Program
 from referrals import services
 from referrals.models import Referral, ReferralEvent
@@ -100,6 +101,7 @@ class ReferralViewSet(
         data = ReferralSerializer(page, many=True, context=self.get_serializer_context()).data
         for item in data:
             item.pop("events")  # the list stays light; read one referral for its story
+            mask_free_text(item, ("notes", "outcome_note"))  # NIKs typed in: masked
         personal_list_shown(
             actor=request.user,
             what=_("Referrals"),
