@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_personal import MaskedFieldsAdmin
 from accounts.admin_scoping import (
     ReadOnlyAdminMixin,
     ScopedHistoryAdmin,
@@ -135,7 +136,7 @@ class StaffProfileAdmin(ScopeChoicesMixin, ScopedHistoryAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AccessLogAdmin(MaskedFieldsAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The access log, read-only, through the same selector as its page."""
 
     list_display = ["at", "user", "action", "purpose", "what", "rows"]
@@ -145,6 +146,7 @@ class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["user__username", "what", "=query"]
     search_help_text = _("A user name, or words of what was seen or searched.")
     readonly_fields = ["query_masked"]
+    masked_fields = ("query",)
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
     show_full_result_count = False

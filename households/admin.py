@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_logging import PersonalListAdmin
+from accounts.admin_personal import MaskedFieldsAdmin, PersonalListAdmin
 from accounts.admin_scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin, regions_managed_by
 from accounts.selectors import region_within_q
 from households import services
@@ -63,13 +63,16 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(PersonalListAdmin, LongListAdmin, ReadOnlyAdminMixin, ScopedHistoryAdmin):
+class HouseholdAdmin(
+    MaskedFieldsAdmin, PersonalListAdmin, LongListAdmin, ReadOnlyAdminMixin, ScopedHistoryAdmin
+):
     """Read-only: households are registered and edited on the registry pages, whose service
     checks NIKs, the head and scope. Here supervisors read them and their change history;
     every page that shows the whole KK number writes its access-log row (and, as every admin
     page through `AdminSite.admin_view`, is sent with `Cache-Control: no-store`)."""
 
     list_display = ["pk", "masked_kk_number", "address", "region", "desil", "created_at"]
+    masked_fields = ("kk_number",)
     list_filter = [DistrictFilter, "desil"]
     list_select_related = ["region"]
     search_fields = ["=kk_number"]

@@ -10,7 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.admin_logging import PersonalListAdmin
+from accounts.admin_personal import PersonalListAdmin
 from accounts.admin_scoping import agencies_managed_by, is_superuser, regions_managed_by
 from accounts.selectors import region_scope_q
 from households.models import Region
