@@ -16,7 +16,7 @@ class PersonalListAdmin:
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
         response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
         if changelist is not None and not changelist.query:
             personal_list_shown(
                 actor=request.user,
