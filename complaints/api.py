@@ -19,10 +19,13 @@ from households.masking import mask_free_text
 from households.selectors import households_in_scope, persons_in_scope
 from programs.matching import programs_matching
 from programs.models import NeedDomain
+from slrt.serializers import StrictCharField, StrictStringsModelSerializer
 
 
 class ComplaintEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(
+        source="actor.username", default=None, allow_null=True, help_text="None: the system."
+    )
 
     class Meta:
         model = ComplaintEvent
@@ -48,7 +51,7 @@ class CategoryCodeField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class ComplaintSerializer(serializers.ModelSerializer):
+class ComplaintSerializer(StrictStringsModelSerializer):
     household = HouseholdInScopeField()
     complainant = PersonInScopeField(
         required=False, allow_null=True, help_text="A member of the household."
@@ -57,6 +60,10 @@ class ComplaintSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=ComplaintCategory.objects.filter(is_active=True)
     )
     events = ComplaintEventSerializer(many=True, read_only=True)
+    # Blank until the complaint is closed (a read-only model field would lose `allow_blank`).
+    closure_reason = serializers.ChoiceField(
+        choices=Complaint.ClosureReason.choices, read_only=True, allow_blank=True
+    )
 
     class Meta:
         model = Complaint
@@ -66,7 +73,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "registered_at", "first_action_due", "resolution_due", "closed_at", "events",
         ]  # fmt: skip
         read_only_fields = [
-            "ticket_number", "status", "closure_reason", "registered_at", "first_action_due",
+            "ticket_number", "status", "registered_at", "first_action_due",
             "resolution_due", "closed_at",
         ]  # fmt: skip
         extra_kwargs = {"complainant_name": {"required": False}}
@@ -75,7 +82,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
 class NeedSerializer(serializers.Serializer):
     domain = serializers.ChoiceField(choices=NeedDomain.choices)
     severity = serializers.IntegerField(min_value=1, max_value=3)
-    notes = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    notes = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class AssessmentSerializer(serializers.Serializer):
@@ -98,7 +105,7 @@ class MatchSerializer(serializers.Serializer):
 
 class CloseSerializer(serializers.Serializer):
     closure_reason = serializers.ChoiceField(choices=Complaint.ClosureReason.choices)
-    note = serializers.CharField(max_length=2000)
+    note = StrictCharField(max_length=2000)
 
 
 class ComplaintPermission(permissions.BasePermission):
@@ -181,7 +188,7 @@ class ComplaintViewSet(
         return Response(self.get_serializer(self.get_queryset().get(pk=complaint.pk)).data)
 
     @extend_schema(responses=MatchSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # one list, never paged
     def matches(self, request: Request, pk=None) -> Response:
         complaint = self.get_object()
         domains = list(

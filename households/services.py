@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -326,6 +326,16 @@ def household_register(*, actor, household: dict, members: list[dict]) -> Househ
     return _save_catching_races(write)
 
 
+def _keep_complainant_names(leaving) -> None:
+    """A complaint made by a member who leaves the register keeps the complainant's name."""
+    from complaints.models import Complaint
+
+    name = Person.objects.filter(pk=OuterRef("complainant_id")).values("name")[:1]
+    Complaint.objects.filter(complainant__in=leaving, complainant_name="").update(
+        complainant_name=Subquery(name)
+    )
+
+
 def household_update(
     *, actor, instance: Household, household: dict, members: list[dict]
 ) -> Household:
@@ -339,6 +349,7 @@ def household_update(
             setattr(locked, field, value)
         locked.save()
         kept = {member["id"] for member in members if member.get("id")}
+        _keep_complainant_names(locked.members.exclude(pk__in=kept))
         locked.members.exclude(pk__in=kept).delete()
         # NIKs may move between members (a typing mistake put right): free them first so
         # that the unique constraint sees only the final state.

@@ -3,6 +3,7 @@ import json
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -34,6 +35,8 @@ class AgencyAdmin(admin.ModelAdmin):
     list_select_related = ["region"]
     search_fields = ["name"]
     autocomplete_fields = ["region"]
+    # Webhooks are https only: an address typed without a scheme is taken as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not agency_changeable_by(request.user, obj.pk):

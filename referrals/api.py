@@ -18,10 +18,13 @@ from programs.models import Program
 from referrals import services
 from referrals.models import Referral, ReferralEvent
 from referrals.selectors import referrals_for
+from slrt.serializers import StrictCharField, StrictStringsModelSerializer
 
 
 class ReferralEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(
+        source="actor.username", default=None, allow_null=True, help_text="None: the system."
+    )
 
     class Meta:
         model = ReferralEvent
@@ -35,7 +38,7 @@ class ComplaintInScopeField(serializers.PrimaryKeyRelatedField):
         return complaints_in_scope(self.context["request"].user)
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(StrictStringsModelSerializer):
     complaint = ComplaintInScopeField()
     program = serializers.SlugRelatedField(
         slug_field="code", queryset=Program.objects.filter(is_active=True)
@@ -58,9 +61,16 @@ class ReferralSerializer(serializers.ModelSerializer):
         extra_kwargs = {"notes": {"required": False, "max_length": 2000}}
 
 
+class ReferralListSerializer(ReferralSerializer):
+    """The list stays light: read one referral for its story (`events`)."""
+
+    class Meta(ReferralSerializer.Meta):
+        fields = [name for name in ReferralSerializer.Meta.fields if name != "events"]
+
+
 class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Referral.Status.choices)
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
     version = serializers.IntegerField(
         min_value=1,
         required=False,
@@ -96,11 +106,11 @@ class ReferralViewSet(
             queryset = queryset.prefetch_related("events__actor")
         return queryset
 
+    @extend_schema(responses=ReferralListSerializer(many=True))
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        data = ReferralSerializer(page, many=True, context=self.get_serializer_context()).data
+        data = ReferralListSerializer(page, many=True, context=self.get_serializer_context()).data
         for item in data:
-            item.pop("events")  # the list stays light; read one referral for its story
             mask_free_text(item, ("notes", "outcome_note"))  # NIKs typed in: masked
         personal_list_shown(
             actor=request.user,

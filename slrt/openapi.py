@@ -22,6 +22,83 @@ WHY = {
 }
 
 
+# Form data cannot carry `null`, nested members or needs, so a client that sends what the
+# schema allows in it is misread; the token endpoint's flat fields are the exception.
+FORM_BODIES_ACCEPTED = {"/api/v1/auth/token/"}
+
+
+def document_json_bodies(result, generator, request, public):
+    """drf-spectacular postprocessing hook: request bodies are JSON (DESIGN.md's API)."""
+    for path, operations in result.get("paths", {}).items():
+        if path in FORM_BODIES_ACCEPTED:
+            continue
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {})
+            for media_type in [m for m in content if m != "application/json"]:
+                del content[media_type]
+    return result
+
+
+# What DRF's character fields refuse, said in the schema of each request string: no NUL
+# character (PostgreSQL stores none), and where blank is refused (`minLength: 1`), not only
+# white space either (the field trims it first).
+NO_NUL = "^[^\\x00]*$"
+NOT_BLANK = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+
+
+def _plain_string(schema: dict) -> bool:
+    return schema.get("type") == "string" and not {"format", "enum", "pattern"} & set(schema)
+
+
+def document_string_rules(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the rules of request strings (see NOT_BLANK), in
+    request bodies (the `…Request` components) and query parameters."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if not name.endswith("Request"):
+            continue
+        for field in component.get("properties", {}).values():
+            if _plain_string(field):
+                field["pattern"] = NOT_BLANK if field.get("minLength") else NO_NUL
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query" and _plain_string(parameter.get("schema", {})):
+                    parameter["schema"]["pattern"] = NO_NUL
+    return result
+
+
+def _array_bounds() -> dict[tuple[str, str], tuple[int, int]]:
+    from households.forms import MAX_MEMBERS
+    from programs.models import NeedDomain
+
+    # An assessment records one need or more, each domain once; a household has one member
+    # or more (complaints.services, households.services).
+    return {
+        ("AssessmentRequest", "needs"): (1, len(NeedDomain.values)),
+        ("HouseholdRequest", "members"): (1, MAX_MEMBERS),
+        ("PatchedHouseholdRequest", "members"): (1, MAX_MEMBERS),
+    }
+
+
+# A household's floor area is at least 1 m² (the model's validator), at most 99,999.99, or
+# blank for none: the pattern drf-spectacular derives from the digits allows a sign, a lone
+# point and 0.
+FLOOR_AREA = "^(?:[1-9][0-9]{0,4}(?:\\.[0-9]{1,2})?)?$"
+
+
+def document_request_bounds(result, generator, request, public):
+    """drf-spectacular postprocessing hook: how many items the request lists hold (it does not
+    read a nested serializer's `min_length` and `max_length` itself), and the floor area."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for (name, field), (least, most) in _array_bounds().items():
+        if field in schemas.get(name, {}).get("properties", {}):
+            schemas[name]["properties"][field].update(minItems=least, maxItems=most)
+    for name in ("HouseholdRequest", "PatchedHouseholdRequest"):
+        if "floor_area" in schemas.get(name, {}).get("properties", {}):
+            schemas[name]["properties"]["floor_area"]["pattern"] = FLOOR_AREA
+    return result
+
+
 def document_error_responses(result, generator, request, public):
     """drf-spectacular postprocessing hook: add the error answers each operation can give."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR

@@ -1,5 +1,6 @@
 """The admin's long lists (households, complaints, referrals: up to millions of rows):
-counted without `COUNT(*)`, searched by whole identifiers through their indexes."""
+counted without `COUNT(*)`, searched by whole identifiers through their indexes; and the
+API's pages."""
 
 import json
 
@@ -8,6 +9,9 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
 
 
 class EstimatedCountPaginator(Paginator):
@@ -81,3 +85,33 @@ class LongListAdmin:
         for field in fields:
             match |= Q(**{field: term})
         return queryset.filter(match), False
+
+
+class ApiPageNumberPagination(PageNumberPagination):
+    """The API's pages, as its schema says: `page` is one whole number from 1.
+
+    DRF's own reads the last of repeated `page` values and takes `last` for the last page; a
+    client generated from the schema sends neither, and an integer parameter given twice
+    (`?page=1&page=2`) or as a word is refused with a field message rather than guessed at.
+    A page past the end is 404, as in DRF.
+    """
+
+    last_page_strings = ()
+
+    def get_page_number(self, request, paginator):
+        values = request.query_params.getlist(self.page_query_param)
+        if not values:
+            return 1
+        if len(values) > 1 or not values[0].isascii() or not values[0].isdigit():
+            raise ValidationError({self.page_query_param: [_("Give one page number from 1.")]})
+        number = int(values[0])
+        if number < 1:
+            raise ValidationError({self.page_query_param: [_("Give one page number from 1.")]})
+        return number
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters

@@ -269,7 +269,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "slrt.pagination.ApiPageNumberPagination",
     "PAGE_SIZE": 50,
     # Password guessing on the token endpoint, per client address; django-axes also locks
     # the account after AXES_FAILURE_LIMIT failures, as on the sign-in page.
@@ -287,8 +287,14 @@ SPECTACULAR_SETTINGS = {
     "and referrals, limited to the caller's scope.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Requests get components of their own, which say what a request must hold (non-blank
+    # strings: minLength 1) without read-only fields (slrt/openapi.py adds the rest).
+    "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "slrt.openapi.document_json_bodies",
+        "slrt.openapi.document_string_rules",
+        "slrt.openapi.document_request_bounds",
         "slrt.openapi.document_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
@@ -12,7 +12,7 @@ from complaints.api import ComplaintViewSet
 from households.api import HouseholdViewSet
 from programs.api import ProgramViewSet
 from referrals.api import ReferralViewSet
-from slrt.views import healthz
+from slrt.views import api_not_found, healthz
 
 admin.site.site_header = _("SLRT administration")
 admin.site.site_title = _("SLRT")
@@ -44,6 +44,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # Under /api/ a URL that matches nothing answers JSON even with DEBUG on, where Django
+    # would show its HTML page instead of handler404.
+    re_path(r"^api/", api_not_found, name="api-not-found"),
 ]
 
 handler400 = "slrt.views.bad_request"

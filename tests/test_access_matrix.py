@@ -62,6 +62,7 @@ RULES = {
     "households:region_picker": rule(EVERYONE),  # region names only, within the user's area
     "api:auth-token": rule(EVERYONE, method="post", api=True),
     "api-schema": rule(EVERYONE, api=True),
+    "api-not-found": rule(EVERYONE, api=True),  # any other /api/ URL: JSON 404 to everyone
     # any signed-in user
     "home": rule(STAFF),
     "accounts:logout": rule(STAFF, method="post"),
