@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_scoping import (
     ReadOnlyAdminMixin,
     ScopedHistoryAdmin,
+    UnfilterableFieldsMixin,
     is_superuser,
     manages_user,
     regions_managed_by,
@@ -14,6 +15,7 @@ from accounts.admin_scoping import (
 from accounts.models import AccessLog, StaffProfile
 from accounts.roles import ADMIN_SITE_ROLES, grantable_roles, user_roles
 from accounts.selectors import access_log_for
+from households.masking import mask_identifiers_in
 from households.models import Region
 from slrt.pagination import EstimatedCountPaginator
 
@@ -139,17 +141,29 @@ class StaffProfileAdmin(ScopeChoicesMixin, ScopedHistoryAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AccessLogAdmin(UnfilterableFieldsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The access log, read-only, through the same selector as its page."""
 
     list_display = ["at", "user", "action", "purpose", "what", "rows"]
     list_select_related = ["user"]
     list_filter = ["action", "purpose"]
-    search_fields = ["user__username", "what", "query"]
+    # What was searched is found whole only: digits of it would rebuild a masked number.
+    search_fields = ["user__username", "what", "=query"]
     search_help_text = _("A user name, or words of what was seen or searched.")
+    readonly_fields = ["query_masked"]
+    unfilterable_fields = ("query",)  # masked in the list; found whole by the search only
     show_facets = admin.ShowFacets.NEVER
     paginator = EstimatedCountPaginator
     show_full_result_count = False
 
     def get_queryset(self, request):
         return access_log_for(request.user)
+
+    def get_fields(self, request, obj=None):
+        fields = [name for name in super().get_fields(request, obj) if name != "query_masked"]
+        return ["query_masked" if name == "query" else name for name in fields]
+
+    @admin.display(description=AccessLog._meta.get_field("query").verbose_name)
+    def query_masked(self, entry: AccessLog) -> str:
+        """What was searched, NIK and KK numbers masked, as the access-log page shows it."""
+        return mask_identifiers_in(entry.query)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_personal import PersonalListAdmin
 from accounts.admin_scoping import (
     ReadOnlyAdminMixin,
     ScopedHistoryAdmin,
@@ -68,7 +69,11 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Household)
 class HouseholdAdmin(
-    LongListAdmin, UnfilterableFieldsMixin, ReadOnlyAdminMixin, ScopedHistoryAdmin
+    PersonalListAdmin,
+    LongListAdmin,
+    UnfilterableFieldsMixin,
+    ReadOnlyAdminMixin,
+    ScopedHistoryAdmin,
 ):
     """Read-only: households are registered and edited on the registry pages, whose service
     checks NIKs, the head and scope. Here supervisors read them and their change history;

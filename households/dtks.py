@@ -89,6 +89,9 @@ class ImportResult:
     persons_created: int = 0
     persons_updated: int = 0
     persons_unchanged: int = 0
+    # Numbers found registered outside the area (refused with their own message): an
+    # existence check, which the access log records as the registration form's.
+    outside: int = 0
     errors: list[RowError] = field(default_factory=list)  # when no `on_error` takes them
     on_error: Callable[[RowError], None] | None = None
     # Where the time went, by step, and how many rows were checked one at a time in Python
@@ -106,7 +109,7 @@ class ImportResult:
         """These counts and those of `part`, an import of some of the same rows."""
         counts = ["refused", "households_created", "households_updated",
                   "households_unchanged", "persons_created", "persons_updated",
-                  "persons_unchanged"]  # fmt: skip
+                  "persons_unchanged", "outside"]  # fmt: skip
         return ImportResult(
             rows=self.rows,
             done=self.done + part.done,
@@ -436,9 +439,11 @@ def _write(
             # described, whatever else is wrong with the row.
             if area and _elsewhere(known.get(home.dtks_id), area):
                 _refuse_home(home, result, "dtks_id", OUTSIDE_MESSAGES["dtks_id"])
+                result.outside += 1
                 continue
             if area and _elsewhere(owner, area):
                 _refuse_home(home, result, "kk_number", OUTSIDE_MESSAGES["kk_number"])
+                result.outside += 1
                 continue
             if existing is not None and existing.dtks_id not in (None, home.dtks_id):
                 message = _("This KK number belongs to registry ID %(id)s.")
@@ -496,6 +501,7 @@ def _refuse_niks_elsewhere(batch: list[_Home], result: ImportResult, area: str) 
             if member.values["nik"] in elsewhere:
                 result.add_error(RowError(member.line, "nik", str(OUTSIDE_MESSAGES["nik"])))
                 result.refused += 1
+                result.outside += 1
             else:
                 kept.append(member)
         home.members = kept

@@ -29,3 +29,12 @@ def mask_identifiers_in(text: str) -> str:
     return _TYPED_IDENTIFIER.sub(
         lambda match: mask_identifier(re.sub(r"\D", "", match.group())), text
     )
+
+
+def mask_free_text(item: dict, fields: tuple[str, ...]) -> dict:
+    """`item` (a list's row, as an API answer has it) with the NIK and KK numbers typed into
+    its free-text `fields` masked: a list shows them as it shows the record's own."""
+    for name in fields:
+        if isinstance(item.get(name), str):
+            item[name] = mask_identifiers_in(item[name])
+    return item

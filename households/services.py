@@ -17,6 +17,7 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import Truncator
@@ -569,6 +570,14 @@ def registry_import_execute(import_id: int) -> RegistryImport:
     registry_import.rows_refused = result.refused
     registry_import.counts = {name: getattr(result, name) for name in IMPORT_COUNTS}
     registry_import.save()
+    if result.outside and registry_import.uploaded_by_id:
+        # The file was told which numbers are registered elsewhere, as the form is.
+        access_record(
+            actor=registry_import.uploaded_by, action=AccessLog.Action.SEARCH,
+            what=_("Registry import: numbers registered outside the area"),
+            query=registry_import.file_name, rows=result.outside,
+            path=reverse("households:import_detail", args=[registry_import.pk]),
+        )  # fmt: skip
     return registry_import
 
 

@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.admin_personal import PersonalListAdmin
 from accounts.admin_scoping import (
     UnfilterableFieldsMixin,
     agencies_managed_by,
@@ -177,7 +178,7 @@ def rule_preview_response(user, text: str) -> JsonResponse:
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(PersonalListAdmin, admin.ModelAdmin):
     list_display = ["household", "program", "since", "is_active", "source"]
     list_filter = ["program", "is_active"]
     list_select_related = ["household", "program"]

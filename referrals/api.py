@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.services import personal_list_shown
 from complaints.selectors import complaints_in_scope
+from households.masking import mask_free_text
 from programs.models import Program
 from referrals import services
 from referrals.models import Referral, ReferralEvent
@@ -109,6 +110,8 @@ class ReferralViewSet(
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         data = ReferralListSerializer(page, many=True, context=self.get_serializer_context()).data
+        for item in data:
+            mask_free_text(item, ("notes", "outcome_note"))  # NIKs typed in: masked
         personal_list_shown(
             actor=request.user,
             what=_("Referrals"),
