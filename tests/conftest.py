@@ -2,7 +2,9 @@ import datetime
 import functools
 
 import pytest
+from django.core import signals
 from django.core.management import call_command
+from django.db import close_old_connections
 
 from accounts.roles import Role
 from complaints.models import ComplaintCategory
@@ -126,3 +128,15 @@ def officer_of(catalogue):
         return staff_user(Role.AGENCY_OFFICER, scope, agency=catalogue[code].agency, **fields)
 
     return make
+
+
+@pytest.fixture
+def keep_the_test_connection():
+    """For tests sending requests through the WSGI application itself (schemathesis): its
+    end-of-request signal closes old database connections, and with it the test's transaction
+    (as Django's test client avoids, so must we)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)

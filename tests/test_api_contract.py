@@ -5,8 +5,6 @@ import re
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from django.test import override_settings
 from rest_framework.authtoken.models import Token
 from schemathesis import checks
@@ -27,17 +25,6 @@ CONFORMANCE = [
     checks.content_type_conformance,
     checks.response_schema_conformance,
 ]
-
-
-@pytest.fixture
-def keep_the_test_connection():
-    """Requests go through the WSGI application, whose end-of-request signal would close the
-    test's transaction (as Django's test client avoids, so must we)."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

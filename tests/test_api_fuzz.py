@@ -11,8 +11,6 @@ about three and a half minutes on a two-core machine (the CI's budget for this i
 
 import pytest
 import schemathesis
-from django.core import signals
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import checks
@@ -94,18 +92,6 @@ CONFIG = SchemathesisConfig.from_dict(
     }
 )
 HYPOTHESIS = {"deadline": None, "derandomize": True, "suppress_health_check": list(HealthCheck)}
-
-
-@pytest.fixture
-def keep_the_test_connection():
-    """The schema's requests go through the WSGI application itself, whose end-of-request
-    signal closes old database connections, and with it the test's transaction (as Django's
-    test client avoids, so must we)."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
