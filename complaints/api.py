@@ -19,7 +19,7 @@ from households.masking import mask_free_text
 from households.selectors import households_in_scope, persons_in_scope
 from programs.matching import programs_matching
 from programs.models import NeedDomain
-from slrt.serializers import StrictCharField, StrictStringsModelSerializer
+from slrt.serializers import CodeField, StrictCharField, StrictStringsModelSerializer
 
 
 class ComplaintEventSerializer(serializers.ModelSerializer):
@@ -44,19 +44,12 @@ class PersonInScopeField(serializers.PrimaryKeyRelatedField):
         return persons_in_scope(self.context["request"].user)
 
 
-class CategoryCodeField(serializers.SlugRelatedField):
-    def to_internal_value(self, data):
-        if isinstance(data, str) and "\x00" in data:
-            self.fail("invalid")  # PostgreSQL refuses NUL characters in a lookup
-        return super().to_internal_value(data)
-
-
 class ComplaintSerializer(StrictStringsModelSerializer):
     household = HouseholdInScopeField()
     complainant = PersonInScopeField(
         required=False, allow_null=True, help_text="A member of the household."
     )
-    category = CategoryCodeField(
+    category = CodeField(
         slug_field="code", queryset=ComplaintCategory.objects.filter(is_active=True)
     )
     events = ComplaintEventSerializer(many=True, read_only=True)

@@ -18,7 +18,7 @@ from programs.models import Program
 from referrals import services
 from referrals.models import Referral, ReferralEvent
 from referrals.selectors import referrals_for
-from slrt.serializers import StrictCharField, StrictStringsModelSerializer
+from slrt.serializers import CodeField, StrictCharField, StrictStringsModelSerializer
 
 
 class ReferralEventSerializer(serializers.ModelSerializer):
@@ -40,9 +40,7 @@ class ComplaintInScopeField(serializers.PrimaryKeyRelatedField):
 
 class ReferralSerializer(StrictStringsModelSerializer):
     complaint = ComplaintInScopeField()
-    program = serializers.SlugRelatedField(
-        slug_field="code", queryset=Program.objects.filter(is_active=True)
-    )
+    program = CodeField(slug_field="code", queryset=Program.objects.filter(is_active=True))
     agency = serializers.CharField(source="agency.name", read_only=True)
     ticket_number = serializers.CharField(source="complaint.ticket_number", read_only=True)
     events = ReferralEventSerializer(many=True, read_only=True)

@@ -22,7 +22,7 @@ class JSONParser(parsers.JSONParser):
             raise ParseError(_("%(value)s is not a number JSON allows.") % {"value": constant})
 
         try:
-            data = json.load(codecs.getreader(encoding)(stream), parse_constant=refuse)
+            return json.load(codecs.getreader(encoding)(stream), parse_constant=refuse)
         except json.JSONDecodeError as error:
             raise ParseError(
                 _("This is not valid JSON (line %(line)s, column %(column)s).")
@@ -34,31 +34,3 @@ class JSONParser(parsers.JSONParser):
             raise ParseError(_("The request body is nested too deeply.")) from error
         except ValueError as error:  # an integer of more than 4,300 digits
             raise ParseError(_("This JSON is too large or too deeply nested.")) from error
-        refuse_unstorable_text(data)
-        return data
-
-
-def refuse_unstorable_text(data) -> None:
-    """Refuse a NUL character or half of a surrogate pair in any key or string of `data`.
-
-    PostgreSQL stores neither and its driver cannot even send the second, so a field that
-    looks its value up before validating it (a programme code, a filter) would answer 500.
-    DRF's text fields refuse both; this covers every other field, in one place.
-    """
-    pending = [data]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, dict):
-            pending.extend(value.keys())
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-        elif isinstance(value, str):
-            if "\x00" in value:
-                raise ParseError(_("The request contains a NUL character, which is not allowed."))
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError as error:
-                raise ParseError(
-                    _("The request contains text that is not valid Unicode.")
-                ) from error

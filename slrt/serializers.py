@@ -14,6 +14,21 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A related object named by its code (a category, a programme). The code is looked up as
+    it comes, before any text validator runs, and PostgreSQL (or its driver) cannot take a NUL
+    or half of a surrogate pair: either is refused by the field instead of a server error."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:
+            self.fail("invalid")
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class StrictStringsModelSerializer(serializers.ModelSerializer):
     """A model serializer whose text fields are `StrictCharField`s."""
 
