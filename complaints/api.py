@@ -17,8 +17,10 @@ from complaints.models import Complaint, ComplaintCategory, ComplaintEvent, Need
 from complaints.selectors import complaint_list_for
 from households.masking import mask_free_text
 from households.selectors import households_in_scope, persons_in_scope
+from households.services import typed_identifiers_seen
 from programs.matching import programs_matching
 from programs.models import NeedDomain
+from slrt.middleware import shows_whole_identifiers
 from slrt.serializers import CodeField, StrictCharField, StrictStringsModelSerializer
 
 
@@ -117,6 +119,7 @@ def _as_api_error(error: DjangoValidationError) -> ValidationError:
     return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
+@shows_whole_identifiers  # one answer shows the numbers typed into its texts
 class ComplaintViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -128,6 +131,14 @@ class ComplaintViewSet(
 
     def get_queryset(self):
         return complaint_list_for(self.request.user).prefetch_related("events__actor")
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        complaint = self.get_object()
+        data = self.get_serializer(complaint).data
+        typed_identifiers_seen(
+            actor=request.user, household=complaint.household, shown=data, path=request.path
+        )
+        return Response(data)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

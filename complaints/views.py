@@ -26,7 +26,9 @@ from complaints.selectors import (
 )
 from households.models import Region
 from households.selectors import districts_for, household_get_for
+from households.services import typed_identifiers_seen
 from programs.matching import enrolled_programs, programs_matching
+from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
 
 INTAKE_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
@@ -76,6 +78,7 @@ def complaint_create(request: HttpRequest, household_pk: int) -> HttpResponse:
     )
 
 
+@shows_whole_identifiers  # as typed into its texts
 @role_required(*REGISTRY_ROLES)
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = complaint_get_for(request.user, pk)
@@ -87,6 +90,20 @@ def _render_detail(
 ):
     may_manage = request.user.has_perm("complaints.change_complaint")
     assessment = _assessment_of(complaint)
+    events = list(complaint.events.select_related("actor"))
+    referrals = list(complaint.referrals.select_related("program", "agency"))
+    typed_identifiers_seen(
+        actor=request.user,
+        household=complaint.household,
+        shown=[
+            complaint.complainant_display,
+            complaint.description,
+            [event.note for event in events],
+            [need.notes for need in assessment.needs.all()] if assessment else [],
+            [referral.outcome_note for referral in referrals],
+        ],
+        path=request.path,
+    )
     matches = (
         programs_matching(complaint.household, assessment.domains, today=timezone.localdate())
         if assessment
@@ -97,7 +114,7 @@ def _render_detail(
         "complaints/complaint_detail.html",
         {
             "complaint": complaint,
-            "events": complaint.events.select_related("actor"),
+            "events": events,
             "overdue": services.complaint_is_overdue(complaint),
             "may_manage": may_manage and complaint.is_open,
             "close_form": close_form
@@ -114,7 +131,7 @@ def _render_detail(
             "matches": matches,
             "enrolments": enrolled_programs(complaint.household),
             # Through the reverse relation: complaints do not import the referrals app.
-            "referrals": complaint.referrals.select_related("program", "agency"),
+            "referrals": referrals,
             "may_refer": has_role(request.user, Role.BACK_OFFICE)
             and complaint.status in REFERABLE_STATUSES,
         },
@@ -216,10 +233,17 @@ def _already_closed(request: HttpRequest, complaint) -> HttpResponse:
     return redirect("complaints:detail", pk=complaint.pk)
 
 
+@shows_whole_identifiers
 @role_required(*REGISTRY_ROLES)
 def complaint_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     """The tanda terima, for A4 or a narrow thermal printer."""
     complaint = complaint_get_for(request.user, pk)
+    typed_identifiers_seen(
+        actor=request.user,
+        household=complaint.household,
+        shown=complaint.complainant_display,
+        path=request.path,
+    )
     return render(request, "complaints/complaint_receipt.html", {"complaint": complaint})
 
 

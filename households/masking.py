@@ -31,6 +31,18 @@ def mask_identifiers_in(text: str) -> str:
     )
 
 
+def carries_identifier(data) -> bool:
+    """Whether a NIK or KK number is typed anywhere in `data`: a text, or an API answer's
+    dicts and lists of them."""
+    if isinstance(data, str):
+        return _TYPED_IDENTIFIER.search(data) is not None
+    if isinstance(data, dict):
+        data = data.values()
+    if isinstance(data, list | tuple | type({}.values())):
+        return any(carries_identifier(item) for item in data)
+    return False
+
+
 def mask_free_text(item: dict, fields: tuple[str, ...]) -> dict:
     """`item` (a list's row, as an API answer has it) with the NIK and KK numbers typed into
     its free-text `fields` masked: a list shows them as it shows the record's own."""

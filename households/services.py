@@ -36,6 +36,7 @@ from households.dtks import (
     dtks_import_stream,
 )
 from households.identity import validate_nik_for_person
+from households.masking import carries_identifier
 from households.models import DuplicateDismissal, Household, Person, Region, RegistryImport
 from households.regions import REGIONS_CSV, read_region_rows, validate_region_code
 from households.registry_codes import Relationship
@@ -428,6 +429,16 @@ def household_identifiers_seen(
         path=path,
         purpose=purpose,
     )
+
+
+def typed_identifiers_seen(
+    *, actor: AbstractBaseUser, household: Household, shown, path: str = ""
+) -> None:
+    """Record that `actor` was shown a NIK or KK number typed, whole, into the free text of
+    one of the household's records (a complaint's description, a referral's notes): `shown`
+    is that text, or the answer carrying it. Nothing typed in: nothing to record."""
+    if carries_identifier(shown):
+        household_identifiers_seen(actor=actor, household=household, path=path)
 
 
 def registry_searched(*, actor: AbstractBaseUser, query: str, found: int, path: str = "") -> None:

@@ -58,8 +58,38 @@ class Agency(models.Model):
                 validate_webhook_secret(self.webhook_secret)
             except ValidationError as error:
                 errors = error.update_error_dict(errors)
+        if "region" not in (exclude or ()) and "region" not in errors:
+            try:
+                self._check_region_keeps_its_households()
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def _check_region_keeps_its_households(self) -> None:
+        """A region is not narrowed past a household whose referral the agency still
+        answers or sends messages about: the administrator of the narrower area, who could
+        then change the agency's e-mail and webhook, would receive them."""
+        if self.pk is None or not self.region_id:
+            return
+        from referrals.models import Dispatch, Referral
+
+        waiting = ~models.Q(status__in=Referral.FINAL) | models.Q(
+            dispatches__status__in=[Dispatch.Status.PENDING, Dispatch.Status.FAILED]
+        )
+        outside = ~(
+            models.Q(household__region_id=self.region_id)
+            | models.Q(household__region__code__startswith=f"{self.region_id}.")
+        )
+        if self.referrals.filter(waiting, outside).exists():
+            raise ValidationError(
+                {
+                    "region": _(
+                        "The agency still has referrals of households outside this region; "
+                        "send them to another agency first."
+                    )
+                }
+            )
 
     def serves(self, region_code: str) -> bool:
         """Whether the agency serves households of the village `region_code`: it lies inside

@@ -14,10 +14,12 @@ from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.services import personal_list_shown
 from complaints.selectors import complaints_in_scope
 from households.masking import mask_free_text
+from households.services import typed_identifiers_seen
 from programs.models import Program
 from referrals import services
 from referrals.models import Referral, ReferralEvent
 from referrals.selectors import referrals_for
+from slrt.middleware import shows_whole_identifiers
 from slrt.serializers import CodeField, StrictCharField, StrictStringsModelSerializer
 
 
@@ -89,6 +91,7 @@ def _as_api_error(error: DjangoValidationError) -> ValidationError:
     return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
+@shows_whole_identifiers  # one answer shows the numbers typed into its texts
 class ReferralViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -103,6 +106,14 @@ class ReferralViewSet(
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("events__actor")
         return queryset
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        referral = self.get_object()
+        data = self.get_serializer(referral).data
+        typed_identifiers_seen(
+            actor=request.user, household=referral.household, shown=data, path=request.path
+        )
+        return Response(data)
 
     @extend_schema(responses=ReferralListSerializer(many=True))
     def list(self, request: Request, *args, **kwargs) -> Response:

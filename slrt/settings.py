@@ -29,6 +29,8 @@ SECRET_KEY_IS_DEVELOPMENT = SECRET_KEY == DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A post past the upload limit is answered 413, not "CSRF token missing" (slrt/uploads.py).
+CSRF_FAILURE_VIEW = "slrt.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

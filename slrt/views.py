@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from django.views import defaults
+from django.views import csrf, defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -84,3 +84,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return JsonResponse({"detail": _("Server error.")}, status=500)
     return defaults.server_error(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """`CSRF_FAILURE_VIEW`. A post past the upload limit is not read (`slrt.uploads`), its
+    CSRF token with it: say the request was too large, not that the token is missing."""
+    if getattr(request, "upload_too_large", False):
+        message = _("The request is larger than %(limit)s MB and was not read; nothing changed.")
+        return HttpResponse(
+            message % {"limit": settings.SLRT_IMPORT_MAX_MB},
+            status=413,
+            content_type="text/plain; charset=utf-8",
+        )
+    return csrf.csrf_failure(request, reason)
