@@ -8,13 +8,13 @@ Superusers reach everything and are the only ones who reach superusers.
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import grantable_roles
-from accounts.selectors import region_scope_q, scope_code_of
+from accounts.selectors import region_scope_q, region_within_q, scope_code_of
 
 
 def is_superuser(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -28,7 +28,7 @@ def regions_managed_by(user: AbstractBaseUser | AnonymousUser, regions: QuerySet
     scope = scope_code_of(user)
     if scope is None:
         return regions.none()
-    return regions.filter(Q(code=scope) | Q(code__startswith=f"{scope}."))
+    return regions.filter(region_within_q(scope, ""))
 
 
 def users_managed_by(actor: AbstractBaseUser | AnonymousUser, users: QuerySet) -> QuerySet:

@@ -38,10 +38,10 @@ def region_scope_q(user: AbstractBaseUser | AnonymousUser, region_field: str) ->
 
 
 def region_within_q(code: str, region_field: str) -> Q:
-    """A filter keeping rows whose region at `region_field` is `code` or lies below it."""
-    return Q(**{f"{region_field}__code": code}) | Q(
-        **{f"{region_field}__code__startswith": f"{code}."}
-    )
+    """A filter keeping rows whose region at `region_field` is `code` or lies below it
+    (`region_field` empty: the regions themselves)."""
+    prefix = f"{region_field}__" if region_field else ""
+    return Q(**{f"{prefix}code": code}) | Q(**{f"{prefix}code__startswith": f"{code}."})
 
 
 def access_log_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AccessLog]:

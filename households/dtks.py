@@ -29,6 +29,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.selectors import region_within_q
 from households.models import Household, Person, Region
 from households.names import normalize_name
 from households.registry_codes import ChronicIllness, Disability, Relationship
@@ -489,7 +490,7 @@ def _refuse_niks_elsewhere(batch: list[_Home], result: ImportResult, area: str) 
     niks = [m.values["nik"] for home in batch for m in home.members if m.values["nik"]]
     if not niks:
         return
-    inside = Q(household__region__code=area) | Q(household__region__code__startswith=f"{area}.")
+    inside = region_within_q(area, "household__region")
     elsewhere = set(
         Person.objects.filter(nik__in=niks).exclude(inside).values_list("nik", flat=True)
     )

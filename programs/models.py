@@ -72,15 +72,13 @@ class Agency(models.Model):
         then change the agency's e-mail and webhook, would receive them."""
         if self.pk is None or not self.region_id:
             return
+        from accounts.selectors import region_within_q
         from referrals.models import Dispatch, Referral
 
         waiting = ~models.Q(status__in=Referral.FINAL) | models.Q(
             dispatches__status__in=[Dispatch.Status.PENDING, Dispatch.Status.FAILED]
         )
-        outside = ~(
-            models.Q(household__region_id=self.region_id)
-            | models.Q(household__region__code__startswith=f"{self.region_id}.")
-        )
+        outside = ~region_within_q(self.region_id, "household__region")
         if self.referrals.filter(waiting, outside).exists():
             raise ValidationError(
                 {
