@@ -29,7 +29,7 @@ from programs.models import Agency, Program
 from programs.rules import rule_evaluate
 from referrals.delivery import referral_payload
 from referrals.models import Dispatch, Referral, ReferralEvent
-from referrals.selectors import agency_referrals_q, referrals_for
+from referrals.selectors import agency_referrals_q, referrals_for, referred_program_codes
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +146,7 @@ def referrals_create(
         .prefetch_related("members")
         .get(pk=complaint.household_id)
     )
+    _refuse_referred_again(complaint, programs)
     unserved = [program for program in programs if not program.agency.serves(household.region_id)]
     if unserved:
         raise ValidationError(
@@ -205,17 +206,21 @@ def referrals_create(
                     actor=actor, complaint=locked, to=Complaint.Status.REFERRED, via=via,
                     note=", ".join(program.code for program in programs),
                 )  # fmt: skip
-    except IntegrityError as error:  # an open referral to that programme exists already
-        open_codes = set(
-            Referral.objects.filter(complaint=complaint, program__in=programs)
-            .exclude(status__in=[Status.CANCELLED, Status.REJECTED])
-            .values_list("program__code", flat=True)
-        )
-        raise ValidationError(
-            {"program": _("Already referred and still open: %(codes)s.")
-             % {"codes": ", ".join(sorted(open_codes)) or "?"}}
-        ) from error  # fmt: skip
+    except IntegrityError as error:  # referred meanwhile by someone else: the same rule
+        _refuse_referred_again(complaint, programs)
+        raise ValidationError({"program": _("Already referred for this complaint.")}) from error
     return created
+
+
+def _refuse_referred_again(complaint: Complaint, programs: list[Program]) -> None:
+    """Refuse the programmes that hold one of the complaint's referrals already (see
+    `Referral.BLOCKING_STATUSES`)."""
+    taken = referred_program_codes(complaint.pk) & {program.code for program in programs}
+    if taken:
+        raise ValidationError(
+            {"program": _("Already referred for this complaint: %(codes)s.")
+             % {"codes": ", ".join(sorted(taken))}}
+        )  # fmt: skip
 
 
 def _event(referral: Referral, *, actor, via: str, action=ReferralEvent.Action.STATUS, **fields):

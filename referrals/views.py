@@ -21,12 +21,13 @@ from programs.models import Program
 from referrals import services
 from referrals.filters import ReferralFilter
 from referrals.forms import ReferralCreateForm, ReferralTransitionForm
-from referrals.models import Dispatch, Referral
+from referrals.models import Dispatch
 from referrals.selectors import (
     agency_inbox_for,
     failed_dispatches_for,
     referral_get_for,
     referrals_for,
+    referred_program_codes,
 )
 from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
@@ -62,15 +63,15 @@ def referral_create(request: HttpRequest, complaint_pk: int) -> HttpResponse:
                 _("Referred to %(codes)s.") % {"codes": ", ".join(r.program.code for r in created)},
             )
             return redirect("complaints:detail", pk=complaint.pk)
-    open_codes = set(
-        complaint.referrals.exclude(status__in=Referral.FINAL).values_list(
-            "program__code", flat=True
-        )
-    )
     return render(
         request,
         "referrals/referral_create.html",
-        {"complaint": complaint, "matches": matches, "form": form, "open_codes": open_codes},
+        {
+            "complaint": complaint,
+            "matches": matches,
+            "form": form,
+            "referred_codes": referred_program_codes(complaint.pk),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -113,6 +113,29 @@ def test_an_open_referral_to_the_same_programme_is_refused(assessed, back_office
     assert Referral.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("status", "refused"),
+    [("received", True), ("completed", True), ("rejected", False), ("cancelled", False)],
+)
+def test_a_completed_referral_holds_the_programme_a_rejected_one_frees_it(
+    assessed, back_office, catalogue, status, refused
+):
+    complaint = assessed()
+    refer(back_office, complaint, catalogue, "BPNT")
+    Referral.objects.update(status=status)
+
+    if refused:
+        with pytest.raises(ValidationError) as error:
+            refer(back_office, complaint, catalogue, "BPNT")
+        assert error.value.message_dict["program"] == [
+            "Sudah pernah dirujuk untuk pengaduan ini: BPNT."
+        ]
+        assert Referral.objects.count() == 1
+    else:
+        refer(back_office, complaint, catalogue, "BPNT")
+        assert Referral.objects.count() == 2
+
+
 def test_a_complaint_not_yet_assessed_or_outside_the_area_cannot_be_referred(
     assessed, back_office, catalogue, kota_bima
 ):
