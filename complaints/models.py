@@ -69,6 +69,11 @@ class Complaint(models.Model):
         FOLLOW_UP = "follow_up", _("follow-up")
         CLOSED = "closed", _("closed")
 
+    # The statuses that allow the case work: the needs are assessed (again) until the
+    # complaint is referred; it is referred once assessed and until it is closed.
+    ASSESSABLE_STATUSES = frozenset({Status.REGISTERED, Status.ASSESSED})
+    REFERABLE_STATUSES = frozenset({Status.ASSESSED, Status.REFERRED, Status.FOLLOW_UP})
+
     class ClosureReason(models.TextChoices):
         SERVED = "served", _("served")
         NOT_ELIGIBLE = "not_eligible", _("not eligible")

@@ -5,6 +5,7 @@ is the complaint's whole story: who did what, when, from where (web, API, system
 """
 
 import datetime
+import enum
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role, has_role
 from accounts.selectors import staff_profile_of
 from complaints.models import Assessment, Complaint, ComplaintCategory, ComplaintEvent, Need
 from complaints.workdays import add_working_days
@@ -44,6 +46,31 @@ CLOSURE_REASONS: dict[str, set[str]] = {
     },
     Status.FOLLOW_UP: {Reason.SERVED, Reason.NOT_ELIGIBLE, Reason.WITHDRAWN, Reason.UNREACHABLE},
 }  # fmt: skip
+
+
+class Move(enum.StrEnum):
+    """What may be done to a complaint, as `complaint_moves_for` answers."""
+
+    ASSESS = "assess"
+    ASSIGN = "assign"
+    REFER = "refer"
+    CLOSE = "close"
+
+
+def complaint_moves_for(complaint: Complaint, user: AbstractBaseUser) -> frozenset[str]:
+    """What `user` may do to the complaint now: the pages and the API offer these moves, and
+    the services refuse the others by the same tables. Referring is the back office's, the
+    other moves need the right to change complaints."""
+    moves = set()
+    if user.has_perm("complaints.change_complaint") and complaint.is_open:
+        moves.add(Move.ASSIGN)
+        if complaint.status in Complaint.ASSESSABLE_STATUSES:
+            moves.add(Move.ASSESS)
+        if complaint.status in CLOSURE_REASONS:
+            moves.add(Move.CLOSE)
+    if has_role(user, Role.BACK_OFFICE) and complaint.status in Complaint.REFERABLE_STATUSES:
+        moves.add(Move.REFER)
+    return frozenset(moves)
 
 
 def next_ticket_number(regency_code: str, year: int) -> str:
@@ -202,7 +229,6 @@ def complaint_assign(
     *, actor: AbstractBaseUser, complaint: Complaint, assignee: AbstractBaseUser, via: str = Via.WEB
 ) -> Complaint:
     """Give a complaint to a back-office officer; the first assignment is its first action."""
-    from accounts.roles import Role, has_role
     from complaints.selectors import complaints_in_scope
 
     if (
@@ -279,7 +305,7 @@ def complaint_assess(
 
     with transaction.atomic():
         current = _locked(complaint)
-        if current.status not in (Status.REGISTERED, Status.ASSESSED):
+        if current.status not in Complaint.ASSESSABLE_STATUSES:
             raise ValidationError(
                 {"needs": _("A complaint that is %(status)s is not assessed again.")
                  % {"status": current.get_status_display()}}

@@ -17,7 +17,7 @@ from accounts.services import personal_list_shown
 from complaints import services
 from complaints.filters import ComplaintFilter
 from complaints.forms import AssessmentForm, AssignForm, CloseForm, ComplaintForm
-from complaints.models import Assessment, Complaint
+from complaints.models import Assessment
 from complaints.selectors import (
     complaint_get_for,
     complaint_list_for,
@@ -33,11 +33,6 @@ from slrt.pagination import EstimatedCountPaginator
 
 INTAKE_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
 CASE_ROLES = (Role.BACK_OFFICE, Role.SUPERVISOR)
-REFERABLE_STATUSES = (
-    Complaint.Status.ASSESSED,
-    Complaint.Status.REFERRED,
-    Complaint.Status.FOLLOW_UP,
-)
 
 
 @role_required(*INTAKE_ROLES)
@@ -88,7 +83,7 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_detail(
     request, complaint, *, close_form=None, assign_form=None, assessment_form=None, status=200
 ):
-    may_manage = request.user.has_perm("complaints.change_complaint")
+    moves = services.complaint_moves_for(complaint, request.user)
     assessment = _assessment_of(complaint)
     events = list(complaint.events.select_related("actor"))
     referrals = list(complaint.referrals.select_related("program", "agency"))
@@ -116,24 +111,18 @@ def _render_detail(
             "complaint": complaint,
             "events": events,
             "overdue": services.complaint_is_overdue(complaint),
-            "may_manage": may_manage and complaint.is_open,
+            "may_manage": services.Move.ASSIGN in moves,
             "close_form": close_form
-            or (
-                CloseForm(complaint=complaint)
-                if complaint.status in services.CLOSURE_REASONS
-                else None
-            ),
+            or (CloseForm(complaint=complaint) if services.Move.CLOSE in moves else None),
             "assign_form": assign_form or AssignForm(officers=_officers_for(complaint)),
             "assessment": assessment,
             "assessment_form": assessment_form or AssessmentForm(assessment=assessment),
-            "may_assess": may_manage
-            and complaint.status in (Complaint.Status.REGISTERED, Complaint.Status.ASSESSED),
+            "may_assess": services.Move.ASSESS in moves,
             "matches": matches,
             "enrolments": enrolled_programs(complaint.household),
             # Through the reverse relation: complaints do not import the referrals app.
             "referrals": referrals,
-            "may_refer": has_role(request.user, Role.BACK_OFFICE)
-            and complaint.status in REFERABLE_STATUSES,
+            "may_refer": services.Move.REFER in moves,
         },
         status=status,
     )

@@ -46,8 +46,6 @@ TRANSITIONS: dict[str, set[str]] = {
 # Who makes each move: the office that sent the referral, or the agency that received it.
 SENDER_MOVES = frozenset({Status.SENT, Status.CANCELLED})
 AGENCY_MOVES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.COMPLETED, Status.REJECTED})
-# Complaints that may be referred: assessed, and not closed.
-REFERABLE = {Complaint.Status.ASSESSED, Complaint.Status.REFERRED, Complaint.Status.FOLLOW_UP}
 # Working days after the acknowledgement was due before the supervisors are told.
 ESCALATION_GRACE_DAYS = 2
 
@@ -135,7 +133,7 @@ def referrals_create(
             {"complaint": _("The resident has not agreed to share their data with other "
                             "bodies: record their consent first.")}
         )  # fmt: skip
-    if complaint.status not in REFERABLE:
+    if complaint.status not in Complaint.REFERABLE_STATUSES:
         raise ValidationError(
             {"complaint": _("Only an assessed, open complaint can be referred; this one is "
                             "%(status)s.") % {"status": complaint.get_status_display()}}
