@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, Role, has_role
-from accounts.selectors import staff_profile_of
+from accounts.selectors import staff_covering, staff_profile_of
 from accounts.services import personal_list_shown
 from complaints import services
 from complaints.filters import ComplaintFilter
@@ -24,7 +24,6 @@ from complaints.selectors import (
     registered_today_for,
     work_queue_for,
 )
-from households.models import Region
 from households.selectors import districts_for, household_get_for
 from households.services import typed_identifiers_seen
 from programs.matching import enrolled_programs, programs_matching
@@ -154,12 +153,9 @@ def complaint_assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _officers_for(complaint) -> QuerySet[User]:
     """Back-office officers whose working area includes the complaint's household."""
-    region = complaint.household.region_id
-    return User.objects.filter(
-        is_active=True,
-        groups__name=Role.BACK_OFFICE,
-        staff_profile__scope__in=[*Region.ancestor_codes_of(region), region],
-    ).order_by("first_name", "username")
+    return staff_covering(complaint.household.region_id, Role.BACK_OFFICE).order_by(
+        "first_name", "username"
+    )
 
 
 @role_required(*CASE_ROLES)

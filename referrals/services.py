@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
-from accounts.selectors import staff_profile_of
+from accounts.selectors import staff_covering, staff_profile_of
 from complaints.models import Complaint
 from complaints.selectors import complaints_in_scope
 from complaints.services import complaint_transition
@@ -346,15 +346,8 @@ def _follow_up_when_settled(complaint_id: int) -> None:
 def supervisors_of(referral: Referral) -> list[str]:
     """E-mail addresses of the supervisors whose area holds the referral's household at the
     regency level or above."""
-    from django.contrib.auth import get_user_model
-
-    from households.models import Region
-
     regency = referral.household.region_id[:5]
-    codes = [*Region.ancestor_codes_of(regency), regency]
-    users = get_user_model().objects.filter(
-        is_active=True, groups__name=Role.SUPERVISOR, staff_profile__scope__in=codes
-    )
+    users = staff_covering(regency, Role.SUPERVISOR)
     return sorted({email for email in users.values_list("email", flat=True) if email})
 
 
