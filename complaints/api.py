@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from accounts.roles import REGISTRY_ROLES, has_role
 from accounts.services import personal_list_shown
 from complaints import services
-from complaints.models import Complaint, ComplaintCategory, ComplaintEvent, Need
-from complaints.selectors import complaint_list_for
+from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
+from complaints.selectors import assessment_of, complaint_list_for
 from households.masking import mask_free_text
 from households.selectors import households_in_scope, persons_in_scope
 from households.services import typed_identifiers_seen
@@ -204,9 +204,8 @@ class ComplaintViewSet(
     @action(detail=True, methods=["get"], pagination_class=None)  # one list, never paged
     def matches(self, request: Request, pk=None) -> Response:
         complaint = self.get_object()
-        domains = list(
-            Need.objects.filter(assessment__complaint=complaint).values_list("domain", flat=True)
-        )
+        assessment = assessment_of(complaint.pk)
+        domains = assessment.domains if assessment else []
         found = programs_matching(complaint.household, domains, today=timezone.localdate())
         return Response(MatchSerializer(found, many=True).data)
 

@@ -17,8 +17,8 @@ from accounts.services import personal_list_shown
 from complaints import services
 from complaints.filters import ComplaintFilter
 from complaints.forms import AssessmentForm, AssignForm, CloseForm, ComplaintForm
-from complaints.models import Assessment
 from complaints.selectors import (
+    assessment_of,
     complaint_get_for,
     complaint_list_for,
     registered_today_for,
@@ -83,7 +83,7 @@ def _render_detail(
     request, complaint, *, close_form=None, assign_form=None, assessment_form=None, status=200
 ):
     moves = services.complaint_moves_for(complaint, request.user)
-    assessment = _assessment_of(complaint)
+    assessment = assessment_of(complaint.pk)
     events = list(complaint.events.select_related("actor"))
     referrals = list(complaint.referrals.select_related("program", "agency"))
     typed_identifiers_seen(
@@ -125,13 +125,6 @@ def _render_detail(
         },
         status=status,
     )
-
-
-def _assessment_of(complaint):
-    try:
-        return Assessment.objects.prefetch_related("needs").get(complaint=complaint)
-    except Assessment.DoesNotExist:
-        return None
 
 
 @role_required(*CASE_ROLES)

@@ -151,9 +151,7 @@ def referrals_create(
             {"program": [_("%(code)s is not offered in this household's area.")
                          % {"code": program.code} for program in unserved]}
         )  # fmt: skip
-    enrolled = set(
-        household.enrollments.filter(is_active=True).values_list("program__code", flat=True)
-    )
+    enrolled = household.enrollments.active().program_codes()
     eligible = {
         program.pk: rule_evaluate(program.rule, household, today=today, enrolled_codes=enrolled).met
         for program in programs

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.services import personal_list_shown
-from complaints.models import Assessment
-from complaints.selectors import complaint_get_for
+from complaints.selectors import assessment_of, complaint_get_for
 from households.selectors import districts_for
 from households.services import household_identifiers_seen
 from programs.matching import programs_matching
@@ -39,7 +38,7 @@ VIEW_ROLES = (*REGISTRY_ROLES, Role.AGENCY_OFFICER)
 def referral_create(request: HttpRequest, complaint_pk: int) -> HttpResponse:
     """Choose, among the programmes matching the assessed needs, those to refer to."""
     complaint = complaint_get_for(request.user, complaint_pk)
-    assessment = Assessment.objects.filter(complaint=complaint).prefetch_related("needs").first()
+    assessment = assessment_of(complaint.pk)
     matches = (
         programs_matching(complaint.household, assessment.domains, today=timezone.localdate())
         if assessment
@@ -124,9 +123,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _render_detail(request, referral, *, form=None, status=200) -> HttpResponse:
     household_identifiers_seen(actor=request.user, household=referral.household, path=request.path)
-    assessment = (
-        Assessment.objects.filter(complaint=referral.complaint_id).prefetch_related("needs").first()
-    )
+    assessment = assessment_of(referral.complaint_id)
     return render(
         request,
         "referrals/referral_detail.html",
@@ -178,9 +175,7 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The referral letter (surat rujukan), to print on A4 and give to the resident."""
     referral = referral_get_for(request.user, pk)
     household_identifiers_seen(actor=request.user, household=referral.household, path=request.path)
-    assessment = (
-        Assessment.objects.filter(complaint=referral.complaint_id).prefetch_related("needs").first()
-    )
+    assessment = assessment_of(referral.complaint_id)
     return render(
         request,
         "referrals/referral_letter.html",
