@@ -23,6 +23,7 @@ from households.selectors import households_in_scope
 Status = Complaint.Status
 Reason = Complaint.ClosureReason
 Via = ComplaintEvent.Via
+Action = ComplaintEvent.Action
 
 FIRST_ACTION_DAYS = 1
 
@@ -93,7 +94,7 @@ def next_ticket_number(regency_code: str, year: int) -> str:
     return f"SLRT-{regency_code.replace('.', '')}-{year}-{number:06d}"
 
 
-def _event(complaint: Complaint, *, actor, action: str, via: str, note: str = "", **status):
+def _event(complaint: Complaint, *, actor, action: Action, via: str, note: str = "", **status):
     ComplaintEvent.objects.create(
         complaint=complaint, actor=actor, action=action, via=via, note=note, **status
     )
@@ -149,9 +150,11 @@ def complaint_register(
             first_action_due=add_working_days(today, FIRST_ACTION_DAYS),
             resolution_due=add_working_days(today, category.resolution_days),
         )
-        _event(complaint, actor=actor, action="registered", via=via, to_status=Status.REGISTERED)
+        _event(
+            complaint, actor=actor, action=Action.REGISTERED, via=via, to_status=Status.REGISTERED
+        )
         if consent_given:
-            _event(complaint, actor=actor, action="consent", via=via)
+            _event(complaint, actor=actor, action=Action.CONSENT, via=via)
     return complaint
 
 
@@ -201,7 +204,7 @@ def complaint_transition(
             current.first_action_at = timezone.now()
         current.save(update_fields=["status", "closure_reason", "closed_at", "first_action_at"])
         _event(
-            current, actor=actor, action="status", via=via, note=note.strip(),
+            current, actor=actor, action=Action.STATUS, via=via, note=note.strip(),
             from_status=previous, to_status=to,
         )  # fmt: skip
     return current
@@ -251,7 +254,7 @@ def complaint_assign(
             current.first_action_at = timezone.now()
         current.save(update_fields=["assigned_to", "first_action_at"])
         _event(
-            current, actor=actor, action="assigned", via=via,
+            current, actor=actor, action=Action.ASSIGNED, via=via,
             note=assignee.get_full_name() or assignee.get_username(),
         )  # fmt: skip
     return current
@@ -272,7 +275,7 @@ def complaint_record_consent(
             current.save(
                 update_fields=["consent_given", "consent_recorded_by", "consent_recorded_at"]
             )
-            _event(current, actor=actor, action="consent", via=via)
+            _event(current, actor=actor, action=Action.CONSENT, via=via)
     return current
 
 
@@ -327,5 +330,5 @@ def complaint_assess(
                 actor=actor, complaint=current, to=Status.ASSESSED, note=summary, via=via
             )
         else:
-            _event(current, actor=actor, action="assessed", via=via, note=summary)
+            _event(current, actor=actor, action=Action.ASSESSED, via=via, note=summary)
     return current
