@@ -27,7 +27,7 @@ from complaints.workdays import add_working_days
 from households.models import Household
 from programs.models import Agency, Program
 from programs.rules import rule_evaluate
-from referrals.delivery import referral_payload
+from referrals.delivery import dispatch_move, referral_payload
 from referrals.models import Dispatch, Referral, ReferralEvent
 from referrals.selectors import agency_referrals_q, referrals_for, referred_program_codes
 
@@ -36,16 +36,26 @@ logger = logging.getLogger(__name__)
 Status = Referral.Status
 Via = ReferralEvent.Via
 
-# The one table of allowed status changes; completed, rejected and cancelled are final.
-TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.SENT, Status.CANCELLED},
-    Status.SENT: {Status.RECEIVED, Status.REJECTED, Status.CANCELLED},
-    Status.RECEIVED: {Status.IN_PROGRESS, Status.COMPLETED, Status.REJECTED, Status.CANCELLED},
-    Status.IN_PROGRESS: {Status.COMPLETED, Status.REJECTED, Status.CANCELLED},
-}
-# Who makes each move: the office that sent the referral, or the agency that received it.
-SENDER_MOVES = frozenset({Status.SENT, Status.CANCELLED})
-AGENCY_MOVES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.COMPLETED, Status.REJECTED})
+# Who makes a move: the office that sent the referral, the agency that received it, or a
+# supervisor sending it to another agency (`referral_reassign`: it is sent anew).
+SENDER, AGENCY, SUPERVISOR = "sender", "agency", "supervisor"
+# The one table of allowed status changes, with whose move each is; completed, rejected and
+# cancelled are final.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    Status.DRAFT: {Status.SENT: SENDER, Status.CANCELLED: SENDER},
+    Status.SENT: {
+        Status.RECEIVED: AGENCY, Status.REJECTED: AGENCY, Status.CANCELLED: SENDER,
+        Status.SENT: SUPERVISOR,
+    },
+    Status.RECEIVED: {
+        Status.IN_PROGRESS: AGENCY, Status.COMPLETED: AGENCY, Status.REJECTED: AGENCY,
+        Status.CANCELLED: SENDER, Status.SENT: SUPERVISOR,
+    },
+    Status.IN_PROGRESS: {
+        Status.COMPLETED: AGENCY, Status.REJECTED: AGENCY, Status.CANCELLED: SENDER,
+        Status.SENT: SUPERVISOR,
+    },
+}  # fmt: skip
 # Working days after the acknowledgement was due before the supervisors are told.
 ESCALATION_GRACE_DAYS = 2
 
@@ -85,13 +95,13 @@ def is_receiver(user: AbstractBaseUser, referral: Referral) -> bool:
 
 def moves_for(user: AbstractBaseUser, referral: Referral) -> list[str]:
     """The statuses `user` may move the referral to now, in the table's order."""
-    allowed = TRANSITIONS.get(referral.status, set())
     sides = set()
     if is_sender(user, referral):
-        sides |= SENDER_MOVES
+        sides.add(SENDER)
     if is_receiver(user, referral):
-        sides |= AGENCY_MOVES
-    return [status for status in Status.values if status in allowed & sides]
+        sides.add(AGENCY)
+    allowed = TRANSITIONS.get(referral.status, {})
+    return [status for status in Status.values if allowed.get(status) in sides]
 
 
 # --- creation ----------------------------------------------------------------------------------
@@ -285,43 +295,63 @@ def referral_transition(
         current = Referral.objects.select_for_update().select_related("agency").get(pk=referral.pk)
         if version is not None and current.version != version:
             raise ReferralConflict(current)
-        allowed = TRANSITIONS.get(current.status, set())
-        if to not in allowed:
-            raise ValidationError(
-                {"to": _("A referral that is %(current)s cannot become %(to)s.") % {
-                    "current": current.get_status_display(),
-                    "to": Status(to).label if to in Status.values else repr(to),
-                }}
-            )  # fmt: skip
+        side = TRANSITIONS.get(current.status, {}).get(to)
+        if side in (None, SUPERVISOR):  # a supervisor's move needs the new agency: reassign
+            raise _not_allowed(current, to)
         if to not in moves_for(actor, current):
-            side = _("the agency") if to in AGENCY_MOVES else _("the office that sent it")
-            raise ValidationError({"to": _("Only %(side)s can do this.") % {"side": side}})
+            whose = _("the agency") if side == AGENCY else _("the office that sent it")
+            raise ValidationError({"to": _("Only %(side)s can do this.") % {"side": whose}})
         if to == Status.REJECTED and not note:
             raise ValidationError({"note": _("Give the reason for rejecting the referral.")})
         if to == Status.COMPLETED and not note:
             raise ValidationError({"note": _("Say what the household received.")})
-
-        now = timezone.now()
-        previous = current.status
-        current.status = to
-        current.version += 1
-        if to == Status.SENT:
-            current.sent_at = now
-        if to == Status.RECEIVED or (to in AGENCY_MOVES and current.received_at is None):
-            current.received_at = now
-        if to in Referral.FINAL:
-            current.closed_at = now
-        if to in (Status.COMPLETED, Status.REJECTED):
-            current.outcome_note = note
-        current.save()
-        _event(current, actor=actor, via=via, from_status=previous, to_status=to, note=note)
-        if to == Status.CANCELLED and previous != Status.DRAFT:
-            _outbox(current, Dispatch.Kind.CANCELLED)
-        if to == Status.SENT:
-            _outbox(current, Dispatch.Kind.REFERRAL)
-        if current.is_final:
-            _follow_up_when_settled(current.complaint_id)
+        _move(current, to=to, actor=actor, via=via, note=note)
     return current
+
+
+def _not_allowed(referral: Referral, to: str) -> ValidationError:
+    return ValidationError(
+        {"to": _("A referral that is %(current)s cannot become %(to)s.") % {
+            "current": referral.get_status_display(),
+            "to": Status(to).label if to in Status.values else repr(to),
+        }}
+    )  # fmt: skip
+
+
+def _move(
+    current: Referral,
+    *,
+    to: str,
+    actor: AbstractBaseUser | None,
+    via: str,
+    note: str,
+    action: str = ReferralEvent.Action.STATUS,
+) -> None:
+    """Move the locked referral `current` along the table to `to`, checked by the caller:
+    its status and timestamps, its event, the messages the move sends, and the complaint's
+    follow-up once every referral is settled."""
+    side = TRANSITIONS[current.status][to]
+    now = timezone.now()
+    previous = current.status
+    current.status = to
+    current.version += 1
+    if to == Status.SENT:
+        current.sent_at = now
+    if to == Status.RECEIVED or (side == AGENCY and current.received_at is None):
+        current.received_at = now
+    if to in Referral.FINAL:
+        current.closed_at = now
+    if to in (Status.COMPLETED, Status.REJECTED):
+        current.outcome_note = note
+    current.save()
+    _event(current, actor=actor, via=via, action=action, from_status=previous, to_status=to,
+           note=note)  # fmt: skip
+    if to == Status.CANCELLED and previous != Status.DRAFT:
+        _outbox(current, Dispatch.Kind.CANCELLED)
+    if to == Status.SENT:
+        _outbox(current, Dispatch.Kind.REFERRAL)
+    if current.is_final:
+        _follow_up_when_settled(current.complaint_id)
 
 
 def _follow_up_when_settled(complaint_id: int) -> None:
@@ -453,7 +483,7 @@ def referral_reassign(
         locked = Referral.objects.select_for_update(of=("self",))
         locked = locked.select_related("agency", "program", "household")
         locked = locked.get(pk=referral.pk)
-        if locked.is_final:
+        if TRANSITIONS.get(locked.status, {}).get(Status.SENT) != SUPERVISOR:
             raise ValidationError(
                 _("It is %(status)s: it cannot go to another agency.")
                 % {"status": locked.get_status_display()}
@@ -463,19 +493,14 @@ def referral_reassign(
         if not agency.serves(locked.household.region_id):
             raise ValidationError({"agency": _("This agency does not serve the household's area.")})
         _outbox(locked, Dispatch.Kind.CANCELLED)  # to the agency it leaves
-        before, old_agency = locked.status, locked.agency
+        old_agency = locked.agency
         locked.agency = agency
-        locked.status = Status.SENT
-        locked.sent_at = timezone.now()
         locked.received_at = locked.reminded_at = locked.escalated_at = None
         locked.response_due = add_working_days(today, locked.program.response_days)
         locked.resolution_due = add_working_days(today, locked.program.resolution_days)
-        locked.version += 1
-        locked.save()
-        _event(locked, actor=actor, via=Via.WEB, action=ReferralEvent.Action.REASSIGNED,
-               from_status=before, to_status=Status.SENT,
-               note=f"{old_agency.name} → {agency.name}: {note}")  # fmt: skip
-        _outbox(locked, Dispatch.Kind.REFERRAL)
+        _move(locked, to=Status.SENT, actor=actor, via=Via.WEB,
+              action=ReferralEvent.Action.REASSIGNED,
+              note=f"{old_agency.name} → {agency.name}: {note}")  # fmt: skip
     return locked
 
 
@@ -503,10 +528,14 @@ def outbox_sweep() -> int:
 def dispatch_retry(*, actor: AbstractBaseUser, dispatch: Dispatch) -> Dispatch:
     """A supervisor sends a failed dispatch again (with a new round of attempts)."""
     with transaction.atomic():
-        updated = Dispatch.objects.filter(pk=dispatch.pk, status=Dispatch.Status.FAILED).update(
-            status=Dispatch.Status.PENDING, attempts=0, claimed_until=None
+        retried = dispatch_move(
+            dispatch.pk,
+            from_status=Dispatch.Status.FAILED,
+            to=Dispatch.Status.PENDING,
+            attempts=0,
+            claimed_until=None,
         )
-        if not updated:
+        if not retried:
             raise ValidationError(_("This message is not failed any more."))
         note = _("%(kind)s by %(channel)s") % {
             "kind": dispatch.get_kind_display(),
