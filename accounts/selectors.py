@@ -1,11 +1,13 @@
 """Reads about the acting user: their scope (every scoped selector of every app starts
 here), and the access log they may read."""
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from accounts.models import AccessLog, StaffProfile
 from accounts.roles import Role, user_roles
+from households.models import Region
 
 
 def staff_profile_of(user: AbstractBaseUser | AnonymousUser) -> StaffProfile | None:
@@ -42,6 +44,16 @@ def region_within_q(code: str, region_field: str) -> Q:
     (`region_field` empty: the regions themselves)."""
     prefix = f"{region_field}__" if region_field else ""
     return Q(**{f"{prefix}code": code}) | Q(**{f"{prefix}code__startswith": f"{code}."})
+
+
+def staff_covering(region_code: str, role: str) -> QuerySet[AbstractBaseUser]:
+    """Active staff of `role` whose working area holds the region `region_code`: scoped to
+    it or to a region above it (a supervisor of 52.72 covers 52.72.01.1001)."""
+    return get_user_model().objects.filter(
+        is_active=True,
+        groups__name=role,
+        staff_profile__scope__in=[*Region.ancestor_codes_of(region_code), region_code],
+    )
 
 
 def access_log_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AccessLog]:

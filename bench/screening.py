@@ -27,6 +27,7 @@ import django
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from bench.registry import (  # noqa: E402
     REGION,
@@ -126,7 +127,7 @@ def main() -> None:
 
 
 def run(repeat: int) -> None:
-    today = datetime.date.today()
+    today = timezone.localdate()
     version = postgresql_version()
     households, persons = Household.objects.count(), Person.objects.count()
     print(

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from accounts.roles import REGISTRY_ROLES, has_role
 from accounts.services import personal_list_shown
 from complaints import services
-from complaints.models import Complaint, ComplaintCategory, ComplaintEvent, Need
-from complaints.selectors import complaint_list_for
+from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
+from complaints.selectors import assessment_of, complaint_list_for
 from households.masking import mask_free_text
 from households.selectors import households_in_scope, persons_in_scope
 from households.services import typed_identifiers_seen
@@ -59,19 +59,28 @@ class ComplaintSerializer(StrictStringsModelSerializer):
     closure_reason = serializers.ChoiceField(
         choices=Complaint.ClosureReason.choices, read_only=True, allow_blank=True
     )
+    moves = serializers.SerializerMethodField(
+        help_text="What the caller may do to the complaint now."
+    )
 
     class Meta:
         model = Complaint
         fields = [
             "id", "ticket_number", "household", "complainant", "complainant_name", "channel",
             "category", "description", "urgency", "consent_given", "status", "closure_reason",
-            "registered_at", "first_action_due", "resolution_due", "closed_at", "events",
+            "registered_at", "first_action_due", "resolution_due", "closed_at", "events", "moves",
         ]  # fmt: skip
         read_only_fields = [
             "ticket_number", "status", "registered_at", "first_action_due",
             "resolution_due", "closed_at",
         ]  # fmt: skip
         extra_kwargs = {"complainant_name": {"required": False}}
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=list(services.Move)))
+    )
+    def get_moves(self, complaint: Complaint) -> list[str]:
+        return sorted(services.complaint_moves_for(complaint, self.context["request"].user))
 
 
 class NeedSerializer(serializers.Serializer):
@@ -195,9 +204,8 @@ class ComplaintViewSet(
     @action(detail=True, methods=["get"], pagination_class=None)  # one list, never paged
     def matches(self, request: Request, pk=None) -> Response:
         complaint = self.get_object()
-        domains = list(
-            Need.objects.filter(assessment__complaint=complaint).values_list("domain", flat=True)
-        )
+        assessment = assessment_of(complaint.pk)
+        domains = assessment.domains if assessment else []
         found = programs_matching(complaint.household, domains, today=timezone.localdate())
         return Response(MatchSerializer(found, many=True).data)
 

@@ -69,6 +69,11 @@ class Complaint(models.Model):
         FOLLOW_UP = "follow_up", _("follow-up")
         CLOSED = "closed", _("closed")
 
+    # The statuses that allow the case work: the needs are assessed (again) until the
+    # complaint is referred; it is referred once assessed and until it is closed.
+    ASSESSABLE_STATUSES = frozenset({Status.REGISTERED, Status.ASSESSED})
+    REFERABLE_STATUSES = frozenset({Status.ASSESSED, Status.REFERRED, Status.FOLLOW_UP})
+
     class ClosureReason(models.TextChoices):
         SERVED = "served", _("served")
         NOT_ELIGIBLE = "not_eligible", _("not eligible")
@@ -209,10 +214,17 @@ class ComplaintEvent(models.Model):
         API = "api", _("API")
         SYSTEM = "system", _("system")
 
+    class Action(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        STATUS = "status", _("status change")
+        ASSIGNED = "assigned", _("assigned")
+        CONSENT = "consent", _("consent recorded")
+        ASSESSED = "assessed", _("assessed again")
+
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=12, choices=Complaint.Status.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=Complaint.Status.choices, blank=True)
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

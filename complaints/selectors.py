@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.roles import REGISTRY_ROLES, has_role
 from accounts.selectors import region_scope_q
-from complaints.models import Complaint
+from complaints.models import Assessment, Complaint
 
 
 def complaints_in_scope(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Complaint]:
@@ -61,3 +61,9 @@ def registered_today_for(
     if service_point:
         return queryset.filter(service_point=service_point)
     return queryset.filter(registered_by=user)
+
+
+def assessment_of(complaint_id: int) -> Assessment | None:
+    """The complaint's assessment with its needs, or None before the back office assessed it.
+    The complaint is read through a scoped selector first: this one does not check scope."""
+    return Assessment.objects.filter(complaint_id=complaint_id).prefetch_related("needs").first()

@@ -5,6 +5,7 @@ is the complaint's whole story: who did what, when, from where (web, API, system
 """
 
 import datetime
+import enum
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import Role, has_role
 from accounts.selectors import staff_profile_of
 from complaints.models import Assessment, Complaint, ComplaintCategory, ComplaintEvent, Need
 from complaints.workdays import add_working_days
@@ -21,6 +23,7 @@ from households.selectors import households_in_scope
 Status = Complaint.Status
 Reason = Complaint.ClosureReason
 Via = ComplaintEvent.Via
+Action = ComplaintEvent.Action
 
 FIRST_ACTION_DAYS = 1
 
@@ -46,6 +49,31 @@ CLOSURE_REASONS: dict[str, set[str]] = {
 }  # fmt: skip
 
 
+class Move(enum.StrEnum):
+    """What may be done to a complaint, as `complaint_moves_for` answers."""
+
+    ASSESS = "assess"
+    ASSIGN = "assign"
+    REFER = "refer"
+    CLOSE = "close"
+
+
+def complaint_moves_for(complaint: Complaint, user: AbstractBaseUser) -> frozenset[str]:
+    """What `user` may do to the complaint now: the pages and the API offer these moves, and
+    the services refuse the others by the same tables. Referring is the back office's, the
+    other moves need the right to change complaints."""
+    moves = set()
+    if user.has_perm("complaints.change_complaint") and complaint.is_open:
+        moves.add(Move.ASSIGN)
+        if complaint.status in Complaint.ASSESSABLE_STATUSES:
+            moves.add(Move.ASSESS)
+        if complaint.status in CLOSURE_REASONS:
+            moves.add(Move.CLOSE)
+    if has_role(user, Role.BACK_OFFICE) and complaint.status in Complaint.REFERABLE_STATUSES:
+        moves.add(Move.REFER)
+    return frozenset(moves)
+
+
 def next_ticket_number(regency_code: str, year: int) -> str:
     """`SLRT-5272-2026-000123`: the next number of that regency and year.
 
@@ -66,7 +94,7 @@ def next_ticket_number(regency_code: str, year: int) -> str:
     return f"SLRT-{regency_code.replace('.', '')}-{year}-{number:06d}"
 
 
-def _event(complaint: Complaint, *, actor, action: str, via: str, note: str = "", **status):
+def _event(complaint: Complaint, *, actor, action: Action, via: str, note: str = "", **status):
     ComplaintEvent.objects.create(
         complaint=complaint, actor=actor, action=action, via=via, note=note, **status
     )
@@ -122,9 +150,11 @@ def complaint_register(
             first_action_due=add_working_days(today, FIRST_ACTION_DAYS),
             resolution_due=add_working_days(today, category.resolution_days),
         )
-        _event(complaint, actor=actor, action="registered", via=via, to_status=Status.REGISTERED)
+        _event(
+            complaint, actor=actor, action=Action.REGISTERED, via=via, to_status=Status.REGISTERED
+        )
         if consent_given:
-            _event(complaint, actor=actor, action="consent", via=via)
+            _event(complaint, actor=actor, action=Action.CONSENT, via=via)
     return complaint
 
 
@@ -174,7 +204,7 @@ def complaint_transition(
             current.first_action_at = timezone.now()
         current.save(update_fields=["status", "closure_reason", "closed_at", "first_action_at"])
         _event(
-            current, actor=actor, action="status", via=via, note=note.strip(),
+            current, actor=actor, action=Action.STATUS, via=via, note=note.strip(),
             from_status=previous, to_status=to,
         )  # fmt: skip
     return current
@@ -202,7 +232,6 @@ def complaint_assign(
     *, actor: AbstractBaseUser, complaint: Complaint, assignee: AbstractBaseUser, via: str = Via.WEB
 ) -> Complaint:
     """Give a complaint to a back-office officer; the first assignment is its first action."""
-    from accounts.roles import Role, has_role
     from complaints.selectors import complaints_in_scope
 
     if (
@@ -225,7 +254,7 @@ def complaint_assign(
             current.first_action_at = timezone.now()
         current.save(update_fields=["assigned_to", "first_action_at"])
         _event(
-            current, actor=actor, action="assigned", via=via,
+            current, actor=actor, action=Action.ASSIGNED, via=via,
             note=assignee.get_full_name() or assignee.get_username(),
         )  # fmt: skip
     return current
@@ -246,7 +275,7 @@ def complaint_record_consent(
             current.save(
                 update_fields=["consent_given", "consent_recorded_by", "consent_recorded_at"]
             )
-            _event(current, actor=actor, action="consent", via=via)
+            _event(current, actor=actor, action=Action.CONSENT, via=via)
     return current
 
 
@@ -279,7 +308,7 @@ def complaint_assess(
 
     with transaction.atomic():
         current = _locked(complaint)
-        if current.status not in (Status.REGISTERED, Status.ASSESSED):
+        if current.status not in Complaint.ASSESSABLE_STATUSES:
             raise ValidationError(
                 {"needs": _("A complaint that is %(status)s is not assessed again.")
                  % {"status": current.get_status_display()}}
@@ -301,5 +330,5 @@ def complaint_assess(
                 actor=actor, complaint=current, to=Status.ASSESSED, note=summary, via=via
             )
         else:
-            _event(current, actor=actor, action="assessed", via=via, note=summary)
+            _event(current, actor=actor, action=Action.ASSESSED, via=via, note=summary)
     return current

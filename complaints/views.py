@@ -12,19 +12,18 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, Role, has_role
-from accounts.selectors import staff_profile_of
+from accounts.selectors import staff_covering, staff_profile_of
 from accounts.services import personal_list_shown
 from complaints import services
 from complaints.filters import ComplaintFilter
 from complaints.forms import AssessmentForm, AssignForm, CloseForm, ComplaintForm
-from complaints.models import Assessment, Complaint
 from complaints.selectors import (
+    assessment_of,
     complaint_get_for,
     complaint_list_for,
     registered_today_for,
     work_queue_for,
 )
-from households.models import Region
 from households.selectors import districts_for, household_get_for
 from households.services import typed_identifiers_seen
 from programs.matching import enrolled_programs, programs_matching
@@ -33,11 +32,6 @@ from slrt.pagination import EstimatedCountPaginator
 
 INTAKE_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
 CASE_ROLES = (Role.BACK_OFFICE, Role.SUPERVISOR)
-REFERABLE_STATUSES = (
-    Complaint.Status.ASSESSED,
-    Complaint.Status.REFERRED,
-    Complaint.Status.FOLLOW_UP,
-)
 
 
 @role_required(*INTAKE_ROLES)
@@ -88,8 +82,8 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_detail(
     request, complaint, *, close_form=None, assign_form=None, assessment_form=None, status=200
 ):
-    may_manage = request.user.has_perm("complaints.change_complaint")
-    assessment = _assessment_of(complaint)
+    moves = services.complaint_moves_for(complaint, request.user)
+    assessment = assessment_of(complaint.pk)
     events = list(complaint.events.select_related("actor"))
     referrals = list(complaint.referrals.select_related("program", "agency"))
     typed_identifiers_seen(
@@ -116,34 +110,21 @@ def _render_detail(
             "complaint": complaint,
             "events": events,
             "overdue": services.complaint_is_overdue(complaint),
-            "may_manage": may_manage and complaint.is_open,
+            "may_manage": services.Move.ASSIGN in moves,
             "close_form": close_form
-            or (
-                CloseForm(complaint=complaint)
-                if complaint.status in services.CLOSURE_REASONS
-                else None
-            ),
+            or (CloseForm(complaint=complaint) if services.Move.CLOSE in moves else None),
             "assign_form": assign_form or AssignForm(officers=_officers_for(complaint)),
             "assessment": assessment,
             "assessment_form": assessment_form or AssessmentForm(assessment=assessment),
-            "may_assess": may_manage
-            and complaint.status in (Complaint.Status.REGISTERED, Complaint.Status.ASSESSED),
+            "may_assess": services.Move.ASSESS in moves,
             "matches": matches,
             "enrolments": enrolled_programs(complaint.household),
             # Through the reverse relation: complaints do not import the referrals app.
             "referrals": referrals,
-            "may_refer": has_role(request.user, Role.BACK_OFFICE)
-            and complaint.status in REFERABLE_STATUSES,
+            "may_refer": services.Move.REFER in moves,
         },
         status=status,
     )
-
-
-def _assessment_of(complaint):
-    try:
-        return Assessment.objects.prefetch_related("needs").get(complaint=complaint)
-    except Assessment.DoesNotExist:
-        return None
 
 
 @role_required(*CASE_ROLES)
@@ -165,12 +146,9 @@ def complaint_assess(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _officers_for(complaint) -> QuerySet[User]:
     """Back-office officers whose working area includes the complaint's household."""
-    region = complaint.household.region_id
-    return User.objects.filter(
-        is_active=True,
-        groups__name=Role.BACK_OFFICE,
-        staff_profile__scope__in=[*Region.ancestor_codes_of(region), region],
-    ).order_by("first_name", "username")
+    return staff_covering(complaint.household.region_id, Role.BACK_OFFICE).order_by(
+        "first_name", "username"
+    )
 
 
 @role_required(*CASE_ROLES)

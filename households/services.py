@@ -1,7 +1,6 @@
 """Every write to the registry goes through a function here."""
 
 import codecs
-import datetime
 import logging
 import tempfile
 import time
@@ -170,7 +169,7 @@ def validate_household_input(
     from households.selectors import region_in_scope
 
     household_errors, member_errors = household_rule_errors(
-        household, members, today=datetime.date.today()
+        household, members, today=timezone.localdate()
     )
 
     def add(errors: dict, field: str, message: str) -> None:

@@ -98,7 +98,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaints = household.complaints.select_related("category", "complainant").order_by(
         "-registered_at"
     )
-    enrollments = household.enrollments.filter(is_active=True).select_related("program")
+    enrollments = household.enrollments.active().select_related("program")
     services.household_identifiers_seen(actor=request.user, household=household, path=request.path)
     return render(
         request,

@@ -28,9 +28,7 @@ def programs_matching(
     addressing at least one of `domains`: eligible first, then those addressing more of the
     needs, then by code."""
     prefetch_related_objects([household], "members")  # once, not once per programme
-    enrolled = set(
-        household.enrollments.filter(is_active=True).values_list("program__code", flat=True)
-    )
+    enrolled = household.enrollments.active().program_codes()
     matches = []
     offered = Program.objects.filter(
         Agency.serving_q(household.region_id, "agency"), is_active=True
@@ -46,4 +44,4 @@ def programs_matching(
 
 
 def enrolled_programs(household: Household):
-    return household.enrollments.filter(is_active=True).select_related("program")
+    return household.enrollments.active().select_related("program")

@@ -179,6 +179,16 @@ class Program(models.Model):
             raise ValidationError(errors)
 
 
+class EnrollmentQuerySet(models.QuerySet):
+    def active(self) -> "EnrollmentQuerySet":
+        """The enrolments the household is receiving now."""
+        return self.filter(Enrollment.active_q())
+
+    def program_codes(self) -> set[str]:
+        """The codes of their programmes, as the rules' `enrolled` clause reads them."""
+        return set(self.values_list("program__code", flat=True))
+
+
 class Enrollment(models.Model):
     """A household already receiving a programme."""
 
@@ -196,6 +206,8 @@ class Enrollment(models.Model):
     is_active = models.BooleanField(_("receiving now"), default=True)
     source = models.CharField(_("source"), max_length=60, blank=True)
 
+    objects = EnrollmentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
@@ -208,6 +220,12 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_id} · {self.program_id}"
+
+    @staticmethod
+    def active_q(path: str = "") -> models.Q:
+        """Receiving now: the one rule, for `Enrollment.objects.active()` and for joins from
+        a household (`path="enrollments"`)."""
+        return models.Q(**{f"{path}__is_active" if path else "is_active": True})
 
 
 class ScreeningRun(models.Model):

@@ -293,8 +293,8 @@ def _compile(rule, today, *, member: bool) -> Q:
 
         return Q(
             Exists(
-                Enrollment.objects.filter(
-                    household=OuterRef("pk"), program__code=rule["enrolled"], is_active=True
+                Enrollment.objects.active().filter(
+                    household=OuterRef("pk"), program__code=rule["enrolled"]
                 )
             )
         )
@@ -378,9 +378,7 @@ def rule_evaluate(
 ) -> Explanation:
     """Run the rule on one household (members prefetched is best) and explain each clause."""
     if enrolled_codes is None:
-        enrolled_codes = set(
-            household.enrollments.filter(is_active=True).values_list("program__code", flat=True)
-        )
+        enrolled_codes = household.enrollments.active().program_codes()
     members = list(household.members.all())
     return _explain(rule, household, members, enrolled_codes, today, person=None)
 

@@ -32,7 +32,7 @@ from accounts.selectors import region_within_q
 from households.masking import mask_identifier
 from households.models import Household, Person
 from households.registry_codes import Relationship
-from programs.models import Program
+from programs.models import Enrollment, Program
 from programs.rules import rule_q, with_rule_fields
 from slrt.spreadsheets import csv_writer
 
@@ -85,7 +85,7 @@ def screening_query(
         households.alias(
             enrolment=FilteredRelation(
                 "enrollments",
-                condition=Q(enrollments__program=program, enrollments__is_active=True),
+                condition=Q(enrollments__program=program) & Enrollment.active_q("enrollments"),
             ),
             qualifies=qualifies,
         )

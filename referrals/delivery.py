@@ -47,6 +47,28 @@ from referrals.models import Dispatch, Referral, ReferralEvent
 logger = logging.getLogger(__name__)
 
 
+# The one table of a dispatch's status changes: a pending one is sent, or stays pending after
+# a failed attempt, or fails after its last one; a supervisor's retry makes a failed one
+# pending again. A sent one is done.
+DISPATCH_TRANSITIONS: dict[str, frozenset[str]] = {
+    Dispatch.Status.PENDING: frozenset(
+        {Dispatch.Status.PENDING, Dispatch.Status.SENT, Dispatch.Status.FAILED}
+    ),
+    Dispatch.Status.FAILED: frozenset({Dispatch.Status.PENDING}),
+    Dispatch.Status.SENT: frozenset(),
+}
+
+
+def dispatch_move(dispatch_id: int, *, from_status: str, to: str, **fields) -> bool:
+    """Move a dispatch from `from_status` to `to` (with `fields`), a change the table
+    allows, in one conditional UPDATE: False when the dispatch is no longer `from_status`
+    (another attempt or another retry came first)."""
+    if to not in DISPATCH_TRANSITIONS[from_status]:
+        raise ValueError(f"a dispatch does not go from {from_status} to {to}")
+    moved = Dispatch.objects.filter(pk=dispatch_id, status=from_status).update(status=to, **fields)
+    return bool(moved)
+
+
 def claim_duration() -> datetime.timedelta:
     """How long one attempt holds a dispatch: longer than the task's time limit (60 s)."""
     return datetime.timedelta(seconds=settings.SLRT_DISPATCH_CLAIM_SECONDS)
@@ -105,19 +127,22 @@ def dispatch_deliver(dispatch_id: int, *, attempt_id: str, last_attempt: bool) -
         failure = AttemptFailed(reason, f"{type(error).__name__}: {error}")
         return _record_failure(dispatch, failure, last_attempt=last_attempt)
     with transaction.atomic():
-        Dispatch.objects.filter(pk=dispatch.pk).update(
-            status=Dispatch.Status.SENT,
+        delivered = dispatch_move(
+            dispatch.pk,
+            from_status=Dispatch.Status.PENDING,
+            to=Dispatch.Status.SENT,
             sent_at=timezone.now(),
             attempts=dispatch.attempts + 1,
             last_error="",
             claimed_until=None,
         )
-        ReferralEvent.objects.create(
-            referral=dispatch.referral,
-            action=ReferralEvent.Action.DELIVERED,
-            via=ReferralEvent.Via.SYSTEM,
-            note=_describe(dispatch),
-        )
+        if delivered:  # not when another attempt, whose claim had expired, recorded it first
+            ReferralEvent.objects.create(
+                referral=dispatch.referral,
+                action=ReferralEvent.Action.DELIVERED,
+                via=ReferralEvent.Via.SYSTEM,
+                note=_describe(dispatch),
+            )
     return "sent"
 
 
@@ -130,16 +155,21 @@ def _record_failure(dispatch: Dispatch, error: AttemptFailed, *, last_attempt: b
     with translation.override(settings.LANGUAGE_CODE):
         message = str(error.public)[:1000]
     with transaction.atomic():
-        fields = {"attempts": dispatch.attempts + 1, "last_error": message, "claimed_until": None}
-        if last_attempt:
-            fields["status"] = Dispatch.Status.FAILED
+        failed = dispatch_move(
+            dispatch.pk,
+            from_status=Dispatch.Status.PENDING,
+            to=Dispatch.Status.FAILED if last_attempt else Dispatch.Status.PENDING,
+            attempts=dispatch.attempts + 1,
+            last_error=message,
+            claimed_until=None,
+        )
+        if failed and last_attempt:
             ReferralEvent.objects.create(
                 referral=dispatch.referral,
                 action=ReferralEvent.Action.DELIVERY_FAILED,
                 via=ReferralEvent.Via.SYSTEM,
                 note=f"{_describe(dispatch)}: {message}",
             )
-        Dispatch.objects.filter(pk=dispatch.pk).update(**fields)
     if last_attempt:
         return "failed"
     raise DeliveryError(error.detail[:1000]) from error

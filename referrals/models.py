@@ -18,6 +18,14 @@ class Referral(models.Model):
         REJECTED = "rejected", _("rejected")
         CANCELLED = "cancelled", _("cancelled")
 
+    # The statuses that hold a complaint's place with a programme: while one of its referrals
+    # to the programme is in one of them, the complaint is not referred there again. A
+    # completed referral holds it too (the household was served; a new need is a new
+    # complaint); a rejected or cancelled one frees it.
+    BLOCKING_STATUSES = frozenset(
+        {Status.DRAFT, Status.SENT, Status.RECEIVED, Status.IN_PROGRESS, Status.COMPLETED}
+    )
+
     complaint = models.ForeignKey(
         "complaints.Complaint",
         verbose_name=_("complaint"),
@@ -75,13 +83,15 @@ class Referral(models.Model):
             models.Index(fields=["status", "response_due"], name="referral_sla_idx"),
             models.Index(fields=["-created_at", "-id"], name="referral_newest_idx"),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["complaint", "program"],
-                condition=~models.Q(status__in=["cancelled", "rejected"]),
-                name="one_open_referral_per_programme",
-            )
-        ]
+
+    # Meta's body cannot see the class's names: the constraint is added once they exist.
+    Meta.constraints = [
+        models.UniqueConstraint(
+            fields=["complaint", "program"],
+            condition=models.Q(status__in=sorted(BLOCKING_STATUSES)),
+            name="one_open_referral_per_programme",
+        )
+    ]
 
     def __str__(self) -> str:
         return f"{self.complaint_id} → {self.program_id}"

@@ -40,6 +40,17 @@ def referrals_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Referral]:
     )
 
 
+def referred_program_codes(complaint_id: int) -> set[str]:
+    """Codes of the programmes the complaint is not referred to again: those holding one of
+    its referrals in `Referral.BLOCKING_STATUSES` (the page greys them out, the service
+    refuses them, the database's constraint is the same rule)."""
+    return set(
+        Referral.objects.filter(
+            complaint_id=complaint_id, status__in=Referral.BLOCKING_STATUSES
+        ).values_list("program__code", flat=True)
+    )
+
+
 def referral_get_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> Referral:
     return get_object_or_404(referrals_for(user).select_related("created_by"), pk=pk)
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
-from accounts.selectors import staff_profile_of
+from accounts.selectors import staff_covering, staff_profile_of
 from complaints.models import Complaint
 from complaints.selectors import complaints_in_scope
 from complaints.services import complaint_transition
@@ -27,27 +27,35 @@ from complaints.workdays import add_working_days
 from households.models import Household
 from programs.models import Agency, Program
 from programs.rules import rule_evaluate
-from referrals.delivery import referral_payload
+from referrals.delivery import dispatch_move, referral_payload
 from referrals.models import Dispatch, Referral, ReferralEvent
-from referrals.selectors import agency_referrals_q, referrals_for
+from referrals.selectors import agency_referrals_q, referrals_for, referred_program_codes
 
 logger = logging.getLogger(__name__)
 
 Status = Referral.Status
 Via = ReferralEvent.Via
 
-# The one table of allowed status changes; completed, rejected and cancelled are final.
-TRANSITIONS: dict[str, set[str]] = {
-    Status.DRAFT: {Status.SENT, Status.CANCELLED},
-    Status.SENT: {Status.RECEIVED, Status.REJECTED, Status.CANCELLED},
-    Status.RECEIVED: {Status.IN_PROGRESS, Status.COMPLETED, Status.REJECTED, Status.CANCELLED},
-    Status.IN_PROGRESS: {Status.COMPLETED, Status.REJECTED, Status.CANCELLED},
-}
-# Who makes each move: the office that sent the referral, or the agency that received it.
-SENDER_MOVES = frozenset({Status.SENT, Status.CANCELLED})
-AGENCY_MOVES = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.COMPLETED, Status.REJECTED})
-# Complaints that may be referred: assessed, and not closed.
-REFERABLE = {Complaint.Status.ASSESSED, Complaint.Status.REFERRED, Complaint.Status.FOLLOW_UP}
+# Who makes a move: the office that sent the referral, the agency that received it, or a
+# supervisor sending it to another agency (`referral_reassign`: it is sent anew).
+SENDER, AGENCY, SUPERVISOR = "sender", "agency", "supervisor"
+# The one table of allowed status changes, with whose move each is; completed, rejected and
+# cancelled are final.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    Status.DRAFT: {Status.SENT: SENDER, Status.CANCELLED: SENDER},
+    Status.SENT: {
+        Status.RECEIVED: AGENCY, Status.REJECTED: AGENCY, Status.CANCELLED: SENDER,
+        Status.SENT: SUPERVISOR,
+    },
+    Status.RECEIVED: {
+        Status.IN_PROGRESS: AGENCY, Status.COMPLETED: AGENCY, Status.REJECTED: AGENCY,
+        Status.CANCELLED: SENDER, Status.SENT: SUPERVISOR,
+    },
+    Status.IN_PROGRESS: {
+        Status.COMPLETED: AGENCY, Status.REJECTED: AGENCY, Status.CANCELLED: SENDER,
+        Status.SENT: SUPERVISOR,
+    },
+}  # fmt: skip
 # Working days after the acknowledgement was due before the supervisors are told.
 ESCALATION_GRACE_DAYS = 2
 
@@ -87,13 +95,13 @@ def is_receiver(user: AbstractBaseUser, referral: Referral) -> bool:
 
 def moves_for(user: AbstractBaseUser, referral: Referral) -> list[str]:
     """The statuses `user` may move the referral to now, in the table's order."""
-    allowed = TRANSITIONS.get(referral.status, set())
     sides = set()
     if is_sender(user, referral):
-        sides |= SENDER_MOVES
+        sides.add(SENDER)
     if is_receiver(user, referral):
-        sides |= AGENCY_MOVES
-    return [status for status in Status.values if status in allowed & sides]
+        sides.add(AGENCY)
+    allowed = TRANSITIONS.get(referral.status, {})
+    return [status for status in Status.values if allowed.get(status) in sides]
 
 
 # --- creation ----------------------------------------------------------------------------------
@@ -135,7 +143,7 @@ def referrals_create(
             {"complaint": _("The resident has not agreed to share their data with other "
                             "bodies: record their consent first.")}
         )  # fmt: skip
-    if complaint.status not in REFERABLE:
+    if complaint.status not in Complaint.REFERABLE_STATUSES:
         raise ValidationError(
             {"complaint": _("Only an assessed, open complaint can be referred; this one is "
                             "%(status)s.") % {"status": complaint.get_status_display()}}
@@ -146,15 +154,14 @@ def referrals_create(
         .prefetch_related("members")
         .get(pk=complaint.household_id)
     )
+    _refuse_referred_again(complaint, programs)
     unserved = [program for program in programs if not program.agency.serves(household.region_id)]
     if unserved:
         raise ValidationError(
             {"program": [_("%(code)s is not offered in this household's area.")
                          % {"code": program.code} for program in unserved]}
         )  # fmt: skip
-    enrolled = set(
-        household.enrollments.filter(is_active=True).values_list("program__code", flat=True)
-    )
+    enrolled = household.enrollments.active().program_codes()
     eligible = {
         program.pk: rule_evaluate(program.rule, household, today=today, enrolled_codes=enrolled).met
         for program in programs
@@ -205,17 +212,21 @@ def referrals_create(
                     actor=actor, complaint=locked, to=Complaint.Status.REFERRED, via=via,
                     note=", ".join(program.code for program in programs),
                 )  # fmt: skip
-    except IntegrityError as error:  # an open referral to that programme exists already
-        open_codes = set(
-            Referral.objects.filter(complaint=complaint, program__in=programs)
-            .exclude(status__in=[Status.CANCELLED, Status.REJECTED])
-            .values_list("program__code", flat=True)
-        )
-        raise ValidationError(
-            {"program": _("Already referred and still open: %(codes)s.")
-             % {"codes": ", ".join(sorted(open_codes)) or "?"}}
-        ) from error  # fmt: skip
+    except IntegrityError as error:  # referred meanwhile by someone else: the same rule
+        _refuse_referred_again(complaint, programs)
+        raise ValidationError({"program": _("Already referred for this complaint.")}) from error
     return created
+
+
+def _refuse_referred_again(complaint: Complaint, programs: list[Program]) -> None:
+    """Refuse the programmes that hold one of the complaint's referrals already (see
+    `Referral.BLOCKING_STATUSES`)."""
+    taken = referred_program_codes(complaint.pk) & {program.code for program in programs}
+    if taken:
+        raise ValidationError(
+            {"program": _("Already referred for this complaint: %(codes)s.")
+             % {"codes": ", ".join(sorted(taken))}}
+        )  # fmt: skip
 
 
 def _event(referral: Referral, *, actor, via: str, action=ReferralEvent.Action.STATUS, **fields):
@@ -284,43 +295,63 @@ def referral_transition(
         current = Referral.objects.select_for_update().select_related("agency").get(pk=referral.pk)
         if version is not None and current.version != version:
             raise ReferralConflict(current)
-        allowed = TRANSITIONS.get(current.status, set())
-        if to not in allowed:
-            raise ValidationError(
-                {"to": _("A referral that is %(current)s cannot become %(to)s.") % {
-                    "current": current.get_status_display(),
-                    "to": Status(to).label if to in Status.values else repr(to),
-                }}
-            )  # fmt: skip
+        side = TRANSITIONS.get(current.status, {}).get(to)
+        if side in (None, SUPERVISOR):  # a supervisor's move needs the new agency: reassign
+            raise _not_allowed(current, to)
         if to not in moves_for(actor, current):
-            side = _("the agency") if to in AGENCY_MOVES else _("the office that sent it")
-            raise ValidationError({"to": _("Only %(side)s can do this.") % {"side": side}})
+            whose = _("the agency") if side == AGENCY else _("the office that sent it")
+            raise ValidationError({"to": _("Only %(side)s can do this.") % {"side": whose}})
         if to == Status.REJECTED and not note:
             raise ValidationError({"note": _("Give the reason for rejecting the referral.")})
         if to == Status.COMPLETED and not note:
             raise ValidationError({"note": _("Say what the household received.")})
-
-        now = timezone.now()
-        previous = current.status
-        current.status = to
-        current.version += 1
-        if to == Status.SENT:
-            current.sent_at = now
-        if to == Status.RECEIVED or (to in AGENCY_MOVES and current.received_at is None):
-            current.received_at = now
-        if to in Referral.FINAL:
-            current.closed_at = now
-        if to in (Status.COMPLETED, Status.REJECTED):
-            current.outcome_note = note
-        current.save()
-        _event(current, actor=actor, via=via, from_status=previous, to_status=to, note=note)
-        if to == Status.CANCELLED and previous != Status.DRAFT:
-            _outbox(current, Dispatch.Kind.CANCELLED)
-        if to == Status.SENT:
-            _outbox(current, Dispatch.Kind.REFERRAL)
-        if current.is_final:
-            _follow_up_when_settled(current.complaint_id)
+        _move(current, to=to, actor=actor, via=via, note=note)
     return current
+
+
+def _not_allowed(referral: Referral, to: str) -> ValidationError:
+    return ValidationError(
+        {"to": _("A referral that is %(current)s cannot become %(to)s.") % {
+            "current": referral.get_status_display(),
+            "to": Status(to).label if to in Status.values else repr(to),
+        }}
+    )  # fmt: skip
+
+
+def _move(
+    current: Referral,
+    *,
+    to: str,
+    actor: AbstractBaseUser | None,
+    via: str,
+    note: str,
+    action: str = ReferralEvent.Action.STATUS,
+) -> None:
+    """Move the locked referral `current` along the table to `to`, checked by the caller:
+    its status and timestamps, its event, the messages the move sends, and the complaint's
+    follow-up once every referral is settled."""
+    side = TRANSITIONS[current.status][to]
+    now = timezone.now()
+    previous = current.status
+    current.status = to
+    current.version += 1
+    if to == Status.SENT:
+        current.sent_at = now
+    if to == Status.RECEIVED or (side == AGENCY and current.received_at is None):
+        current.received_at = now
+    if to in Referral.FINAL:
+        current.closed_at = now
+    if to in (Status.COMPLETED, Status.REJECTED):
+        current.outcome_note = note
+    current.save()
+    _event(current, actor=actor, via=via, action=action, from_status=previous, to_status=to,
+           note=note)  # fmt: skip
+    if to == Status.CANCELLED and previous != Status.DRAFT:
+        _outbox(current, Dispatch.Kind.CANCELLED)
+    if to == Status.SENT:
+        _outbox(current, Dispatch.Kind.REFERRAL)
+    if current.is_final:
+        _follow_up_when_settled(current.complaint_id)
 
 
 def _follow_up_when_settled(complaint_id: int) -> None:
@@ -343,15 +374,8 @@ def _follow_up_when_settled(complaint_id: int) -> None:
 def supervisors_of(referral: Referral) -> list[str]:
     """E-mail addresses of the supervisors whose area holds the referral's household at the
     regency level or above."""
-    from django.contrib.auth import get_user_model
-
-    from households.models import Region
-
     regency = referral.household.region_id[:5]
-    codes = [*Region.ancestor_codes_of(regency), regency]
-    users = get_user_model().objects.filter(
-        is_active=True, groups__name=Role.SUPERVISOR, staff_profile__scope__in=codes
-    )
+    users = staff_covering(regency, Role.SUPERVISOR)
     return sorted({email for email in users.values_list("email", flat=True) if email})
 
 
@@ -459,7 +483,7 @@ def referral_reassign(
         locked = Referral.objects.select_for_update(of=("self",))
         locked = locked.select_related("agency", "program", "household")
         locked = locked.get(pk=referral.pk)
-        if locked.is_final:
+        if TRANSITIONS.get(locked.status, {}).get(Status.SENT) != SUPERVISOR:
             raise ValidationError(
                 _("It is %(status)s: it cannot go to another agency.")
                 % {"status": locked.get_status_display()}
@@ -469,19 +493,14 @@ def referral_reassign(
         if not agency.serves(locked.household.region_id):
             raise ValidationError({"agency": _("This agency does not serve the household's area.")})
         _outbox(locked, Dispatch.Kind.CANCELLED)  # to the agency it leaves
-        before, old_agency = locked.status, locked.agency
+        old_agency = locked.agency
         locked.agency = agency
-        locked.status = Status.SENT
-        locked.sent_at = timezone.now()
         locked.received_at = locked.reminded_at = locked.escalated_at = None
         locked.response_due = add_working_days(today, locked.program.response_days)
         locked.resolution_due = add_working_days(today, locked.program.resolution_days)
-        locked.version += 1
-        locked.save()
-        _event(locked, actor=actor, via=Via.WEB, action=ReferralEvent.Action.REASSIGNED,
-               from_status=before, to_status=Status.SENT,
-               note=f"{old_agency.name} → {agency.name}: {note}")  # fmt: skip
-        _outbox(locked, Dispatch.Kind.REFERRAL)
+        _move(locked, to=Status.SENT, actor=actor, via=Via.WEB,
+              action=ReferralEvent.Action.REASSIGNED,
+              note=f"{old_agency.name} → {agency.name}: {note}")  # fmt: skip
     return locked
 
 
@@ -509,10 +528,14 @@ def outbox_sweep() -> int:
 def dispatch_retry(*, actor: AbstractBaseUser, dispatch: Dispatch) -> Dispatch:
     """A supervisor sends a failed dispatch again (with a new round of attempts)."""
     with transaction.atomic():
-        updated = Dispatch.objects.filter(pk=dispatch.pk, status=Dispatch.Status.FAILED).update(
-            status=Dispatch.Status.PENDING, attempts=0, claimed_until=None
+        retried = dispatch_move(
+            dispatch.pk,
+            from_status=Dispatch.Status.FAILED,
+            to=Dispatch.Status.PENDING,
+            attempts=0,
+            claimed_until=None,
         )
-        if not updated:
+        if not retried:
             raise ValidationError(_("This message is not failed any more."))
         note = _("%(kind)s by %(channel)s") % {
             "kind": dispatch.get_kind_display(),

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.services import personal_list_shown
-from complaints.models import Assessment
-from complaints.selectors import complaint_get_for
+from complaints.selectors import assessment_of, complaint_get_for
 from households.selectors import districts_for
 from households.services import household_identifiers_seen
 from programs.matching import programs_matching
@@ -21,12 +20,13 @@ from programs.models import Program
 from referrals import services
 from referrals.filters import ReferralFilter
 from referrals.forms import ReferralCreateForm, ReferralTransitionForm
-from referrals.models import Dispatch, Referral
+from referrals.models import Dispatch
 from referrals.selectors import (
     agency_inbox_for,
     failed_dispatches_for,
     referral_get_for,
     referrals_for,
+    referred_program_codes,
 )
 from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
@@ -38,7 +38,7 @@ VIEW_ROLES = (*REGISTRY_ROLES, Role.AGENCY_OFFICER)
 def referral_create(request: HttpRequest, complaint_pk: int) -> HttpResponse:
     """Choose, among the programmes matching the assessed needs, those to refer to."""
     complaint = complaint_get_for(request.user, complaint_pk)
-    assessment = Assessment.objects.filter(complaint=complaint).prefetch_related("needs").first()
+    assessment = assessment_of(complaint.pk)
     matches = (
         programs_matching(complaint.household, assessment.domains, today=timezone.localdate())
         if assessment
@@ -62,15 +62,15 @@ def referral_create(request: HttpRequest, complaint_pk: int) -> HttpResponse:
                 _("Referred to %(codes)s.") % {"codes": ", ".join(r.program.code for r in created)},
             )
             return redirect("complaints:detail", pk=complaint.pk)
-    open_codes = set(
-        complaint.referrals.exclude(status__in=Referral.FINAL).values_list(
-            "program__code", flat=True
-        )
-    )
     return render(
         request,
         "referrals/referral_create.html",
-        {"complaint": complaint, "matches": matches, "form": form, "open_codes": open_codes},
+        {
+            "complaint": complaint,
+            "matches": matches,
+            "form": form,
+            "referred_codes": referred_program_codes(complaint.pk),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -123,9 +123,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _render_detail(request, referral, *, form=None, status=200) -> HttpResponse:
     household_identifiers_seen(actor=request.user, household=referral.household, path=request.path)
-    assessment = (
-        Assessment.objects.filter(complaint=referral.complaint_id).prefetch_related("needs").first()
-    )
+    assessment = assessment_of(referral.complaint_id)
     return render(
         request,
         "referrals/referral_detail.html",
@@ -177,9 +175,7 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The referral letter (surat rujukan), to print on A4 and give to the resident."""
     referral = referral_get_for(request.user, pk)
     household_identifiers_seen(actor=request.user, household=referral.household, path=request.path)
-    assessment = (
-        Assessment.objects.filter(complaint=referral.complaint_id).prefetch_related("needs").first()
-    )
+    assessment = assessment_of(referral.complaint_id)
     return render(
         request,
         "referrals/referral_letter.html",

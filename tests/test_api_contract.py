@@ -76,7 +76,9 @@ def test_a_step_taken_by_the_system_has_no_actor_in_complaints_and_referrals(
         complaint=complaint,
         programs=[catalogue["PBI-JK"]],
     )
-    ComplaintEvent.objects.create(complaint=complaint, action="sla", via="system")
+    ComplaintEvent.objects.create(
+        complaint=complaint, action=ComplaintEvent.Action.STATUS, via=ComplaintEvent.Via.SYSTEM
+    )
     ReferralEvent.objects.create(referral=referral, action="reminder", via="system")
     by_id = {"path_parameters": {"id": complaint.pk}}
 

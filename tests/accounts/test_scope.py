@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from accounts.selectors import staff_covering
 from households.selectors import household_get_for, households_in_scope
 from tests.factories import HouseholdFactory, staff_user
 
@@ -107,3 +108,15 @@ def test_anonymous_user_is_sent_to_login(client, in_rasanae_barat):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_staff_covering_a_village_are_those_scoped_to_it_or_above_it(kota_bima):
+    province = staff_user(Role.SUPERVISOR, scope="52", username="ntb")
+    city = staff_user(Role.SUPERVISOR, scope="52.72", username="bima")
+    staff_user(Role.SUPERVISOR, scope="52.72.02", username="elsewhere")
+    staff_user(Role.BACK_OFFICE, scope="52.72", username="other_role")
+    staff_user(Role.SUPERVISOR, scope="52.72", username="gone", is_active=False)
+
+    covering = staff_covering("52.72.01.1001", Role.SUPERVISOR)
+
+    assert set(covering) == {province, city}

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from complaints.models import Complaint
+from complaints.services import complaint_assess, complaint_close
 from tests.factories import HouseholdFactory, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +118,31 @@ def test_a_nul_character_in_the_category_is_a_field_error(client, front_office, 
 
     assert response.status_code == 400
     assert "category" in response.json()
+
+
+def test_the_api_and_the_page_offer_the_same_moves_as_the_complaint_goes(
+    client, register, kota_bima
+):
+    back_office = staff_user(Role.BACK_OFFICE, scope="52.72.01")
+    complaint = register()
+    client.force_login(back_office)
+    api = reverse("api:complaint-detail", args=[complaint.pk])
+    page = reverse("complaints:detail", args=[complaint.pk])
+    refer = reverse("referrals:create", args=[complaint.pk])
+
+    assert client.get(api).json()["moves"] == ["assess", "assign", "close"]
+    assert refer not in client.get(page).content.decode()
+
+    complaint_assess(
+        actor=back_office, complaint=complaint, needs=[{"domain": "health", "severity": 2}]
+    )
+    assert client.get(api).json()["moves"] == ["assess", "assign", "close", "refer"]
+    assert refer in client.get(page).content.decode()
+
+    complaint_close(
+        actor=back_office, complaint=complaint, closure_reason="withdrawn", note="Dicabut."
+    )
+    assert client.get(api).json()["moves"] == []
+    content = client.get(page).content.decode()
+    assert refer not in content
+    assert reverse("complaints:assess", args=[complaint.pk]) not in content

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.roles import Role
-from complaints.services import complaint_assess
+from complaints.services import complaint_assess, complaint_record_consent
 from programs.models import Enrollment, Program
 from tests.factories import staff_user
 
@@ -53,6 +53,29 @@ def test_assessing_again_replaces_the_needs_and_keeps_the_status(register, back_
 
     assert again.status == "assessed"
     assert again.assessment.domains == ["housing"]
+
+
+def test_the_timeline_names_each_step_a_second_assessment_and_a_consent_too(
+    as_user, register, back_office
+):
+    complaint = register(consent_given=False)
+    complaint_record_consent(actor=back_office, complaint=complaint)
+    for domain in ("health", "housing"):
+        complaint_assess(
+            actor=back_office, complaint=complaint, needs=[{"domain": domain, "severity": 2}]
+        )
+
+    page = as_user(back_office).get(reverse("complaints:detail", args=[complaint.pk]))
+
+    timeline = page.content.decode().split("list-group-numbered")[-1]
+    assert "Persetujuan dicatat" in timeline
+    assert "Diasesmen ulang" in timeline
+    assert list(complaint.events.values_list("action", flat=True)) == [
+        "registered",
+        "consent",
+        "status",
+        "assessed",
+    ]
 
 
 @pytest.mark.parametrize(

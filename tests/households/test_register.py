@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AccessLog
 from accounts.roles import Role
@@ -162,10 +164,21 @@ def test_a_man_cannot_be_recorded_pregnant(front_office):
 
 
 def test_a_future_birth_date_is_refused(front_office):
-    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     error = errors_of(front_office, household(), [head(nik="", birth_date=tomorrow)])
 
     assert list(error.members[0]) == ["birth_date"]
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 1, 23, 30, tzinfo=datetime.UTC))
+def test_a_baby_born_this_morning_in_bima_is_registered(front_office):
+    this_morning = datetime.date(2026, 12, 2)  # 06:30 WIB, still 1 December in UTC
+    baby = {"name": "Bayi Perempuan", "relationship": "child", "sex": "F",
+            "birth_date": this_morning}  # fmt: skip
+
+    saved = household_register(actor=front_office, household=household(), members=[head(), baby])
+
+    assert saved.members.get(name="Bayi Perempuan").birth_date == this_morning
 
 
 def test_update_edits_adds_removes_members_and_moves_the_headship(front_office):

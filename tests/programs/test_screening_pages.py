@@ -1,11 +1,11 @@
 """Supervisors run a screening from the web, watch it, and download its findings."""
 
 import csv
-import datetime
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from programs.models import Enrollment, Program, ScreeningRun
 from tests.factories import AgencyFactory, HouseholdFactory, PersonFactory, staff_user
@@ -55,7 +55,7 @@ def test_a_supervisor_screens_and_downloads_the_findings(
     text = download.content.decode("utf-8")
     assert text.startswith("\ufeff")
     assert download["Content-Disposition"] == (
-        f'attachment; filename="screening-BAZNAS-DARURAT-52.72-{datetime.date.today():%Y%m%d}.csv"'
+        f'attachment; filename="screening-BAZNAS-DARURAT-52.72-{timezone.localdate():%Y%m%d}.csv"'
     )
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert sorted((row["finding"], row["desil"]) for row in rows) == [

@@ -17,12 +17,13 @@ import pytest
 import standardwebhooks
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
 from programs.models import Agency
-from referrals.delivery import DeliveryError, dispatch_deliver
+from referrals.delivery import DeliveryError, dispatch_deliver, dispatch_move
 from referrals.models import Dispatch
 from referrals.selectors import failed_dispatches_for
 from referrals.services import dispatch_retry, outbox_sweep, referrals_create
@@ -428,3 +429,41 @@ def test_an_https_receiver_whose_certificate_is_not_trusted_gets_nothing(
     assert tls_receiver.requests == []
     webhook, _note = failed_webhook(referral)
     assert webhook.last_error == "pengiriman gagal (penerima tidak dapat dihubungi)"
+
+
+def test_a_message_moves_only_along_its_table_and_is_retried_once(refer):
+    (referral,) = refer("BPNT", execute=False)  # not delivered yet: pending
+    dispatch = referral.dispatches.get()
+    supervisor = staff_user(Role.SUPERVISOR, scope="52.72")
+
+    with pytest.raises(ValidationError):  # a pending message is not retried
+        dispatch_retry(actor=supervisor, dispatch=dispatch)
+    assert dispatch_deliver(dispatch.pk, attempt_id="a", last_attempt=True) == "sent"
+    assert not dispatch_move(dispatch.pk, from_status="failed", to="pending")
+    with pytest.raises(ValueError, match="from sent to pending"):
+        dispatch_move(dispatch.pk, from_status="sent", to="pending")
+
+    Dispatch.objects.filter(pk=dispatch.pk).update(status="failed")
+    stale = Dispatch.objects.get(pk=dispatch.pk)
+    dispatch_retry(actor=supervisor, dispatch=stale)
+    with pytest.raises(ValidationError):  # a second supervisor, from the same list
+        dispatch_retry(actor=supervisor, dispatch=stale)
+
+    assert referral.events.filter(action="retry").count() == 1
+    assert Dispatch.objects.get(pk=dispatch.pk).status == "pending"
+    assert referral.events.filter(action="delivered").count() == 1
+
+
+def test_a_message_another_attempt_recorded_first_gets_no_second_delivered_event(
+    refer, monkeypatch
+):
+    (referral,) = refer("BPNT", execute=False)
+    dispatch = referral.dispatches.get()
+
+    def sent_by_another_attempt_meanwhile(row):  # this attempt's claim expired mid-send
+        Dispatch.objects.filter(pk=row.pk).update(status="sent", sent_at=timezone.now())
+
+    monkeypatch.setattr("referrals.delivery._send_email", sent_by_another_attempt_meanwhile)
+
+    assert dispatch_deliver(dispatch.pk, attempt_id="a", last_attempt=True) == "sent"
+    assert not referral.events.filter(action="delivered").exists()  # the other one writes it

@@ -1,6 +1,8 @@
 """The back office refers from the complaint, the agency answers on its portal, each sees
 only its own, and the letter prints."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -56,6 +58,32 @@ def test_a_bad_referral_form_says_why_and_refers_nothing(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Referral.objects.exists()
+
+
+def _checkbox(page: str, code: str) -> str:
+    return re.search(rf'<input[^>]*value="{code}"[^>]*>', page).group(0)
+
+
+def test_a_programme_referred_and_completed_is_not_tickable_and_is_refused(
+    complaint, back_office, as_user, catalogue
+):
+    referrals_create(
+        actor=back_office, complaint=complaint, programs=[catalogue["BPNT"], catalogue["JAMKESDA"]]
+    )
+    Referral.objects.filter(program__code="BPNT").update(status=Referral.Status.COMPLETED)
+    Referral.objects.filter(program__code="JAMKESDA").update(status=Referral.Status.CANCELLED)
+    client = as_user(back_office)
+    url = reverse("referrals:create", args=[complaint.pk])
+
+    page = client.get(url).content.decode()
+    assert "disabled" in _checkbox(page, "BPNT")
+    assert "disabled" not in _checkbox(page, "JAMKESDA")
+
+    response = client.post(url, {"program": ["BPNT"]})  # a stale page, or a forged form
+    assert response.status_code == 400
+    assert "Sudah pernah dirujuk untuk pengaduan ini: BPNT." in response.content.decode()
+    assert client.post(url, {"program": ["JAMKESDA"]}).status_code == 302
+    assert complaint.referrals.filter(program__code="JAMKESDA").count() == 2
 
 
 def test_only_the_back_office_of_the_area_refers(complaint, as_user, kota_bima):

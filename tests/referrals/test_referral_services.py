@@ -12,7 +12,12 @@ from complaints.models import Complaint
 from complaints.services import complaint_close
 from programs.models import Agency
 from referrals.models import Dispatch, Referral, ReferralEvent
-from referrals.services import ReferralConflict, referral_transition, referrals_create
+from referrals.services import (
+    ReferralConflict,
+    referral_reassign,
+    referral_transition,
+    referrals_create,
+)
 from tests.factories import staff_user
 
 MONDAY = datetime.datetime(2026, 11, 23, 9, tzinfo=datetime.UTC)
@@ -111,6 +116,29 @@ def test_an_open_referral_to_the_same_programme_is_refused(assessed, back_office
 
     assert "BPNT" in error.value.message_dict["program"][0]
     assert Referral.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "refused"),
+    [("received", True), ("completed", True), ("rejected", False), ("cancelled", False)],
+)
+def test_a_completed_referral_holds_the_programme_a_rejected_one_frees_it(
+    assessed, back_office, catalogue, status, refused
+):
+    complaint = assessed()
+    refer(back_office, complaint, catalogue, "BPNT")
+    Referral.objects.update(status=status)
+
+    if refused:
+        with pytest.raises(ValidationError) as error:
+            refer(back_office, complaint, catalogue, "BPNT")
+        assert error.value.message_dict["program"] == [
+            "Sudah pernah dirujuk untuk pengaduan ini: BPNT."
+        ]
+        assert Referral.objects.count() == 1
+    else:
+        refer(back_office, complaint, catalogue, "BPNT")
+        assert Referral.objects.count() == 2
 
 
 def test_a_complaint_not_yet_assessed_or_outside_the_area_cannot_be_referred(
@@ -232,3 +260,31 @@ def test_a_complaint_in_follow_up_can_be_referred_again(
     complaint.refresh_from_db()
     assert complaint.status == "referred"
     assert ReferralEvent.objects.filter(referral__complaint=complaint).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("status", "moves"),
+    [("received", True), ("in_progress", True), ("draft", False), ("completed", False)],
+)
+def test_a_supervisor_sends_an_open_referral_anew_to_another_agency_along_the_table(
+    assessed, back_office, catalogue, status, moves
+):
+    (referral,) = refer(back_office, assessed(), catalogue, "BPNT")
+    Referral.objects.filter(pk=referral.pk).update(status=status)
+    supervisor = staff_user(Role.SUPERVISOR, scope="52.72")
+    other = catalogue["BAZNAS-DARURAT"].agency
+
+    if not moves:
+        with pytest.raises(ValidationError):
+            referral_reassign(actor=supervisor, referral=referral, agency=other, note="Salah")
+        assert Referral.objects.get(pk=referral.pk).status == status
+        return
+    referral_reassign(actor=supervisor, referral=referral, agency=other, note="Salah")
+
+    referral.refresh_from_db()
+    assert (referral.status, referral.agency, referral.version) == ("sent", other, 2)
+    event = referral.events.last()
+    assert (event.action, event.from_status, event.to_status) == ("reassigned", status, "sent")
+    with pytest.raises(ValidationError) as refused:  # only through the reassignment
+        move(supervisor, referral, "sent")
+    assert "tidak dapat menjadi" in refused.value.message_dict["to"][0]
