@@ -74,7 +74,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ logger = logging.getLogger(__name__)
 class JobStatus(models.TextChoices):
     QUEUED = "queued", gettext_lazy("waiting to start")
     RUNNING = "running", gettext_lazy("running")
-    DONE = "done", gettext_lazy("done")
+    DONE = "done", pgettext_lazy("job status", "done")  # not "done" as in a task carried out
     FAILED = "failed", gettext_lazy("failed")
 
 
