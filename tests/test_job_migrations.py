@@ -15,7 +15,7 @@ BEFORE = [("households", "0007_registry_import"), ("programs", "0005_agency_webh
 AFTER = [("households", "0008_registry_import_job"), ("programs", "0006_screening_run_job")]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_existing_imports_and_runs_keep_their_values_as_jobs():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
