@@ -7,12 +7,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from households import registry_codes as codes
 from households.names import normalize_name
+from slrt.jobs import Job
 
 
 class Region(models.Model):
@@ -281,60 +281,31 @@ class DuplicateDismissal(models.Model):
 
 
 def _import_path(registry_import: "RegistryImport", name: str) -> str:
-    return f"imports/{registry_import.uploaded_at:%Y/%m}/{uuid.uuid4().hex}.csv"
+    return f"imports/{registry_import.requested_at:%Y/%m}/{uuid.uuid4().hex}.csv"
 
 
-class RegistryImport(models.Model):
-    """One registry extract uploaded by a supervisor and imported by a worker, as
-    `import_dtks` does, into the uploader's area. The file is kept (in the default storage,
-    never served) until the import is done; the counts and the refused rows stay."""
+class RegistryImport(Job):
+    """One registry extract uploaded by a supervisor (`requested_by`) and imported by a
+    worker, as `import_dtks` does, into the uploader's area: a background job (`slrt.jobs`)
+    whose progress counts rows (`progress_total` is the rows in the file). The file is kept
+    (in the default storage, never served) until the import is done; the counts and the
+    refused rows stay."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("waiting to start")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+    run_task = "households.tasks.registry_import_run"
 
     area = models.ForeignKey(
         Region, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     file_name = models.CharField(_("file"), max_length=255)
     file_size = models.PositiveBigIntegerField(_("size (bytes)"))
     upload = models.FileField(upload_to=_import_path, blank=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    rows_total = models.PositiveIntegerField(_("rows in the file"), null=True, blank=True)
-    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
     rows_refused = models.PositiveIntegerField(_("rows refused"), default=0)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     error_report = models.FileField(upload_to=_import_path, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
-    class Meta:
-        ordering = ["-uploaded_at", "-pk"]
+    class Meta(Job.Meta):
         verbose_name = _("registry import")
         verbose_name_plural = _("registry imports")
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def percent(self) -> int | None:
-        if not self.rows_total:
-            return None
-        return min(100, round(100 * self.rows_done / self.rows_total))
+        return f"{self.file_name} ({self.requested_at:%Y-%m-%d %H:%M})"

@@ -255,7 +255,7 @@ def duplicate_pair_for(
 def registry_imports_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[RegistryImport]:
     """The registry imports into areas inside the user's scope, newest first."""
     return RegistryImport.objects.filter(region_scope_q(user, "area")).select_related(
-        "area", "uploaded_by"
+        "area", "requested_by"
     )
 
 

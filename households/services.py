@@ -17,7 +17,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -40,6 +39,7 @@ from households.models import DuplicateDismissal, Household, Person, Region, Reg
 from households.regions import REGIONS_CSV, read_region_rows, validate_region_code
 from households.registry_codes import Relationship
 from households.rules import blank_to_none, household_rule_errors
+from slrt.jobs import job_enqueue, job_fail, job_finish, job_progress, job_start
 from slrt.spreadsheets import csv_writer
 from slrt.uploads import upload_limit
 
@@ -467,13 +467,13 @@ def registry_import_request(*, actor: AbstractBaseUser, upload: UploadedFile) ->
         raise ValidationError({"file": registry_upload_too_large_message()})
     _check_extract(upload)
     registry_import = RegistryImport(
-        area_id=scope, uploaded_by=actor, file_name=Truncator(upload.name).chars(255),
+        area_id=scope, requested_by=actor, file_name=Truncator(upload.name).chars(255),
         file_size=upload.size,
     )  # fmt: skip
     upload.seek(0)
     registry_import.upload.save(upload.name, upload, save=False)
     registry_import.save()
-    transaction.on_commit(lambda: _enqueue_import(registry_import.pk))
+    job_enqueue(registry_import)
     return registry_import
 
 
@@ -529,61 +529,43 @@ def _check_extract(upload: UploadedFile) -> None:
         raise ValidationError({"file": str(error)}) from None
 
 
-def _enqueue_import(import_id: int) -> None:
-    from households.tasks import registry_import_run
-
-    try:
-        registry_import_run.delay(import_id)
-    except Exception:  # the broker is down: say so on the import rather than lose it silently
-        logger.exception("registry import %s: could not queue", import_id)
-        RegistryImport.objects.filter(pk=import_id, status=RegistryImport.Status.QUEUED).update(
-            status=RegistryImport.Status.FAILED,
-            finished_at=timezone.now(),
-            error=_("The job queue could not be reached. Upload the file again in a moment."),
-        )
-
-
 def registry_import_execute(import_id: int) -> RegistryImport:
     """Run a queued import (`dtks_import_stream` into the import's area), writing its
-    progress on the row as it goes and its refused rows to a report. An import done
-    already is left alone; any other (a redelivered task) starts afresh, which is safe:
-    importing the same rows again changes nothing. The uploaded file is removed once done."""
-    registry_import = RegistryImport.objects.get(pk=import_id)
-    if registry_import.is_finished:
-        return registry_import
-    imports = RegistryImport.objects.filter(pk=import_id)
-    imports.update(status=RegistryImport.Status.RUNNING, started_at=timezone.now(),
-                   rows_total=None, rows_done=0, rows_refused=0, counts={}, error="")  # fmt: skip
+    progress on the row as it goes and its refused rows to a report. The import runs once
+    per request (`slrt.jobs.job_start`): a task delivered again finds it running or finished
+    and does nothing, and a failed import runs again only when a supervisor asks
+    (`slrt.jobs.job_rerun`); importing the same rows again would change nothing anyway.
+    The uploaded file is removed once done, and kept after a failure, to run again."""
+    registry_import = job_start(RegistryImport, import_id, rows_refused=0, counts={})
+    if registry_import is None:
+        return RegistryImport.objects.get(pk=import_id)
     last_write = 0.0
 
     def progress(result: ImportResult) -> None:
         nonlocal last_write
         if time.monotonic() - last_write >= PROGRESS_SECONDS:
             last_write = time.monotonic()
-            imports.update(rows_total=result.total, rows_done=result.done,
-                           rows_refused=result.refused)  # fmt: skip
+            job_progress(registry_import, done=result.done, total=result.total,
+                         rows_refused=result.refused)  # fmt: skip
 
     with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as report:
         failure, result = _import_into(registry_import, progress, report)
         if failure:
-            imports.update(status=RegistryImport.Status.FAILED, finished_at=timezone.now(),
-                           error=failure)  # fmt: skip
-            return imports.get()
-        registry_import.refresh_from_db()
+            job_fail(registry_import, failure)
+            return registry_import
         if result.refused:
             report.seek(0)
             registry_import.error_report.save("errors.csv", File(report), save=False)
     registry_import.upload.delete(save=False)  # personal data: kept no longer than needed
-    registry_import.status = RegistryImport.Status.DONE
-    registry_import.finished_at = timezone.now()
-    registry_import.rows_total = registry_import.rows_done = result.rows
-    registry_import.rows_refused = result.refused
-    registry_import.counts = {name: getattr(result, name) for name in IMPORT_COUNTS}
-    registry_import.save()
-    if result.outside and registry_import.uploaded_by_id:
+    job_finish(
+        registry_import, progress_done=result.rows, progress_total=result.rows,
+        rows_refused=result.refused, upload="", error_report=registry_import.error_report.name,
+        counts={name: getattr(result, name) for name in IMPORT_COUNTS},
+    )  # fmt: skip
+    if result.outside and registry_import.requested_by_id:
         # The file was told which numbers are registered elsewhere, as the form is.
         access_record(
-            actor=registry_import.uploaded_by, action=AccessLog.Action.SEARCH,
+            actor=registry_import.requested_by, action=AccessLog.Action.SEARCH,
             what=_("Registry import: numbers registered outside the area"),
             query=registry_import.file_name, rows=result.outside,
             path=reverse("households:import_detail", args=[registry_import.pk]),
@@ -613,7 +595,7 @@ def _import_into(
         logger.exception("registry import %s failed", registry_import.pk)
         return _(
             "The import stopped because of an error; the IT team can find it in the worker's "
-            "log. Rows imported before it stay; upload the file again to finish."
+            "log. Rows imported before it stay; run it again to finish."
         ), None
     return "", result
 

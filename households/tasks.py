@@ -14,6 +14,6 @@ def load_regions(prefix: str | None = None) -> dict[str, int]:
 
 @shared_task(acks_late=True)
 def registry_import_run(import_id: int) -> str:
-    """Import an uploaded registry extract (a redelivery after a worker died starts afresh,
-    which is safe: the import is idempotent)."""
+    """Import an uploaded registry extract (a task delivered again does nothing: see
+    `slrt.jobs`)."""
     return registry_import_execute(import_id).status

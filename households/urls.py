@@ -19,4 +19,5 @@ urlpatterns = [
     path("imports/", views.registry_import_list, name="imports"),
     path("imports/<int:pk>/", views.registry_import_detail, name="import_detail"),
     path("imports/<int:pk>/errors/", views.registry_import_errors, name="import_errors"),
+    path("imports/<int:pk>/run-again/", views.registry_import_run_again, name="import_run_again"),
 ]

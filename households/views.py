@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.models import AccessLog
@@ -42,6 +42,7 @@ from households.selectors import (
 )
 from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
+from slrt.views import job_page, job_run_again
 
 EDITOR_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
 MEMBERS_PREFIX = "members"
@@ -403,13 +404,21 @@ def _registry_import_page(request: HttpRequest, form: RegistryImportForm) -> Htt
 @role_required(*SUPERVISING)
 def registry_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One import: its progress while it runs (htmx polls the status part), then its counts."""
-    registry_import = registry_import_get_for(request.user, pk)
-    template = (
-        "households/includes/registry_import_status.html"
-        if request.htmx
-        else "households/registry_import_detail.html"
+    return job_page(
+        request,
+        registry_import_get_for(request.user, pk),
+        page="households/registry_import_detail.html",
+        progress="households/includes/registry_import_status.html",
     )
-    return render(request, template, {"import": registry_import})
+
+
+@require_POST
+@role_required(*SUPERVISING)
+def registry_import_run_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import a failed import's file again."""
+    return job_run_again(
+        request, registry_import_get_for(request.user, pk), page="households:import_detail"
+    )
 
 
 @shows_whole_identifiers

@@ -1,13 +1,13 @@
 """Bodies that run social-protection programmes, their programmes and rules, who receives
 what, and bulk screening runs."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Region
 from programs.webhook_urls import validate_webhook_secret, validate_webhook_url
+from slrt.jobs import Job
 
 
 class Agency(models.Model):
@@ -228,18 +228,15 @@ class Enrollment(models.Model):
         return models.Q(**{f"{path}__is_active" if path else "is_active": True})
 
 
-class ScreeningRun(models.Model):
-    """One bulk screening of a programme over a region, run as a background job.
+class ScreeningRun(Job):
+    """One bulk screening of a programme over a region: a background job (`slrt.jobs`).
+    Its progress counts the findings written (how many there will be is not known before).
 
     The findings are kept as CSV text in the database, so that any web process can serve the
     download whichever worker machine wrote it.
     """
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("waiting to start")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+    run_task = "programs.tasks.screen_program"
 
     program = models.ForeignKey(
         Program, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+"
@@ -247,38 +244,19 @@ class ScreeningRun(models.Model):
     region = models.ForeignKey(
         "households.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     screened_on = models.DateField(_("rules applied as of"), null=True, blank=True)
     rule = models.JSONField(_("rule applied"), null=True, blank=True)
     households_screened = models.PositiveIntegerField(_("households screened"), null=True)
     exclusion_count = models.PositiveIntegerField(_("qualify, not enrolled"), default=0)
     inclusion_count = models.PositiveIntegerField(_("enrolled, no longer qualify"), default=0)
     findings_csv = models.TextField(_("findings (CSV)"), blank=True)
-    error = models.TextField(_("error"), blank=True)
 
-    class Meta:
-        ordering = ["-requested_at", "-pk"]
+    class Meta(Job.Meta):
         verbose_name = _("screening run")
         verbose_name_plural = _("screening runs")
 
     def __str__(self) -> str:
         return f"{self.program_id} · {self.region_id} · {self.requested_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
     def findings_written(self) -> int:

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.models import AccessLog
@@ -15,6 +15,7 @@ from programs.forms import ScreeningForm
 from programs.models import ScreeningRun
 from programs.screening import finding_label
 from programs.selectors import screening_run_get_for, screening_runs_for
+from slrt.views import job_page, job_run_again
 
 SCREENING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 UTF8_BOM = "\ufeff"  # so that spreadsheet programs read the names' letters rightly
@@ -42,20 +43,22 @@ def screening_list(request: HttpRequest) -> HttpResponse:
 @role_required(*SCREENING_ROLES)
 def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One run: its progress while it runs (htmx polls the status part), then its counts."""
-    run = screening_run_get_for(request.user, pk)
-    template = (
-        "programs/includes/screening_run_status.html"
-        if request.htmx
-        else "programs/screening_run_detail.html"
-    )
-    return render(
+    return job_page(
         request,
-        template,
-        {
-            "run": run,
-            "exclusion_label": finding_label("exclusion"),
-            "inclusion_label": finding_label("inclusion"),
-        },
+        screening_run_get_for(request.user, pk),
+        page="programs/screening_run_detail.html",
+        progress="programs/includes/screening_run_status.html",
+        exclusion_label=finding_label("exclusion"),
+        inclusion_label=finding_label("inclusion"),
+    )
+
+
+@require_POST
+@role_required(*SCREENING_ROLES)
+def screening_run_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Screen a failed run's programme and region again, with today's rule."""
+    return job_run_again(
+        request, screening_run_get_for(request.user, pk), page="programs:screening_detail"
     )
 
 

@@ -1,15 +1,20 @@
-"""Project-wide endpoints that belong to no app."""
+"""Project-wide endpoints that belong to no app, and the pages every background job
+(`slrt.jobs`) shares."""
 
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import csrf, defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
+
+from slrt.jobs import Job, JobMoveRefused, job_rerun
 
 logger = logging.getLogger(__name__)
 
@@ -97,3 +102,22 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     return csrf.csrf_failure(request, reason)
+
+
+def job_page(
+    request: HttpRequest, job: Job, *, page: str, progress: str, **context
+) -> HttpResponse:
+    """A background job's page (`page`), or, to the poll of its progress part (htmx, every
+    2 s while the job is unfinished; `progress` extends templates/includes/job_progress.html),
+    that part alone. Both templates get the job as `job`, with `context`."""
+    return render(request, progress if request.htmx else page, {"job": job, **context})
+
+
+def job_run_again(request: HttpRequest, job: Job, *, page: str) -> HttpResponse:
+    """Queue a failed job again (`slrt.jobs.job_rerun`) and go back to its page (the URL name
+    `page`), which says why if it could not be."""
+    try:
+        job_rerun(job)
+    except JobMoveRefused as refused:
+        messages.error(request, refused.messages[0])
+    return redirect(page, job.pk)

@@ -100,9 +100,11 @@ RULES = {
     "households:imports": rule({"supervisor", "admin"}),
     "households:import_detail": rule({"supervisor", "admin"}, "import"),
     "households:import_errors": rule({"supervisor", "admin"}, "import"),
+    "households:import_run_again": rule({"supervisor", "admin"}, "import", method="post"),
     "programs:screening": rule({"supervisor", "admin"}),
     "programs:screening_detail": rule({"supervisor", "admin"}, "run"),
     "programs:screening_download": rule({"supervisor", "admin"}, "run"),
+    "programs:screening_run_again": rule({"supervisor", "admin"}, "run", method="post"),
     "api:program-list": rule(OFFICE | AGENCY, api=True),
     "api:program-detail": rule(OFFICE | AGENCY, api=True, kwargs={"code": "BPNT"}),
     # referrals
@@ -205,7 +207,7 @@ def world(catalogue):
         )
         registry_import = RegistryImport.objects.create(
             area_id=district, file_name=f"dtks-{side}.csv", file_size=1,
-            status=RegistryImport.Status.DONE, rows_total=1, rows_refused=1,
+            status=RegistryImport.Status.DONE, progress_total=1, rows_refused=1,
         )  # fmt: skip
         registry_import.error_report.save(
             "errors.csv", ContentFile(f"line,column,message\n2,kk_number,{kk}\n".encode())

@@ -136,7 +136,7 @@ def test_a_file_above_the_size_limit_is_refused(
 def test_the_status_part_alone_answers_htmx_polls_with_the_progress(supervisor):
     registry_import = RegistryImport.objects.create(
         area_id="52.72", file_name="besar.csv", file_size=10, status="running",
-        rows_total=200_000, rows_done=50_000, rows_refused=12,
+        progress_total=200_000, progress_done=50_000, rows_refused=12,
     )  # fmt: skip
 
     fragment = supervisor.get(
@@ -144,7 +144,7 @@ def test_the_status_part_alone_answers_htmx_polls_with_the_progress(supervisor):
         headers={"HX-Request": "true"},
     ).content.decode()
 
-    assert fragment.startswith('\n<section id="import-status"')
+    assert fragment.lstrip().startswith('<section id="job-progress"')
     assert 'hx-trigger="every 2s"' in fragment
     assert '<progress class="w-100" max="100" value="25"' in fragment
     assert "50.000 dari 200.000" in fragment

@@ -78,7 +78,7 @@ def test_the_status_part_alone_answers_htmx_polls(program, as_user):
         reverse("programs:screening_detail", args=[run.pk]), headers={"HX-Request": "true"}
     ).content.decode()
 
-    assert fragment.lstrip().startswith('<section id="screening-status"')
+    assert fragment.lstrip().startswith('<section id="job-progress"')
     assert 'hx-trigger="every 2s"' in fragment  # still waiting: keep polling
     assert "<html" not in fragment
 
@@ -91,7 +91,7 @@ def test_a_finished_run_stops_the_polling(program, as_user):
 
     page = client.get(reverse("programs:screening_detail", args=[run.pk])).content.decode()
 
-    assert "hx-trigger" not in page.split('id="screening-status"')[1].split(">")[0]
+    assert "hx-trigger" not in page.split('id="job-progress"')[1].split(">")[0]
 
 
 def test_no_programme_chosen_is_a_field_error_and_starts_nothing(program, as_user):
