@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import AccessLog, StaffProfile
 from accounts.roles import Role, user_roles
+from regions.models import within_q
 
 
 def staff_profile_of(user: AbstractBaseUser | AnonymousUser) -> StaffProfile | None:
@@ -34,14 +35,7 @@ def region_scope_q(user: AbstractBaseUser | AnonymousUser, region_field: str) ->
     scope = scope_code_of(user)
     if scope is None:
         return Q(pk__in=[])
-    return region_within_q(scope, region_field)
-
-
-def region_within_q(code: str, region_field: str) -> Q:
-    """A filter keeping rows whose region at `region_field` is `code` or lies below it
-    (`region_field` empty: the regions themselves)."""
-    prefix = f"{region_field}__" if region_field else ""
-    return Q(**{f"{prefix}code": code}) | Q(**{f"{prefix}code__startswith": f"{code}."})
+    return within_q(scope, region_field)
 
 
 def access_log_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AccessLog]:
@@ -56,4 +50,4 @@ def access_log_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AccessLog
     scope = scope_code_of(user)
     if user_roles(user).isdisjoint({Role.SUPERVISOR, Role.ADMIN}) or scope is None:
         return entries.none()
-    return entries.filter(region_within_q(scope, "user__staff_profile__scope"))
+    return entries.filter(within_q(scope, "user__staff_profile__scope"))

@@ -24,10 +24,10 @@ from complaints.selectors import (
     registered_today_for,
     work_queue_for,
 )
-from households.models import Region
 from households.selectors import districts_for, household_get_for
 from households.services import typed_identifiers_seen
 from programs.matching import enrolled_programs, programs_matching
+from regions.models import Region
 from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
 
@@ -169,7 +169,7 @@ def _officers_for(complaint) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True,
         groups__name=Role.BACK_OFFICE,
-        staff_profile__scope__in=[*Region.ancestor_codes_of(region), region],
+        staff_profile__scope__in=Region.line_of(region),
     ).order_by("first_name", "username")
 
 

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import region_within_q, scope_code_of
-from households.models import Household, Region
+from accounts.selectors import scope_code_of
+from households.models import Household
 from programs.models import Program, ScreeningRun
 from programs.screening import ScreeningResult, screening_rows, screening_write_csv
+from regions.models import Region, within_q
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def screening_run_execute(run_id: int) -> ScreeningRun:
         runs.update(exclusion_count=result.exclusion, inclusion_count=result.inclusion)
 
     try:
-        screened = Household.objects.filter(region_within_q(run.region_id, "region")).count()
+        screened = Household.objects.filter(within_q(run.region_id, "region")).count()
         runs.update(households_screened=screened)
         out = io.StringIO()
         rows = screening_rows(run.program, region_code=run.region_id, today=today)

@@ -30,6 +30,7 @@ from programs.rules import rule_evaluate
 from referrals.delivery import referral_payload
 from referrals.models import Dispatch, Referral, ReferralEvent
 from referrals.selectors import agency_referrals_q, referrals_for
+from regions.models import Region
 
 logger = logging.getLogger(__name__)
 
@@ -345,12 +346,9 @@ def supervisors_of(referral: Referral) -> list[str]:
     regency level or above."""
     from django.contrib.auth import get_user_model
 
-    from households.models import Region
-
-    regency = referral.household.region_id[:5]
-    codes = [*Region.ancestor_codes_of(regency), regency]
+    regency_and_above = Region.line_of(referral.household.region_id)[: Region.Level.REGENCY]
     users = get_user_model().objects.filter(
-        is_active=True, groups__name=Role.SUPERVISOR, staff_profile__scope__in=codes
+        is_active=True, groups__name=Role.SUPERVISOR, staff_profile__scope__in=regency_and_above
     )
     return sorted({email for email in users.values_list("email", flat=True) if email})
 

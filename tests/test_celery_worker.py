@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from households.models import Region
-from households.tasks import load_regions
+from regions.models import Region
+from regions.tasks import load_regions
 from tests.services import require_postgresql, require_redis
 from tests.workers import new_queue, publishing_to, start_worker, stop_worker
 

@@ -5,9 +5,10 @@ from django.urls import reverse
 
 from accounts.roles import Role, user_roles
 from complaints.models import Complaint
-from households.models import Household, Region
+from households.models import Household
 from programs.models import Agency
 from referrals.selectors import agency_inbox_for
+from regions.models import Region
 
 DEMO_USERS = {
     "fo": Role.FRONT_OFFICE,

@@ -9,12 +9,13 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
 from households.identity import validate_kk_number, validate_nik_for_person
-from households.models import Household, Person, Region
+from households.models import Household, Person
 from households.synthetic import households_generate
 from programs.models import Enrollment, Program
 from programs.rules import rule_q, with_rule_fields
 from programs.screening import screening_rows
 from programs.synthetic import COVERAGE, enrolments_generate
+from regions.models import Region
 
 TODAY = datetime.date(2026, 11, 28)
 
