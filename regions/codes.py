@@ -57,7 +57,7 @@ def read_region_rows(path: Path = REGIONS_CSV, prefix: str | None = None) -> Ite
                     % {"file": path.name, "line": line_number},
                     code="invalid_region_file",
                 ) from None
-            if level != code.count(".") + 1:
+            if level != len(Region.line_of(code)):
                 raise ValidationError(
                     _("%(file)s, line %(line)s: level %(level)s does not match code %(code)s.")
                     % {"file": path.name, "line": line_number, "level": level, "code": code},

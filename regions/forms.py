@@ -34,7 +34,7 @@ def chosen_chain(data, name: str, leaf_level: int) -> list[str]:
         code = (data.get(f"{name}__{LEVEL_KEYS[level]}") or "").strip()
         if not code:
             continue
-        if not REGION_CODE_RE.fullmatch(code) or code.count(".") + 1 != level:
+        if not REGION_CODE_RE.fullmatch(code) or len(Region.line_of(code)) != level:
             break
         if deepest and not Region.code_is_within(code, deepest):
             break

@@ -24,9 +24,10 @@ def test_within_a_region_is_the_region_and_what_lies_below_it():
     assert "52.72.01" in district and "52.72.01.1001" in district
     assert {code for code in district if not code.startswith("52.72.01")} == set()
     assert "52.72" not in district and "52.72.02.1008" not in district
-    assert Region.objects.within("52.72.01").count() == 1 + Region.objects.filter(
-        parent_id="52.72.01"
-    ).count()
+    assert (
+        Region.objects.within("52.72.01").count()
+        == 1 + Region.objects.filter(parent_id="52.72.01").count()
+    )
 
 
 def test_a_code_that_only_starts_like_another_is_not_inside_it():
