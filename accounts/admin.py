@@ -9,14 +9,14 @@ from accounts.admin_scoping import (
     UnfilterableFieldsMixin,
     is_superuser,
     manages_user,
-    regions_managed_by,
     users_managed_by,
 )
 from accounts.models import AccessLog, StaffProfile
 from accounts.roles import ADMIN_SITE_ROLES, grantable_roles, user_roles
 from accounts.selectors import access_log_for
 from households.masking import mask_identifiers_in
-from households.models import Region
+from regions.models import Region
+from regions.selectors import regions_managed_by
 from slrt.pagination import EstimatedCountPaginator
 
 

@@ -2,7 +2,8 @@
 
 Who an administrator reaches, in one place: users whose roles they may grant and whose
 working area lies inside their own (never a superuser, never a user without a staff
-profile); regions, agencies and programmes of their area; everything else read-only.
+profile); agencies and programmes of their area; everything else read-only. The regions
+of their area are `regions.selectors.regions_managed_by`, on the floor below.
 Superusers reach everything and are the only ones who reach superusers.
 """
 
@@ -14,21 +15,11 @@ from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import grantable_roles
-from accounts.selectors import region_scope_q, region_within_q, scope_code_of
+from accounts.selectors import region_scope_q
 
 
 def is_superuser(user: AbstractBaseUser | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
-
-
-def regions_managed_by(user: AbstractBaseUser | AnonymousUser, regions: QuerySet) -> QuerySet:
-    """The regions of `regions` that lie inside `user`'s working area (all, for superusers)."""
-    if is_superuser(user):
-        return regions
-    scope = scope_code_of(user)
-    if scope is None:
-        return regions.none()
-    return regions.filter(region_within_q(scope, ""))
 
 
 def users_managed_by(actor: AbstractBaseUser | AnonymousUser, users: QuerySet) -> QuerySet:

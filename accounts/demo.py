@@ -5,8 +5,8 @@ from django.contrib.auth.models import User
 
 from accounts.roles import Role
 from accounts.services import staff_user_upsert
-from households.models import Region
 from programs.models import Agency
+from regions.models import Region
 
 DEMO_SCOPE = "52.72"  # Kota Bima, Nusa Tenggara Barat
 DEMO_PASSWORD = "slrt-demo-2026"  # noqa: S105 — printed on purpose; seed_demo refuses production

@@ -18,7 +18,7 @@ class StaffProfile(models.Model):
         related_name="staff_profile",
     )
     scope = models.ForeignKey(
-        "households.Region",
+        "regions.Region",
         verbose_name=_("scope"),
         help_text=_("The user sees only households in this region. Empty: sees none."),
         on_delete=models.PROTECT,

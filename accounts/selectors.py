@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import AccessLog, StaffProfile
 from accounts.roles import Role, user_roles
-from households.models import Region
+from regions.models import Region, within_q
 
 
 def staff_profile_of(user: AbstractBaseUser | AnonymousUser) -> StaffProfile | None:
@@ -36,14 +36,7 @@ def region_scope_q(user: AbstractBaseUser | AnonymousUser, region_field: str) ->
     scope = scope_code_of(user)
     if scope is None:
         return Q(pk__in=[])
-    return region_within_q(scope, region_field)
-
-
-def region_within_q(code: str, region_field: str) -> Q:
-    """A filter keeping rows whose region at `region_field` is `code` or lies below it
-    (`region_field` empty: the regions themselves)."""
-    prefix = f"{region_field}__" if region_field else ""
-    return Q(**{f"{prefix}code": code}) | Q(**{f"{prefix}code__startswith": f"{code}."})
+    return within_q(scope, region_field)
 
 
 def staff_covering(region_code: str, role: str) -> QuerySet[AbstractBaseUser]:
@@ -52,7 +45,7 @@ def staff_covering(region_code: str, role: str) -> QuerySet[AbstractBaseUser]:
     return get_user_model().objects.filter(
         is_active=True,
         groups__name=role,
-        staff_profile__scope__in=[*Region.ancestor_codes_of(region_code), region_code],
+        staff_profile__scope__in=Region.line_of(region_code),
     )
 
 
@@ -68,4 +61,4 @@ def access_log_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AccessLog
     scope = scope_code_of(user)
     if user_roles(user).isdisjoint({Role.SUPERVISOR, Role.ADMIN}) or scope is None:
         return entries.none()
-    return entries.filter(region_within_q(scope, "user__staff_profile__scope"))
+    return entries.filter(within_q(scope, "user__staff_profile__scope"))

@@ -5,8 +5,8 @@ from django.db import transaction
 
 from accounts.models import AccessLog, StaffProfile
 from accounts.roles import Role, user_roles
-from households.models import Region
 from programs.models import Agency
+from regions.models import Region
 
 
 @transaction.atomic

@@ -41,10 +41,11 @@ from accounts.services import staff_user_upsert  # noqa: E402
 from bench.registry import REGION, bench_registry, require_postgresql  # noqa: E402
 from complaints.models import Complaint, ComplaintCategory  # noqa: E402
 from complaints.services import complaint_assess, complaint_register  # noqa: E402
-from households.models import Household, Region  # noqa: E402
+from households.models import Household  # noqa: E402
 from programs.models import Program  # noqa: E402
 from referrals.models import Referral  # noqa: E402
 from referrals.services import referrals_create  # noqa: E402
+from regions.models import Region  # noqa: E402
 
 URL = "/admin/referrals/referral/"
 PAGES = [

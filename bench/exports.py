@@ -45,7 +45,8 @@ from bench.registry import (  # noqa: E402
     postgresql_version,
     require_postgresql,
 )
-from households.models import Household, Region  # noqa: E402
+from households.models import Household  # noqa: E402
+from regions.models import Region  # noqa: E402
 
 URL = "/reports/exports/households/"
 

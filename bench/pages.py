@@ -46,7 +46,8 @@ from accounts.services import staff_user_upsert  # noqa: E402
 from bench.registry import REGION, bench_registry, database_url, require_postgresql  # noqa: E402
 from complaints.models import Complaint, ComplaintCategory  # noqa: E402
 from complaints.services import complaint_register  # noqa: E402
-from households.models import Person, Region  # noqa: E402
+from households.models import Person  # noqa: E402
+from regions.models import Region  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 GOALS = {"ratio": 0.3, "p95_ms": 300}

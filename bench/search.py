@@ -40,8 +40,9 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from accounts.roles import Role  # noqa: E402
 from accounts.services import staff_user_upsert  # noqa: E402
 from bench.registry import bench_registry, postgresql_version, require_postgresql  # noqa: E402
-from households.models import Household, Person, Region  # noqa: E402
+from households.models import Household, Person  # noqa: E402
 from households.names import normalize_name  # noqa: E402
+from regions.models import Region  # noqa: E402
 
 GOALS = {"NIK": 2.0, "name": 5.0}
 

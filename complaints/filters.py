@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.forms import CategoryChoiceField
 from complaints.models import Complaint, ComplaintCategory
-from households.models import Region
+from regions.models import Region
 from slrt.filters import ListFilterSet
 
 

@@ -19,6 +19,7 @@ from complaints.models import Assessment, Complaint, ComplaintCategory, Complain
 from complaints.workdays import add_working_days
 from households.models import Household, Person
 from households.selectors import households_in_scope
+from regions.models import Region
 
 Status = Complaint.Status
 Reason = Complaint.ClosureReason
@@ -133,7 +134,9 @@ def complaint_register(
     profile = staff_profile_of(actor)
     with transaction.atomic():
         complaint = Complaint.objects.create(
-            ticket_number=next_ticket_number(household.region_id[:5], today.year),
+            ticket_number=next_ticket_number(
+                Region.line_of(household.region_id)[Region.Level.REGENCY - 1], today.year
+            ),
             household=household,
             complainant=complainant,
             complainant_name="" if complainant else complainant_name.strip(),

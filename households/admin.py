@@ -2,18 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_personal import PersonalListAdmin
-from accounts.admin_scoping import (
-    ReadOnlyAdminMixin,
-    ScopedHistoryAdmin,
-    UnfilterableFieldsMixin,
-    regions_managed_by,
-)
-from accounts.selectors import region_within_q
+from accounts.admin_scoping import ReadOnlyAdminMixin, ScopedHistoryAdmin, UnfilterableFieldsMixin
 from households import services
 from households.masking import mask_identifier
-from households.models import Household, Region
+from households.models import Household
 from households.selectors import districts_for, households_in_scope
-from slrt.pagination import EstimatedCountPaginator, LongListAdmin
+from regions.models import within_q
+from slrt.pagination import LongListAdmin
 
 
 class DistrictFilter(admin.SimpleListFilter):
@@ -29,7 +24,7 @@ class DistrictFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(region_within_q(self.value(), self.region_field))
+            return queryset.filter(within_q(self.value(), self.region_field))
         return queryset
 
 
@@ -37,34 +32,6 @@ class HouseholdDistrictFilter(DistrictFilter):
     """For what hangs off a household: complaints, referrals."""
 
     region_field = "household__region"
-
-
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent"]
-    list_filter = ["level"]
-    list_select_related = ["parent"]
-    search_fields = ["code", "name"]
-    search_help_text = _("A code (52.72) or a name.")
-    readonly_fields = ["code", "parent"]
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
-    show_facets = admin.ShowFacets.NEVER  # a count per filter choice: too dear on long lists
-
-    def get_search_results(self, request, queryset, search_term):
-        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        match = request.resolver_match
-        if match and match.url_name == "autocomplete":
-            # Choosing a working area or the region an agency serves: only one's own offered.
-            found = regions_managed_by(request.user, found)
-        return found, may_have_duplicates
-
-    def has_change_permission(self, request, obj=None):
-        # Region names are everyone's to read; an administrator renames those of their area.
-        mine = regions_managed_by(request.user, Region.objects.all())
-        if obj is not None and not mine.filter(pk=obj.pk).exists():
-            return False
-        return super().has_change_permission(request, obj)
 
 
 @admin.register(Household)

@@ -29,11 +29,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.selectors import region_within_q
-from households.models import Household, Person, Region
+from households.models import Household, Person
 from households.names import normalize_name
 from households.registry_codes import ChronicIllness, Disability, Relationship
 from households.rules import household_rule_errors
+from regions.models import Region
+from regions.models import within_q as region_within_q
 
 REQUIRED = ["dtks_id", "kk_number", "region_code", "nik", "name", "sex", "birth_date",
             "relationship"]  # fmt: skip

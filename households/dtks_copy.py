@@ -38,9 +38,10 @@ from django.utils import timezone
 from households import dtks
 from households.dtks import ImportResult, RowError
 from households.identity import province_codes
-from households.models import Household, Person, Region
+from households.models import Household, Person
 from households.names import NORMALIZE_NAME_SQL
 from households.registry_codes import ChronicIllness, Disability, Relationship
+from regions.models import Region
 
 COPY_CHUNK = 1 << 20  # bytes per write into COPY
 PYTHON_ROWS = 5000  # rows per query when reading back the households Python checks

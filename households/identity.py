@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from households.regions import REGIONS_CSV
+from regions.codes import REGIONS_CSV
 
 
 @functools.cache

@@ -1,4 +1,4 @@
-"""The registry: regions (Kemendagri codes) and the households that live in them."""
+"""The registry: the households of each village, and the people who live in them."""
 
 import datetime
 import uuid
@@ -12,53 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from households import registry_codes as codes
 from households.names import normalize_name
+from regions.models import Region
 from slrt.jobs import Job
-
-
-class Region(models.Model):
-    """A province, regency/city, district or village, keyed by its dotted Kemendagri code."""
-
-    class Level(models.IntegerChoices):
-        PROVINCE = 1, _("province")
-        REGENCY = 2, _("regency/city")
-        DISTRICT = 3, _("district")
-        VILLAGE = 4, _("village")
-
-    code = models.CharField(_("code"), max_length=13, primary_key=True)
-    name = models.CharField(_("name"), max_length=100)
-    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("part of"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-    )
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("region")
-        verbose_name_plural = _("regions")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(level__gte=1, level__lte=4), name="region_level_range"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.code})"
-
-    @staticmethod
-    def ancestor_codes_of(code: str) -> list[str]:
-        """`52.72.01.1001` → `['52', '52.72', '52.72.01']`: the codes above, widest first."""
-        parts = code.split(".")
-        return [".".join(parts[:depth]) for depth in range(1, len(parts))]
-
-    @staticmethod
-    def code_is_within(code: str, scope_code: str) -> bool:
-        """Whether `code` is `scope_code` itself or lies below it."""
-        return code == scope_code or code.startswith(scope_code + ".")
 
 
 class Household(models.Model):

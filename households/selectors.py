@@ -13,8 +13,10 @@ from django.shortcuts import get_object_or_404
 
 from accounts.roles import REGISTRY_ROLES, has_role
 from accounts.selectors import region_scope_q, scope_code_of
-from households.models import Household, Person, Region, RegistryImport
+from households.models import Household, Person, RegistryImport
 from households.names import normalize_name
+from regions.models import Region, within_q
+from regions.selectors import region_in_area
 
 MAX_QUERY_LENGTH = 150
 MAX_QUERY_WORDS = 8
@@ -125,39 +127,14 @@ def _rank_names_in_python(persons: QuerySet[Person], name: str, limit: int) -> l
     return [person for similarity, person in ranked if similarity >= 0.6][:limit]
 
 
-def region_choices_for(
-    user: AbstractBaseUser | AnonymousUser, parent_code: str | None
-) -> QuerySet[Region]:
-    """The regions a picker offers below `parent_code` (provinces when None), within scope.
-
-    Above and at the scope's level only the scope's own line is offered (a user of Kota Bima
-    sees NTB and Kota Bima only); below it, every child of the chosen parent.
-    """
-    scope = scope_code_of(user)
-    if scope is None:
-        return Region.objects.none()
-    if parent_code is None:
-        children = Region.objects.filter(level=Region.Level.PROVINCE)
-    else:
-        children = Region.objects.filter(parent_id=parent_code)
-    scope_line = [*Region.ancestor_codes_of(scope), scope]
-    level = Region.Level.PROVINCE if parent_code is None else parent_code.count(".") + 2
-    if level <= len(scope_line):
-        return children.filter(code=scope_line[level - 1])
-    if not Region.code_is_within(parent_code, scope):
-        return Region.objects.none()
-    return children
-
-
 def regions_for(user: AbstractBaseUser | AnonymousUser, level: int) -> QuerySet[Region]:
     """The regions at `level` that lists and reports offer the user: those within their
     area, or the one their area lies in (a village user's district)."""
     scope = scope_code_of(user)
     if scope is None:
         return Region.objects.none()
-    within = Q(code=scope) | Q(code__startswith=f"{scope}.")
-    above = Q(code__in=Region.ancestor_codes_of(scope))
-    return Region.objects.filter(within | above, level=level).order_by("code")
+    within_or_above = within_q(scope) | Q(code__in=Region.line_of(scope))
+    return Region.objects.filter(within_or_above, level=level).order_by("code")
 
 
 def districts_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:
@@ -167,10 +144,7 @@ def districts_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:
 
 def region_in_scope(user: AbstractBaseUser | AnonymousUser, code: str) -> Region | None:
     """The region with `code` if it lies inside the user's scope, else None."""
-    scope = scope_code_of(user)
-    if scope is None or not Region.code_is_within(code, scope):
-        return None
-    return Region.objects.filter(code=code).first()
+    return region_in_area(scope_code_of(user), code)
 
 
 # --- Possible duplicates ------------------------------------------------------------------------

@@ -5,8 +5,6 @@ import logging
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 from django.conf import settings
@@ -15,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.text import Truncator
@@ -35,83 +33,15 @@ from households.dtks import (
 )
 from households.identity import validate_nik_for_person
 from households.masking import carries_identifier
-from households.models import DuplicateDismissal, Household, Person, Region, RegistryImport
-from households.regions import REGIONS_CSV, read_region_rows, validate_region_code
+from households.models import DuplicateDismissal, Household, Person, RegistryImport
 from households.registry_codes import Relationship
 from households.rules import blank_to_none, household_rule_errors
+from regions.models import Region
 from slrt.jobs import job_enqueue, job_fail, job_finish, job_progress, job_start
 from slrt.spreadsheets import csv_writer
 from slrt.uploads import upload_limit
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RegionLoadResult:
-    created: int
-    updated: int
-    unchanged: int
-
-    @property
-    def total(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-
-def regions_load(
-    *,
-    prefix: str | None = None,
-    path: Path | None = None,
-    batch_size: int = 5000,
-    progress: Callable[[int, int], None] | None = None,
-) -> RegionLoadResult:
-    """Create or update regions from the shipped file (or `path`), in one transaction.
-
-    Idempotent: rows already as in the file are not written again, so a second run only
-    reads. `progress(done, total)` is called after each batch written.
-    """
-    if prefix is not None:
-        validate_region_code(prefix)
-    rows = list(read_region_rows(path or REGIONS_CSV, prefix))
-    if prefix is not None and not any(row.code == prefix for row in rows):
-        raise ValidationError(
-            _("There is no region with code %(code)s.") % {"code": prefix},
-            code="unknown_region",
-        )
-
-    existing_filter = Q()
-    if prefix is not None:
-        existing_filter = Q(code__in=[*Region.ancestor_codes_of(prefix), prefix]) | Q(
-            code__startswith=f"{prefix}."
-        )
-    existing = {
-        code: (name, level, parent)
-        for code, name, level, parent in Region.objects.filter(existing_filter).values_list(
-            "code", "name", "level", "parent_id"
-        )
-    }
-    changed = [
-        row for row in rows if existing.get(row.code) != (row.name, row.level, row.parent_code)
-    ]
-    created = sum(1 for row in changed if row.code not in existing)
-
-    with transaction.atomic():
-        for start in range(0, len(changed), batch_size):
-            batch = changed[start : start + batch_size]
-            Region.objects.bulk_create(
-                [
-                    Region(code=row.code, name=row.name, level=row.level, parent_id=row.parent_code)
-                    for row in batch
-                ],
-                update_conflicts=True,
-                unique_fields=["code"],
-                update_fields=["name", "level", "parent"],
-            )
-            if progress:
-                progress(start + len(batch), len(changed))
-
-    return RegionLoadResult(
-        created=created, updated=len(changed) - created, unchanged=len(rows) - len(changed)
-    )
 
 
 # --- Households and their members -----------------------------------------------------------

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 
 from households import registry_codes as codes
-from households.models import Household, Person, Region
+from households.models import Household, Person
 from households.names import normalize_name
+from regions.models import Region
 
 MALE_NAMES = [
     "Muhammad", "Abdul", "Ahmad", "Arifin", "Budi", "Darwis", "Fadli", "Hamzah", "Ilham",
@@ -229,14 +229,14 @@ def households_generate(
     """Insert `count` synthetic households (with members) in the villages of `region`, one
     transaction per batch; `progress(done, count)` after each."""
     villages = list(
-        Region.objects.filter(level=Region.Level.VILLAGE)
-        .filter(Q(code=region.code) | Q(code__startswith=f"{region.code}."))
+        Region.objects.within(region.code)
+        .filter(level=Region.Level.VILLAGE)
         .order_by("code")
         .values_list("code", flat=True)
     )
     if not villages:
         raise ValueError(f"{region.code} has no villages loaded.")
-    districts = sorted({code.rsplit(".", 1)[0] for code in villages})
+    districts = sorted({Region.line_of(code)[Region.Level.DISTRICT - 1] for code in villages})
     identifiers = _Identifiers(districts)
     rng = random.Random(seed)  # noqa: S311 - made-up people, not secrets
     dtks_prefix = f"SYN{seed}-"
@@ -252,7 +252,7 @@ def households_generate(
         homes, members_of = [], []
         for _index in range(size):
             village = rng.choice(villages)
-            district = village.rsplit(".", 1)[0].replace(".", "")
+            district = Region.line_of(village)[Region.Level.DISTRICT - 1].replace(".", "")
             desil = None if rng.random() < NO_DESIL else rng.choices(range(1, 11), DESIL_WEIGHTS)[0]
             issued = today - datetime.timedelta(days=rng.randrange(20 * 365))
             homes.append(

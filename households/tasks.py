@@ -2,14 +2,7 @@
 
 from celery import shared_task
 
-from households.services import regions_load, registry_import_execute
-
-
-@shared_task(acks_late=True)
-def load_regions(prefix: str | None = None) -> dict[str, int]:
-    """Load the shipped region codes (idempotent, so safe to run again after a crash)."""
-    result = regions_load(prefix=prefix)
-    return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+from households.services import registry_import_execute
 
 
 @shared_task(acks_late=True)

@@ -15,7 +15,6 @@ urlpatterns = [
         views.duplicate_review,
         name="duplicate_review",
     ),
-    path("regions/picker/", views.region_picker, name="region_picker"),
     path("imports/", views.registry_import_list, name="imports"),
     path("imports/<int:pk>/", views.registry_import_detail, name="import_detail"),
     path("imports/<int:pk>/errors/", views.registry_import_errors, name="import_errors"),

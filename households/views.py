@@ -3,9 +3,8 @@ household they save goes through `households.services`."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -14,21 +13,17 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import role_required
 from accounts.models import AccessLog
 from accounts.roles import REGISTRY_ROLES, Role
-from accounts.selectors import region_within_q
 from accounts.services import access_record, personal_list_shown
 from households import services
 from households.forms import (
-    FIELD_NAME_RE,
     DuplicateDecisionForm,
     HouseholdFilterForm,
     HouseholdForm,
     MemberFormSet,
     RegistryImportForm,
     RegistrySearchForm,
-    chosen_chain,
-    region_picker_context,
 )
-from households.models import Household, Region
+from households.models import Household
 from households.registry_codes import ASSETS, Relationship
 from households.selectors import (
     SIXTEEN_DIGITS,
@@ -40,6 +35,7 @@ from households.selectors import (
     registry_imports_for,
     registry_search,
 )
+from regions.models import within_q
 from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
 from slrt.views import job_page, job_run_again
@@ -68,7 +64,7 @@ def household_search(request: HttpRequest) -> HttpResponse:
         households = households_in_scope(request.user).select_related("region__parent")
         if filters.is_valid() and filters.cleaned_data["region"]:
             region = filters.cleaned_data["region"]
-            households = households.filter(region_within_q(region.code, "region"))
+            households = households.filter(within_q(region.code, "region"))
         page = EstimatedCountPaginator(households, 25).get_page(request.GET.get("page"))
         personal_list_shown(
             actor=request.user,
@@ -262,27 +258,6 @@ def _render_household_form(
         },
         status=status,
     )
-
-
-@login_required
-@require_GET
-def region_picker(request: HttpRequest) -> HttpResponse:
-    """The region picker re-rendered after one of its selects changed (htmx)."""
-    name = request.GET.get("field", "")
-    try:
-        leaf_level = int(request.GET.get("leaf", Region.Level.VILLAGE))
-    except ValueError:
-        leaf_level = 0
-    html_id = request.GET.get("id") or f"id_{name}"
-    if (
-        not FIELD_NAME_RE.fullmatch(name)
-        or not FIELD_NAME_RE.fullmatch(html_id)
-        or leaf_level not in Region.Level.values
-    ):
-        return HttpResponseBadRequest(_("Bad region picker request."))
-    chain = chosen_chain(request.GET, name, leaf_level)
-    context = {"picker": region_picker_context(request.user, name, chain, leaf_level, html_id)}
-    return render(request, "includes/region_picker.html", context)
 
 
 @role_required(*REGISTRY_ROLES)

@@ -16,13 +16,13 @@ from accounts.admin_scoping import (
     UnfilterableFieldsMixin,
     agencies_managed_by,
     is_superuser,
-    regions_managed_by,
 )
 from accounts.selectors import region_scope_q
-from households.models import Region
 from households.selectors import households_in_scope
 from programs.models import Agency, Enrollment, Program
 from programs.rules import rule_q, validate_rule, with_rule_fields
+from regions.models import Region
+from regions.selectors import regions_managed_by
 
 
 def agency_changeable_by(user, agency_id: int) -> bool:

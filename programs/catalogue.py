@@ -10,6 +10,7 @@ from django.db import transaction
 
 from programs.models import Agency, Program
 from programs.rules import validate_rule
+from regions.models import Region
 
 L = Agency.Level
 
@@ -132,7 +133,7 @@ PROGRAMS = [
 def catalogue_install(*, region_code: str) -> tuple[int, int]:
     """Create the catalogue's agencies and programmes that do not exist yet, serving
     `region_code` (the deployment's regency/city). Returns (agencies, programmes) created."""
-    province = region_code.split(".")[0]
+    province = Region.line_of(region_code)[Region.Level.PROVINCE - 1]
     agencies, created_agencies = {}, 0
     for key, (name, level, local, email) in AGENCIES.items():
         agencies[key], created = Agency.objects.get_or_create(

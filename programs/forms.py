@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import scope_code_of
-from households.forms import RegionField
 from programs.models import Program
+from regions.forms import RegionField
 
 
 class ScreeningForm(forms.Form):

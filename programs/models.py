@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from households.models import Region
 from programs.webhook_urls import validate_webhook_secret, validate_webhook_url
+from regions.models import Region, within_q
 from slrt.jobs import Job
 
 
@@ -22,7 +22,7 @@ class Agency(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     region = models.ForeignKey(
-        "households.Region",
+        "regions.Region",
         verbose_name=_("region served"),
         on_delete=models.PROTECT,
         related_name="agencies",
@@ -72,13 +72,12 @@ class Agency(models.Model):
         then change the agency's e-mail and webhook, would receive them."""
         if self.pk is None or not self.region_id:
             return
-        from accounts.selectors import region_within_q
         from referrals.models import Dispatch, Referral
 
         waiting = ~models.Q(status__in=Referral.FINAL) | models.Q(
             dispatches__status__in=[Dispatch.Status.PENDING, Dispatch.Status.FAILED]
         )
-        outside = ~region_within_q(self.region_id, "household__region")
+        outside = ~within_q(self.region_id, "household__region")
         if self.referrals.filter(waiting, outside).exists():
             raise ValidationError(
                 {
@@ -100,8 +99,7 @@ class Agency(models.Model):
     @staticmethod
     def serving_q(region_code: str, agency_field: str) -> models.Q:
         """A filter keeping rows whose agency (at `agency_field`) serves `region_code`."""
-        served_from = [*Region.ancestor_codes_of(region_code), region_code]
-        return models.Q(**{f"{agency_field}__region_id__in": served_from})
+        return models.Q(**{f"{agency_field}__region_id__in": Region.line_of(region_code)})
 
 
 class NeedDomain(models.TextChoices):
@@ -242,7 +240,7 @@ class ScreeningRun(Job):
         Program, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="+"
     )
     region = models.ForeignKey(
-        "households.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
     screened_on = models.DateField(_("rules applied as of"), null=True, blank=True)
     rule = models.JSONField(_("rule applied"), null=True, blank=True)

@@ -28,12 +28,12 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
-from accounts.selectors import region_within_q
 from households.masking import mask_identifier
 from households.models import Household, Person
 from households.registry_codes import Relationship
 from programs.models import Enrollment, Program
 from programs.rules import rule_q, with_rule_fields
+from regions.models import within_q
 from slrt.spreadsheets import csv_writer
 
 EXCLUSION = "exclusion"
@@ -80,7 +80,7 @@ def screening_query(
     )
     households = with_rule_fields(Household.objects.all())
     if region_code:
-        households = households.filter(region_within_q(region_code, "region"))
+        households = households.filter(within_q(region_code, "region"))
     return (
         households.alias(
             enrolment=FilteredRelation(

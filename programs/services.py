@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import region_within_q, scope_code_of
-from households.models import Household, Region
+from accounts.selectors import scope_code_of
+from households.models import Household
 from programs.models import Program, ScreeningRun
 from programs.screening import ScreeningResult, screening_rows, screening_write_csv
+from regions.models import Region, within_q
 from slrt.jobs import job_enqueue, job_fail, job_finish, job_progress, job_start
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def screening_run_execute(run_id: int) -> ScreeningRun:
                      inclusion_count=result.inclusion)  # fmt: skip
 
     try:
-        screened = Household.objects.filter(region_within_q(run.region_id, "region")).count()
+        screened = Household.objects.filter(within_q(run.region_id, "region")).count()
         job_progress(run, done=0, households_screened=screened, rule=run.program.rule)
         out = io.StringIO()
         rows = screening_rows(run.program, region_code=run.region_id, today=today)

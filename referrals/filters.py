@@ -2,10 +2,9 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import region_within_q
-from households.models import Region
 from programs.models import Agency, Program
 from referrals.models import Referral
+from regions.models import Region, within_q
 from slrt.filters import ListFilterSet
 
 
@@ -42,7 +41,7 @@ class ReferralFilter(ListFilterSet):
         self.filters["district"].queryset = districts
 
     def filter_district(self, queryset, name, district: Region):
-        return queryset.filter(region_within_q(district.code, "household__region"))
+        return queryset.filter(within_q(district.code, "household__region"))
 
     def filter_overdue(self, queryset, name, value: str):
         today = timezone.localdate()

@@ -30,6 +30,7 @@ from programs.rules import rule_evaluate
 from referrals.delivery import dispatch_move, referral_payload
 from referrals.models import Dispatch, Referral, ReferralEvent
 from referrals.selectors import agency_referrals_q, referrals_for, referred_program_codes
+from regions.models import Region
 
 logger = logging.getLogger(__name__)
 
@@ -374,7 +375,7 @@ def _follow_up_when_settled(complaint_id: int) -> None:
 def supervisors_of(referral: Referral) -> list[str]:
     """E-mail addresses of the supervisors whose area holds the referral's household at the
     regency level or above."""
-    regency = referral.household.region_id[:5]
+    regency = Region.line_of(referral.household.region_id)[Region.Level.REGENCY - 1]
     users = staff_covering(regency, Role.SUPERVISOR)
     return sorted({email for email in users.values_list("email", flat=True) if email})
 

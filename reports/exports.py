@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.selectors import region_within_q
 from complaints.filters import ComplaintFilter
 from complaints.models import Complaint
 from complaints.selectors import complaints_in_scope
@@ -27,6 +26,7 @@ from households.selectors import districts_for, households_in_scope
 from referrals.filters import ReferralFilter
 from referrals.models import Referral
 from referrals.selectors import referrals_for
+from regions.models import within_q
 from slrt.spreadsheets import csv_writer
 
 # Rows read from the database per round trip; memory holds about this many at a time.
@@ -169,7 +169,7 @@ class _Households:
         households = self._households
         region = self.form.cleaned_data.get("region")
         if region is not None:
-            households = households.filter(region_within_q(region.code, "region"))
+            households = households.filter(within_q(region.code, "region"))
         return households.annotate(size=Count("members")).order_by("pk")
 
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccessLog
 from accounts.selectors import staff_profile_of
-from households.models import Region
 from households.selectors import districts_for, persons_in_scope, regions_for
+from regions.models import Region
 from reports.selectors import Period
 
 

@@ -25,12 +25,11 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from accounts.selectors import region_within_q
 from complaints.models import Complaint, ComplaintCategory
 from complaints.selectors import complaints_in_scope
-from households.models import Region
 from referrals.models import Referral
 from referrals.selectors import referrals_for
+from regions.models import Region, within_q
 
 # The national figure SLRT is judged by: complaints closed because the resident was served,
 # or because the desk answered them itself.
@@ -133,8 +132,8 @@ def figures_for(user: AbstractBaseUser, period: Period, *, area: Region | None =
     complaints = complaints_in_scope(user).filter(registered_at__gte=start, registered_at__lt=after)
     referrals_now = referrals_for(user)
     if area is not None:
-        complaints = complaints.filter(region_within_q(area.code, "household__region"))
-        referrals_now = referrals_now.filter(region_within_q(area.code, "household__region"))
+        complaints = complaints.filter(within_q(area.code, "household__region"))
+        referrals_now = referrals_now.filter(within_q(area.code, "household__region"))
     referrals = referrals_now.filter(created_at__gte=start, created_at__lt=after)
 
     totals = complaints.aggregate(

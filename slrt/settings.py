@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_celery_beat",
     "csp",
+    "regions",
     "accounts",
     "households",
     "complaints",
@@ -149,6 +150,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# `regions` is the ground floor and imports no app of the project: the picker, the region
+# field and the region admin ask this function for a user's working area (a region code).
+REGIONS_AREA_OF = "accounts.selectors.scope_code_of"
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"

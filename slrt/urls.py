@@ -35,6 +35,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     path("accounts/", include("accounts.urls")),
+    path("households/regions/", include("regions.urls")),  # the picker, where it always was
     path("households/", include("households.urls")),
     path("complaints/", include("complaints.urls")),
     path("programs/", include("programs.urls")),

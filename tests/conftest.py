@@ -9,9 +9,9 @@ from django.db import close_old_connections
 from accounts.roles import Role
 from complaints.models import ComplaintCategory
 from complaints.services import complaint_assess, complaint_register
-from households.models import Region
-from households.regions import read_region_rows
 from programs.models import Agency, Program
+from regions.codes import read_region_rows
+from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
 from tests.services import require_marked
 

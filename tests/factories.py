@@ -5,8 +5,9 @@ from django.contrib.auth.models import Group, User
 
 from accounts.models import StaffProfile
 from accounts.roles import Role
-from households.models import Household, Person, Region
+from households.models import Household, Person
 from programs.models import Agency
+from regions.models import Region
 
 PASSWORD = "a-long-test-password"
 

@@ -22,10 +22,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.roles import Role
 from complaints.models import ComplaintCategory
 from complaints.services import complaint_assess, complaint_register
-from households.models import Region, RegistryImport
+from households.models import RegistryImport
 from programs.models import Program, ScreeningRun
 from referrals.models import Dispatch
 from referrals.services import referrals_create
+from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
 
 OFFICE = {"front_office", "back_office", "supervisor", "admin"}  # the registry's roles
@@ -59,7 +60,7 @@ RULES = {
     "healthz": rule(EVERYONE),
     "favicon.ico": rule(EVERYONE),
     "set_language": rule(EVERYONE, method="post"),
-    "households:region_picker": rule(EVERYONE),  # region names only, within the user's area
+    "regions:region_picker": rule(EVERYONE),  # region names only, within the user's area
     "api:auth-token": rule(EVERYONE, method="post", api=True),
     "api-schema": rule(EVERYONE, api=True),
     "api-not-found": rule(EVERYONE, api=True),  # any other /api/ URL: JSON 404 to everyone

@@ -27,9 +27,9 @@ from accounts.roles import Role
 from accounts.services import access_record
 from complaints.models import ComplaintCategory
 from complaints.services import complaint_assess, complaint_register
-from households.models import Region
 from programs.models import Enrollment, Program
 from referrals.services import referrals_create
+from regions.models import Region
 from tests.factories import AgencyFactory, HouseholdFactory, PersonFactory, staff_user
 
 ROLES = ["front_office", "back_office", "supervisor", "admin", "agency_officer", "superuser"]
@@ -87,7 +87,7 @@ POLICY = {
     # The access log: read-only, entries of the staff of one's area; superusers read all.
     "accounts.AccessLog": Rule(view={**OFFICE_READS, "superuser": EVERY}),
     # Region names are everyone's to read; an administrator renames those of their area.
-    "households.Region": Rule(
+    "regions.Region": Rule(
         view={"supervisor": EVERY, "admin": EVERY, "superuser": EVERY},
         change={"admin": INSIDE, "superuser": EVERY},
         delete={"superuser": EVERY},
@@ -185,7 +185,7 @@ def may(sides_by_role: dict, role: str, side: str) -> bool:
 
 def referred_household(side: str, village: str, program: Program) -> dict:
     """A household with a head, and its complaint referred to `program`."""
-    district = village.rsplit(".", 1)[0]
+    district = Region.line_of(village)[Region.Level.DISTRICT - 1]
     kk = {"inside": "5272011203150001", "outside": "5272021910160003"}[side]
     head = {"inside": "Rahmat Hidayat", "outside": "Bambang Suryadi"}[side]
     household = HouseholdFactory(region_id=village, kk_number=kk, address=f"Jalan {side} 7")
@@ -270,7 +270,7 @@ def world(catalogue):
             "inside": desk_entry(desk),
             "outside": desk_entry(timur),
         },
-        "households.Region": {
+        "regions.Region": {
             "inside": Region.objects.get(code="52.72.01.1001"),
             "outside": Region.objects.get(code="52.72.02.1008"),
             "city": Region.objects.get(code="52.72"),

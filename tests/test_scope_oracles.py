@@ -117,7 +117,7 @@ def test_a_household_cannot_take_in_a_member_from_outside(outside, client):
         ("reports:export", ["households"], {"region__district": "52.72.02"}),
         ("reports:export", ["complaints"], {"district": "52.72.02"}),
         ("reports:export", ["referrals"], {"district": "52.72.02"}),
-        ("households:region_picker", [], {"field": "region", "region__district": "52.72.02"}),
+        ("regions:region_picker", [], {"field": "region", "region__district": "52.72.02"}),
     ],
 )
 def test_a_region_outside_in_a_filter_shows_nothing_of_it(outside, client, name, args, data):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import AccessLog, AccessLogIsAppendOnly
 from accounts.roles import Role
 from accounts.services import access_record
-from households.models import Region
+from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
 
 pytestmark = pytest.mark.usefixtures("kota_bima")

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.models import AccessLog, StaffProfile
 from accounts.roles import ROLE_RANK, Role, grantable_roles
-from households.models import Region
+from regions.models import Region
 from tests.factories import HouseholdFactory, staff_user
 
 pytestmark = pytest.mark.usefixtures("kota_bima")

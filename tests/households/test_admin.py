@@ -1,12 +1,11 @@
-"""The registry's admin pages: regions keep to the administrator's area; every page that
-shows a whole KK number is written to the access log and kept out of caches."""
+"""The registry's admin pages: every page that shows a whole KK number is written to the
+access log and kept out of caches."""
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import AccessLog
 from accounts.roles import Role
-from households.models import Region
 from tests.factories import HouseholdFactory, staff_user
 
 pytestmark = pytest.mark.usefixtures("kota_bima")
@@ -57,26 +56,3 @@ def test_admin_pages_showing_a_whole_kk_are_not_kept_in_caches(supervisor, house
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
-
-
-def test_a_district_admin_renames_the_regions_of_their_district_only(client):
-    client.force_login(staff_user(role=Role.ADMIN, scope="52.72.01", is_staff=True))
-    own, other = (Region.objects.get(code=c) for c in ("52.72.01.1001", "52.72.02.1008"))
-
-    renamed = client.post(
-        reverse("admin:households_region_change", args=[own.pk]),
-        {"name": "Kelurahan Baru", "level": own.level},
-    )
-    refused = client.post(
-        reverse("admin:households_region_change", args=[other.pk]),
-        {"name": "Taken", "level": other.level},
-    )
-    city = client.post(
-        reverse("admin:households_region_change", args=["52.72"]), {"name": "Taken", "level": 2}
-    )
-
-    assert renamed.status_code == 302
-    assert refused.status_code == 403 and city.status_code == 403
-    assert Region.objects.get(pk=own.pk).name == "Kelurahan Baru"
-    assert Region.objects.get(pk=other.pk).name == other.name
-    assert Region.objects.get(pk="52.72").name != "Taken"

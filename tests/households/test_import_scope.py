@@ -8,7 +8,8 @@ import io
 import pytest
 
 from households.dtks import ImportResult, dtks_import_stream
-from households.models import Household, Person, Region
+from households.models import Household, Person
+from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.usefixtures("kota_bima")

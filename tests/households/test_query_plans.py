@@ -7,8 +7,8 @@ checked is that an index exists that answers the query, not the planner's choice
 import pytest
 from django.db import connection
 
-from accounts.selectors import region_within_q
 from households.models import Household, Person
+from regions.models import within_q
 from tests.services import require_postgresql
 
 pytestmark = [pytest.mark.services("postgresql"), pytest.mark.usefixtures("kota_bima")]
@@ -37,7 +37,7 @@ def test_a_kk_lookup_uses_an_index():
 
 def test_a_scope_filter_uses_the_region_index():
     # Unordered: ordered newest first, the planner may walk that index and filter instead.
-    plan = plan_of(Household.objects.filter(region_within_q("52.72.01", "region")).order_by())
+    plan = plan_of(Household.objects.filter(within_q("52.72.01", "region")).order_by())
 
     assert "households_household_region_id" in plan
 

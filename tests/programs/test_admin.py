@@ -5,8 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from households.models import Region
 from programs.models import Agency, Enrollment, Program
+from regions.models import Region
 from tests.factories import AgencyFactory, HouseholdFactory, staff_user
 
 PREVIEW = reverse("admin:programs_program_rule_preview")

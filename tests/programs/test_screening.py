@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from households.models import Region
 from programs.models import Enrollment, Program, ScreeningRun
 from programs.screening import screening_query, screening_rows
 from programs.services import screening_run_execute, screening_run_request
+from regions.models import Region
 from tests.factories import AgencyFactory, HouseholdFactory, PersonFactory, staff_user
 
 TODAY = datetime.date(2026, 11, 28)

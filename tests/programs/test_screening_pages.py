@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import Enrollment, Program, ScreeningRun
+from regions.models import Region
 from tests.factories import AgencyFactory, HouseholdFactory, PersonFactory, staff_user
 
 
@@ -30,8 +31,7 @@ def program(kota_bima):
 
 def region_post(code: str) -> dict:
     keys = ["province", "regency", "district", "village"]
-    parts = code.split(".")
-    return {f"region__{keys[i]}": ".".join(parts[: i + 1]) for i in range(len(parts))}
+    return {f"region__{key}": line for key, line in zip(keys, Region.line_of(code), strict=False)}
 
 
 def test_a_supervisor_screens_and_downloads_the_findings(

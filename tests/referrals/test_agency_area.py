@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.roles import Role
-from households.models import Region
 from programs.matching import programs_matching
 from programs.models import Program
 from referrals.services import referral_reassign, referrals_create
+from regions.models import Region
 from tests.factories import AgencyFactory, staff_user
 
 

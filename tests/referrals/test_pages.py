@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from households.models import Region
 from programs.models import Program
 from referrals.models import Referral
 from referrals.services import referrals_create
+from regions.models import Region
 from tests.factories import staff_user
 
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from accounts.models import AccessLog
 from accounts.roles import Role
-from households.models import Region
 from referrals.models import Referral
+from regions.models import Region
 from tests.factories import staff_user
 
 

@@ -5,10 +5,10 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts.selectors import region_within_q
-from households.models import Household, Region
+from households.models import Household
 from programs.models import Program
 from programs.screening import screening_rows, screening_write_csv
+from regions.models import Region, within_q
 
 
 class Command(BaseCommand):
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         elapsed = time.monotonic() - started
         households = Household.objects.all()
         if region:
-            households = households.filter(region_within_q(region, "region"))
+            households = households.filter(within_q(region, "region"))
         report.write(
             f"{program.code} in {region or 'the whole registry'} as of {today:%Y-%m-%d}: "
             f"{households.count()} households screened in {elapsed:.2f} s; "

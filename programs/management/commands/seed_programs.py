@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households.models import Region
 from programs.catalogue import catalogue_install
+from regions.models import Region
 
 
 class Command(BaseCommand):

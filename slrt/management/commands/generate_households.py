@@ -7,9 +7,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from households.dtks import dtks_write
-from households.models import Household, Region
+from households.models import Household
 from households.synthetic import households_generate
 from programs.synthetic import enrolments_generate
+from regions.models import Region
 
 
 class Command(BaseCommand):

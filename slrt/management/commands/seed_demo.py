@@ -8,11 +8,12 @@ from django.db import transaction
 from accounts.demo import DEMO_PASSWORD, DEMO_SCOPE, DEMO_USERS, seed_users
 from complaints.demo import seed_complaints
 from households.demo import seed_households
-from households.services import RegistryInputError, regions_load
+from households.services import RegistryInputError
 from programs.catalogue import catalogue_install
 from programs.demo import seed_agencies, social_affairs_office
 from programs.models import Agency
 from referrals.demo import seed_referrals
+from regions.services import regions_load
 
 
 class Command(BaseCommand):

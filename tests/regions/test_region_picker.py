@@ -7,7 +7,7 @@ from django import forms
 from django.urls import reverse
 
 from accounts.roles import Role
-from households.forms import RegionField
+from regions.forms import RegionField
 from tests.factories import HouseholdFactory, staff_user
 
 pytestmark = pytest.mark.usefixtures("kota_bima")
@@ -24,7 +24,7 @@ def options(html: str, level_key: str) -> list[str]:
 
 def picker(client, **chosen):
     params = {"field": "region", "leaf": 4, **{f"region__{k}": v for k, v in chosen.items()}}
-    return client.get(reverse("households:region_picker"), params)
+    return client.get(reverse("regions:region_picker"), params)
 
 
 class VillageForm(forms.Form):
@@ -92,7 +92,7 @@ def test_user_without_scope_is_offered_nothing(as_user):
 def test_bad_picker_requests_answer_400(as_user, params):
     client = as_user(staff_user())
 
-    assert client.get(reverse("households:region_picker"), params).status_code == 400
+    assert client.get(reverse("regions:region_picker"), params).status_code == 400
 
 
 def test_field_accepts_a_village_in_scope(kota_bima):
@@ -142,6 +142,6 @@ def test_household_list_filters_by_the_picked_district(as_user):
 def test_a_field_name_with_a_trailing_newline_is_refused(as_user):
     client = as_user(staff_user())
 
-    response = client.get(reverse("households:region_picker"), {"field": "region\n", "leaf": 4})
+    response = client.get(reverse("regions:region_picker"), {"field": "region\n", "leaf": 4})
 
     assert response.status_code == 400

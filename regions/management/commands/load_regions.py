@@ -6,7 +6,7 @@ import time
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from households.services import regions_load
+from regions.services import regions_load
 
 
 class Command(BaseCommand):

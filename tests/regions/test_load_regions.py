@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from households.models import Region
-from households.regions import REGIONS_CSV
+from regions.codes import REGIONS_CSV
+from regions.models import Region
 
 ROWS_IN_FILE = 91_599
 
@@ -69,7 +69,7 @@ def test_a_broken_file_names_the_line_and_loads_nothing(tmp_path, monkeypatch):
     broken = tmp_path / "wilayah.csv"
     lines = REGIONS_CSV.read_text(encoding="utf-8").splitlines()[:5]
     broken.write_text("\n".join([*lines, "52.72.01,Rasanae Barat,4"]) + "\n", encoding="utf-8")
-    monkeypatch.setattr("households.services.REGIONS_CSV", broken)
+    monkeypatch.setattr("regions.services.REGIONS_CSV", broken)
 
     with pytest.raises(CommandError, match="baris 6"):
         call_command("load_regions")

@@ -1,4 +1,4 @@
-"""The Kemendagri region codes shipped with the project, and loading them into `Region`."""
+"""The shape of a Kemendagri region code, and the file of every code shipped with the project."""
 
 import csv
 import re
@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from households.models import Region
+from regions.models import Region
 
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "wilayah.csv"
 
@@ -27,7 +27,8 @@ class RegionRow:
 
     @property
     def parent_code(self) -> str | None:
-        return self.code.rsplit(".", 1)[0] if "." in self.code else None
+        line = Region.line_of(self.code)
+        return line[-2] if len(line) > 1 else None
 
 
 def validate_region_code(code: str) -> None:
@@ -43,7 +44,7 @@ def validate_region_code(code: str) -> None:
 def read_region_rows(path: Path = REGIONS_CSV, prefix: str | None = None) -> Iterator[RegionRow]:
     """Rows of the region file; with `prefix`, that region, what lies below it and the regions
     above it (so that every loaded region's parent is loaded too)."""
-    wanted_above = set(Region.ancestor_codes_of(prefix)) if prefix else set()
+    wanted_above = set(Region.line_of(prefix)) if prefix else set()
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for line_number, record in enumerate(csv.DictReader(handle), start=2):
             code = (record.get("code") or "").strip()
@@ -56,7 +57,7 @@ def read_region_rows(path: Path = REGIONS_CSV, prefix: str | None = None) -> Ite
                     % {"file": path.name, "line": line_number},
                     code="invalid_region_file",
                 ) from None
-            if level != code.count(".") + 1:
+            if level != len(Region.line_of(code)):
                 raise ValidationError(
                     _("%(file)s, line %(line)s: level %(level)s does not match code %(code)s.")
                     % {"file": path.name, "line": line_number, "level": level, "code": code},

@@ -1,0 +1,34 @@
+"""The regions' admin: names are everyone's to read, an administrator renames those of
+their own area only."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from regions.models import Region
+from tests.factories import staff_user
+
+pytestmark = pytest.mark.usefixtures("kota_bima")
+
+
+def test_a_district_admin_renames_the_regions_of_their_district_only(client):
+    client.force_login(staff_user(role=Role.ADMIN, scope="52.72.01", is_staff=True))
+    own, other = (Region.objects.get(code=c) for c in ("52.72.01.1001", "52.72.02.1008"))
+
+    renamed = client.post(
+        reverse("admin:regions_region_change", args=[own.pk]),
+        {"name": "Kelurahan Baru", "level": own.level},
+    )
+    refused = client.post(
+        reverse("admin:regions_region_change", args=[other.pk]),
+        {"name": "Taken", "level": other.level},
+    )
+    city = client.post(
+        reverse("admin:regions_region_change", args=["52.72"]), {"name": "Taken", "level": 2}
+    )
+
+    assert renamed.status_code == 302
+    assert refused.status_code == 403 and city.status_code == 403
+    assert Region.objects.get(pk=own.pk).name == "Kelurahan Baru"
+    assert Region.objects.get(pk=other.pk).name == other.name
+    assert Region.objects.get(pk="52.72").name != "Taken"
