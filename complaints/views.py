@@ -27,7 +27,6 @@ from complaints.selectors import (
 from households.selectors import districts_for, household_get_for
 from households.services import typed_identifiers_seen
 from programs.matching import enrolled_programs, programs_matching
-from regions.models import Region
 from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
 
