@@ -1,12 +1,16 @@
 """Demo staff users (`seed_demo`): one per role, all working in Kota Bima (the agency
 officer too: an agency officer sees their agency's referrals of their own area only)."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import User
 
 from accounts.roles import Role
 from accounts.services import staff_user_upsert
-from programs.models import Agency
 from regions.models import Region
+
+if TYPE_CHECKING:  # the agency an officer answers for; programs builds on accounts
+    from programs.models import Agency
 
 DEMO_SCOPE = "52.72"  # Kota Bima, Nusa Tenggara Barat
 DEMO_PASSWORD = "slrt-demo-2026"  # noqa: S105 — printed on purpose; seed_demo refuses production
@@ -21,7 +25,7 @@ DEMO_USERS = [
 ]
 
 
-def seed_users(*, password: str, agency: Agency) -> dict[str, User]:
+def seed_users(*, password: str, agency: "Agency") -> dict[str, User]:
     """Create or reset the demo users; the agency officer works for `agency` in Kota Bima."""
     scope = Region.objects.get(code=DEMO_SCOPE)
     return {

@@ -1,12 +1,16 @@
 """Every write to staff accounts and to the access log goes through a function here."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractBaseUser, Group, User
 from django.db import transaction
 
 from accounts.models import AccessLog, StaffProfile
 from accounts.roles import Role, user_roles
-from programs.models import Agency
 from regions.models import Region
+
+if TYPE_CHECKING:  # the agency an officer answers for; programs builds on accounts
+    from programs.models import Agency
 
 
 @transaction.atomic
@@ -16,7 +20,7 @@ def staff_user_upsert(
     password: str,
     role: Role,
     scope: Region | None,
-    agency: Agency | None = None,
+    agency: "Agency | None" = None,
     first_name: str = "",
     last_name: str = "",
     service_point: str = "",
