@@ -57,6 +57,8 @@ class ReferralSerializer(StrictStringsModelSerializer):
             "created_at", "sent_at", "received_at", "closed_at", "version",
         ]  # fmt: skip
         extra_kwargs = {"notes": {"required": False, "max_length": 2000}}
+        # An open referral to the programme already is the service's to refuse, at `program`.
+        validators = []
 
 
 class ReferralListSerializer(ReferralSerializer):
