@@ -47,12 +47,12 @@ def add_service_errors(
     if not hasattr(error, "error_dict"):
         _add(form, NON_FIELD_ERRORS, error.messages)
         return
+    rows = {name: formset_rows(formset) for name, formset in formsets.items()}
     for key, messages in error.message_dict.items():
         path = ITEM_PATH.fullmatch(key)
-        if path and path["name"] in formsets:
-            rows = formset_rows(formsets[path["name"]])
-            index = int(path["index"])
-            _add(rows[index] if index < len(rows) else form, path["field"], messages)
+        if path and path["name"] in rows:
+            items, index = rows[path["name"]], int(path["index"])
+            _add(items[index] if index < len(items) else form, path["field"], messages)
         elif key in formsets:
             formsets[key].non_form_errors().extend(messages)
         else:

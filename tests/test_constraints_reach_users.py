@@ -16,6 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.signals import request_started
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -510,6 +511,17 @@ UNREACHABLE = {
 @pytest.mark.parametrize("name", sorted(constraints()))
 def test_every_constraint_has_a_case(name):
     assert name in CASES or name in UNREACHABLE, f"{name}: add a case (or say who cannot reach it)"
+
+
+def test_a_constraints_message_is_shown_at_a_field_it_names():
+    """So that a form without that field leaves the constraint to the service, rather than
+    being told of an error at a field it does not have."""
+    for model in project_models():
+        for name, field in getattr(model, "constraint_fields", {}).items():
+            (constraint,) = [c for c in model._meta.constraints if c.name == name]
+            condition = constraint.condition or Q()
+            named = {*getattr(constraint, "fields", ()), *condition.referenced_base_fields}
+            assert field in named, f"{name} is shown at {field}, which it does not name"
 
 
 def test_every_case_is_a_constraint():
