@@ -1,12 +1,10 @@
 """`/api/v1/complaints/`: list, register, read, and close, with the web's scope and rules."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -124,10 +122,6 @@ class ComplaintPermission(permissions.BasePermission):
         return request.user.has_perm("complaints.add_complaint")
 
 
-def _as_api_error(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
-
-
 @shows_whole_identifiers  # one answer shows the numbers typed into its texts
 class ComplaintViewSet(
     mixins.ListModelMixin,
@@ -167,21 +161,18 @@ class ComplaintViewSet(
 
     def perform_create(self, serializer: ComplaintSerializer) -> None:
         data = serializer.validated_data
-        try:
-            serializer.instance = services.complaint_register(
-                actor=self.request.user,
-                household=data["household"],
-                category=data["category"],
-                channel=data["channel"],
-                description=data["description"],
-                urgency=data.get("urgency", Complaint.Urgency.NORMAL),
-                complainant=data.get("complainant"),
-                complainant_name=data.get("complainant_name", ""),
-                consent_given=data.get("consent_given", False),
-                via=ComplaintEvent.Via.API,
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        serializer.instance = services.complaint_register(
+            actor=self.request.user,
+            household=data["household"],
+            category=data["category"],
+            channel=data["channel"],
+            description=data["description"],
+            urgency=data.get("urgency", Complaint.Urgency.NORMAL),
+            complainant=data.get("complainant"),
+            complainant_name=data.get("complainant_name", ""),
+            consent_given=data.get("consent_given", False),
+            via=ComplaintEvent.Via.API,
+        )
 
     @extend_schema(request=AssessmentSerializer, responses=ComplaintSerializer)
     @action(detail=True, methods=["post"])
@@ -189,15 +180,12 @@ class ComplaintViewSet(
         complaint = self.get_object()
         body = AssessmentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.complaint_assess(
-                actor=request.user,
-                complaint=complaint,
-                needs=body.validated_data["needs"],
-                via=ComplaintEvent.Via.API,
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        services.complaint_assess(
+            actor=request.user,
+            complaint=complaint,
+            needs=body.validated_data["needs"],
+            via=ComplaintEvent.Via.API,
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=complaint.pk)).data)
 
     @extend_schema(responses=MatchSerializer(many=True))
@@ -215,15 +203,12 @@ class ComplaintViewSet(
         complaint = self.get_object()
         body = CloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.complaint_close(
-                actor=request.user,
-                complaint=complaint,
-                closure_reason=body.validated_data["closure_reason"],
-                note=body.validated_data["note"],
-                via=ComplaintEvent.Via.API,
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from None
+        services.complaint_close(
+            actor=request.user,
+            complaint=complaint,
+            closure_reason=body.validated_data["closure_reason"],
+            note=body.validated_data["note"],
+            via=ComplaintEvent.Via.API,
+        )
         complaint = self.get_queryset().get(pk=complaint.pk)
         return Response(self.get_serializer(complaint).data, status=status.HTTP_200_OK)

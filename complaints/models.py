@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import NeedDomain
+from slrt.constraints import ConstraintsByField
 
 DEFAULT_RESOLUTION_DAYS = 14
 
@@ -48,7 +49,7 @@ class ComplaintCategory(models.Model):
         return self.name
 
 
-class Complaint(models.Model):
+class Complaint(ConstraintsByField, models.Model):
     class Channel(models.TextChoices):
         WALK_IN = "walk_in", _("walk-in")
         PHONE = "phone", _("phone")
@@ -170,12 +171,21 @@ class Complaint(models.Model):
                 condition=models.Q(status="closed", closure_reason__gt="")
                 | (~models.Q(status="closed") & models.Q(closure_reason="")),
                 name="complaint_closed_has_reason",
+                violation_error_message=_(
+                    "A closed complaint has a closure reason, and an open one has none."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(complainant__isnull=False) | models.Q(complainant_name__gt=""),
                 name="complaint_has_complainant",
+                violation_error_message=_("Choose a member or write the complainant's name."),
             ),
         ]
+
+    constraint_fields = {
+        "complaint_closed_has_reason": "closure_reason",
+        "complaint_has_complainant": "complainant_name",
+    }
 
     def __str__(self) -> str:
         return self.ticket_number
@@ -255,7 +265,11 @@ class TicketCounter(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["regency_code", "year"], name="ticket_counter_once")
+            models.UniqueConstraint(
+                fields=["regency_code", "year"],
+                name="ticket_counter_once",
+                violation_error_message=_("This regency has a ticket counter for this year."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -288,7 +302,7 @@ class Assessment(models.Model):
         return [need.domain for need in self.needs.all()]
 
 
-class Need(models.Model):
+class Need(ConstraintsByField, models.Model):
     class Severity(models.IntegerChoices):
         LOW = 1, _("light")
         MEDIUM = 2, _("moderate")
@@ -304,11 +318,19 @@ class Need(models.Model):
         verbose_name = _("need")
         verbose_name_plural = _("needs")
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "domain"], name="one_need_per_domain"),
+            models.UniqueConstraint(
+                fields=["assessment", "domain"],
+                name="one_need_per_domain",
+                violation_error_message=_("This domain is listed twice."),
+            ),
             models.CheckConstraint(
-                condition=models.Q(severity__gte=1, severity__lte=3), name="need_severity_1_to_3"
+                condition=models.Q(severity__gte=1, severity__lte=3),
+                name="need_severity_1_to_3",
+                violation_error_message=_("The severity is 1, 2 or 3."),
             ),
         ]
+
+    constraint_fields = {"one_need_per_domain": "domain", "need_severity_1_to_3": "severity"}
 
     def __str__(self) -> str:
         return f"{self.domain} ({self.severity})"

@@ -27,6 +27,7 @@ from complaints.selectors import (
 from households.selectors import districts_for, household_get_for
 from households.services import typed_identifiers_seen
 from programs.matching import enrolled_programs, programs_matching
+from slrt.field_errors import add_service_errors
 from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
 
@@ -57,7 +58,7 @@ def complaint_create(request: HttpRequest, household_pk: int) -> HttpResponse:
                 consent_given=data["consent_given"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -136,8 +137,7 @@ def complaint_assess(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.complaint_assess(actor=request.user, complaint=complaint, needs=form.needs())
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The assessment is saved."))
             return redirect("complaints:detail", pk=pk)
@@ -167,7 +167,7 @@ def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The complaint is closed."))
             return redirect("complaints:detail", pk=pk)
@@ -187,7 +187,7 @@ def complaint_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, complaint=complaint, assignee=form.cleaned_data["assignee"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The complaint is assigned."))
             return redirect("complaints:detail", pk=pk)
@@ -271,13 +271,3 @@ def _queue_tabs(user) -> dict[str, str]:
         tabs["mine"] = _("Work queue")
     tabs["all"] = _("All complaints")
     return tabs
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            for message in messages_:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)

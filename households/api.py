@@ -2,8 +2,8 @@
 
 Lists and search results show NIK and KK numbers masked; one household's own page
 (`retrieve`) shows them whole. Writes go through `households.services`, and their refusals
-come back as field-level JSON errors, members keyed by their position as DRF does:
-`{"kk_number": […], "members": {"1": {"nik": […]}}}`.
+come back as field-level JSON errors (`slrt.api_errors`), members keyed by their position as
+DRF does: `{"kk_number": […], "members": {"1": {"nik": […]}}}`.
 """
 
 from collections.abc import Sequence
@@ -101,18 +101,6 @@ class MaskedHouseholdSerializer(HouseholdSerializer):
         return data
 
 
-def _as_api_error(error: services.RegistryInputError) -> ValidationError:
-    detail: dict = dict(error.household)
-    members = {index: errors for index, errors in enumerate(error.members) if errors}
-    if members:
-        # Rules about the members as a whole ("no head") then go with the other general ones.
-        general = detail.pop("members", [])
-        if general:
-            detail["non_field_errors"] = general
-        detail["members"] = members
-    return ValidationError(detail)
-
-
 class HasRegistryPermission(permissions.BasePermission):
     """Reading is for registry roles (the scoped queryset does the rest); registering needs
     `add_household` and editing `change_household`, as on the web."""
@@ -193,12 +181,9 @@ class HouseholdViewSet(
     def perform_create(self, serializer: HouseholdSerializer) -> None:
         data = dict(serializer.validated_data)
         members = data.pop("members")
-        try:
-            serializer.instance = services.household_register(
-                actor=self.request.user, household=data, members=members
-            )
-        except services.RegistryInputError as error:
-            raise _as_api_error(error) from None
+        serializer.instance = services.household_register(
+            actor=self.request.user, household=data, members=members
+        )
 
     def perform_update(self, serializer: HouseholdSerializer) -> None:
         instance: Household = serializer.instance
@@ -220,12 +205,9 @@ class HouseholdViewSet(
             "region": instance.region_id,
             **data,
         }
-        try:
-            services.household_update(
-                actor=self.request.user, instance=instance, household=household, members=members
-            )
-        except services.RegistryInputError as error:
-            raise _as_api_error(error) from None
+        services.household_update(
+            actor=self.request.user, instance=instance, household=household, members=members
+        )
         serializer.instance = self.get_queryset().get(pk=instance.pk)
         self._record_whole_view(serializer.instance)
 

@@ -13,15 +13,25 @@ from simple_history.models import HistoricalRecords
 from households import registry_codes as codes
 from households.names import normalize_name
 from regions.models import Region
+from slrt.constraints import ConstraintsByField
 from slrt.jobs import Job
 
 
-class Household(models.Model):
+class Household(ConstraintsByField, models.Model):
     """A family card (KK) household living in one village, with the national registry's
     description of its home and assets."""
 
     kk_number = models.CharField(
-        _("family card (KK) number"), max_length=16, unique=True, null=True, blank=True
+        _("family card (KK) number"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        error_messages={
+            "unique": _(
+                "This KK number is already registered; ask a supervisor to move the record."
+            )
+        },
     )
     region = models.ForeignKey(
         Region,
@@ -34,7 +44,16 @@ class Household(models.Model):
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
     dtks_id = models.CharField(
-        _("national registry ID"), max_length=40, unique=True, null=True, blank=True
+        _("national registry ID"),
+        max_length=40,
+        unique=True,
+        null=True,
+        blank=True,
+        error_messages={
+            "unique": _(
+                "This registry ID is already registered; ask a supervisor to move the record."
+            )
+        },
     )
 
     # Welfare decile from the national registry: imported, never computed here.
@@ -103,13 +122,17 @@ class Household(models.Model):
             models.CheckConstraint(
                 condition=models.Q(desil__isnull=True) | models.Q(desil__gte=1, desil__lte=10),
                 name="household_desil_1_to_10",
+                violation_error_message=_("The welfare decile (desil) is a number from 1 to 10."),
             ),
             models.CheckConstraint(
                 condition=models.Q(kk_number__isnull=True)
                 | models.Q(kk_number__regex=r"^[0-9]{16}$"),
                 name="household_kk_16_digits",
+                violation_error_message=_("A KK number is 16 digits."),
             ),
         ]
+
+    constraint_fields = {"household_desil_1_to_10": "desil", "household_kk_16_digits": "kk_number"}
 
     def __str__(self) -> str:
         return _("Household %(id)s, %(address)s") % {"id": self.pk, "address": self.address}
@@ -122,13 +145,22 @@ class Household(models.Model):
         )
 
 
-class Person(models.Model):
+class Person(ConstraintsByField, models.Model):
     """A member of a household. A person may lack a NIK (newborns, people never registered)."""
 
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="members"
     )
-    nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
+    nik = models.CharField(
+        _("NIK"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        error_messages={
+            "unique": _("This NIK is already registered; ask a supervisor to move the record.")
+        },
+    )
     name = models.CharField(_("name"), max_length=150)
     # Kept equal to normalize_name(name) by save() and by every bulk write: search and
     # duplicate detection compare these. Indexed by person_dup_idx and, on PostgreSQL, by a
@@ -188,13 +220,21 @@ class Person(models.Model):
             models.CheckConstraint(
                 condition=models.Q(nik__isnull=True) | models.Q(nik__regex=r"^[0-9]{16}$"),
                 name="person_nik_16_digits",
+                violation_error_message=_("A NIK is 16 digits."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(sex=codes.Sex.MALE, is_pregnant=True),
                 name="person_pregnant_is_female",
+                violation_error_message=_("Only a woman can be recorded as pregnant."),
             ),
         ]
         indexes = [models.Index(fields=["birth_date", "name_normalized"], name="person_dup_idx")]
+
+    constraint_fields = {
+        "one_head_per_household": "relationship",
+        "person_nik_16_digits": "nik",
+        "person_pregnant_is_female": "is_pregnant",
+    }
 
     def __str__(self) -> str:
         return self.name
@@ -225,9 +265,15 @@ class DuplicateDismissal(models.Model):
         verbose_name = _("dismissed duplicate")
         verbose_name_plural = _("dismissed duplicates")
         constraints = [
-            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_once"),
+            models.UniqueConstraint(
+                fields=["first", "second"],
+                name="duplicate_pair_once",
+                violation_error_message=_("These two records are marked as different people."),
+            ),
             models.CheckConstraint(
-                condition=models.Q(first__lt=models.F("second")), name="duplicate_pair_ordered"
+                condition=models.Q(first__lt=models.F("second")),
+                name="duplicate_pair_ordered",
+                violation_error_message=_("A pair of records is kept with the lower id first."),
             ),
         ]
 

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +38,8 @@ from households.models import DuplicateDismissal, Household, Person, RegistryImp
 from households.registry_codes import Relationship
 from households.rules import blank_to_none, household_rule_errors
 from regions.models import Region
+from slrt.constraints import constraint_violations_as_field_errors
+from slrt.field_errors import item_path
 from slrt.jobs import job_enqueue, job_fail, job_finish, job_progress, job_start
 from slrt.spreadsheets import csv_writer
 from slrt.uploads import upload_limit
@@ -62,27 +64,6 @@ PERSON_FIELDS = [
 ]  # fmt: skip
 
 
-class RegistryInputError(Exception):
-    """A household or its members cannot be saved as given.
-
-    `household` maps household field names to messages; `members` has one such mapping per
-    member submitted, in order (empty where that member is fine). Forms and the API show
-    each message beside its field; nothing has been written.
-    """
-
-    def __init__(self, household: dict[str, list[str]], members: list[dict[str, list[str]]]):
-        super().__init__(household, members)
-        self.household = household
-        self.members = members
-
-    @property
-    def messages(self) -> list[str]:
-        found = [m for messages in self.household.values() for m in messages]
-        for errors in self.members:
-            found += [m for messages in errors.values() for m in messages]
-        return found
-
-
 def validate_household_input(
     *,
     actor,
@@ -95,7 +76,10 @@ def validate_household_input(
     actor's area, identifiers not registered to another household, members that belong).
 
     `household` holds Household fields (`region` a Region or its code); each member dict
-    holds Person fields and, for an existing member, its `id`. Raises RegistryInputError.
+    holds Person fields and, for an existing member, its `id`. Raises `ValidationError`
+    keyed by household field, by `members` for the members as a whole ("no head"), and by
+    each member's field as `members[1].nik` (`slrt.field_errors.item_path`), counting the
+    members in the order given; nothing has been written.
     """
     from households.selectors import region_in_scope
 
@@ -151,8 +135,12 @@ def validate_household_input(
                 member_errors[valid_niks[nik]], "nik", _already_registered(actor, "nik", nik, owner)
             )
 
-    if household_errors or any(member_errors):
-        raise RegistryInputError(household_errors, member_errors)
+    errors = dict(household_errors)
+    for index, member in enumerate(member_errors):
+        for field, messages in member.items():
+            errors[item_path("members", index, field)] = messages
+    if errors:
+        raise ValidationError(errors)
 
 
 # Registered already: inside the user's area, which household (the user may open it);
@@ -161,19 +149,17 @@ _REGISTERED = {
     "nik": (
         gettext_lazy("NIK already registered"),
         gettext_lazy("This NIK is already registered in your area, in household %(id)s."),
-        gettext_lazy("This NIK is already registered; ask a supervisor to move the record."),
+        Person._meta.get_field("nik").error_messages["unique"],
     ),
     "kk_number": (
         gettext_lazy("KK number already registered"),
         gettext_lazy("This KK number is already registered in your area, in household %(id)s."),
-        gettext_lazy("This KK number is already registered; ask a supervisor to move the record."),
+        Household._meta.get_field("kk_number").error_messages["unique"],
     ),
     "dtks_id": (
         gettext_lazy("Registry ID already registered"),
         gettext_lazy("This registry ID is already registered in your area, in household %(id)s."),
-        gettext_lazy(
-            "This registry ID is already registered; ask a supervisor to move the record."
-        ),
+        Household._meta.get_field("dtks_id").error_messages["unique"],
     ),
 }
 
@@ -223,25 +209,12 @@ def _person_values(member: dict) -> dict:
     return values
 
 
-# Unique constraints a concurrent save can still trip after validation passed.
-_RACED_FIELDS = {"kk_number": "kk_number", "dtks_id": "dtks_id", "nik": "members"}
-
-
 def _save_catching_races(write):
-    """Run `write` in a transaction; a unique NIK, KK or registry ID taken by a concurrent
-    save becomes a RegistryInputError on that field instead of a server error. Any other
-    integrity error is a bug and is raised as it is."""
-    try:
-        with transaction.atomic():
-            return write()
-    except IntegrityError as error:
-        text = str(error)
-        field = next((f for column, f in _RACED_FIELDS.items() if column in text), None)
-        if field is None:
-            raise
-        raise RegistryInputError(
-            {field: [_("Someone registered the same number just now. Search again.")]}, []
-        ) from error
+    """Run `write` in a transaction. A NIK, KK number or registry ID that a concurrent save
+    took after validation passed becomes a ValidationError on that field (a member's, on
+    `members`: which member the database does not say) instead of a server error."""
+    with constraint_violations_as_field_errors(under={Person: "members"}), transaction.atomic():
+        return write()
 
 
 def household_register(*, actor, household: dict, members: list[dict]) -> Household:

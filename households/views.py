@@ -36,6 +36,7 @@ from households.selectors import (
     registry_search,
 )
 from regions.models import within_q
+from slrt.field_errors import add_service_errors, formset_rows
 from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
 from slrt.views import job_page, job_run_again
@@ -184,12 +185,10 @@ def _save_household(request: HttpRequest, instance: Household | None) -> HttpRes
             ),
             instance=instance,
         )
-    member_errors: list[str] = []
     if form.is_valid() and formset.is_valid():
-        kept = [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         members = [
             {k: v for k, v in f.cleaned_data.items() if k != "DELETE" and (k != "id" or v)}
-            for f in kept
+            for f in formset_rows(formset)
         ]
         try:
             if instance is None:
@@ -203,26 +202,13 @@ def _save_household(request: HttpRequest, instance: Household | None) -> HttpRes
                     household=form.cleaned_data,
                     members=members,
                 )
-        except services.RegistryInputError as error:
-            for field, field_messages in error.household.items():
-                for message in field_messages:
-                    if field == "members":
-                        member_errors.append(message)
-                    else:
-                        form.add_error(field if field in form.fields else None, message)
-            for member_form, errors in zip(kept, error.members, strict=False):
-                for field, field_messages in errors.items():
-                    for message in field_messages:
-                        member_form.add_error(
-                            field if field in member_form.fields else None, message
-                        )
+        except ValidationError as error:
+            add_service_errors(form, error, formsets={"members": formset})
         else:
             messages.success(request, _("The household is saved."))
             return redirect("households:detail", pk=household.pk)
     messages.error(request, _("Nothing was saved: correct the fields marked below."))
-    return _render_household_form(
-        request, form, formset, instance=instance, member_errors=member_errors
-    )
+    return _render_household_form(request, form, formset, instance=instance)
 
 
 def _bound_values(form) -> dict:
@@ -239,13 +225,9 @@ def _render_household_form(
     formset,
     *,
     instance: Household | None,
-    member_errors: list[str] | None = None,
 ) -> HttpResponse:
     status = (
-        400
-        if request.method == "POST"
-        and (form.errors or member_errors or formset.total_error_count())
-        else 200
+        400 if request.method == "POST" and (form.errors or formset.total_error_count()) else 200
     )
     return render(
         request,
@@ -254,7 +236,6 @@ def _render_household_form(
             "form": form,
             "formset": formset,
             "household": instance,
-            "member_errors": member_errors or [],
         },
         status=status,
     )
@@ -302,7 +283,7 @@ def duplicate_review(request: HttpRequest, first_id: int, second_id: int) -> Htt
                     % {"name": keep.name, "head": keep.household.head or keep.household},
                 )
         except ValidationError as error:
-            form.add_error("decision", error)
+            add_service_errors(form, error)
         else:
             return redirect("households:duplicates")
     pair = [
@@ -358,7 +339,7 @@ def _registry_import_upload(request: HttpRequest) -> HttpResponse:
                 actor=request.user, upload=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             return redirect("households:import_detail", registry_import.pk)
     return _registry_import_page(request, form)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.webhook_urls import validate_webhook_secret, validate_webhook_url
 from regions.models import Region, within_q
+from slrt.constraints import ConstraintsByField
 from slrt.jobs import Job
 
 
@@ -187,7 +188,7 @@ class EnrollmentQuerySet(models.QuerySet):
         return set(self.values_list("program__code", flat=True))
 
 
-class Enrollment(models.Model):
+class Enrollment(ConstraintsByField, models.Model):
     """A household already receiving a programme."""
 
     household = models.ForeignKey(
@@ -211,10 +212,14 @@ class Enrollment(models.Model):
         verbose_name_plural = _("enrolments")
         constraints = [
             models.UniqueConstraint(
-                fields=["household", "program"], name="one_enrollment_per_programme"
+                fields=["household", "program"],
+                name="one_enrollment_per_programme",
+                violation_error_message=_("The household is enrolled in this programme already."),
             )
         ]
         indexes = [models.Index(fields=["program", "is_active"], name="enrollment_program_idx")]
+
+    constraint_fields = {"one_enrollment_per_programme": "program"}
 
     def __str__(self) -> str:
         return f"{self.household_id} · {self.program_id}"

@@ -15,6 +15,7 @@ from programs.forms import ScreeningForm
 from programs.models import ScreeningRun
 from programs.screening import finding_label
 from programs.selectors import screening_run_get_for, screening_runs_for
+from slrt.field_errors import add_service_errors
 from slrt.views import job_page, job_run_again
 
 SCREENING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
@@ -29,7 +30,7 @@ def screening_list(request: HttpRequest) -> HttpResponse:
         try:
             run = services.screening_run_request(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             return redirect("programs:screening_detail", run.pk)
     return render(

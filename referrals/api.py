@@ -1,12 +1,10 @@
 """`/api/v1/referrals/`: list, create, read with events, and `transition/`, with the web's
 scope (office staff: their area; agency officers: their agency) and rules."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -59,6 +57,8 @@ class ReferralSerializer(StrictStringsModelSerializer):
             "created_at", "sent_at", "received_at", "closed_at", "version",
         ]  # fmt: skip
         extra_kwargs = {"notes": {"required": False, "max_length": 2000}}
+        # An open referral to the programme already is the service's to refuse, at `program`.
+        validators = []
 
 
 class ReferralListSerializer(ReferralSerializer):
@@ -85,10 +85,6 @@ class ReferralPermission(permissions.BasePermission):
         if view.action == "transition":
             return has_role(request.user, Role.BACK_OFFICE, Role.AGENCY_OFFICER)
         return has_role(request.user, *REGISTRY_ROLES, Role.AGENCY_OFFICER)
-
-
-def _as_api_error(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages)
 
 
 @shows_whole_identifiers  # one answer shows the numbers typed into its texts
@@ -132,16 +128,13 @@ class ReferralViewSet(
 
     def perform_create(self, serializer) -> None:
         data = serializer.validated_data
-        try:
-            (referral,) = services.referrals_create(
-                actor=self.request.user,
-                complaint=data["complaint"],
-                programs=[data["program"]],
-                notes=data.get("notes", ""),
-                via=ReferralEvent.Via.API,
-            )
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from error
+        (referral,) = services.referrals_create(
+            actor=self.request.user,
+            complaint=data["complaint"],
+            programs=[data["program"]],
+            notes=data.get("notes", ""),
+            via=ReferralEvent.Via.API,
+        )
         serializer.instance = referral
 
     @extend_schema(
@@ -173,7 +166,5 @@ class ReferralViewSet(
                  "version": conflict.referral.version},
                 status=status.HTTP_409_CONFLICT,
             )  # fmt: skip
-        except DjangoValidationError as error:
-            raise _as_api_error(error) from error
         referral = self.get_queryset().prefetch_related("events__actor").get(pk=referral.pk)
         return Response(ReferralSerializer(referral, context=self.get_serializer_context()).data)

@@ -7,8 +7,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from slrt.constraints import ConstraintsByField
 
-class Referral(models.Model):
+
+class Referral(ConstraintsByField, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SENT = "sent", _("sent")
@@ -90,8 +92,11 @@ class Referral(models.Model):
             fields=["complaint", "program"],
             condition=models.Q(status__in=sorted(BLOCKING_STATUSES)),
             name="one_open_referral_per_programme",
+            violation_error_message=_("The complaint is referred to this programme already."),
         )
     ]
+
+    constraint_fields = {"one_open_referral_per_programme": "program"}
 
     def __str__(self) -> str:
         return f"{self.complaint_id} → {self.program_id}"

@@ -28,6 +28,7 @@ from referrals.selectors import (
     referrals_for,
     referred_program_codes,
 )
+from slrt.field_errors import add_service_errors
 from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
 
@@ -55,7 +56,7 @@ def referral_create(request: HttpRequest, complaint_pk: int) -> HttpResponse:
                 notes=form.cleaned_data["notes"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -73,13 +74,6 @@ def referral_create(request: HttpRequest, complaint_pk: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, field_messages in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
 
 
 @require_GET
@@ -162,7 +156,7 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
         messages.warning(request, str(conflict))
         return _render_detail(request, conflict.referral, status=409)
     except ValidationError as error:
-        _add_errors(form, error)
+        add_service_errors(form, error)
         return _render_detail(request, referral, form=form, status=400)
     messages.success(request, _("The referral is updated."))
     return redirect("referrals:detail", pk=pk)

@@ -10,6 +10,8 @@ its dotted prefixes.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from slrt.constraints import ConstraintsByField
+
 
 def within_q(code: str, region_field: str = "") -> models.Q:
     """A filter keeping rows whose region at `region_field` is `code` or lies inside it
@@ -32,7 +34,7 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(within_q(code))
 
 
-class Region(models.Model):
+class Region(ConstraintsByField, models.Model):
     """A province, regency/city, district or village, keyed by its dotted Kemendagri code."""
 
     class Level(models.IntegerChoices):
@@ -63,9 +65,13 @@ class Region(models.Model):
         verbose_name_plural = _("regions")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(level__gte=1, level__lte=4), name="region_level_range"
+                condition=models.Q(level__gte=1, level__lte=4),
+                name="region_level_range",
+                violation_error_message=_("The level is 1 (province) to 4 (village)."),
             ),
         ]
+
+    constraint_fields = {"region_level_range": "level"}
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

@@ -281,6 +281,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    # A service's ValidationError is a 400 with messages by field (slrt/api_errors.py).
+    "EXCEPTION_HANDLER": "slrt.api_errors.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "slrt.pagination.ApiPageNumberPagination",
     "PAGE_SIZE": 50,

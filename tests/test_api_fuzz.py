@@ -41,7 +41,7 @@ REFUSED_BY_STORED_DATA = {
     "POST /api/v1/complaints/": {"household", "complainant", "category"},
     "POST /api/v1/complaints/{id}/assessment/": {"needs"},
     "POST /api/v1/complaints/{id}/close/": {"status", "closure_reason"},
-    "POST /api/v1/referrals/": {"complaint", "program", "non_field_errors"},
+    "POST /api/v1/referrals/": {"complaint", "program"},
     "POST /api/v1/referrals/{id}/transition/": {"to", "note"},
     "POST /api/v1/households/": REGISTRY_RULES,
     "PUT /api/v1/households/{id}/": REGISTRY_RULES,

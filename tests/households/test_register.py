@@ -1,16 +1,20 @@
 """Registering and editing a household with its members: all or nothing, clear messages."""
 
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccessLog
 from accounts.roles import Role
 from households.models import Household, Person
-from households.services import RegistryInputError, household_register, household_update
+from households.services import household_register, household_update
+from slrt.field_errors import ITEM_PATH
 from tests.factories import staff_user
 from tests.households.test_import_scope import (  # noqa: F401 (fixtures)
     mataram_household,
@@ -78,15 +82,31 @@ def test_a_member_without_nik_is_stored_without_one(front_office):
     assert saved.members.get(name="Siti Aminah").nik is None
 
 
-def errors_of(actor, household_fields, members, instance=None) -> RegistryInputError:
-    with pytest.raises(RegistryInputError) as raised:
+@dataclass
+class Refused:
+    """A refusal's messages: by household field, and by member (by position) and field."""
+
+    household: dict[str, list[str]] = field(default_factory=dict)
+    members: defaultdict[int, dict[str, list[str]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+
+
+def errors_of(actor, household_fields, members, instance=None) -> Refused:
+    with pytest.raises(ValidationError) as raised:
         if instance is None:
             household_register(actor=actor, household=household_fields, members=members)
         else:
             household_update(
                 actor=actor, instance=instance, household=household_fields, members=members
             )
-    return raised.value
+    refused = Refused()
+    for key, messages in raised.value.message_dict.items():
+        if path := ITEM_PATH.fullmatch(key):
+            refused.members[int(path["index"])][path["field"]] = messages
+        else:
+            refused.household[key] = messages
+    return refused
 
 
 def test_nothing_is_saved_when_one_member_is_wrong(front_office):
