@@ -42,8 +42,8 @@ from bench.registry import (  # noqa: E402
     postgresql_version,
     require_postgresql,
 )
-from households.dtks import EXTRACT_COLUMNS, dtks_write  # noqa: E402
 from households.models import Household  # noqa: E402
+from households.registry_import import EXTRACT_COLUMNS, write_extract  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -116,7 +116,7 @@ def run(folder: Path, repeat: int) -> None:
     url = database_url()
     extract = folder / "extract.csv"
     with extract.open("w", encoding="utf-8", newline="") as out:
-        rows = dtks_write(Household.objects.all(), out)
+        rows = write_extract(Household.objects.all(), out)
     tenth = folder / "tenth.csv"
     tenth_rows = first_tenth(extract, tenth)
     size = extract.stat().st_size / 2**20

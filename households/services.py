@@ -28,18 +28,18 @@ from accounts.models import AccessLog
 from accounts.roles import Role, has_role
 from accounts.selectors import scope_code_of
 from accounts.services import access_record
-from households.dtks import (
-    ImportResult,
-    MissingColumns,
-    UnreadableExtract,
-    dtks_header,
-    dtks_import_stream,
-)
 from households.identity import validate_nik_for_person
 from households.masking import carries_identifier
 from households.models import DuplicateDismissal, Household, Person, Region, RegistryImport
 from households.regions import REGIONS_CSV, read_region_rows, validate_region_code
 from households.registry_codes import Relationship
+from households.registry_import import (
+    ImportResult,
+    MissingColumns,
+    UnreadableExtract,
+    import_extract,
+    read_header,
+)
 from households.rules import blank_to_none, household_rule_errors
 from slrt.spreadsheets import csv_writer
 from slrt.uploads import upload_limit
@@ -519,7 +519,7 @@ def _check_extract(upload: UploadedFile) -> None:
             line += len(pieces) - 1
             run = lengths[-1]
         decoder.decode(b"", final=True)
-        dtks_header(head.decode("utf-8-sig"))
+        read_header(head.decode("utf-8-sig"))
     except UnicodeDecodeError:
         message = _(
             "The file is not UTF-8 text. Save it from the spreadsheet as “CSV UTF-8” and "
@@ -545,7 +545,7 @@ def _enqueue_import(import_id: int) -> None:
 
 
 def registry_import_execute(import_id: int) -> RegistryImport:
-    """Run a queued import (`dtks_import_stream` into the import's area), writing its
+    """Run a queued import (`import_extract` into the import's area), writing its
     progress on the row as it goes and its refused rows to a report. An import done
     already is left alone; any other (a redelivered task) starts afresh, which is safe:
     importing the same rows again changes nothing. The uploaded file is removed once done."""
@@ -600,7 +600,7 @@ def _import_into(
     writer.writerow(["line", "column", "message"])
     try:
         with registry_import.upload.open("rb") as handle:
-            result = dtks_import_stream(
+            result = import_extract(
                 handle,
                 area=registry_import.area_id,
                 progress=progress,

@@ -1,5 +1,6 @@
-"""On PostgreSQL `import_dtks` checks and writes most households in set-based SQL and leaves
-the others to the portable path: both must leave the same registry and the same report."""
+"""On PostgreSQL `import_dtks` (`households.registry_import`) checks and writes most
+households in set-based SQL and leaves the others to the portable path: both must leave the
+same registry and the same report."""
 
 import csv
 import io
@@ -11,10 +12,9 @@ from django.forms.models import model_to_dict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from households.dtks import dtks_import, dtks_rows
-from households.dtks_copy import dtks_import_copy
 from households.models import Household, Person
 from households.names import NORMALIZE_NAME_SQL, normalize_name
+from households.registry_import import import_row_by_row, import_set_based, read_rows
 from tests.factories import HouseholdFactory, PersonFactory
 from tests.households.test_import_scope import (  # noqa: F401 (fixtures)
     OUTSIDE_ID,
@@ -59,10 +59,10 @@ def registry_after(
         PersonFactory(household=desk, relationship="head", nik=None, name="  Nama  Di Meja",
                       birth_date="1970-01-01")  # fmt: skip
         if fast:
-            result = dtks_import_copy(io.BytesIO(data), area=area, batch_households=5)
+            result = import_set_based(io.BytesIO(data), area=area, batch_households=5)
         else:
             handle = io.StringIO(data.decode(), newline="")
-            result = dtks_import(dtks_rows(handle), area=area, batch_households=5)
+            result = import_row_by_row(read_rows(handle), area=area, batch_households=5)
         households = {
             household.dtks_id or household.kk_number: {
                 **model_to_dict(household, exclude=["id"]),
@@ -149,10 +149,10 @@ def test_importing_again_writes_nothing_and_heads_stay_heads(generated):
     writer.writeheader()
     writer.writerows(generated)
     data = out.getvalue().encode()
-    dtks_import_copy(io.BytesIO(data))
+    import_set_based(io.BytesIO(data))
     heads = set(Person.objects.filter(relationship="head").values_list("pk", flat=True))
 
-    again = dtks_import_copy(io.BytesIO(data))
+    again = import_set_based(io.BytesIO(data))
 
     assert (again.households_unchanged, again.persons_unchanged) == (24, len(generated))
     assert again.households_updated + again.persons_updated == 0
@@ -241,7 +241,7 @@ def test_staging_falls_back_to_python_for_a_file_postgresql_refuses(generated):
     lines = text.splitlines()
     ragged = "\n".join([*lines[:3], "", lines[3] + ",extra", *lines[4:]]) + "\n"
 
-    result = dtks_import_copy(io.BytesIO(ragged.encode()))
+    result = import_set_based(io.BytesIO(ragged.encode()))
 
     assert result.refused == 0
     assert result.rows == len(rows)

@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from households.dtks import ImportResult, dtks_import_stream
 from households.models import Household, Person, Region
+from households.registry_import import ImportResult, import_extract
 from tests.factories import HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.usefixtures("kota_bima")
@@ -69,7 +69,7 @@ def as_it_was(household: Household) -> tuple:
 
 def import_into(area, *rows) -> ImportResult:
     data = ("\ufeff" + "\n".join([HEADER, *rows]) + "\n").encode()
-    return dtks_import_stream(io.BytesIO(data), area=area)
+    return import_extract(io.BytesIO(data), area=area)
 
 
 def errors_of(result) -> dict[int, tuple[str, str]]:

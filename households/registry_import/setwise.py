@@ -1,46 +1,62 @@
-"""The registry import on PostgreSQL: the file goes into a staging table through `COPY`, and
-the households whose rows all pass the checks are written with set-based SQL.
+"""The set-based path, on PostgreSQL: the file goes into a staging table through `COPY`, and
+the households whose rows all pass the checks are written with set-based SQL. Its SQL is
+generated from `extract.COLUMNS` (one SQL reader per kind of column, as `rowwise` has one
+Python reader per kind) and from the models' fields (their columns and defaults).
 
 1. **Stage.** The file's bytes are streamed into a temporary table of text columns, in the
    header's order, each row numbered by its line. A file PostgreSQL's CSV reader refuses
    (uneven rows, blank lines, stray quotes) is staged again through Python's CSV reader,
-   which is what the portable path reads with.
-2. **Check.** One query types every row and checks it with the rules of `dtks._parse` and
-   `household_rule_errors`, written in SQL: structure of NIK and KK, NIK against birth date
-   and sex, codes, dates, numbers, lengths, one head. A household is written here when all
-   its rows pass, its rows are consecutive, no NIK or KK of it is claimed by another
-   household of the file, and the registry's own households agree with its registry ID and
-   KK number. The SQL is stricter than Python (it takes `01-02-1990`, not `1-2-1990`).
+   which is what the row-by-row path reads with.
+2. **Check.** One query types every row and checks it with the readers' rules and those of
+   `household_rule_errors`, written in SQL (NIK and KK structure from `identity`, NIK
+   against birth date and sex, codes, dates, numbers, lengths, one head). A household is
+   written here when all its rows pass, its rows are consecutive, no NIK or KK of it is
+   claimed by another household of the file, and the registry's own households agree with
+   its registry ID and KK number. The SQL is stricter than Python (it takes `01-02-1990`,
+   not `1-2-1990`).
 3. **Write.** Households and persons are upserted a batch of households at a time, one
-   transaction each, by the rules of the portable path: households matched by registry ID,
-   else KK; people by NIK, else by name and birth date in their household; unchanged rows
-   are not written.
-4. **The rest** — the households a check did not pass — go through the portable path
-   (`dtks.dtks_import`), which refuses their faulty rows with a message by line and column
-   and loads the others. Messages are written in one place only: Python's.
-
-`tests/households/test_import_dtks.py` runs on both paths; its equivalence test imports the
-same odd files through each and compares the registries and the reports.
+   transaction each, by the rules of the row-by-row path: households matched by registry
+   ID, else KK; people by NIK, else by name and birth date in their household; unchanged
+   rows are not written.
+4. **The rest** — the households a check did not pass — go through the row-by-row path,
+   which refuses their faulty rows with a message by line and column and loads the others.
+   Messages are written in one place only: Python's.
 """
 
-import contextlib
 import csv
 import datetime
 import io
-import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import IO
 
 import psycopg
 from django.db import connection, transaction
 from django.utils import timezone
 
-from households import dtks
-from households.dtks import ImportResult, RowError
-from households.identity import province_codes
+from households.identity import kk_number_sql, nik_for_person_sql
 from households.models import Household, Person, Region
 from households.names import NORMALIZE_NAME_SQL
-from households.registry_codes import ChronicIllness, Disability, Relationship
+from households.registry_codes import Relationship
+from households.registry_import.extract import (
+    COLUMNS,
+    DESIL_SOURCE,
+    HOUSEHOLD_FIELDS,
+    KEY,
+    NO,
+    PERSON,
+    PERSON_DERIVED,
+    PERSON_FIELDS,
+    SEX,
+    YES,
+    Column,
+    Kind,
+    read_header,
+    readable_rows,
+)
+from households.registry_import.result import MOVED_REASON, ImportResult, RowError
+from households.registry_import.rowwise import import_row_by_row
+from households.rules import EARLIEST_BIRTH_DATE
 
 COPY_CHUNK = 1 << 20  # bytes per write into COPY
 PYTHON_ROWS = 5000  # rows per query when reading back the households Python checks
@@ -52,7 +68,7 @@ RELATIONSHIPS = list(Relationship)
 STAGING_TABLES = "dtks_staging, dtks_row, dtks_home, dtks_person"
 
 
-def dtks_import_copy(
+def import_set_based(
     handle: IO[bytes],
     *,
     area: str | None = None,
@@ -65,24 +81,23 @@ def dtks_import_copy(
     record outside it, are left to Python, which refuses those rows."""
     result = ImportResult(on_error=on_error)
     today = timezone.localdate()
-    clock = _Clock(result.seconds)
     with connection.cursor() as cursor:
-        with clock("staging"):
+        with result.clock("staging"):
             header = _stage(cursor, handle)
             result.rows = result.total = _scalar(cursor, "SELECT count(*) FROM dtks_staging")
         if progress is not None:
             progress(result)
-        with clock("checks"):
+        with result.clock("checks"):
             _check(cursor, header, today, area)
             homes = _scalar(cursor, "SELECT coalesce(max(home), 0) FROM dtks_home")
         batch = max(batch_households, 1)
-        with clock("writing"):
+        with result.clock("writing"):
             for first in range(1, homes + 1, batch):
                 result.done += _write(cursor, first, first + batch - 1, result, today)
                 if progress is not None:
                     progress(result)
-        with clock("one by one"):
-            rest = dtks.dtks_import(
+        with result.clock("one by one"):
+            rest = import_row_by_row(
                 _rows_left(header),
                 area=area,
                 batch_households=batch,
@@ -96,21 +111,6 @@ def dtks_import_copy(
     return result
 
 
-class _Clock:
-    """`with clock("step"):` adds the step's seconds to `seconds["step"]`."""
-
-    def __init__(self, seconds: dict[str, float]):
-        self.seconds = seconds
-
-    @contextlib.contextmanager
-    def __call__(self, step: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[step] = self.seconds.get(step, 0) + time.perf_counter() - started
-
-
 def _scalar(cursor, sql: str, params=()) -> int:
     cursor.execute(sql, params)
     return cursor.fetchone()[0]
@@ -121,7 +121,7 @@ def _scalar(cursor, sql: str, params=()) -> int:
 
 def _stage(cursor, handle: IO[bytes]) -> list[str]:
     """COPY the file into `dtks_staging (line, c0 … cN)`; return the header's column names."""
-    delimiter, header = dtks.dtks_header(handle.readline().decode("utf-8-sig"))
+    delimiter, header = read_header(handle.readline().decode("utf-8-sig"))
     columns = ", ".join(f"c{index}" for index in range(len(header)))
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLES}")
     cursor.execute(
@@ -138,11 +138,11 @@ def _stage(cursor, handle: IO[bytes]) -> list[str]:
         return header
     except psycopg.DataError:  # uneven rows, blank lines, quotes or bytes COPY refuses
         pass
-    # PostgreSQL's CSV reader refused the file's shape: read it as the portable path does.
+    # PostgreSQL's CSV reader refused the file's shape: read it as the row-by-row path does.
     handle.seek(start)
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
     with cursor.copy(f"COPY dtks_staging (line, {columns}) FROM STDIN") as copy:
-        rows = dtks.readable_rows(csv.reader(text, delimiter=delimiter), first_line=2)
+        rows = readable_rows(csv.reader(text, delimiter=delimiter), first_line=2)
         for line, cells in enumerate(rows, start=2):
             if any(cell.strip() for cell in cells):
                 cells = (cells + [""] * len(header))[: len(header)]
@@ -171,7 +171,7 @@ def _rows_left(header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
         last = rows[-1][0]
 
 
-# --- 2. checks ---
+# --- 2. checks: one SQL reader per kind of column ---
 
 
 def _literal(values) -> str:
@@ -186,6 +186,109 @@ def _within(column: str, area: str | None) -> str:
     return f"({column} = {_literal([area])} OR {column} LIKE {_literal([area + '.%'])})"
 
 
+@dataclass
+class _ColumnSql:
+    """A column's SQL, step by step: expressions added to the trimmed text (`derived`, each
+    step able to use the ones before), its typed value, and the condition it is clean."""
+
+    value: str
+    clean: str
+    derived: tuple[list[str], ...] = ((), (), ())
+
+
+def _person_column(kind: str) -> Column:
+    return next(c for c in COLUMNS if c.kind == kind and c.of == PERSON)
+
+
+def _smallint(name: str, default) -> str:
+    default = "NULL" if default is None else int(default)
+    return f"CASE WHEN {name} ~ '^[0-9]{{1,4}}$' THEN {name}::smallint ELSE {default} END"
+
+
+def _number_pattern(column: Column) -> str:
+    digits = len(str(int(column.high)))
+    return f"'^[0-9]{{1,{digits}}}([.,][0-9]{{1,2}})?$'"
+
+
+def _column_sql(column: Column, area: str | None, today: datetime.date) -> _ColumnSql:
+    """The SQL reader of `column`'s kind: what `rowwise.READERS` reads, in SQL."""
+    n, kind = column.name, column.kind
+    if kind == Kind.KEY:
+        return _ColumnSql(n, f"{n} <> '' AND length({n}) <= {column.limit}")
+    if kind == Kind.TEXT:
+        return _ColumnSql(n, f"length({n}) <= {column.limit}")
+    if kind == Kind.KK:
+        return _ColumnSql(f"nullif({n}, '')", kk_number_sql(n))
+    if kind == Kind.REGION:
+        code = (
+            f"CASE WHEN {n} ~ '^[0-9]{{10}}$' THEN substr({n}, 1, 2) || '.' || substr({n}, 3, 2)"
+            f" || '.' || substr({n}, 5, 2) || '.' || substr({n}, 7) ELSE {n} END AS {n}__code"
+        )
+        village = (
+            f"EXISTS (SELECT FROM {Region._meta.db_table} r WHERE r.code = {n}__code"
+            f" AND r.level = {Region.Level.VILLAGE})"
+        )
+        return _ColumnSql(f"{n}__code", f"{village} AND {_within(f'{n}__code', area)}",
+                          ([code], [], []))  # fmt: skip
+    if kind == Kind.NIK:
+        born = f"{_person_column(Kind.DATE).name}__born"
+        sex = f"{_person_column(Kind.SEX).name}__code"
+        return _ColumnSql(f"nullif({n}, '')", nik_for_person_sql(n, birth_date=born, sex=sex))
+    if kind == Kind.SEX:
+        men = _literal(sorted(code for code, sex in _sex_codes() if sex == "M"))
+        women = _literal(sorted(code for code, sex in _sex_codes() if sex == "F"))
+        code = f"CASE WHEN {n} IN ({men}) THEN 'M' WHEN {n} IN ({women}) THEN 'F' END AS {n}__code"
+        return _ColumnSql(f"{n}__code", f"{n}__code IS NOT NULL", ([], [], [code]))
+    if kind == Kind.DATE:
+        ymd = (
+            f"CASE WHEN {n} ~ '^[0-9]{{2}}[-/][0-9]{{2}}[-/][0-9]{{4}}$'"
+            f" AND substr({n}, 3, 1) = substr({n}, 6, 1)"
+            f" THEN substr({n}, 7, 4) || substr({n}, 4, 2) || substr({n}, 1, 2)"
+            f" WHEN {n} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$' THEN replace({n}, '-', '')"
+            f" END AS {n}__ymd"
+        )
+        y, m, d = f"{n}__y", f"{n}__m", f"{n}__d"
+        parts = [f"substr({n}__ymd, 1, 4)::int AS {y}", f"substr({n}__ymd, 5, 2)::int AS {m}",
+                 f"substr({n}__ymd, 7, 2)::int AS {d}"]  # fmt: skip
+        born = (
+            f"CASE WHEN {y} BETWEEN {EARLIEST_BIRTH_DATE.year} AND 9999 AND {m} BETWEEN 1 AND 12"
+            f" AND {d} >= 1 AND {d} <= CASE WHEN {m} IN (4, 6, 9, 11) THEN 30"
+            f" WHEN {m} <> 2 THEN 31 WHEN {y} % 4 = 0 AND ({y} % 100 <> 0 OR {y} % 400 = 0)"
+            f" THEN 29 ELSE 28 END THEN make_date({y}, {m}, {d}) END AS {n}__born"
+        )
+        # The rules' "in the past" (household_rule_errors), for a birth date.
+        clean = f"{n}__born IS NOT NULL AND {n}__born <= '{today.isoformat()}'::date"
+        return _ColumnSql(f"{n}__born", clean, ([ymd], parts, [born]))
+    if kind == Kind.RELATIONSHIP:
+        value = (f"CASE WHEN {n} ~ '^[1-8]$' THEN (ARRAY[{_literal(RELATIONSHIPS)}])"
+                 f"[{n}::int] END")  # fmt: skip
+        return _ColumnSql(value, f"{n} ~ '^[1-8]$'")
+    if kind == Kind.CODE:
+        return _ColumnSql(_smallint(n, column.default),
+                          f"({n} = '' OR {n} IN ({_literal(column.choices)}))")  # fmt: skip
+    if kind in (Kind.DECIMAL, Kind.RUPIAH):
+        pattern = _number_pattern(column)
+        number = f"replace({n}, ',', '.')::numeric"
+        if kind == Kind.DECIMAL:
+            field = column.model_field
+            value = (f"CASE WHEN {n} ~ {pattern} THEN replace({n}, ',', '.')"
+                     f"::numeric({field.max_digits}, {field.decimal_places}) END")  # fmt: skip
+        else:
+            value = f"CASE WHEN {n} ~ {pattern} THEN trunc({number})::bigint END"
+        clean = (f"CASE WHEN {n} = '' THEN true WHEN {n} ~ {pattern} THEN {number}"
+                 f" BETWEEN {column.low} AND {column.high} ELSE false END")  # fmt: skip
+        return _ColumnSql(value, clean)
+    if kind == Kind.FLAG:
+        yes, no = _literal(sorted(YES)), _literal(sorted(NO))
+        return _ColumnSql(f"lower({n}) IN ({yes})", f"lower({n}) IN ({yes}, {no})")
+    raise ValueError(f"no SQL reader for the kind {kind!r}")
+
+
+def _sex_codes():
+    for code, sex in SEX.items():
+        yield from ((code, sex), (code.lower(), sex))
+
+
 def _check(cursor, header: list[str], today: datetime.date, area: str | None) -> None:
     """Type and check every staged row (`dtks_row`), then decide which households SQL
     writes (`dtks_home`, numbered `home` in file order, and their `dtks_person` rows)."""
@@ -195,110 +298,30 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
     def text(name: str) -> str:
         return f"btrim(coalesce({where[name]}, ''), {strip})" if name in where else "''"
 
-    def coded(name: str, values) -> str:
-        return f"({name} = '' OR {name} IN ({_literal(values)}))"
-
-    def smallint(name: str, default: str = "NULL") -> str:
-        return f"CASE WHEN {name} ~ '^[0-9]{{1,4}}$' THEN {name}::smallint ELSE {default} END"
-
-    household_codes = {name: dtks._choices(name) for name in dtks.CODED}
-    yes, no = _literal(sorted(dtks.YES)), _literal(sorted(dtks.NO))
-    names = [*dtks.EXTRACT_COLUMNS]
-    provinces = _literal(sorted(province_codes()))
-    # Compiling this query for JIT took longer than running it (3.7 s on 200,000 rows).
+    readers = {column.name: _column_sql(column, area, today) for column in COLUMNS}
+    steps = [[expression for sql in readers.values() for expression in sql.derived[step]]
+             for step in range(3)]  # fmt: skip
+    name = _person_column(Kind.TEXT).name  # the person's name, normalised for matching
+    steps[0].append(f"{NORMALIZE_NAME_SQL % name} AS name_normalized")
+    values = [f"{sql.value} AS {column.target}" for column, sql in
+              zip(COLUMNS, readers.values(), strict=True)]  # fmt: skip
+    clean = [f"({sql.clean})" for sql in readers.values()]
+    clean.append("name_normalized <> ''")  # the rules' "a name with letters"
+    # Each step materialised: PostgreSQL inlines common table expressions, and the nested
+    # ones (the birth date from its parts from the trimmed text) were expanded a dozen
+    # times a row. Compiling this query for JIT took longer than running it.
     cursor.execute("SET jit = off")
     cursor.execute(
         f"""
         CREATE TEMP TABLE dtks_row AS
         WITH t AS MATERIALIZED (
-            SELECT line, {", ".join(f"{text(name)} AS {name}" for name in names)}
+            SELECT line, {", ".join(f"{text(c.name)} AS {c.name}" for c in COLUMNS)}
             FROM dtks_staging
-        ), d AS MATERIALIZED (
-            SELECT t.*,
-                CASE WHEN region_code ~ '^[0-9]{{10}}$'
-                     THEN substr(region_code, 1, 2) || '.' || substr(region_code, 3, 2) || '.'
-                          || substr(region_code, 5, 2) || '.' || substr(region_code, 7)
-                     ELSE region_code END AS region,
-                CASE WHEN birth_date ~ '^[0-9]{{2}}[-/][0-9]{{2}}[-/][0-9]{{4}}$'
-                          AND substr(birth_date, 3, 1) = substr(birth_date, 6, 1)
-                     THEN substr(birth_date, 7, 4) || substr(birth_date, 4, 2)
-                          || substr(birth_date, 1, 2)
-                     WHEN birth_date ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$'
-                     THEN replace(birth_date, '-', '') END AS ymd,
-                {NORMALIZE_NAME_SQL % "name"} AS name_normalized
-            FROM t
-        ), e AS MATERIALIZED (
-            SELECT d.*,
-                substr(ymd, 1, 4)::int AS y, substr(ymd, 5, 2)::int AS m,
-                substr(ymd, 7, 2)::int AS dd
-            FROM d
-        ), f AS MATERIALIZED (
-            SELECT e.*,
-                CASE WHEN y BETWEEN 1890 AND 9999 AND m BETWEEN 1 AND 12 AND dd >= 1
-                          AND dd <= CASE WHEN m IN (4, 6, 9, 11) THEN 30
-                                         WHEN m <> 2 THEN 31
-                                         WHEN y % 4 = 0 AND (y % 100 <> 0 OR y % 400 = 0)
-                                         THEN 29 ELSE 28 END
-                     THEN make_date(y, m, dd) END AS born,
-                CASE WHEN sex IN ('1', 'L', 'l', 'M', 'm') THEN 'M'
-                     WHEN sex IN ('2', 'P', 'p', 'F', 'f') THEN 'F' END AS sex_code
-            FROM e
-        )
-        SELECT line, dtks_id, nullif(kk_number, '') AS kk_number, region AS region_id,
-            address, rt, rw,
-            {smallint("desil")} AS desil,
-            {", ".join(f"{smallint(name)} AS {name}" for name in dtks.CODED)},
-            CASE WHEN floor_area ~ '^[0-9]{{1,5}}([.,][0-9]{{1,2}})?$'
-                 THEN replace(floor_area, ',', '.')::numeric(7, 2) END AS floor_area,
-            CASE WHEN monthly_income ~ '^[0-9]{{1,13}}([.,][0-9]{{1,2}})?$'
-                 THEN trunc(replace(monthly_income, ',', '.')::numeric)::bigint
-                 END AS monthly_income,
-            {", ".join(f"lower({name}) IN ({yes}) AS {name}" for name in dtks.ASSETS)},
-            nullif(nik, '') AS nik, name, name_normalized, sex_code AS sex, born AS birth_date,
-            birth_place,
-            CASE WHEN relationship ~ '^[1-8]$' THEN (ARRAY[{_literal(RELATIONSHIPS)}])
-                 [relationship::int] END AS relationship,
-            {smallint("disability", "0")} AS disability,
-            {smallint("chronic_illness", "0")} AS chronic_illness,
-            (
-                dtks_id <> '' AND length(dtks_id) <= 40
-                AND (kk_number = '' OR (
-                    kk_number ~ '^[0-9]{{16}}$' AND substr(kk_number, 1, 2) IN ({provinces})
-                    AND substr(kk_number, 3, 2) <> '00' AND substr(kk_number, 5, 2) <> '00'
-                    AND substr(kk_number, 13) <> '0000'))
-                AND EXISTS (SELECT FROM {Region._meta.db_table} r
-                            WHERE r.code = region AND r.level = {Region.Level.VILLAGE})
-                AND {_within("region", area)}
-                AND sex_code IS NOT NULL
-                AND born IS NOT NULL AND born <= '{today.isoformat()}'::date
-                AND relationship ~ '^[1-8]$'
-                AND length(name) <= 150 AND name_normalized <> ''
-                AND length(birth_place) <= 100 AND length(address) <= 255
-                AND length(rt) <= 3 AND length(rw) <= 3
-                AND {coded("desil", range(1, 11))}
-                AND {" AND ".join(coded(name, household_codes[name]) for name in dtks.CODED)}
-                AND {coded("disability", Disability.values)}
-                AND {coded("chronic_illness", ChronicIllness.values)}
-                AND CASE WHEN floor_area = '' THEN true
-                         WHEN floor_area ~ '^[0-9]{{1,5}}([.,][0-9]{{1,2}})?$'
-                         THEN replace(floor_area, ',', '.')::numeric >= 1 ELSE false END
-                AND CASE WHEN monthly_income = '' THEN true
-                         WHEN monthly_income ~ '^[0-9]{{1,13}}([.,][0-9]{{1,2}})?$'
-                         THEN replace(monthly_income, ',', '.')::numeric <= {dtks.INCOME_MAX}
-                         ELSE false END
-                AND {" AND ".join(f"lower({name}) IN ({yes}, {no})" for name in dtks.ASSETS)}
-                AND CASE WHEN nik = '' THEN true
-                         WHEN nik ~ '^[0-9]{{16}}$' AND born IS NOT NULL
-                              AND sex_code IS NOT NULL
-                         THEN substr(nik, 1, 2) IN ({provinces})
-                              AND substr(nik, 3, 2) <> '00' AND substr(nik, 5, 2) <> '00'
-                              AND substr(nik, 13) <> '0000'
-                              AND substr(nik, 7, 6)
-                                  = lpad((extract(day FROM born)::int
-                                          + CASE WHEN sex_code = 'F' THEN 40 ELSE 0 END)::text,
-                                         2, '0') || to_char(born, 'MMYY')
-                         ELSE false END
-            ) AS clean
+        ), d AS MATERIALIZED (SELECT t.*, {", ".join(steps[0])} FROM t
+        ), e AS MATERIALIZED (SELECT d.*, {", ".join(steps[1])} FROM d
+        ), f AS MATERIALIZED (SELECT e.*, {", ".join(steps[2])} FROM e)
+        SELECT line, {", ".join(values)}, name_normalized,
+            ({" AND ".join(clean)}) AS clean
         FROM f
         """
     )
@@ -308,13 +331,11 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
     for column in ("dtks_id", "nik", "kk_number"):
         cursor.execute(f"CREATE INDEX ON dtks_row ({column})")
     cursor.execute("ANALYZE dtks_row")
-    household = ["kk_number", "region_id", "address", "rt", "rw", "desil", *dtks.CODED,
-                 "floor_area", "monthly_income", *dtks.ASSETS]  # fmt: skip
     cursor.execute(
         f"""
         CREATE TEMP TABLE dtks_home AS
         SELECT row_number() OVER (ORDER BY first.line) AS home, first.dtks_id,
-            {", ".join(f"first.{name}" for name in household)},
+            {", ".join(f"first.{name}" for name in HOUSEHOLD_FIELDS)},
             NULL::bigint AS household_id
         FROM (
             SELECT dtks_id, min(line) AS line FROM dtks_row GROUP BY dtks_id
@@ -362,10 +383,9 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
         )
     cursor.execute("CREATE UNIQUE INDEX ON dtks_home (home)")
     cursor.execute(
-        """
+        f"""
         CREATE TEMP TABLE dtks_person AS
-        SELECT r.line, m.home, r.nik, r.name, r.name_normalized, r.sex, r.birth_date,
-            r.birth_place, r.relationship, r.disability, r.chronic_illness,
+        SELECT r.line, m.home, {", ".join(f"r.{name}" for name in PERSON_COLUMNS)},
             NULL::bigint AS person_id, false AS moved
         FROM dtks_row r JOIN dtks_home m USING (dtks_id)
         """
@@ -389,12 +409,46 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
     cursor.execute("RESET jit")
 
 
-# --- 3. writing ---
+# --- 3. writing: the models' columns, and their defaults for what the file does not set ---
 
-HOUSEHOLD_COLUMNS = ["dtks_id", "kk_number", "region_id", "address", "rt", "rw", "desil",
-                     *dtks.CODED, "floor_area", "monthly_income", *dtks.ASSETS]  # fmt: skip
-PERSON_COLUMNS = ["nik", "name", "name_normalized", "sex", "birth_date", "birth_place",
-                  "relationship", "disability", "chronic_illness"]  # fmt: skip
+HOUSEHOLD_COLUMNS = [KEY.target, *HOUSEHOLD_FIELDS]
+PERSON_COLUMNS = [*PERSON_FIELDS, *PERSON_DERIVED]
+
+
+def _is_timestamp(field) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+def unset_columns(model, written: list[str]) -> list[tuple[str, str, list]]:
+    """(column, SQL, parameters) for each concrete field of `model` an insert does not
+    write from the file: `now()` for a timestamp, else the field's own default (its
+    `get_default()`, as the ORM would insert it). A new field with a default is written
+    with it; one without a default and not nullable is refused here, at once."""
+    unset = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.column in written:
+            continue
+        if _is_timestamp(field):
+            unset.append((field.column, "now()", []))
+            continue
+        default = field.get_default()
+        if default is None and not field.null:
+            raise ValueError(f"{model.__name__}.{field.name}: no default for the import")
+        unset.append((field.column, "%s", [field.get_db_prep_save(default, connection)]))
+    return unset
+
+
+def touched_columns(model) -> str:
+    """SQL: the `auto_now` columns set to now(), for an UPDATE."""
+    return ", ".join(f"{field.column} = now()" for field in model._meta.concrete_fields
+                     if getattr(field, "auto_now", False))  # fmt: skip
+
+
+def _insert_parts(model, written: list[str]) -> tuple[str, str, list]:
+    unset = unset_columns(model, written)
+    columns = ", ".join(column for column, _sql, _params in unset)
+    values = ", ".join(sql for _column, sql, _params in unset)
+    return columns, values, [param for _c, _s, params in unset for param in params]
 
 
 def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.date) -> int:
@@ -411,10 +465,10 @@ def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.
                 {", ".join(f"{name} = m.{name}" for name in HOUSEHOLD_COLUMNS)},
                 desil_source = CASE WHEN h.desil IS NOT DISTINCT FROM m.desil
                                     THEN h.desil_source WHEN m.desil IS NULL THEN ''
-                                    ELSE 'DTKS' END,
+                                    ELSE '{DESIL_SOURCE}' END,
                 desil_date = CASE WHEN h.desil IS NOT DISTINCT FROM m.desil THEN h.desil_date
                                   WHEN m.desil IS NULL THEN NULL ELSE %s::date END,
-                updated_at = now()
+                {touched_columns(Household)}
             FROM dtks_home m
             WHERE m.home BETWEEN %s AND %s AND h.id = m.household_id
               AND ({", ".join(f"h.{name}" for name in HOUSEHOLD_COLUMNS)})
@@ -423,21 +477,23 @@ def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.
             [today, *batch],
         )
         updated = cursor.rowcount
+        derived = ["desil_source", "desil_date"]
+        columns, values, params = _insert_parts(Household, [*HOUSEHOLD_COLUMNS, *derived])
         cursor.execute(
             f"""
             WITH new AS (
                 INSERT INTO {households} ({", ".join(HOUSEHOLD_COLUMNS)}, desil_source,
-                                          desil_date, created_at, updated_at)
+                                          desil_date, {columns})
                 SELECT {", ".join(HOUSEHOLD_COLUMNS)},
-                    CASE WHEN desil IS NULL THEN '' ELSE 'DTKS' END,
-                    CASE WHEN desil IS NULL THEN NULL ELSE %s::date END, now(), now()
+                    CASE WHEN desil IS NULL THEN '' ELSE '{DESIL_SOURCE}' END,
+                    CASE WHEN desil IS NULL THEN NULL ELSE %s::date END, {values}
                 FROM dtks_home WHERE home BETWEEN %s AND %s AND household_id IS NULL
                 ORDER BY home
                 RETURNING id, dtks_id
             )
             UPDATE dtks_home m SET household_id = new.id FROM new WHERE m.dtks_id = new.dtks_id
             """,
-            [today, *batch],
+            [today, *params, *batch],
         )
         created = cursor.rowcount
         homes = _scalar(cursor, "SELECT count(*) FROM dtks_home WHERE home BETWEEN %s AND %s",
@@ -449,7 +505,8 @@ def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.
         # Whoever heads these households and is not the file's head there steps down first.
         cursor.execute(
             f"""
-            UPDATE {persons} x SET relationship = '{Relationship.OTHER.value}', updated_at = now()
+            UPDATE {persons} x SET relationship = '{Relationship.OTHER.value}',
+                {touched_columns(Person)}
             FROM dtks_home m
             WHERE m.home BETWEEN %s AND %s AND x.household_id = m.household_id
               AND x.relationship = '{HEADS}'
@@ -462,7 +519,7 @@ def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.
             f"""
             UPDATE {persons} x SET household_id = m.household_id,
                 {", ".join(f"{name} = p.{name}" for name in PERSON_COLUMNS)},
-                updated_at = now()
+                {touched_columns(Person)}
             FROM dtks_person p JOIN dtks_home m USING (home)
             WHERE p.home BETWEEN %s AND %s AND x.id = p.person_id
               AND (x.household_id, {", ".join(f"x.{name}" for name in PERSON_COLUMNS)})
@@ -482,20 +539,19 @@ def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.
             FROM {persons} x JOIN dtks_person p ON p.person_id = x.id
             WHERE p.home BETWEEN %s AND %s AND p.moved
             """,
-            [str(dtks.MOVED_REASON), *batch],
+            [str(MOVED_REASON), *batch],
         )
+        columns, values, params = _insert_parts(Person, ["household_id", *PERSON_COLUMNS])
         cursor.execute(
             f"""
-            INSERT INTO {persons} (household_id, {", ".join(PERSON_COLUMNS)}, marital_status,
-                schooling, school_participation, occupation, is_pregnant, created_at,
-                updated_at)
+            INSERT INTO {persons} (household_id, {", ".join(PERSON_COLUMNS)}, {columns})
             SELECT m.household_id, {", ".join(f"p.{name}" for name in PERSON_COLUMNS)},
-                '', '', '', '', false, now(), now()
+                {values}
             FROM dtks_person p JOIN dtks_home m USING (home)
             WHERE p.home BETWEEN %s AND %s AND p.person_id IS NULL
             ORDER BY p.line
             """,
-            batch,
+            [*params, *batch],
         )
         persons_created = cursor.rowcount
         members = _scalar(cursor, "SELECT count(*) FROM dtks_person WHERE home BETWEEN %s AND %s",
