@@ -193,17 +193,19 @@ def kk_number_sql(number: str) -> str:
     return f"({number} = '' OR {_structure_sql(number)})"
 
 
-def nik_for_person_sql(nik: str, *, birth_date: str, sex: str) -> str:
+def nik_for_person_sql(nik: str, *, birth_ymd: str, sex: str) -> str:
     """SQL: `nik` is empty, or a NIK `validate_nik_for_person` takes for a person born on
-    `birth_date` (a date) of `sex` ('M' or 'F'): digits 7–12 are the birth date as DDMMYY,
-    40 added to the day for a woman (so a day and month that exist)."""
+    `birth_ymd` (the text `YYYYMMDD` of a date that exists, NULL if none) of `sex` ('M' or
+    'F'): digits 7–12 are the birth date as DDMMYY, 40 added to the day for a woman (so a
+    day and month that exist). Compared as text: `to_char` of a date cost more than all
+    the other checks of the row together."""
+    day = f"substr({birth_ymd}, 7, 2)"
     fits = (
-        f"substr({nik}, 7, 6) = lpad((extract(day FROM {birth_date})::int"
-        f" + CASE WHEN {sex} = 'F' THEN 40 ELSE 0 END)::text, 2, '0')"
-        f" || to_char({birth_date}, 'MMYY')"
+        f"substr({nik}, 7, 6) = CASE WHEN {sex} = 'F' THEN ({day}::int + 40)::text"
+        f" ELSE {day} END || substr({birth_ymd}, 5, 2) || substr({birth_ymd}, 3, 2)"
     )
     return (
         f"CASE WHEN {nik} = '' THEN true"
-        f" WHEN {birth_date} IS NULL OR {sex} IS NULL THEN false"
+        f" WHEN {birth_ymd} IS NULL OR {sex} IS NULL THEN false"
         f" ELSE {_structure_sql(nik)} AND {fits} END"
     )

@@ -92,10 +92,11 @@ def import_set_based(
             homes = _scalar(cursor, "SELECT coalesce(max(home), 0) FROM dtks_home")
         batch = max(batch_households, 1)
         with result.clock("writing"):
-            for first in range(1, homes + 1, batch):
-                result.done += _write(cursor, first, first + batch - 1, result, today)
-                if progress is not None:
-                    progress(result)
+            if not (homes and _write_first_load(cursor, homes, result, today)):
+                for first in range(1, homes + 1, batch):
+                    result.done += _write(cursor, first, first + batch - 1, result, today)
+                    if progress is not None:
+                        progress(result)
         with result.clock("one by one"):
             rest = import_row_by_row(
                 _rows_left(header),
@@ -231,9 +232,11 @@ def _column_sql(column: Column, area: str | None, today: datetime.date) -> _Colu
         return _ColumnSql(f"{n}__code", f"{village} AND {_within(f'{n}__code', area)}",
                           ([code], [], []))  # fmt: skip
     if kind == Kind.NIK:
-        born = f"{_person_column(Kind.DATE).name}__born"
+        date = _person_column(Kind.DATE).name
+        # The birth date's digits, once it is known to be a date (NULL otherwise).
+        ymd = f"CASE WHEN {date}__born IS NOT NULL THEN {date}__ymd END"
         sex = f"{_person_column(Kind.SEX).name}__code"
-        return _ColumnSql(f"nullif({n}, '')", nik_for_person_sql(n, birth_date=born, sex=sex))
+        return _ColumnSql(f"nullif({n}, '')", nik_for_person_sql(n, birth_ymd=ymd, sex=sex))
     if kind == Kind.SEX:
         men = _literal(sorted(code for code, sex in _sex_codes() if sex == "M"))
         women = _literal(sorted(code for code, sex in _sex_codes() if sex == "F"))
@@ -410,6 +413,80 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
 
 
 # --- 3. writing: the models' columns, and their defaults for what the file does not set ---
+
+
+def _registry_is_empty(cursor) -> bool:
+    tables = [Household._meta.db_table, Person._meta.db_table]
+    return not _scalar(
+        cursor, "SELECT " + " OR ".join(f"EXISTS (SELECT FROM {table})" for table in tables)
+    )
+
+
+def _write_first_load(cursor, homes: int, result: ImportResult, today: datetime.date) -> bool:
+    """Into an empty registry: write every household in one transaction, with the registry
+    tables' indexes (the primary keys apart) and foreign keys dropped first and built
+    after, one sort each instead of a million insertions into each. Whether it did (not
+    when the registry has a household or a person).
+
+    Safe because nobody sees the tables without them: the transaction holds the import's
+    advisory lock and an ACCESS EXCLUSIVE lock on both tables from before the drop until
+    its commit (a search waits, and finds the registry complete and indexed, or empty if
+    anything failed: the drop is rolled back with the rows). The registry is checked
+    empty under that lock, and the load is a transaction of its own (not inside a caller's).
+    An empty area in a registry that has others is written batch by
+    batch instead: rebuilding the whole registry's indexes would cost more, and block it."""
+    if connection.in_atomic_block or not _registry_is_empty(cursor):
+        return False  # inside a caller's transaction, which may hold anything: batch by batch
+    households, persons = Household._meta.db_table, Person._meta.db_table
+    with transaction.atomic():
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        cursor.execute(f"LOCK TABLE {households}, {persons} IN ACCESS EXCLUSIVE MODE")
+        if not _registry_is_empty(cursor):
+            return False
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        dropped = _drop_indexes(cursor, [households, persons])
+        result.done += _write(cursor, 1, homes, result, today)
+        with result.clock("index builds"):
+            for statement in dropped:
+                cursor.execute(statement)
+            # The planner's statistics still say empty: the searches after need the truth.
+            cursor.execute(f"ANALYZE {households}, {persons}")
+    return True
+
+
+def _drop_indexes(cursor, tables: list[str]) -> list[str]:
+    """Drop the indexes (primary keys apart), unique constraints and foreign keys of
+    `tables`; return the statements that make them again, foreign keys last."""
+    cursor.execute(
+        """
+        SELECT t.relname, c.conname, pg_get_constraintdef(c.oid), i.indexrelid::regclass::text,
+            pg_get_indexdef(i.indexrelid)
+        FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+        LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid
+        WHERE t.relname = ANY(%s) AND t.relnamespace = current_schema()::regnamespace
+          AND NOT i.indisprimary
+          AND NOT EXISTS (SELECT FROM pg_constraint f WHERE f.contype = 'f'
+                          AND f.conindid = i.indexrelid)
+        UNION ALL
+        SELECT t.relname, c.conname, pg_get_constraintdef(c.oid), NULL, NULL
+        FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+        WHERE c.contype = 'f' AND t.relname = ANY(%s)
+          AND t.relnamespace = current_schema()::regnamespace
+        """,
+        [tables, tables],
+    )
+    rows = cursor.fetchall()
+    again = []
+    for table, constraint, constraint_sql, index, index_sql in rows:
+        if constraint:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"')
+            again.append(f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {constraint_sql}')
+        else:
+            cursor.execute(f"DROP INDEX {index}")
+            again.append(index_sql)
+    foreign = [statement for statement in again if " FOREIGN KEY " in statement]
+    return [statement for statement in again if statement not in foreign] + foreign
+
 
 HOUSEHOLD_COLUMNS = [KEY.target, *HOUSEHOLD_FIELDS]
 PERSON_COLUMNS = [*PERSON_FIELDS, *PERSON_DERIVED]

@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -45,44 +45,63 @@ def generated(tmp_path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
-def registry_after(
-    rows: list[dict], *, fast: bool, delimiter: str = ",", area: str | None = None
-) -> dict:
-    """The registry and the report after importing `rows` through one path, undone after."""
+def extract_of(rows: list[dict], delimiter: str = ",") -> bytes:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=delimiter)
     writer.writeheader()
     writer.writerows(rows)
-    data = out.getvalue().encode()
+    return out.getvalue().encode()
+
+
+def registry_now() -> dict:
+    """Every household and its members, as a user sees them (ids apart)."""
+    return {
+        household.dtks_id or household.kk_number: {
+            **model_to_dict(household, exclude=["id"]),
+            "members": sorted(
+                (
+                    model_to_dict(person, exclude=["id", "household"])
+                    for person in household.members.all()
+                ),
+                key=lambda person: (person["nik"] or "", person["name"]),
+            ),
+        }
+        for household in Household.objects.prefetch_related("members")
+    }
+
+
+def outcome(result) -> dict:
+    counts = {name: getattr(result, name) for name in (
+        "rows", "refused", "households_created", "households_updated", "households_unchanged",
+        "persons_created", "persons_updated", "persons_unchanged")}  # fmt: skip
+    report = sorted((error.line, error.column, error.message) for error in result.errors)
+    return {"counts": counts, "report": report, "one_by_one": result.rows_one_by_one}
+
+
+def registry_after(
+    rows: list[dict],
+    *,
+    fast: bool,
+    delimiter: str = ",",
+    area: str | None = None,
+    desk: bool = True,
+) -> dict:
+    """The registry and the report after importing `rows` through one path, undone after.
+    With `desk`, the registry has a household registered at the desk beforehand."""
+    data = extract_of(rows, delimiter)
     with transaction.atomic():
-        desk = HouseholdFactory(region_id="52.72.01.1001", kk_number=rows[-1]["kk_number"])
-        PersonFactory(household=desk, relationship="head", nik=None, name="  Nama  Di Meja",
-                      birth_date="1970-01-01")  # fmt: skip
+        if desk:
+            household = HouseholdFactory(region_id="52.72.01.1001", kk_number=rows[-1]["kk_number"])
+            PersonFactory(household=household, relationship="head", nik=None,
+                          name="  Nama  Di Meja", birth_date="1970-01-01")  # fmt: skip
         if fast:
             result = import_set_based(io.BytesIO(data), area=area, batch_households=5)
         else:
             handle = io.StringIO(data.decode(), newline="")
             result = import_row_by_row(read_rows(handle), area=area, batch_households=5)
-        households = {
-            household.dtks_id or household.kk_number: {
-                **model_to_dict(household, exclude=["id"]),
-                "members": sorted(
-                    (
-                        model_to_dict(person, exclude=["id", "household"])
-                        for person in household.members.all()
-                    ),
-                    key=lambda person: (person["nik"] or "", person["name"]),
-                ),
-            }
-            for household in Household.objects.prefetch_related("members")
-        }
+        households = registry_now()
         transaction.set_rollback(True)
-    counts = {name: getattr(result, name) for name in (
-        "rows", "refused", "households_created", "households_updated", "households_unchanged",
-        "persons_created", "persons_updated", "persons_unchanged")}  # fmt: skip
-    report = sorted((error.line, error.column, error.message) for error in result.errors)
-    return {"households": households, "counts": counts, "report": report,
-            "one_by_one": result.rows_one_by_one}  # fmt: skip
+    return {"households": households, **outcome(result)}
 
 
 def same_on_both_paths(rows: list[dict], **options) -> dict:
@@ -246,3 +265,52 @@ def test_staging_falls_back_to_python_for_a_file_postgresql_refuses(generated):
     assert result.refused == 0
     assert result.rows == len(rows)
     assert Person.objects.count() == len(rows)
+
+
+def registry_indexes() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid IN ('households_household'::regclass, 'households_person'::regclass)"
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid IN "
+            "('households_household'::regclass, 'households_person'::regclass)"
+        )
+        return sorted(indexes + cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_load_builds_the_indexes_after_and_gives_the_same_registry(generated):
+    """Into an empty registry the set-based path drops the registry's indexes and foreign
+    keys, writes every household, and builds them again: same registry, same report, same
+    indexes; the households left to Python are written after, with the indexes back."""
+    rows = [dict(row) for row in generated]
+    for index, cells in ODD_ROWS[:6]:
+        rows[index].update(cells)
+    portable = registry_after(rows, fast=False, desk=False)
+    before = registry_indexes()
+
+    result = import_set_based(io.BytesIO(extract_of(rows)), batch_households=5)
+
+    assert "index builds" in result.seconds  # the first-load path
+    assert registry_indexes() == before
+    assert outcome(result)["report"] == portable["report"]
+    assert outcome(result)["counts"] == portable["counts"]
+    assert registry_now() == portable["households"]
+    assert 0 < result.rows_one_by_one < len(rows) / 2
+    taken = Person.objects.exclude(nik=None).first()
+    with pytest.raises(IntegrityError), transaction.atomic():  # the unique NIK is back
+        PersonFactory(household=taken.household, nik=taken.nik, relationship="other")
+
+
+def test_a_load_into_a_registry_that_has_households_keeps_its_indexes(generated):
+    PersonFactory(household=HouseholdFactory(region_id="52.72.01.1001"))
+    before = registry_indexes()
+
+    result = import_set_based(io.BytesIO(extract_of(generated)), batch_households=5)
+
+    assert "index builds" not in result.seconds
+    assert registry_indexes() == before
+    assert result.persons_created == len(generated)
