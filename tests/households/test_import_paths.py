@@ -142,6 +142,9 @@ ODD_ROWS = [
     (15, {"rt": "0001"}),
     (16, {"birth_date": "2020/01/01"}),
     (17, {"disability": "99"}),
+    # Spaces at either end, ASCII or not, are trimmed alike (SQL trims only such cells).
+    (18, {"address": "\tJl. Mawar 3\u3000", "rt": " 001", "owns_gold": "\x1c1"}),
+    (19, {"birth_place": "\u2028Bima", "desil": "2\u00a0", "owns_car": "YA"}),
 ]
 
 
