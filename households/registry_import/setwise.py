@@ -89,7 +89,15 @@ def import_set_based(
             progress(result)
         with result.clock("checks"):
             _check(cursor, header, today, area)
-            homes = _scalar(cursor, "SELECT coalesce(max(home), 0) FROM dtks_home")
+            homes = _scalar(cursor, "SELECT coalesce(max(turn), 0) FROM dtks_home")
+            cursor.execute(
+                "SELECT count(DISTINCT m.home), count(p.line) FROM dtks_home m "
+                "JOIN dtks_person p USING (home) WHERE m.turn IS NULL"
+            )
+            unchanged, members = cursor.fetchone()
+            result.households_unchanged += unchanged
+            result.persons_unchanged += members
+            result.done += members
         batch = max(batch_households, 1)
         with result.clock("writing"):
             if not (homes and _write_first_load(cursor, homes, result, today)):
@@ -426,7 +434,41 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
     cursor.execute("CREATE UNIQUE INDEX ON dtks_person (line)")
     cursor.execute("ANALYZE dtks_home (home, dtks_id, household_id)")
     cursor.execute("ANALYZE dtks_person (line, home, person_id)")
+    _number_the_changed(cursor)
     cursor.execute("RESET jit")
+
+
+def _number_the_changed(cursor) -> None:
+    """Number (`turn`, in file order) the households whose writing changes something; the
+    others — the registry's values, every member matched and the same, no other head —
+    keep `turn` NULL and are counted unchanged without a batch of their own. (A re-import
+    of an unchanged file once spent its writing step running eight queries a batch that
+    each wrote nothing.)"""
+    households, persons = Household._meta.db_table, Person._meta.db_table
+    cursor.execute("ALTER TABLE dtks_home ADD COLUMN turn bigint")
+    cursor.execute(
+        f"""
+        UPDATE dtks_home m SET turn = c.turn FROM (
+            SELECT m.home, row_number() OVER (ORDER BY m.home) AS turn
+            FROM dtks_home m LEFT JOIN {households} h ON h.id = m.household_id
+            WHERE h.id IS NULL
+               OR ({", ".join(f"h.{name}" for name in HOUSEHOLD_COLUMNS)})
+                  IS DISTINCT FROM ({", ".join(f"m.{name}" for name in HOUSEHOLD_COLUMNS)})
+               OR EXISTS (
+                   SELECT FROM dtks_person p LEFT JOIN {persons} x ON x.id = p.person_id
+                   WHERE p.home = m.home AND (x.id IS NULL
+                       OR (x.household_id, {", ".join(f"x.{name}" for name in PERSON_COLUMNS)})
+                          IS DISTINCT FROM (m.household_id,
+                                            {", ".join(f"p.{name}" for name in PERSON_COLUMNS)})))
+               OR EXISTS (  -- a head the file does not name as the head: steps down
+                   SELECT FROM {persons} x WHERE x.household_id = m.household_id
+                   AND x.relationship = '{HEADS}' AND NOT EXISTS (
+                       SELECT FROM dtks_person p WHERE p.home = m.home AND p.person_id = x.id
+                       AND p.relationship = '{HEADS}'))
+        ) AS c WHERE c.home = m.home
+        """
+    )
+    cursor.execute("CREATE INDEX ON dtks_home (turn)")
 
 
 # --- 3. writing: the models' columns, and their defaults for what the file does not set ---
@@ -546,7 +588,7 @@ def _insert_parts(model, written: list[str]) -> tuple[str, str, list]:
 
 
 def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.date) -> int:
-    """Upsert the households numbered `first` to `last` and their members, in one
+    """Upsert the households of `turn` `first` to `last` and their members, in one
     transaction; return the number of rows. A household's head changes last, so that it
     never has two."""
     households, persons = Household._meta.db_table, Person._meta.db_table
@@ -564,7 +606,7 @@ def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.
                                   WHEN m.desil IS NULL THEN NULL ELSE %s::date END,
                 {touched_columns(Household)}
             FROM dtks_home m
-            WHERE m.home BETWEEN %s AND %s AND h.id = m.household_id
+            WHERE m.turn BETWEEN %s AND %s AND h.id = m.household_id
               AND ({", ".join(f"h.{name}" for name in HOUSEHOLD_COLUMNS)})
                   IS DISTINCT FROM ({", ".join(f"m.{name}" for name in HOUSEHOLD_COLUMNS)})
             """,
@@ -581,7 +623,7 @@ def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.
                 SELECT {", ".join(HOUSEHOLD_COLUMNS)},
                     CASE WHEN desil IS NULL THEN '' ELSE '{DESIL_SOURCE}' END,
                     CASE WHEN desil IS NULL THEN NULL ELSE %s::date END, {values}
-                FROM dtks_home WHERE home BETWEEN %s AND %s AND household_id IS NULL
+                FROM dtks_home WHERE turn BETWEEN %s AND %s AND household_id IS NULL
                 ORDER BY home
                 RETURNING id, dtks_id
             )
@@ -590,7 +632,7 @@ def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.
             [today, *params, *batch],
         )
         created = cursor.rowcount
-        homes = _scalar(cursor, "SELECT count(*) FROM dtks_home WHERE home BETWEEN %s AND %s",
+        homes = _scalar(cursor, "SELECT count(*) FROM dtks_home WHERE turn BETWEEN %s AND %s",
                         batch)  # fmt: skip
         result.households_created += created
         result.households_updated += updated
@@ -602,7 +644,7 @@ def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.
             UPDATE {persons} x SET relationship = '{Relationship.OTHER.value}',
                 {touched_columns(Person)}
             FROM dtks_home m
-            WHERE m.home BETWEEN %s AND %s AND x.household_id = m.household_id
+            WHERE m.turn BETWEEN %s AND %s AND x.household_id = m.household_id
               AND x.relationship = '{HEADS}'
               AND NOT EXISTS (SELECT FROM dtks_person p WHERE p.home = m.home
                               AND p.person_id = x.id AND p.relationship = '{HEADS}')
@@ -615,7 +657,7 @@ def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.
                 {", ".join(f"{name} = p.{name}" for name in PERSON_COLUMNS)},
                 {touched_columns(Person)}
             FROM dtks_person p JOIN dtks_home m USING (home)
-            WHERE p.home BETWEEN %s AND %s AND x.id = p.person_id
+            WHERE m.turn BETWEEN %s AND %s AND x.id = p.person_id
               AND (x.household_id, {", ".join(f"x.{name}" for name in PERSON_COLUMNS)})
                   IS DISTINCT FROM (m.household_id,
                                     {", ".join(f"p.{name}" for name in PERSON_COLUMNS)})
@@ -631,7 +673,8 @@ def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.
                                    history_type)
             SELECT {", ".join(f"x.{column}" for column in kept)}, now(), %s, '~'
             FROM {persons} x JOIN dtks_person p ON p.person_id = x.id
-            WHERE p.home BETWEEN %s AND %s AND p.moved
+            JOIN dtks_home m ON m.home = p.home
+            WHERE m.turn BETWEEN %s AND %s AND p.moved
             """,
             [str(MOVED_REASON), *batch],
         )
@@ -642,14 +685,18 @@ def _write(cursor, first: int, last: int, result: ImportResult, today: datetime.
             SELECT m.household_id, {", ".join(f"p.{name}" for name in PERSON_COLUMNS)},
                 {values}
             FROM dtks_person p JOIN dtks_home m USING (home)
-            WHERE p.home BETWEEN %s AND %s AND p.person_id IS NULL
+            WHERE m.turn BETWEEN %s AND %s AND p.person_id IS NULL
             ORDER BY p.line
             """,
             [*params, *batch],
         )
         persons_created = cursor.rowcount
-        members = _scalar(cursor, "SELECT count(*) FROM dtks_person WHERE home BETWEEN %s AND %s",
-                          batch)  # fmt: skip
+        members = _scalar(
+            cursor,
+            "SELECT count(*) FROM dtks_person p JOIN dtks_home m USING (home) "
+            "WHERE m.turn BETWEEN %s AND %s",
+            batch,
+        )
         result.persons_created += persons_created
         result.persons_updated += persons_updated
         result.persons_unchanged += members - persons_created - persons_updated
