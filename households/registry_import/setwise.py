@@ -13,11 +13,12 @@ Python reader per kind) and from the models' fields (their columns and defaults)
    written here when all its rows pass, its rows are consecutive, no NIK or KK of it is
    claimed by another household of the file, and the registry's own households agree with
    its registry ID and KK number. The SQL is stricter than Python (it takes `01-02-1990`,
-   not `1-2-1990`).
+   not `1-2-1990`). Households whose writing would change nothing are counted unchanged.
 3. **Write.** Households and persons are upserted a batch of households at a time, one
    transaction each, by the rules of the row-by-row path: households matched by registry
    ID, else KK; people by NIK, else by name and birth date in their household; unchanged
-   rows are not written.
+   rows are not written. Into an empty registry, all in one transaction, with the indexes
+   built after (`_write_first_load`).
 4. **The rest** — the households a check did not pass — go through the row-by-row path,
    which refuses their faulty rows with a message by line and column and loads the others.
    Messages are written in one place only: Python's.
@@ -362,6 +363,16 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
     cursor.execute(
         f"""
         CREATE TEMP TABLE dtks_home AS
+        WITH twice AS MATERIALIZED (  -- households of a NIK given twice in the file
+            SELECT DISTINCT dtks_id FROM dtks_row WHERE nik IN (
+                SELECT nik FROM dtks_row WHERE nik IS NOT NULL GROUP BY nik HAVING count(*) > 1)
+        ), shared AS MATERIALIZED (  -- KK numbers of two registry IDs in the file
+            SELECT kk_number FROM dtks_row WHERE kk_number IS NOT NULL
+            GROUP BY kk_number HAVING min(dtks_id) <> max(dtks_id)
+        ), alike AS MATERIALIZED (  -- two members without NIK whom a name and a birth date
+            SELECT DISTINCT dtks_id FROM dtks_row WHERE nik IS NULL  -- can't tell apart
+            GROUP BY dtks_id, name_normalized, birth_date HAVING count(*) > 1
+        )
         SELECT row_number() OVER (ORDER BY first.line) AS home, first.dtks_id,
             {", ".join(f"first.{name}" for name in HOUSEHOLD_FIELDS)},
             NULL::bigint AS household_id
@@ -369,17 +380,11 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
             SELECT dtks_id, min(line) AS line FROM dtks_row GROUP BY dtks_id
             HAVING bool_and(clean) AND max(line) - min(line) + 1 = count(*)
                AND count(*) FILTER (WHERE relationship = '{HEADS}') = 1
-               AND count(DISTINCT coalesce(kk_number, '')) = 1
+               AND min(coalesce(kk_number, '')) = max(coalesce(kk_number, ''))
         ) AS home JOIN dtks_row first USING (line)
-        WHERE NOT EXISTS (  -- a NIK given twice in the file
-            SELECT FROM dtks_row r JOIN dtks_row other ON other.nik = r.nik
-            WHERE r.dtks_id = home.dtks_id AND other.line <> r.line)
-        AND NOT EXISTS (  -- a KK number of two registry IDs in the file
-            SELECT FROM dtks_row other
-            WHERE other.kk_number = first.kk_number AND other.dtks_id <> home.dtks_id)
-        AND NOT EXISTS (  -- two members without NIK whom a name and a birth date can't tell apart
-            SELECT FROM dtks_row r WHERE r.dtks_id = home.dtks_id AND r.nik IS NULL
-            GROUP BY r.name_normalized, r.birth_date HAVING count(*) > 1)
+        WHERE NOT EXISTS (SELECT FROM twice t WHERE t.dtks_id = home.dtks_id)
+          AND NOT EXISTS (SELECT FROM shared k WHERE k.kk_number = first.kk_number)
+          AND NOT EXISTS (SELECT FROM alike a WHERE a.dtks_id = home.dtks_id)
         """
     )
     households = Household._meta.db_table

@@ -284,7 +284,7 @@ def registry_indexes() -> list[tuple]:
         return sorted(indexes + cursor.fetchall())
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_first_load_builds_the_indexes_after_and_gives_the_same_registry(generated):
     """Into an empty registry the set-based path drops the registry's indexes and foreign
     keys, writes every household, and builds them again: same registry, same report, same
