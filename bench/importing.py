@@ -34,7 +34,7 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from bench.registry import (  # noqa: E402
     bench_registry,
@@ -42,10 +42,11 @@ from bench.registry import (  # noqa: E402
     postgresql_version,
     require_postgresql,
 )
-from households.dtks import EXTRACT_COLUMNS, dtks_write  # noqa: E402
-from households.models import Household  # noqa: E402
+from households.models import Household, Person  # noqa: E402
+from households.registry_import import EXTRACT_COLUMNS, setwise, write_extract  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+REGISTRY_TABLES = [Household._meta.db_table, Person._meta.db_table]
 
 
 def psql_copy(path: Path, url: str) -> float:
@@ -116,7 +117,7 @@ def run(folder: Path, repeat: int) -> None:
     url = database_url()
     extract = folder / "extract.csv"
     with extract.open("w", encoding="utf-8", newline="") as out:
-        rows = dtks_write(Household.objects.all(), out)
+        rows = write_extract(Household.objects.all(), out)
     tenth = folder / "tenth.csv"
     tenth_rows = first_tenth(extract, tenth)
     size = extract.stat().st_size / 2**20
@@ -143,6 +144,42 @@ def run(folder: Path, repeat: int) -> None:
               f"{rss / 1024:>5.0f} MB")  # fmt: skip
         print(f"{'':<34} {steps}")
     print("ratio: rows/s ÷ psql \\copy rows/s (goal ≥ 0.25); seconds as the command counts them")
+    floors(rows, copy_seconds)
+
+
+def index_builds() -> list[tuple[str, float]]:
+    """Seconds to build each index, unique constraint and foreign key of the registry's
+    two tables alone, on the registry as the import left it (each dropped and built again
+    in a transaction rolled back)."""
+    timings = []
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '256MB'")
+        with transaction.atomic():
+            rebuild = setwise._drop_indexes(cursor, REGISTRY_TABLES)
+            transaction.set_rollback(True)
+        for statement in rebuild:
+            name = re.search(r'CONSTRAINT "([^"]+)"|INDEX (\S+)', statement).group(1, 2)
+            name = name[0] or name[1]
+            with transaction.atomic():
+                setwise._drop_indexes(cursor, REGISTRY_TABLES)
+                started = time.perf_counter()
+                cursor.execute(statement)
+                timings.append((name, time.perf_counter() - started))
+                transaction.set_rollback(True)
+    return timings
+
+
+def floors(rows: int, copy_seconds: float) -> None:
+    """What a first load cannot go below: `COPY` of the bytes, and building the indexes the
+    registry's searches need, each alone."""
+    timings = index_builds()
+    total = sum(seconds for _name, seconds in timings)
+    print(
+        f"floor of a first load: \\copy {copy_seconds:.1f} s + index builds {total:.1f} s "
+        f"= at best {copy_seconds / (copy_seconds + total):.2f}× of \\copy before any check"
+    )
+    for name, seconds in sorted(timings, key=lambda item: -item[1]):
+        print(f"  {name:<54} {seconds:>6.2f} s")
 
 
 if __name__ == "__main__":

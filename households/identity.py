@@ -165,3 +165,47 @@ def validate_kk_number(number: str) -> None:
     _require_district(number[:6], _("KK number"))
     if number[12:] == "0000":
         raise ValidationError(_("KK number digits 13–16 (serial) must not be 0000."), code="serial")
+
+
+# --- the same rules in SQL, for the registry import's set-based path ---
+# Each function gives a PostgreSQL condition on text expressions (trusted: column names of
+# the import's own tables). A number the condition takes, the function above takes too; the
+# SQL may be stricter (a row it does not take is checked by the Python above, which says
+# why). tests/households/test_import_paths.py holds both to the same registry.
+
+
+def _province_list_sql() -> str:
+    return ", ".join(f"'{code}'" for code in sorted(province_codes()))
+
+
+def _structure_sql(number: str) -> str:
+    """Sixteen digits, a province and district code (`_require_district`), a serial that is
+    not 0000."""
+    return (
+        f"({number} ~ '^[0-9]{{16}}$' AND substr({number}, 1, 2) IN ({_province_list_sql()})"
+        f" AND substr({number}, 3, 2) <> '00' AND substr({number}, 5, 2) <> '00'"
+        f" AND substr({number}, 13) <> '0000')"
+    )
+
+
+def kk_number_sql(number: str) -> str:
+    """SQL: `number` is empty or a KK number `validate_kk_number` takes."""
+    return f"({number} = '' OR {_structure_sql(number)})"
+
+
+def nik_for_person_sql(nik: str, *, birth_ymd: str, sex: str) -> str:
+    """SQL: `nik` is empty, or a NIK `validate_nik_for_person` takes for a person born on
+    `birth_ymd` (the text `YYYYMMDD` of a date that exists, NULL if none) of `sex` ('M' or
+    'F'): digits 7–12 are the birth date as DDMMYY, 40 added to the day for a woman (so a
+    day and month that exist). Compared as text: `to_char` of a date cost more than all
+    the other checks of the row together."""
+    day = f"substr({birth_ymd}, 7, 2)"
+    fits = (
+        f"substr({nik}, 7, 6) = CASE WHEN {sex} = 'F' THEN ({day}::int + 40)::text"
+        f" ELSE {day} END || substr({birth_ymd}, 5, 2) || substr({birth_ymd}, 3, 2)"
+    )
+    return (
+        f"CASE WHEN {nik} = '' THEN true"
+        f" WHEN {birth_ymd} IS NULL OR {sex} IS NULL THEN false"
+        f" ELSE {_structure_sql(nik)} AND {fits} END"
+    )

@@ -25,17 +25,17 @@ from accounts.models import AccessLog
 from accounts.roles import Role, has_role
 from accounts.selectors import scope_code_of
 from accounts.services import access_record
-from households.dtks import (
-    ImportResult,
-    MissingColumns,
-    UnreadableExtract,
-    dtks_header,
-    dtks_import_stream,
-)
 from households.identity import validate_nik_for_person
 from households.masking import carries_identifier
 from households.models import DuplicateDismissal, Household, Person, RegistryImport
 from households.registry_codes import Relationship
+from households.registry_import import (
+    ImportResult,
+    MissingColumns,
+    UnreadableExtract,
+    import_extract,
+    read_header,
+)
 from households.rules import blank_to_none, household_rule_errors
 from regions.models import Region
 from slrt.constraints import constraint_violations_as_field_errors
@@ -422,7 +422,7 @@ def _check_extract(upload: UploadedFile) -> None:
             line += len(pieces) - 1
             run = lengths[-1]
         decoder.decode(b"", final=True)
-        dtks_header(head.decode("utf-8-sig"))
+        read_header(head.decode("utf-8-sig"))
     except UnicodeDecodeError:
         message = _(
             "The file is not UTF-8 text. Save it from the spreadsheet as “CSV UTF-8” and "
@@ -434,7 +434,7 @@ def _check_extract(upload: UploadedFile) -> None:
 
 
 def registry_import_execute(import_id: int) -> RegistryImport:
-    """Run a queued import (`dtks_import_stream` into the import's area), writing its
+    """Run a queued import (`import_extract` into the import's area), writing its
     progress on the row as it goes and its refused rows to a report. The import runs once
     per request (`slrt.jobs.job_start`): a task delivered again finds it running or finished
     and does nothing, and a failed import runs again only when a supervisor asks
@@ -485,7 +485,7 @@ def _import_into(
     writer.writerow(["line", "column", "message"])
     try:
         with registry_import.upload.open("rb") as handle:
-            result = dtks_import_stream(
+            result = import_extract(
                 handle,
                 area=registry_import.area_id,
                 progress=progress,

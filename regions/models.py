@@ -7,10 +7,14 @@ which holds `52.72.01` (a district), which holds `52.72.01.1001` (a village). So
 its dotted prefixes.
 """
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from slrt.constraints import ConstraintsByField
+
+REGION_CODE_CHARACTERS = re.compile(r"[0-9]+(\.[0-9]+)*")
 
 
 def within_q(code: str, region_field: str = "") -> models.Q:
@@ -26,6 +30,15 @@ def within_q(code: str, region_field: str = "") -> models.Q:
     return models.Q(**{f"{prefix}code": code}) | models.Q(
         **{f"{prefix}code__startswith": f"{code}."}
     )
+
+
+def within_sql(column: str, code: str) -> str:
+    """`within_q` as a SQL condition on a text `column` holding region codes, for the
+    set-based registry import's hand-written queries. `code` is a region code (digits and
+    dots, checked here), so it can stand in the SQL as a literal."""
+    if not REGION_CODE_CHARACTERS.fullmatch(code):
+        raise ValueError(f"not a region code: {code!r}")
+    return f"({column} = '{code}' OR {column} LIKE '{code}.%')"
 
 
 class RegionQuerySet(models.QuerySet):

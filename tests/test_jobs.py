@@ -144,7 +144,7 @@ def test_a_refused_move_says_so_in_the_offices_language(program):
 
 @pytest.mark.parametrize("kind", ["import", "screening"])
 def test_a_task_delivered_twice_does_the_work_once(jobs, kind, monkeypatch):
-    target = {"import": "households.services.dtks_import_stream",
+    target = {"import": "households.services.import_extract",
               "screening": "programs.services.screening_rows"}[kind]  # fmt: skip
     calls = []
     work = import_string(target)

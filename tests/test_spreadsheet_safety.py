@@ -167,7 +167,7 @@ def test_the_import_commands_error_report_holds_no_formula(tmp_path):
 # The national registry's own extract format, which `generate_households` writes for the
 # importer to read back (synthetic data, never personal data shown to a reader): escaping it
 # would change the values on the way back in.
-REGISTRY_FORMAT_WRITERS = {"households/dtks.py"}
+REGISTRY_FORMAT_WRITERS = {"households/registry_import/writer.py"}
 
 
 def test_every_csv_and_xlsx_writer_goes_through_the_spreadsheet_helper():

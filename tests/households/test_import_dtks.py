@@ -8,8 +8,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from households.dtks import dtks_import_stream
 from households.models import Household, Person
+from households.registry_import import import_extract
 from tests.factories import HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.usefixtures("kota_bima")
@@ -231,7 +231,7 @@ def test_an_import_for_an_area_refuses_households_elsewhere(tmp_path):
     elsewhere = HouseholdFactory(region_id="52.72.02.1008", kk_number="5272011203150001")
     data = extract(tmp_path, *ROWS).read_bytes()
 
-    result = dtks_import_stream(io.BytesIO(data), area="52.72.01")
+    result = import_extract(io.BytesIO(data), area="52.72.01")
 
     refused = sorted((error.line, error.column) for error in result.errors)
     assert refused == [(2, "kk_number"), (3, "kk_number"), (4, "kk_number"), (5, "region_code")]

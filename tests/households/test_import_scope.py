@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from households.dtks import ImportResult, dtks_import_stream
 from households.models import Household, Person
+from households.registry_import import ImportResult, import_extract
 from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory
 
@@ -70,7 +70,7 @@ def as_it_was(household: Household) -> tuple:
 
 def import_into(area, *rows) -> ImportResult:
     data = ("\ufeff" + "\n".join([HEADER, *rows]) + "\n").encode()
-    return dtks_import_stream(io.BytesIO(data), area=area)
+    return import_extract(io.BytesIO(data), area=area)
 
 
 def errors_of(result) -> dict[int, tuple[str, str]]:

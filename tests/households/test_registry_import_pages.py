@@ -157,7 +157,7 @@ def test_an_import_that_breaks_says_so_and_keeps_the_file(supervisor, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("households.services.dtks_import_stream", broken)
+    monkeypatch.setattr("households.services.import_extract", broken)
     registry_import_execute(registry_import.pk)
 
     registry_import.refresh_from_db()
@@ -226,13 +226,13 @@ def test_a_cell_longer_than_the_csv_reader_takes_is_refused_by_the_field(
 
 
 def test_a_quoted_cell_over_many_lines_and_the_csv_limit_is_a_message_by_line():
-    from households.dtks import UnreadableExtract, dtks_rows
+    from households.registry_import import UnreadableExtract, read_rows
 
     lines = "\\n".join(["x" * 1000] * 140)
     text = extract(ROWS[0], ROWS[1].replace("Siti Aminah", f'"{lines}"')).replace("\\n", "\n")
 
     with pytest.raises(UnreadableExtract, match="3"):
-        list(dtks_rows(io.StringIO(text, newline="")))
+        list(read_rows(io.StringIO(text, newline="")))
 
 
 @pytest.fixture

@@ -5,8 +5,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
-from regions.models import Region, within_q
+from regions.models import Region, within_q, within_sql
 from tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.usefixtures("kota_bima")
@@ -59,3 +60,18 @@ def test_regions_imports_no_app_of_the_project():
             elif isinstance(node, ast.Import):
                 imported.update((path.name, alias.name.split(".")[0]) for alias in node.names)
     assert {(name, module) for name, module in imported if module in apps} == set()
+
+
+@pytest.mark.parametrize("area", ["52", "52.72", "52.72.01", "52.72.01.1001", "52.7"])
+def test_the_sql_form_of_within_keeps_the_same_regions_as_the_filter(area):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT code FROM households_region WHERE {within_sql('code', area)}")  # noqa: S608
+        by_sql = {code for (code,) in cursor.fetchall()}
+
+    assert by_sql == set(Region.objects.within(area).values_list("code", flat=True))
+
+
+@pytest.mark.parametrize("code", ["52.72' OR '1'='1", "52.72.%", "", "52..72", "52.72."])
+def test_the_sql_form_of_within_refuses_what_is_not_a_region_code(code):
+    with pytest.raises(ValueError):
+        within_sql("code", code)

@@ -5,12 +5,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households.dtks import (
+from households.registry_import import (
     ImportResult,
     MissingColumns,
     RowError,
     UnreadableExtract,
-    dtks_import_stream,
+    import_extract,
 )
 from slrt.spreadsheets import csv_writer
 
@@ -60,7 +60,7 @@ class Command(BaseCommand):
                     writer.writerow([error.line, error.column, error.message])
 
                 with source.open("rb") as handle:
-                    result = dtks_import_stream(
+                    result = import_extract(
                         handle, batch_households=batch, progress=progress, on_error=on_error
                     )
         except (MissingColumns, UnreadableExtract) as error:

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 from django.utils import timezone
 
-from households.dtks import dtks_write
 from households.models import Household
+from households.registry_import import write_extract
 from households.synthetic import households_generate
 from programs.synthetic import enrolments_generate
 from regions.models import Region
@@ -65,7 +65,7 @@ class Command(BaseCommand):
         if csv:
             generated = Household.objects.filter(pk__range=(result.first_pk, result.last_pk))
             with open(csv, "w", encoding="utf-8", newline="") as out:
-                rows = dtks_write(generated, out)
+                rows = write_extract(generated, out)
             self.stdout.write(f"{rows} rows written to {csv}.")
         if not no_enrolments:
             created = enrolments_generate(
