@@ -13,7 +13,8 @@ class RegionAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
     search_fields = ["code", "name"]
     search_help_text = _("A code (52.72) or a name.")
-    readonly_fields = ["code", "parent"]
+    # The code gives the place in the tree (its parent and its level): only the name is edited.
+    readonly_fields = ["code", "level", "parent"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     show_facets = admin.ShowFacets.NEVER  # a count per filter choice: too dear on long lists

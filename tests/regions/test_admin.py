@@ -32,3 +32,20 @@ def test_a_district_admin_renames_the_regions_of_their_district_only(client):
     assert Region.objects.get(pk=own.pk).name == "Kelurahan Baru"
     assert Region.objects.get(pk=other.pk).name == other.name
     assert Region.objects.get(pk="52.72").name != "Taken"
+
+
+def test_an_admin_cannot_change_the_level_of_a_region_its_code_gives(client):
+    # A village turned into a "district" would drop out of every village picker and its
+    # households could no longer be saved; a district turned into a "village" could be chosen
+    # as a household's village. The level follows the code, as the registry's file has it.
+    client.force_login(staff_user(role=Role.ADMIN, scope="52.72.01", is_staff=True))
+    village, district = (Region.objects.get(code=c) for c in ("52.72.01.1001", "52.72.01"))
+
+    for region, level in [(village, Region.Level.DISTRICT), (district, Region.Level.VILLAGE)]:
+        client.post(
+            reverse("admin:regions_region_change", args=[region.pk]),
+            {"name": region.name, "level": level},
+        )
+
+    assert Region.objects.get(pk=village.pk).level == Region.Level.VILLAGE
+    assert Region.objects.get(pk=district.pk).level == Region.Level.DISTRICT
