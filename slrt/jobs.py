@@ -164,12 +164,13 @@ class JobMoveRefused(ValidationError):
     """A status change the transition table does not allow from the job's status."""
 
 
-def _job_move(job: Job, to: str, **fields: Any) -> None:
+def _job_move(job: Job, to: str, *, only_if: dict[str, Any] | None = None, **fields: Any) -> None:
     """Move `job` to status `to`, writing `fields` with it, if the table allows the move from
-    the status the row has now (not the one `job` was read with); else raise JobMoveRefused."""
+    the status the row has now (not the one `job` was read with) and the row still has the
+    values `only_if` gives; else raise JobMoveRefused."""
     sources = [status for status, targets in JOB_TRANSITIONS.items() if to in targets]
     jobs = type(job)._default_manager.filter(pk=job.pk)
-    if not jobs.filter(status__in=sources).update(status=to, **fields):
+    if not jobs.filter(status__in=sources, **(only_if or {})).update(status=to, **fields):
         current = JobStatus(jobs.values_list("status", flat=True).get())
         message = _("This job is “%(status)s”: it cannot become “%(to)s”.")
         raise JobMoveRefused(message % {"status": current.label, "to": JobStatus(to).label})
@@ -231,8 +232,20 @@ def job_fail(job: Job, error: str) -> None:
 
 def job_rerun(job: Job) -> None:
     """Queue a failed (or stalled) job again and send its task. A job queued, running or done
-    is refused (JobMoveRefused, with a message for the user)."""
+    is refused (JobMoveRefused, with a message for the user).
+
+    A stalled job is failed only if it is still the run found stalled (same status, same
+    start): a request read before another user's re-run, which a worker has taken since,
+    must not fail that new run and queue a second worker beside it."""
     if job.is_stalled:
-        job_fail(job, _("The worker running this job stopped before it finished."))
+        same_run = {"status": JobStatus.RUNNING, "started_at": job.started_at}
+        with contextlib.suppress(JobMoveRefused):  # refused below, by what the row is now
+            _job_move(
+                job,
+                JobStatus.FAILED,
+                only_if=same_run,
+                finished_at=timezone.now(),
+                error=_("The worker running this job stopped before it finished."),
+            )
     _job_move(job, JobStatus.QUEUED, started_at=None, finished_at=None, error="")
     job_enqueue(job)

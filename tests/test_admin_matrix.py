@@ -40,7 +40,8 @@ EVERY = "every side"  # every object, wherever it is
 class Rule:
     """Who may do what to one model in the admin: for each role, the sides whose objects it
     may read (change page, history), change (the change page saves), delete; the roles that
-    open the list (by default those who read some object) and those that may add one.
+    open the list (by default those who read some object) and those that may add one;
+    `history`, the sides whose history it reads where that differs from `view`.
     `extra` gives each extra page of the model admin the rule it follows: "view", "change"
     (per object, as the change page) or a set of roles."""
 
@@ -50,6 +51,7 @@ class Rule:
     add: frozenset = frozenset()
     extra: dict = field(default_factory=dict)
     lists: frozenset | None = None
+    history: dict | None = None
 
 
 def superuser_only(add=True, **extra) -> Rule:
@@ -86,9 +88,11 @@ POLICY = {
     ),
     # The access log: read-only, entries of the staff of one's area; superusers read all.
     "accounts.AccessLog": Rule(view={**OFFICE_READS, "superuser": EVERY}),
-    # Region names are everyone's to read; an administrator renames those of their area.
+    # Region names are everyone's to read; an administrator renames those of their area. Who
+    # renamed one is told in the area only, as the users of the area are.
     "regions.Region": Rule(
         view={"supervisor": EVERY, "admin": EVERY, "superuser": EVERY},
+        history={"supervisor": INSIDE, "admin": INSIDE, "superuser": EVERY},
         change={"admin": INSIDE, "superuser": EVERY},
         delete={"superuser": EVERY},
         add=frozenset({"superuser"}),
@@ -422,7 +426,8 @@ def test_each_role_reaches_exactly_what_the_admin_policy_allows(world, client, l
                 if not refused(posted):
                     wrong.append(f"{role} POST change {side}: {posted.status_code}, wanted refusal")
             history = client.get(admin_url(label, "history", pk))
-            expect(role, f"history {side}", history, reads, sees_outside)
+            history_rule = the_rule.view if the_rule.history is None else the_rule.history
+            expect(role, f"history {side}", history, may(history_rule, role, side), sees_outside)
             deletes = may(the_rule.delete, role, side)
             expect(
                 role, f"delete {side}", client.get(admin_url(label, "delete", pk)), deletes,

@@ -485,17 +485,6 @@ CASES: dict[str, Case] = {
         api=None,
         no_api=ADMIN_ONLY,
     ),
-    "region_level_range": Case(
-        form=admin_page(
-            "region_level_range",
-            "level",
-            {"name": "Rasanae Barat", "level": "7"},
-            change="52.72.01",
-        ),
-        expected_form="Masukkan pilihan yang valid. 7 bukan salah satu dari pilihan yang tersedia.",
-        api=None,
-        no_api=ADMIN_ONLY,
-    ),
 }
 
 # Constraints that no input reaches, and why.
@@ -506,6 +495,7 @@ UNREACHABLE = {
     "Complaint.ticket_number": "next_ticket_number gives it; no one types it",
     "Assessment.complaint": "complaint_assess replaces the assessment, the complaint locked",
     "Dispatch.idempotency_key": "a random UUID the outbox gives each message",
+    "region_level_range": "load_regions writes the level its code gives; the admin shows it only",
 }
 
 

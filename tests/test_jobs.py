@@ -226,6 +226,24 @@ def test_a_job_running_past_the_time_limit_has_stopped_and_may_run_again(
     assert job.status == "done"
 
 
+@pytest.mark.parametrize("kind", ["import", "screening"])
+def test_a_stalled_job_asked_again_twice_runs_in_one_worker_only(jobs, kind):
+    # Two supervisors open the page of a stalled job; the first asks to run it again and a
+    # worker takes it; the second's request must not fail the running job and queue another.
+    started = timezone.now() - JOB_TIME_LIMIT - datetime.timedelta(minutes=1)
+    job = jobs[kind]["make"](status="running", started_at=started)
+    first, second = (type(job).objects.get(pk=job.pk) for _ in range(2))
+    job_rerun(first)
+    assert job_start(type(job), job.pk) is not None  # a worker runs it again
+
+    with pytest.raises(JobMoveRefused):
+        job_rerun(second)
+
+    job.refresh_from_db()
+    assert job.status == "running"
+    assert job_start(type(job), job.pk) is None  # no second worker gets it
+
+
 # --- the queue cannot be reached ---
 
 
