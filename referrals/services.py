@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, has_role
+from accounts.roles import SUPERVISING_ROLES, Role, has_role
 from accounts.selectors import staff_covering, staff_profile_of
 from complaints.models import Complaint
 from complaints.selectors import complaints_in_scope
@@ -432,7 +432,7 @@ def _escalate(pk: int) -> int:
 
 
 def _require_supervisor_of(actor: AbstractBaseUser, referral: Referral) -> None:
-    if not has_role(actor, Role.SUPERVISOR, Role.ADMIN):
+    if not has_role(actor, *SUPERVISING_ROLES):
         raise ValidationError(_("Only supervisors and administrators do this."))
     if not referrals_for(actor).filter(pk=referral.pk).exists():
         raise ValidationError(_("This referral is outside your working area."))
