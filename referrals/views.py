@@ -12,10 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, SUPERVISING_ROLES, Role, has_role
 from accounts.services import personal_list_shown
-from complaints.selectors import assessment_of, complaint_get_for
+from complaints.selectors import assessment_of, complaint_get_for, complaint_matches
 from households.selectors import districts_for
 from households.services import household_identifiers_seen
-from programs.matching import programs_matching
 from programs.models import Program
 from referrals import services
 from referrals.filters import ReferralFilter
@@ -39,12 +38,7 @@ VIEW_ROLES = (*REGISTRY_ROLES, Role.AGENCY_OFFICER)
 def referral_create(request: HttpRequest, complaint_pk: int) -> HttpResponse:
     """Choose, among the programmes matching the assessed needs, those to refer to."""
     complaint = complaint_get_for(request.user, complaint_pk)
-    assessment = assessment_of(complaint.pk)
-    matches = (
-        programs_matching(complaint.household, assessment.domains, today=timezone.localdate())
-        if assessment
-        else []
-    )
+    matches = complaint_matches(complaint, assessment_of(complaint.pk))
     offered = Program.objects.filter(pk__in=[match.program.pk for match in matches])
     form = ReferralCreateForm(request.POST if request.method == "POST" else None, programs=offered)
     if request.method == "POST" and form.is_valid():
