@@ -33,6 +33,11 @@ class RegionQuerySet(models.QuerySet):
         """The region with `code` and every region inside it."""
         return self.filter(within_q(code))
 
+    def within_or_above(self, code: str) -> "RegionQuerySet":
+        """The region with `code`, every region inside it and the regions it lies in
+        (`Region.line_of`): a village user's district, or what a load of `52.72` touches."""
+        return self.filter(within_q(code) | models.Q(code__in=Region.line_of(code)))
+
 
 class Region(ConstraintsByField, models.Model):
     """A province, regency/city, district or village, keyed by its dotted Kemendagri code."""

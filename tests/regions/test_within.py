@@ -30,6 +30,15 @@ def test_within_a_region_is_the_region_and_what_lies_below_it():
     )
 
 
+def test_within_or_above_a_district_adds_its_regency_and_province_only():
+    codes = set(Region.objects.within_or_above("52.72.01").values_list("code", flat=True))
+
+    assert codes == {"52", "52.72"} | set(
+        Region.objects.within("52.72.01").values_list("code", flat=True)
+    )
+    assert "52.72.02" not in codes
+
+
 def test_a_code_that_only_starts_like_another_is_not_inside_it():
     assert not Region.code_is_within("52.72", "52.7")
     assert not Region.objects.within("52.7").exists()
