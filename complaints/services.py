@@ -135,7 +135,7 @@ def complaint_register(
     with transaction.atomic():
         complaint = Complaint.objects.create(
             ticket_number=next_ticket_number(
-                Region.line_of(household.region_id)[Region.Level.REGENCY - 1], today.year
+                Region.code_at(household.region_id, Region.Level.REGENCY), today.year
             ),
             household=household,
             complainant=complainant,

@@ -375,7 +375,7 @@ def _follow_up_when_settled(complaint_id: int) -> None:
 def supervisors_of(referral: Referral) -> list[str]:
     """E-mail addresses of the supervisors whose area holds the referral's household at the
     regency level or above."""
-    regency = Region.line_of(referral.household.region_id)[Region.Level.REGENCY - 1]
+    regency = Region.code_at(referral.household.region_id, Region.Level.REGENCY)
     users = staff_covering(regency, Role.SUPERVISOR)
     return sorted({email for email in users.values_list("email", flat=True) if email})
 

@@ -84,10 +84,15 @@ class Region(ConstraintsByField, models.Model):
     @staticmethod
     def line_of(code: str) -> list[str]:
         """`52.72.01.1001` → `['52', '52.72', '52.72.01', '52.72.01.1001']`: the code and
-        the codes of the regions it lies in, widest first. `line_of(code)[level - 1]` is the
-        code at `level` (a village's regency: `line_of(village)[Region.Level.REGENCY - 1]`)."""
+        the codes of the regions it lies in, widest first."""
         parts = code.split(".")
         return [".".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+
+    @classmethod
+    def code_at(cls, code: str, level: int) -> str:
+        """The code of the region at `level` that `code` lies in, or `code` at its own level:
+        a village's regency is `Region.code_at(village, Region.Level.REGENCY)`."""
+        return cls.line_of(code)[level - 1]
 
     @classmethod
     def code_is_within(cls, code: str, area_code: str) -> bool:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("kota_bima")
 def test_the_line_of_a_village_runs_from_its_province_down_to_it():
     assert Region.line_of("52.72.01.1001") == ["52", "52.72", "52.72.01", "52.72.01.1001"]
     assert Region.line_of("52") == ["52"]
-    assert Region.line_of("52.72.01.1001")[Region.Level.REGENCY - 1] == "52.72"
+    assert Region.code_at("52.72.01.1001", Region.Level.REGENCY) == "52.72"
 
 
 def test_within_a_region_is_the_region_and_what_lies_below_it():
