@@ -106,7 +106,7 @@ def _render_detail(
         {
             "complaint": complaint,
             "events": events,
-            "overdue": services.complaint_is_overdue(complaint),
+            "overdue": complaint.is_overdue_on(timezone.localdate()),
             "may_manage": services.Move.ASSIGN in moves,
             "close_form": close_form
             or (CloseForm(complaint=complaint) if services.Move.CLOSE in moves else None),
