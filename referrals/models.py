@@ -102,6 +102,8 @@ class Referral(ConstraintsByField, models.Model):
         return f"{self.complaint_id} → {self.program_id}"
 
     FINAL = frozenset({Status.COMPLETED, Status.REJECTED, Status.CANCELLED})
+    # The agency's answers: final, each with its outcome note (what was received, or why not).
+    ANSWERED = frozenset({Status.COMPLETED, Status.REJECTED})
 
     @property
     def is_final(self) -> bool:

@@ -342,7 +342,7 @@ def _move(
         current.received_at = now
     if to in Referral.FINAL:
         current.closed_at = now
-    if to in (Status.COMPLETED, Status.REJECTED):
+    if to in Referral.ANSWERED:
         current.outcome_note = note
     current.save()
     _event(current, actor=actor, via=via, action=action, from_status=previous, to_status=to,

@@ -150,7 +150,7 @@ def figures_for(user: AbstractBaseUser, period: Period, *, area: Region | None =
             referrals.filter(received_at__isnull=False), "sent_at", "received_at"
         ),
         median_days_to_settle=_median_days(
-            referrals.filter(status__in=[Referral.Status.COMPLETED, Referral.Status.REJECTED]),
+            referrals.filter(status__in=Referral.ANSWERED),
             "sent_at",
             "closed_at",
         ),
