@@ -46,7 +46,7 @@ def complaint_get_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> Compla
 def work_queue_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Complaint]:
     """The back office's queue: open complaints unassigned or assigned to the user."""
     return complaint_list_for(user).filter(
-        Q(assigned_to__isnull=True) | Q(assigned_to=user), ~Q(status=Complaint.Status.CLOSED)
+        Q(assigned_to__isnull=True) | Q(assigned_to=user), Complaint.open_q()
     )
 
 
