@@ -361,7 +361,7 @@ def _follow_up_when_settled(complaint_id: int) -> None:
     complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
     if complaint.status != Complaint.Status.REFERRED:
         return
-    if complaint.referrals.exclude(status__in=Referral.FINAL).exists():
+    if complaint.referrals.filter(Referral.unsettled_q()).exists():
         return
     complaint_transition(
         actor=None, complaint=complaint, to=Complaint.Status.FOLLOW_UP, via=Via.SYSTEM,
