@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 
 from accounts.navigation import menu_for
-from accounts.roles import Role, user_roles
+from accounts.roles import SUPERVISING_ROLES, Role, user_roles
 from accounts.selectors import staff_profile_of
 
 
@@ -16,6 +16,6 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "menu": menu_for(user, request.path),
         "role_labels": [Role(role).label for role in sorted(roles)],
-        "may_supervise": not roles.isdisjoint({Role.SUPERVISOR, Role.ADMIN}),
+        "may_supervise": not roles.isdisjoint(SUPERVISING_ROLES),
         "staff_profile": profile,
     }

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import REGISTRY_ROLES, Role, user_roles
+from accounts.roles import REGISTRY_ROLES, SUPERVISING_ROLES, Role, user_roles
 
 
 @dataclass(frozen=True)
@@ -50,35 +50,35 @@ MENU = [
     MenuItem(
         _("Dashboard"),
         "reports:dashboard",
-        frozenset({Role.SUPERVISOR, Role.ADMIN}),
+        SUPERVISING_ROLES,
         _("Complaints received and handled, referrals by programme, what is late, by month."),
         SUPERVISION,
     ),
     MenuItem(
         _("Screening"),
         "programs:screening",
-        frozenset({Role.SUPERVISOR, Role.ADMIN}),
+        SUPERVISING_ROLES,
         _("Find the households a programme misses, and those it serves that no longer fit."),
         SUPERVISION,
     ),
     MenuItem(
         _("Registry import"),
         "households:imports",
-        frozenset({Role.SUPERVISOR, Role.ADMIN}),
+        SUPERVISING_ROLES,
         _("Load an extract of the national registry (DTKS/DTSEN) into your area."),
         SUPERVISION,
     ),
     MenuItem(
         _("Access log"),
         "accounts:access_log",
-        frozenset({Role.SUPERVISOR, Role.ADMIN}),
+        SUPERVISING_ROLES,
         _("Who saw, searched or exported personal data, when, and for what purpose."),
         SUPERVISION,
     ),
     MenuItem(
         _("Administration"),
         "admin:index",
-        frozenset({Role.SUPERVISOR, Role.ADMIN}),
+        SUPERVISING_ROLES,
         _("Users and their working areas, agencies, regions and the change history."),
         SUPERVISION,
     ),

@@ -17,6 +17,10 @@ class Role(models.TextChoices):
 # only through the referrals sent to their agency.
 REGISTRY_ROLES = frozenset({Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.SUPERVISOR, Role.ADMIN})
 
+# Roles that supervise their area: the dashboard and reports, exports, screening, registry
+# imports, failed messages, the access log and the admin.
+SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
 
 def user_roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
     """The role names of `user`, read once per user object."""
@@ -84,4 +88,4 @@ def grantable_roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
 
 
 # The roles whose users open the admin (`is_staff`).
-ADMIN_SITE_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+ADMIN_SITE_ROLES = SUPERVISING_ROLES

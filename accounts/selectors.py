@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
 from accounts.models import AccessLog, StaffProfile
-from accounts.roles import Role, user_roles
+from accounts.roles import SUPERVISING_ROLES, user_roles
 from regions.models import Region, within_q
 
 
@@ -59,6 +59,6 @@ def access_log_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AccessLog
     if user.is_superuser:
         return entries
     scope = scope_code_of(user)
-    if user_roles(user).isdisjoint({Role.SUPERVISOR, Role.ADMIN}) or scope is None:
+    if user_roles(user).isdisjoint(SUPERVISING_ROLES) or scope is None:
         return entries.none()
     return entries.filter(within_q(scope, "user__staff_profile__scope"))

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group, User
 from django.db import transaction
 
 from accounts.models import AccessLog, StaffProfile
-from accounts.roles import Role, user_roles
+from accounts.roles import ADMIN_SITE_ROLES, Role, user_roles
 from regions.models import Region
 
 if TYPE_CHECKING:  # the agency an officer answers for; programs builds on accounts
@@ -36,7 +36,7 @@ def staff_user_upsert(
     user.last_name = last_name
     user.email = email
     user.is_active = True
-    user.is_staff = role in {Role.SUPERVISOR, Role.ADMIN}  # may open the admin
+    user.is_staff = role in ADMIN_SITE_ROLES
     user.is_superuser = False  # exactly the role's permissions, even for an existing account
     user.set_password(password)
     user.save()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role, user_roles
+from slrt.middleware import is_api_request
 
 TWO_FACTOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
@@ -70,7 +71,7 @@ class RequireTwoFactorMiddleware:
             and not user.is_verified()
             and not request.path.startswith(self.OPEN)
         ):
-            if request.path.startswith("/api/"):
+            if is_api_request(request):
                 return JsonResponse(
                     {"detail": _("Give the code of your authenticator app first.")}, status=403
                 )

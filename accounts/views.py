@@ -10,7 +10,7 @@ from django_otp import login as otp_login
 from accounts.decorators import role_required
 from accounts.filters import AccessLogFilter
 from accounts.forms import LoginForm, TwoFactorForm
-from accounts.roles import Role
+from accounts.roles import SUPERVISING_ROLES
 from accounts.selectors import access_log_for
 from accounts.two_factor import confirmed_device_of, device_to_set_up, qr_svg_of, secret_of
 from slrt.middleware import shows_whole_identifiers
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @shows_whole_identifiers
 @require_GET
-@role_required(Role.SUPERVISOR, Role.ADMIN)
+@role_required(*SUPERVISING_ROLES)
 def access_log(request: HttpRequest) -> HttpResponse:
     """The access log of personal data: who saw, searched or exported what, when, and why."""
     entries = AccessLogFilter(request.GET, queryset=access_log_for(request.user))

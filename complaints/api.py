@@ -1,6 +1,5 @@
 """`/api/v1/complaints/`: list, register, read, and close, with the web's scope and rules."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -12,11 +11,10 @@ from accounts.roles import REGISTRY_ROLES, has_role
 from accounts.services import personal_list_shown
 from complaints import services
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
-from complaints.selectors import assessment_of, complaint_list_for
+from complaints.selectors import assessment_of, complaint_list_for, complaint_matches
 from households.masking import mask_free_text
 from households.selectors import households_in_scope, persons_in_scope
 from households.services import typed_identifiers_seen
-from programs.matching import programs_matching
 from programs.models import NeedDomain
 from slrt.middleware import shows_whole_identifiers
 from slrt.serializers import CodeField, StrictCharField, StrictStringsModelSerializer
@@ -192,9 +190,7 @@ class ComplaintViewSet(
     @action(detail=True, methods=["get"], pagination_class=None)  # one list, never paged
     def matches(self, request: Request, pk=None) -> Response:
         complaint = self.get_object()
-        assessment = assessment_of(complaint.pk)
-        domains = assessment.domains if assessment else []
-        found = programs_matching(complaint.household, domains, today=timezone.localdate())
+        found = complaint_matches(complaint, assessment_of(complaint.pk))
         return Response(MatchSerializer(found, many=True).data)
 
     @extend_schema(request=CloseSerializer, responses=ComplaintSerializer)

@@ -190,6 +190,12 @@ class Complaint(ConstraintsByField, models.Model):
     def __str__(self) -> str:
         return self.ticket_number
 
+    # Open, the one rule: in SQL for the queues and the overdue rule, in Python for the pages.
+    @staticmethod
+    def open_q() -> models.Q:
+        """Not closed."""
+        return ~models.Q(status=Complaint.Status.CLOSED)
+
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
@@ -198,7 +204,7 @@ class Complaint(ConstraintsByField, models.Model):
     @staticmethod
     def overdue_q(day) -> models.Q:
         """Past its resolution date and not closed, or past its first-action date untouched."""
-        return ~models.Q(status=Complaint.Status.CLOSED) & (
+        return Complaint.open_q() & (
             models.Q(resolution_due__lt=day)
             | models.Q(first_action_at__isnull=True, first_action_due__lt=day)
         )

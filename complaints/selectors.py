@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.roles import REGISTRY_ROLES, has_role
 from accounts.selectors import region_scope_q
 from complaints.models import Assessment, Complaint
+from programs.matching import Match, programs_matching
 
 
 def complaints_in_scope(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Complaint]:
@@ -45,7 +46,7 @@ def complaint_get_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> Compla
 def work_queue_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Complaint]:
     """The back office's queue: open complaints unassigned or assigned to the user."""
     return complaint_list_for(user).filter(
-        Q(assigned_to__isnull=True) | Q(assigned_to=user), ~Q(status=Complaint.Status.CLOSED)
+        Q(assigned_to__isnull=True) | Q(assigned_to=user), Complaint.open_q()
     )
 
 
@@ -67,3 +68,12 @@ def assessment_of(complaint_id: int) -> Assessment | None:
     """The complaint's assessment with its needs, or None before the back office assessed it.
     The complaint is read through a scoped selector first: this one does not check scope."""
     return Assessment.objects.filter(complaint_id=complaint_id).prefetch_related("needs").first()
+
+
+def complaint_matches(complaint: Complaint, assessment: Assessment | None) -> list[Match]:
+    """The programmes matching the complaint's assessed needs, as of today (best first), or
+    none before it is assessed: what the complaint page, the referral form and the API offer.
+    `assessment` is the complaint's (`assessment_of`)."""
+    if assessment is None:
+        return []
+    return programs_matching(complaint.household, assessment.domains, today=timezone.localdate())

@@ -4,7 +4,6 @@ Each writes its ComplaintEvent in the same transaction, so the complaint page's 
 is the complaint's whole story: who did what, when, from where (web, API, system).
 """
 
-import datetime
 import enum
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -135,7 +134,7 @@ def complaint_register(
     with transaction.atomic():
         complaint = Complaint.objects.create(
             ticket_number=next_ticket_number(
-                Region.line_of(household.region_id)[Region.Level.REGENCY - 1], today.year
+                Region.code_at(household.region_id, Region.Level.REGENCY), today.year
             ),
             household=household,
             complainant=complainant,
@@ -280,10 +279,6 @@ def complaint_record_consent(
             )
             _event(current, actor=actor, action=Action.CONSENT, via=via)
     return current
-
-
-def complaint_is_overdue(complaint: Complaint, today: datetime.date | None = None) -> bool:
-    return complaint.is_overdue_on(today or timezone.localdate())
 
 
 def complaint_assess(

@@ -21,12 +21,13 @@ from complaints.selectors import (
     assessment_of,
     complaint_get_for,
     complaint_list_for,
+    complaint_matches,
     registered_today_for,
     work_queue_for,
 )
 from households.selectors import districts_for, household_get_for
 from households.services import typed_identifiers_seen
-from programs.matching import enrolled_programs, programs_matching
+from programs.matching import enrolled_programs
 from slrt.field_errors import add_service_errors
 from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
@@ -99,18 +100,13 @@ def _render_detail(
         ],
         path=request.path,
     )
-    matches = (
-        programs_matching(complaint.household, assessment.domains, today=timezone.localdate())
-        if assessment
-        else []
-    )
     return render(
         request,
         "complaints/complaint_detail.html",
         {
             "complaint": complaint,
             "events": events,
-            "overdue": services.complaint_is_overdue(complaint),
+            "overdue": complaint.is_overdue_on(timezone.localdate()),
             "may_manage": services.Move.ASSIGN in moves,
             "close_form": close_form
             or (CloseForm(complaint=complaint) if services.Move.CLOSE in moves else None),
@@ -118,7 +114,7 @@ def _render_detail(
             "assessment": assessment,
             "assessment_form": assessment_form or AssessmentForm(assessment=assessment),
             "may_assess": services.Move.ASSESS in moves,
-            "matches": matches,
+            "matches": complaint_matches(complaint, assessment),
             "enrolments": enrolled_programs(complaint.household),
             # Through the reverse relation: complaints do not import the referrals app.
             "referrals": referrals,

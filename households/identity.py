@@ -124,10 +124,6 @@ def nik_parts(nik: str) -> NikParts:
     )
 
 
-def validate_nik(nik: str) -> None:
-    nik_parts(nik)
-
-
 def validate_nik_for_person(nik: str, *, birth_date: datetime.date | None, sex: str | None) -> None:
     """Check a NIK's structure and that its date and sex agree with the person's record.
 

@@ -15,7 +15,7 @@ from accounts.roles import REGISTRY_ROLES, has_role
 from accounts.selectors import region_scope_q, scope_code_of
 from households.models import Household, Person, RegistryImport
 from households.names import normalize_name
-from regions.models import Region, within_q
+from regions.models import Region
 from regions.selectors import region_in_area
 
 MAX_QUERY_LENGTH = 150
@@ -133,8 +133,7 @@ def regions_for(user: AbstractBaseUser | AnonymousUser, level: int) -> QuerySet[
     scope = scope_code_of(user)
     if scope is None:
         return Region.objects.none()
-    within_or_above = within_q(scope) | Q(code__in=Region.line_of(scope))
-    return Region.objects.filter(within_or_above, level=level).order_by("code")
+    return Region.objects.within_or_above(scope).filter(level=level).order_by("code")
 
 
 def districts_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Region]:

@@ -236,7 +236,7 @@ def households_generate(
     )
     if not villages:
         raise ValueError(f"{region.code} has no villages loaded.")
-    districts = sorted({Region.line_of(code)[Region.Level.DISTRICT - 1] for code in villages})
+    districts = sorted({Region.code_at(code, Region.Level.DISTRICT) for code in villages})
     identifiers = _Identifiers(districts)
     rng = random.Random(seed)  # noqa: S311 - made-up people, not secrets
     dtks_prefix = f"SYN{seed}-"
@@ -252,7 +252,7 @@ def households_generate(
         homes, members_of = [], []
         for _index in range(size):
             village = rng.choice(villages)
-            district = Region.line_of(village)[Region.Level.DISTRICT - 1].replace(".", "")
+            district = Region.code_at(village, Region.Level.DISTRICT).replace(".", "")
             desil = None if rng.random() < NO_DESIL else rng.choices(range(1, 11), DESIL_WEIGHTS)[0]
             issued = today - datetime.timedelta(days=rng.randrange(20 * 365))
             homes.append(

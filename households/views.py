@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.models import AccessLog
-from accounts.roles import REGISTRY_ROLES, Role
+from accounts.roles import REGISTRY_ROLES, SUPERVISING_ROLES, Role
 from accounts.services import access_record, personal_list_shown
 from households import services
 from households.forms import (
@@ -310,11 +310,8 @@ def duplicate_review(request: HttpRequest, first_id: int, second_id: int) -> Htt
     )
 
 
-SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
-
-
 @csrf_exempt  # a request refused by its length has no form read; csrf_protect checks the rest
-@role_required(*SUPERVISING)
+@role_required(*SUPERVISING_ROLES)
 def registry_import_list(request: HttpRequest) -> HttpResponse:
     """Upload a registry extract to import into the user's area; see the recent imports.
     An upload past the limit is not stored (`slrt.uploads`): the field says so."""
@@ -357,7 +354,7 @@ def _registry_import_page(request: HttpRequest, form: RegistryImportForm) -> Htt
 
 
 @require_GET
-@role_required(*SUPERVISING)
+@role_required(*SUPERVISING_ROLES)
 def registry_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One import: its progress while it runs (htmx polls the status part), then its counts."""
     return job_page(
@@ -369,7 +366,7 @@ def registry_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*SUPERVISING)
+@role_required(*SUPERVISING_ROLES)
 def registry_import_run_again(request: HttpRequest, pk: int) -> HttpResponse:
     """Import a failed import's file again."""
     return job_run_again(
@@ -379,7 +376,7 @@ def registry_import_run_again(request: HttpRequest, pk: int) -> HttpResponse:
 
 @shows_whole_identifiers
 @require_GET
-@role_required(*SUPERVISING)
+@role_required(*SUPERVISING_ROLES)
 def registry_import_errors(request: HttpRequest, pk: int) -> FileResponse:
     """The rows an import refused: line, column and message."""
     registry_import = registry_import_get_for(request.user, pk)

@@ -133,7 +133,7 @@ PROGRAMS = [
 def catalogue_install(*, region_code: str) -> tuple[int, int]:
     """Create the catalogue's agencies and programmes that do not exist yet, serving
     `region_code` (the deployment's regency/city). Returns (agencies, programmes) created."""
-    province = Region.line_of(region_code)[Region.Level.PROVINCE - 1]
+    province = Region.code_at(region_code, Region.Level.PROVINCE)
     agencies, created_agencies = {}, 0
     for key, (name, level, local, email) in AGENCIES.items():
         agencies[key], created = Agency.objects.get_or_create(

@@ -75,7 +75,7 @@ class Agency(models.Model):
             return
         from referrals.models import Dispatch, Referral
 
-        waiting = ~models.Q(status__in=Referral.FINAL) | models.Q(
+        waiting = Referral.unsettled_q() | models.Q(
             dispatches__status__in=[Dispatch.Status.PENDING, Dispatch.Status.FAILED]
         )
         outside = ~within_q(self.region_id, "household__region")

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import scope_code_of
 from households.models import Household
+from households.selectors import region_in_scope
 from programs.models import Program, ScreeningRun
 from programs.screening import ScreeningResult, screening_rows, screening_write_csv
 from regions.models import Region, within_q
@@ -24,8 +24,7 @@ def screening_run_request(
 ) -> ScreeningRun:
     """Record a screening of `program` over `region` (inside the actor's scope) and queue it
     for a worker once the request's transaction commits."""
-    scope = scope_code_of(actor)
-    if scope is None or not Region.code_is_within(region.code, scope):
+    if region_in_scope(actor, region.code) is None:
         raise ValidationError({"region": _("Choose a region inside your working area.")})
     if not program.is_active:
         raise ValidationError({"program": _("This programme is not active.")})

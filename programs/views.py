@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.models import AccessLog
-from accounts.roles import Role
+from accounts.roles import SUPERVISING_ROLES
 from accounts.services import access_record
 from programs import services
 from programs.forms import ScreeningForm
@@ -18,11 +18,10 @@ from programs.selectors import screening_run_get_for, screening_runs_for
 from slrt.field_errors import add_service_errors
 from slrt.views import job_page, job_run_again
 
-SCREENING_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 UTF8_BOM = "\ufeff"  # so that spreadsheet programs read the names' letters rightly
 
 
-@role_required(*SCREENING_ROLES)
+@role_required(*SUPERVISING_ROLES)
 def screening_list(request: HttpRequest) -> HttpResponse:
     """Start a screening, and see the recent ones of the user's area."""
     form = ScreeningForm(request.POST or None, user=request.user)
@@ -41,7 +40,7 @@ def screening_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(*SCREENING_ROLES)
+@role_required(*SUPERVISING_ROLES)
 def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One run: its progress while it runs (htmx polls the status part), then its counts."""
     return job_page(
@@ -55,7 +54,7 @@ def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*SCREENING_ROLES)
+@role_required(*SUPERVISING_ROLES)
 def screening_run_again(request: HttpRequest, pk: int) -> HttpResponse:
     """Screen a failed run's programme and region again, with today's rule."""
     return job_run_again(
@@ -64,7 +63,7 @@ def screening_run_again(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(*SCREENING_ROLES)
+@role_required(*SUPERVISING_ROLES)
 def screening_download(request: HttpRequest, pk: int) -> HttpResponse:
     run = screening_run_get_for(request.user, pk, with_findings=True)
     if run.status != ScreeningRun.Status.DONE:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts.admin_scoping import ReadOnlyAdminMixin
-from accounts.roles import Role, has_role
+from accounts.roles import SUPERVISING_ROLES, has_role
 from households.admin import HouseholdDistrictFilter
 from programs.models import Agency, Program
 from referrals import services
@@ -114,7 +114,7 @@ class ReferralAdmin(LongListAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
         return referrals_for(request.user)
 
     def get_actions(self, request):
-        if not has_role(request.user, Role.SUPERVISOR, Role.ADMIN):
+        if not has_role(request.user, *SUPERVISING_ROLES):
             return {}
         return super().get_actions(request)
 

@@ -102,6 +102,13 @@ class Referral(ConstraintsByField, models.Model):
         return f"{self.complaint_id} → {self.program_id}"
 
     FINAL = frozenset({Status.COMPLETED, Status.REJECTED, Status.CANCELLED})
+    # The agency's answers: final, each with its outcome note (what was received, or why not).
+    ANSWERED = frozenset({Status.COMPLETED, Status.REJECTED})
+
+    @staticmethod
+    def unsettled_q() -> models.Q:
+        """Not final: the SQL twin of `not is_final`."""
+        return ~models.Q(status__in=Referral.FINAL)
 
     @property
     def is_final(self) -> bool:
@@ -116,7 +123,7 @@ class Referral(ConstraintsByField, models.Model):
     @staticmethod
     def late_to_settle_q(day) -> models.Q:
         """Not settled, and its settlement was due before `day`."""
-        return ~models.Q(status__in=Referral.FINAL) & models.Q(resolution_due__lt=day)
+        return Referral.unsettled_q() & models.Q(resolution_due__lt=day)
 
     def is_late_to_acknowledge_on(self, day) -> bool:
         return (

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, has_role
+from accounts.roles import SUPERVISING_ROLES, Role, has_role
 from accounts.selectors import staff_covering, staff_profile_of
 from complaints.models import Complaint
 from complaints.selectors import complaints_in_scope
@@ -342,7 +342,7 @@ def _move(
         current.received_at = now
     if to in Referral.FINAL:
         current.closed_at = now
-    if to in (Status.COMPLETED, Status.REJECTED):
+    if to in Referral.ANSWERED:
         current.outcome_note = note
     current.save()
     _event(current, actor=actor, via=via, action=action, from_status=previous, to_status=to,
@@ -361,7 +361,7 @@ def _follow_up_when_settled(complaint_id: int) -> None:
     complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
     if complaint.status != Complaint.Status.REFERRED:
         return
-    if complaint.referrals.exclude(status__in=Referral.FINAL).exists():
+    if complaint.referrals.filter(Referral.unsettled_q()).exists():
         return
     complaint_transition(
         actor=None, complaint=complaint, to=Complaint.Status.FOLLOW_UP, via=Via.SYSTEM,
@@ -375,7 +375,7 @@ def _follow_up_when_settled(complaint_id: int) -> None:
 def supervisors_of(referral: Referral) -> list[str]:
     """E-mail addresses of the supervisors whose area holds the referral's household at the
     regency level or above."""
-    regency = Region.line_of(referral.household.region_id)[Region.Level.REGENCY - 1]
+    regency = Region.code_at(referral.household.region_id, Region.Level.REGENCY)
     users = staff_covering(regency, Role.SUPERVISOR)
     return sorted({email for email in users.values_list("email", flat=True) if email})
 
@@ -432,7 +432,7 @@ def _escalate(pk: int) -> int:
 
 
 def _require_supervisor_of(actor: AbstractBaseUser, referral: Referral) -> None:
-    if not has_role(actor, Role.SUPERVISOR, Role.ADMIN):
+    if not has_role(actor, *SUPERVISING_ROLES):
         raise ValidationError(_("Only supervisors and administrators do this."))
     if not referrals_for(actor).filter(pk=referral.pk).exists():
         raise ValidationError(_("This referral is outside your working area."))

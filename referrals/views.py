@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
-from accounts.roles import REGISTRY_ROLES, Role, has_role
+from accounts.roles import REGISTRY_ROLES, SUPERVISING_ROLES, Role, has_role
 from accounts.services import personal_list_shown
-from complaints.selectors import assessment_of, complaint_get_for
+from complaints.selectors import assessment_of, complaint_get_for, complaint_matches
 from households.selectors import districts_for
 from households.services import household_identifiers_seen
-from programs.matching import programs_matching
 from programs.models import Program
 from referrals import services
 from referrals.filters import ReferralFilter
@@ -39,12 +38,7 @@ VIEW_ROLES = (*REGISTRY_ROLES, Role.AGENCY_OFFICER)
 def referral_create(request: HttpRequest, complaint_pk: int) -> HttpResponse:
     """Choose, among the programmes matching the assessed needs, those to refer to."""
     complaint = complaint_get_for(request.user, complaint_pk)
-    assessment = assessment_of(complaint.pk)
-    matches = (
-        programs_matching(complaint.household, assessment.domains, today=timezone.localdate())
-        if assessment
-        else []
-    )
+    matches = complaint_matches(complaint, assessment_of(complaint.pk))
     offered = Program.objects.filter(pk__in=[match.program.pk for match in matches])
     form = ReferralCreateForm(request.POST if request.method == "POST" else None, programs=offered)
     if request.method == "POST" and form.is_valid():
@@ -85,7 +79,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     referrals = agency_inbox_for(request.user) if is_agency else referrals_for(request.user)
     filters = ReferralFilter(request.GET, queryset=referrals, districts=districts_for(request.user))
     listed = filters.qs if filters.is_valid() else referrals.none()
-    may_supervise = has_role(request.user, Role.SUPERVISOR, Role.ADMIN)
+    may_supervise = has_role(request.user, *SUPERVISING_ROLES)
     page = EstimatedCountPaginator(listed, 25).get_page(request.GET.get("page"))
     personal_list_shown(
         actor=request.user,
@@ -178,7 +172,7 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(Role.SUPERVISOR, Role.ADMIN)
+@role_required(*SUPERVISING_ROLES)
 def dispatch_failed_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -188,7 +182,7 @@ def dispatch_failed_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(Role.SUPERVISOR, Role.ADMIN)
+@role_required(*SUPERVISING_ROLES)
 def dispatch_retry(request: HttpRequest, pk: int) -> HttpResponse:
     dispatch: Dispatch = get_object_or_404(failed_dispatches_for(request.user), pk=pk)
     try:

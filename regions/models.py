@@ -46,6 +46,11 @@ class RegionQuerySet(models.QuerySet):
         """The region with `code` and every region inside it."""
         return self.filter(within_q(code))
 
+    def within_or_above(self, code: str) -> "RegionQuerySet":
+        """The region with `code`, every region inside it and the regions it lies in
+        (`Region.line_of`): a village user's district, or what a load of `52.72` touches."""
+        return self.filter(within_q(code) | models.Q(code__in=Region.line_of(code)))
+
 
 class Region(ConstraintsByField, models.Model):
     """A province, regency/city, district or village, keyed by its dotted Kemendagri code."""
@@ -92,10 +97,15 @@ class Region(ConstraintsByField, models.Model):
     @staticmethod
     def line_of(code: str) -> list[str]:
         """`52.72.01.1001` → `['52', '52.72', '52.72.01', '52.72.01.1001']`: the code and
-        the codes of the regions it lies in, widest first. `line_of(code)[level - 1]` is the
-        code at `level` (a village's regency: `line_of(village)[Region.Level.REGENCY - 1]`)."""
+        the codes of the regions it lies in, widest first."""
         parts = code.split(".")
         return [".".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+
+    @classmethod
+    def code_at(cls, code: str, level: int) -> str:
+        """The code of the region at `level` that `code` lies in, or `code` at its own level:
+        a village's regency is `Region.code_at(village, Region.Level.REGENCY)`."""
+        return cls.line_of(code)[level - 1]
 
     @classmethod
     def code_is_within(cls, code: str, area_code: str) -> bool:

@@ -6,11 +6,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from regions.codes import REGIONS_CSV, read_region_rows, validate_region_code
-from regions.models import Region, within_q
+from regions.models import Region
 
 
 @dataclass(frozen=True)
@@ -45,9 +44,7 @@ def regions_load(
             code="unknown_region",
         )
 
-    regions = Region.objects.all()
-    if prefix is not None:
-        regions = regions.filter(within_q(prefix) | Q(code__in=Region.line_of(prefix)))
+    regions = Region.objects.all() if prefix is None else Region.objects.within_or_above(prefix)
     existing = {
         code: (name, level, parent)
         for code, name, level, parent in regions.values_list("code", "name", "level", "parent_id")

@@ -34,6 +34,7 @@ from regions.models import Region, within_q
 # The national figure SLRT is judged by: complaints closed because the resident was served,
 # or because the desk answered them itself.
 HANDLED = (Complaint.ClosureReason.SERVED, Complaint.ClosureReason.HANDLED_DIRECTLY)
+HANDLED_Q = Q(status=Complaint.Status.CLOSED, closure_reason__in=HANDLED)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def figures_for(user: AbstractBaseUser, period: Period, *, area: Region | None =
 
     totals = complaints.aggregate(
         received=Count("pk"),
-        handled=Count("pk", filter=Q(status=Complaint.Status.CLOSED, closure_reason__in=HANDLED)),
+        handled=Count("pk", filter=HANDLED_Q),
     )
     overdue_by_agency = _overdue_by_agency(referrals_now)
     return Figures(
@@ -150,7 +151,7 @@ def figures_for(user: AbstractBaseUser, period: Period, *, area: Region | None =
             referrals.filter(received_at__isnull=False), "sent_at", "received_at"
         ),
         median_days_to_settle=_median_days(
-            referrals.filter(status__in=[Referral.Status.COMPLETED, Referral.Status.REJECTED]),
+            referrals.filter(status__in=Referral.ANSWERED),
             "sent_at",
             "closed_at",
         ),
@@ -176,9 +177,7 @@ def _by_month(complaints: QuerySet[Complaint], period: Period) -> Chart:
         .values("month")
         .annotate(
             received=Count("pk"),
-            handled=Count(
-                "pk", filter=Q(status=Complaint.Status.CLOSED, closure_reason__in=HANDLED)
-            ),
+            handled=Count("pk", filter=HANDLED_Q),
         )
         .order_by()
     }

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import role_required
 from accounts.models import AccessLog
-from accounts.roles import Role
+from accounts.roles import SUPERVISING_ROLES
 from accounts.services import access_record
 from reports.exports import EXPORTS, csv_lines
 from reports.forms import ExportForm, MonthlyReportForm, PeriodForm, PersonDataForm
@@ -19,13 +19,12 @@ from reports.subject_access import person_data_export
 from slrt.middleware import shows_whole_identifiers
 from slrt.routers import read_database, reads_from_replica
 
-SUPERVISING = (Role.SUPERVISOR, Role.ADMIN)
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_GET
-@role_required(*SUPERVISING)
+@role_required(*SUPERVISING_ROLES)
 @reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Complaints and referrals of the supervisor's area over a period, as charts with
@@ -38,7 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(*SUPERVISING)
+@role_required(*SUPERVISING_ROLES)
 @reads_from_replica
 def monthly_report(request: HttpRequest) -> HttpResponse:
     """One month of one regency: a page to print on A4, or (`?format=csv|xlsx`) a file."""
@@ -75,7 +74,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*SUPERVISING)
+@role_required(*SUPERVISING_ROLES)
 @reads_from_replica
 def export(request: HttpRequest, kind: str) -> HttpResponse:
     """A filtered list as CSV. The page states what will leave and asks why; the download
@@ -113,7 +112,7 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
 
 @shows_whole_identifiers
 @require_http_methods(["GET", "POST"])
-@role_required(*SUPERVISING)
+@role_required(*SUPERVISING_ROLES)
 def person_data(request: HttpRequest) -> HttpResponse:
     """A resident asks what the office holds on them: their data and its processing trail,
     as a JSON file to hand over. The request is written to the access log."""

@@ -59,8 +59,9 @@ A new kind of job:
             job_finish(batch, letters_written=...)
 
 and its request service creates the row and calls `job_enqueue(batch)`; its detail view
-returns `job_page(...)` with a progress template extending `includes/job_progress.html`, and a
-re-run view calls `job_rerun`.
+returns `slrt.views.job_page(...)` with a progress template extending
+`includes/job_progress.html`, and its re-run view returns `slrt.views.job_run_again(...)`, which
+calls `job_rerun`.
 """
 
 import contextlib

@@ -11,6 +11,14 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
+API_PREFIX = "/api/"
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    """Whether `request` is an API client's, to be answered in JSON: by the middleware and
+    the error pages that answer before any DRF view does."""
+    return request.path.startswith(API_PREFIX)
+
 
 class LanguageMiddleware:
     """Indonesian unless the user chose another language in the layout.
@@ -28,7 +36,7 @@ class LanguageMiddleware:
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in self.supported:
             language = settings.LANGUAGE_CODE
-            if request.path.startswith("/api/"):
+            if is_api_request(request):
                 language = translation.get_language_from_request(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
@@ -58,7 +66,7 @@ class RejectNulCharactersMiddleware:
             message = translation.gettext(
                 "The request contains a NUL character, which is not allowed."
             )
-            if request.path.startswith("/api/"):
+            if is_api_request(request):
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message)
         return self.get_response(request)

@@ -189,7 +189,7 @@ def may(sides_by_role: dict, role: str, side: str) -> bool:
 
 def referred_household(side: str, village: str, program: Program) -> dict:
     """A household with a head, and its complaint referred to `program`."""
-    district = Region.line_of(village)[Region.Level.DISTRICT - 1]
+    district = Region.code_at(village, Region.Level.DISTRICT)
     kk = {"inside": "5272011203150001", "outside": "5272021910160003"}[side]
     head = {"inside": "Rahmat Hidayat", "outside": "Bambang Suryadi"}[side]
     household = HouseholdFactory(region_id=village, kk_number=kk, address=f"Jalan {side} 7")

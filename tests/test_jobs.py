@@ -297,6 +297,7 @@ def test_the_import_page_polls_and_shows_the_rows_done(supervisor):
 
     assert fragment.lstrip().startswith('<section id="job-progress"')
     assert f'hx-get="/households/imports/{registry_import.pk}/"' in fragment
+    assert 'hx-trigger="every 2s"' in fragment
     assert 'value="25"' in fragment
     assert "100 dari 400 baris selesai, 3 ditolak sejauh ini." in fragment
 
@@ -313,6 +314,7 @@ def test_the_screening_page_polls_and_shows_the_findings_written(program, superv
 
     assert fragment.lstrip().startswith('<section id="job-progress"')
     assert f'hx-get="/programs/screening/{run.pk}/"' in fragment
+    assert 'hx-trigger="every 2s"' in fragment
     assert "Menyaring 1.200 rumah tangga: 37 temuan sudah ditulis." in fragment
     assert "<html" not in fragment
 

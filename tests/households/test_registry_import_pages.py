@@ -133,23 +133,6 @@ def test_a_file_above_the_size_limit_is_refused(
     assert not RegistryImport.objects.exists()
 
 
-def test_the_status_part_alone_answers_htmx_polls_with_the_progress(supervisor):
-    registry_import = RegistryImport.objects.create(
-        area_id="52.72", file_name="besar.csv", file_size=10, status="running",
-        progress_total=200_000, progress_done=50_000, rows_refused=12,
-    )  # fmt: skip
-
-    fragment = supervisor.get(
-        reverse("households:import_detail", args=[registry_import.pk]),
-        headers={"HX-Request": "true"},
-    ).content.decode()
-
-    assert fragment.lstrip().startswith('<section id="job-progress"')
-    assert 'hx-trigger="every 2s"' in fragment
-    assert '<progress class="w-100" max="100" value="25"' in fragment
-    assert "50.000 dari 200.000" in fragment
-
-
 def test_an_import_that_breaks_says_so_and_keeps_the_file(supervisor, monkeypatch):
     registry_import = RegistryImport(area_id="52.72", file_name="x.csv", file_size=1)
     registry_import.upload.save("x.csv", upload(extract(*ROWS)))

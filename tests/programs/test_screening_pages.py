@@ -69,31 +69,6 @@ def test_a_supervisor_screens_and_downloads_the_findings(
     assert (logged.purpose, logged.rows) == ("program_planning", 3)
 
 
-def test_the_status_part_alone_answers_htmx_polls(program, as_user):
-    supervisor = staff_user("supervisor", scope="52.72")
-    run = ScreeningRun.objects.create(program=program, region_id="52.72")
-    client = as_user(supervisor)
-
-    fragment = client.get(
-        reverse("programs:screening_detail", args=[run.pk]), headers={"HX-Request": "true"}
-    ).content.decode()
-
-    assert fragment.lstrip().startswith('<section id="job-progress"')
-    assert 'hx-trigger="every 2s"' in fragment  # still waiting: keep polling
-    assert "<html" not in fragment
-
-
-def test_a_finished_run_stops_the_polling(program, as_user):
-    run = ScreeningRun.objects.create(
-        program=program, region_id="52.72", status="done", households_screened=4
-    )
-    client = as_user(staff_user("supervisor", scope="52.72"))
-
-    page = client.get(reverse("programs:screening_detail", args=[run.pk])).content.decode()
-
-    assert "hx-trigger" not in page.split('id="job-progress"')[1].split(">")[0]
-
-
 def test_no_programme_chosen_is_a_field_error_and_starts_nothing(program, as_user):
     client = as_user(staff_user("supervisor", scope="52.72"))
 

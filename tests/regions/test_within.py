@@ -16,7 +16,7 @@ pytestmark = pytest.mark.usefixtures("kota_bima")
 def test_the_line_of_a_village_runs_from_its_province_down_to_it():
     assert Region.line_of("52.72.01.1001") == ["52", "52.72", "52.72.01", "52.72.01.1001"]
     assert Region.line_of("52") == ["52"]
-    assert Region.line_of("52.72.01.1001")[Region.Level.REGENCY - 1] == "52.72"
+    assert Region.code_at("52.72.01.1001", Region.Level.REGENCY) == "52.72"
 
 
 def test_within_a_region_is_the_region_and_what_lies_below_it():
@@ -29,6 +29,15 @@ def test_within_a_region_is_the_region_and_what_lies_below_it():
         Region.objects.within("52.72.01").count()
         == 1 + Region.objects.filter(parent_id="52.72.01").count()
     )
+
+
+def test_within_or_above_a_district_adds_its_regency_and_province_only():
+    codes = set(Region.objects.within_or_above("52.72.01").values_list("code", flat=True))
+
+    assert codes == {"52", "52.72"} | set(
+        Region.objects.within("52.72.01").values_list("code", flat=True)
+    )
+    assert "52.72.02" not in codes
 
 
 def test_a_code_that_only_starts_like_another_is_not_inside_it():

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
-from accounts.roles import Role, has_role
+from accounts.roles import SUPERVISING_ROLES, has_role
 from households.selectors import persons_in_scope
 from reports.subject_access import person_data_export
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, nik: str, by: str, output: str | None, **options):
         actor = get_user_model().objects.filter(username=by, is_active=True).first()
-        if actor is None or not has_role(actor, Role.SUPERVISOR, Role.ADMIN):
+        if actor is None or not has_role(actor, *SUPERVISING_ROLES):
             raise CommandError(f"{by!r} is not an active supervisor or administrator.")
         person = persons_in_scope(actor).filter(nik=nik.strip()).first()
         if person is None:
