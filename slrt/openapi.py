@@ -28,7 +28,7 @@ FORM_BODIES_ACCEPTED = {"/api/v1/auth/token/"}
 
 
 def document_json_bodies(result, generator, request, public):
-    """drf-spectacular postprocessing hook: request bodies are JSON (DESIGN.md's API)."""
+    """drf-spectacular postprocessing hook: request bodies are JSON (README: the API)."""
     for path, operations in result.get("paths", {}).items():
         if path in FORM_BODIES_ACCEPTED:
             continue

@@ -54,7 +54,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(status, status=200 if status["database"] == "ok" else 503)
 
 
-# Error pages: HTML for people, JSON for API clients ("Errors are JSON", DESIGN.md), for the
+# Error pages: HTML for people, JSON for API clients (who read every answer as JSON), for the
 # requests that never reach a DRF view (a URL that matches nothing, a server error).
 
 

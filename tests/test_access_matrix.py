@@ -1,8 +1,9 @@
 """Who may open what: every URL of the project × every role × an object inside and outside
 the user's working area (and, for agency officers, their agency's referral and another's).
 
-The table below is the policy, written from DESIGN.md, not read from the code. The URL conf
-is enumerated: a new URL without a line here fails `test_every_url_has_a_rule`.
+The table below is the policy, written from the roles and working areas the README
+describes, not read from the code. The URL conf is enumerated: a new URL without a line
+here fails `test_every_url_has_a_rule`.
 Everyone here works in district Rasanae Barat (52.72.01); the "outside" objects live in
 Rasanae Timur (52.72.02), and their identifying text must never appear in an answer to
 someone who may not see them, error pages included. The agency officers work for all of

@@ -2,8 +2,9 @@
 history pages and its own extra pages × every role × objects inside and outside the user's
 working area.
 
-The table below is the policy, written from DESIGN.md, not read from the code. The admin's
-registry is enumerated: a model registered without a line here fails
+The table below is the policy, written from the roles and working areas the README
+describes, not read from the code. The admin's registry is enumerated: a model registered
+without a line here fails
 `test_every_admin_model_has_a_rule`, and a page a model admin adds beyond the standard ones
 fails `test_every_extra_admin_page_has_a_rule`.
 
