@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regions.time_zones import moment_text
+
 
 class StaffProfile(models.Model):
     """What a staff user may see: households in `scope`, and their agency's referrals."""
@@ -103,7 +105,7 @@ class AccessLog(models.Model):
         indexes = [models.Index(fields=["user", "-at"], name="accesslog_user_at")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.what}"
+        return f"{moment_text(self.at)} {self.user_id} {self.action} {self.what}"
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import NeedDomain
+from regions.time_zones import moment_text
 from slrt.constraints import ConstraintsByField
 
 DEFAULT_RESOLUTION_DAYS = 14
@@ -259,7 +260,7 @@ class ComplaintEvent(models.Model):
         verbose_name_plural = _("complaint events")
 
     def __str__(self) -> str:
-        return f"{self.complaint_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.complaint_id} {self.action} {moment_text(self.at)}"
 
 
 class TicketCounter(models.Model):

@@ -19,6 +19,7 @@ from complaints.workdays import add_working_days
 from households.models import Household, Person
 from households.selectors import households_in_scope
 from regions.models import Region
+from regions.time_zones import local_date_in
 
 Status = Complaint.Status
 Reason = Complaint.ClosureReason
@@ -129,7 +130,7 @@ def complaint_register(
         raise ValidationError(errors)
 
     now = timezone.now()
-    today = timezone.localdate(now)
+    today = local_date_in(household.region_id, now)  # the office's day, in its zone
     profile = staff_profile_of(actor)
     with transaction.atomic():
         complaint = Complaint.objects.create(

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from households import registry_codes as codes
 from households.names import normalize_name
 from regions.models import Region
+from regions.time_zones import moment_text
 from slrt.constraints import ConstraintsByField
 from slrt.jobs import Job
 
@@ -309,4 +310,4 @@ class RegistryImport(Job):
         verbose_name_plural = _("registry imports")
 
     def __str__(self) -> str:
-        return f"{self.file_name} ({self.requested_at:%Y-%m-%d %H:%M})"
+        return f"{self.file_name} ({moment_text(self.requested_at)})"

@@ -15,7 +15,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -38,6 +37,7 @@ from households.registry_import import (
 )
 from households.rules import blank_to_none, household_rule_errors
 from regions.models import Region
+from regions.time_zones import local_date_in
 from slrt.constraints import constraint_violations_as_field_errors
 from slrt.field_errors import item_path
 from slrt.jobs import job_enqueue, job_fail, job_finish, job_progress, job_start
@@ -83,8 +83,12 @@ def validate_household_input(
     """
     from households.selectors import region_in_scope
 
+    region = household.get("region")
+    region_code = region.code if isinstance(region, Region) else region
     household_errors, member_errors = household_rule_errors(
-        household, members, today=timezone.localdate()
+        household,
+        members,
+        today=local_date_in(region_code),  # "born tomorrow" in its zone
     )
 
     def add(errors: dict, field: str, message: str) -> None:
@@ -104,8 +108,6 @@ def validate_household_input(
         if owner is not None:
             add(household_errors, "dtks_id", _already_registered(actor, "dtks_id", dtks_id, owner))
 
-    region = household.get("region")
-    region_code = region.code if isinstance(region, Region) else region
     in_scope = region_in_scope(actor, region_code) if region_code else None
     if in_scope is None:
         add(household_errors, "region", _("Choose a village inside your working area."))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.webhook_urls import validate_webhook_secret, validate_webhook_url
 from regions.models import Region, within_q
+from regions.time_zones import moment_text
 from slrt.constraints import ConstraintsByField
 from slrt.jobs import Job
 
@@ -259,7 +260,7 @@ class ScreeningRun(Job):
         verbose_name_plural = _("screening runs")
 
     def __str__(self) -> str:
-        return f"{self.program_id} · {self.region_id} · {self.requested_at:%Y-%m-%d %H:%M}"
+        return f"{self.program_id} · {self.region_id} · {moment_text(self.requested_at)}"
 
     @property
     def findings_written(self) -> int:

@@ -6,7 +6,6 @@ import logging
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.models import Household
@@ -14,6 +13,7 @@ from households.selectors import region_in_scope
 from programs.models import Program, ScreeningRun
 from programs.screening import ScreeningResult, screening_rows, screening_write_csv
 from regions.models import Region, within_q
+from regions.time_zones import local_date_in
 from slrt.jobs import job_enqueue, job_fail, job_finish, job_progress, job_start
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,8 @@ def screening_run_execute(run_id: int) -> ScreeningRun:
     finished and does nothing, and a failed run runs again only when a supervisor asks
     (`slrt.jobs.job_rerun`). The rule applied is kept on the run, since an admin may change
     it later."""
-    today = timezone.localdate()
+    region_code = ScreeningRun.objects.filter(pk=run_id).values_list("region_id", flat=True)
+    today = local_date_in(region_code.first())  # ages on the date of the screened region
     run = job_start(ScreeningRun, run_id, screened_on=today, rule=None,
                     households_screened=None, exclusion_count=0, inclusion_count=0,
                     findings_csv="")  # fmt: skip

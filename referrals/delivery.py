@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.webhook_urls import WebhookAddressError, resolve_webhook_address, webhook_target
 from referrals.models import Dispatch, Referral, ReferralEvent
+from regions.time_zones import time_zone_of
 
 logger = logging.getLogger(__name__)
 
@@ -375,8 +376,9 @@ def _send_email(dispatch: Dispatch) -> None:
         raise AttemptFailed(NO_RECIPIENT)
     referral = dispatch.referral
     context = {"referral": referral, "kind": dispatch.kind, "url": referral_url(referral)}
-    # Messages go out in the office's language, whoever's action caused them.
-    with translation.override(settings.LANGUAGE_CODE):
+    # Messages go out in the office's language and its zone, whoever's action caused them.
+    zone = time_zone_of(referral.household.region_id)
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(zone):
         subject = render_to_string("referrals/email/subject.txt", context).strip()
         body = render_to_string("referrals/email/body.txt", context)
     send_mail(subject, body, None, dispatch.recipients)

@@ -31,6 +31,7 @@ from referrals.delivery import dispatch_move, referral_payload
 from referrals.models import Dispatch, Referral, ReferralEvent
 from referrals.selectors import agency_referrals_q, referrals_for, referred_program_codes
 from regions.models import Region
+from regions.time_zones import local_date_in, zones_q
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def referrals_create(
     """
     programs = list(programs)
     notes = notes.strip()
-    today = timezone.localdate()
+    today = local_date_in(complaint.household.region_id)
     if not programs:
         raise ValidationError({"program": _("Choose at least one programme.")})
     if not complaints_in_scope(actor).filter(pk=complaint.pk).exists():
@@ -383,18 +384,21 @@ def supervisors_of(referral: Referral) -> list[str]:
 def sla_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     """Remind agencies of referrals they have not acknowledged in time, and escalate to the
     supervisors those still unacknowledged after the grace period. Each happens once per
-    referral (the claim is one conditional UPDATE), with its event and its messages."""
-    today = today or timezone.localdate()
-    waiting = Referral.objects.filter(status=Status.SENT)
+    referral (the claim is one conditional UPDATE), with its event and its messages.
+
+    "Late" is judged on the date of the household's own zone (a referral in Papua is a day
+    late two hours before one in Aceh); `today` imposes one date on every zone (tests)."""
+    now = timezone.now()
     counts = {"reminders": 0, "escalations": 0}
-    late = Referral.objects.filter(Referral.late_to_acknowledge_q(today), reminded_at=None)
-    for pk in late.values_list("pk", flat=True):
-        counts["reminders"] += _remind(pk)
-    for referral in (
-        waiting.filter(escalated_at=None).exclude(response_due=None).only("pk", "response_due")
-    ):
-        if add_working_days(referral.response_due, ESCALATION_GRACE_DAYS) < today:
-            counts["escalations"] += _escalate(referral.pk)
+    for zone, in_zone in zones_q("household__region"):
+        day = today or timezone.localdate(now, zone)
+        late = Referral.objects.filter(in_zone, Referral.late_to_acknowledge_q(day))
+        for pk in late.filter(reminded_at=None).values_list("pk", flat=True):
+            counts["reminders"] += _remind(pk)
+        waiting = Referral.objects.filter(in_zone, status=Status.SENT, escalated_at=None)
+        for referral in waiting.exclude(response_due=None).only("pk", "response_due"):
+            if add_working_days(referral.response_due, ESCALATION_GRACE_DAYS) < day:
+                counts["escalations"] += _escalate(referral.pk)
     return counts
 
 
@@ -452,11 +456,12 @@ def referral_escalate(*, actor: AbstractBaseUser, referral: Referral, note: str 
                 % {"status": locked.get_status_display()}
             )
         if locked.escalated_at is not None:
+            region = locked.household.region_id
             raise ValidationError(
                 _("%(number)s was escalated on %(day)s already.")
                 % {
                     "number": locked.pk,
-                    "day": f"{timezone.localtime(locked.escalated_at):%d-%m-%Y}",
+                    "day": f"{local_date_in(region, locked.escalated_at):%d-%m-%Y}",
                 }
             )
         locked.escalated_at = timezone.now()
@@ -479,7 +484,7 @@ def referral_reassign(
     note = note.strip()
     if not note:
         raise ValidationError({"note": _("Say why the referral goes to another agency.")})
-    today = timezone.localdate()
+    today = local_date_in(referral.household.region_id)
     with transaction.atomic():
         locked = Referral.objects.select_for_update(of=("self",))
         locked = locked.select_related("agency", "program", "household")

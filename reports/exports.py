@@ -27,6 +27,7 @@ from referrals.filters import ReferralFilter
 from referrals.models import Referral
 from referrals.selectors import referrals_for
 from regions.models import within_q
+from regions.time_zones import moment_text
 from slrt.spreadsheets import csv_writer
 
 # Rows read from the database per round trip; memory holds about this many at a time.
@@ -72,7 +73,8 @@ class _LineBuffer:
 
 
 def _local(moment: datetime.datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+    """The office's time with its zone, "2026-12-01 22:57 WITA": a spreadsheet sorts it."""
+    return moment_text(moment, date_format="Y-m-d H:i") if moment else ""
 
 
 def _date(day: datetime.date | None) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from regions.time_zones import moment_text
 from reports.selectors import Figures
 from slrt.spreadsheets import csv_writer, xlsx_append
 
@@ -67,7 +68,7 @@ def report_tables(figures: Figures) -> list[Table]:
 def _lines(figures: Figures) -> list[list[Value]]:
     lines: list[list[Value]] = [
         [report_title(figures)],
-        [_("Made on"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
+        [_("Made on"), moment_text(timezone.now())],
     ]
     for table in report_tables(figures):
         lines += [[], [table.title], table.header, *table.rows]
@@ -95,7 +96,7 @@ def report_xlsx(figures: Figures) -> bytes:
     bold = Font(bold=True)
     xlsx_append(sheet, [report_title(figures)])
     sheet["A1"].font = Font(bold=True, size=13)
-    xlsx_append(sheet, [_("Made on"), timezone.localtime().strftime("%Y-%m-%d %H:%M")])
+    xlsx_append(sheet, [_("Made on"), moment_text(timezone.now())])
     for table in report_tables(figures):
         sheet.append([])
         xlsx_append(sheet, [table.title])

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.OfficeTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "slrt.middleware.SessionLimitsMiddleware",
     "accounts.two_factor.RequireTwoFactorMiddleware",
@@ -179,7 +180,9 @@ OTP_TOTP_ISSUER = "SLRT"
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["slrt.formats"]  # Indonesian dates: DD-MM-YYYY, "1 Desember 2026"
 USE_I18N = True
+# Only the default: each office's pages and jobs use its region's zone (regions/time_zones.py).
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Jakarta")
 USE_TZ = True
 

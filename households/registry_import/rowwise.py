@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,6 +46,7 @@ from households.registry_import.extract import (
 from households.registry_import.result import MOVED_REASON, ImportResult, RowError
 from households.rules import household_rule_errors
 from regions.models import Region, within_q
+from regions.time_zones import local_date_in
 
 CENT = decimal.Decimal("0.01")
 
@@ -97,7 +97,7 @@ def import_row_by_row(
             Region.objects.filter(level=Region.Level.VILLAGE).values_list("code", flat=True)
         ),
         area=area,
-        today=timezone.localdate(),
+        today=local_date_in(area),
     )
     batch: list[_Home] = []
     home: _Home | None = None

@@ -33,7 +33,6 @@ from typing import IO
 
 import psycopg
 from django.db import connection, transaction
-from django.utils import timezone
 
 from households.identity import kk_number_sql, nik_for_person_sql
 from households.models import Household, Person
@@ -59,6 +58,7 @@ from households.registry_import.result import MOVED_REASON, ImportResult, RowErr
 from households.registry_import.rowwise import import_row_by_row
 from households.rules import EARLIEST_BIRTH_DATE
 from regions.models import Region, within_sql
+from regions.time_zones import local_date_in
 
 COPY_CHUNK = 1 << 20  # bytes per write into COPY
 PYTHON_ROWS = 5000  # rows per query when reading back the households Python checks
@@ -82,7 +82,7 @@ def import_set_based(
     households outside that region, and those naming a registry ID, KK number or NIK of a
     record outside it, are left to Python, which refuses those rows."""
     result = ImportResult(on_error=on_error)
-    today = timezone.localdate()
+    today = local_date_in(area)
     with connection.cursor() as cursor:
         with result.clock("staging"):
             header = _stage(cursor, handle)

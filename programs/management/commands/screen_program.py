@@ -3,12 +3,12 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from households.models import Household
 from programs.models import Program
 from programs.screening import screening_rows, screening_write_csv
 from regions.models import Region, within_q
+from regions.time_zones import local_date_in
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 f"{region!r} is not a loaded region code: use a code such as 52.72, "
                 "or run load_regions first."
             )
-        today = timezone.localdate()
+        today = local_date_in(region)  # ages on that region's date
         report = self.stdout if output else self.stderr
         started = time.monotonic()
         rows = screening_rows(program, region_code=region, today=today)

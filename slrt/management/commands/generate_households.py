@@ -4,13 +4,13 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
-from django.utils import timezone
 
 from households.models import Household
 from households.registry_import import write_extract
 from households.synthetic import households_generate
 from programs.synthetic import enrolments_generate
 from regions.models import Region
+from regions.time_zones import local_date_in
 
 
 class Command(BaseCommand):
@@ -45,7 +45,7 @@ class Command(BaseCommand):
         place = Region.objects.filter(code=region).first()
         if place is None:
             raise CommandError(f"{region!r} is not a loaded region: run load_regions first.")
-        today = timezone.localdate()
+        today = local_date_in(region)
         started = time.monotonic()
 
         def progress(done: int, total: int) -> None:
