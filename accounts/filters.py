@@ -1,8 +1,8 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccessLog
+from slrt.date_inputs import INVALID_DATE, LocalDateInput
 from slrt.filters import ListFilterSet
 
 
@@ -21,13 +21,15 @@ class AccessLogFilter(ListFilterSet):
         label=_("From"),
         field_name="at",
         lookup_expr="date__gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=LocalDateInput(),
+        error_messages={"invalid": INVALID_DATE},
     )
     until = django_filters.DateFilter(
         label=_("Until"),
         field_name="at",
         lookup_expr="date__lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=LocalDateInput(),
+        error_messages={"invalid": INVALID_DATE},
     )
 
     class Meta:

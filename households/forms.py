@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Person
 from regions.forms import RegionField
+from slrt.date_inputs import INVALID_DATE, LocalDateInput
 
 
 class HouseholdFilterForm(forms.Form):
@@ -77,8 +78,9 @@ class MemberForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {
             "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
-            "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "birth_date": LocalDateInput(),
         }
+        error_messages = {"birth_date": {"invalid": INVALID_DATE}}
 
     def validate_unique(self):
         """NIK uniqueness is checked by the service, across the household's members too."""

@@ -11,6 +11,7 @@ from accounts.selectors import staff_profile_of
 from households.selectors import districts_for, persons_in_scope, regions_for
 from regions.models import Region
 from reports.selectors import Period
+from slrt.date_inputs import LocalDateField
 
 
 class ExportForm(forms.Form):
@@ -33,15 +34,15 @@ class PeriodForm(forms.Form):
 
     LONGEST = datetime.timedelta(days=5 * 366)
 
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = LocalDateField(label=_("From"))
+    end = LocalDateField(label=_("Until"))
     district = forms.ModelChoiceField(
         label=_("District"), queryset=Region.objects.none(), required=False, empty_label=_("All")
     )
 
     def __init__(self, data: QueryDict, *, user: AbstractBaseUser, today: datetime.date):
         a_year_ago = (today.replace(day=1) - datetime.timedelta(days=330)).replace(day=1)
-        defaults = {"start": a_year_ago.isoformat(), "end": today.isoformat()}
+        defaults = {"start": f"{a_year_ago:%d-%m-%Y}", "end": f"{today:%d-%m-%Y}"}
         super().__init__({**defaults, **data.dict()})
         self.fields["district"].queryset = districts_for(user)
         for field in self.fields.values():
