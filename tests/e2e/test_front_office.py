@@ -1,12 +1,15 @@
 """A resident walks in: the front office finds no one by NIK, registers the household of
 four, registers the complaint and prints the receipt — on a desktop and on a phone."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from complaints.models import Complaint
 from households.models import Household
+from regions.time_zones import WITA
 from tests.e2e.conftest import PHONE, assert_accessible, pages_in, shot, sign_in
 
 pytestmark = [
@@ -14,11 +17,11 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-FAMILY = [  # name, NIK, relationship, sex, birth date
-    ("Ahmad Fauzi", "5272011505800001", "head", "M", "1980-05-15"),
-    ("Rina Marlina", "5272014708850002", "spouse", "F", "1985-08-07"),
-    ("Dewi Fauzi", "5272015203100003", "child", "F", "2010-03-12"),
-    ("Bayu Fauzi", "", "child", "M", "2024-11-02"),
+FAMILY = [  # name, NIK, relationship, sex, birth date as a clerk types it (DD-MM-YYYY)
+    ("Ahmad Fauzi", "5272011505800001", "head", "M", "15-05-1980"),
+    ("Rina Marlina", "5272014708850002", "spouse", "F", "07-08-1985"),
+    ("Dewi Fauzi", "5272015203100003", "child", "F", "12-03-2010"),
+    ("Bayu Fauzi", "", "child", "M", "02-11-2024"),
 ]
 
 
@@ -54,7 +57,9 @@ def test_a_walk_in_household_is_registered_and_leaves_with_a_receipt(watched, de
         page.fill(f"input[name=members-{index}-nik]", nik)
         page.select_option(f"select[name=members-{index}-relationship]", relationship)
         page.select_option(f"select[name=members-{index}-sex]", sex)
-        page.fill(f"input[name=members-{index}-birth_date]", born)
+        born_field = page.locator(f"input[name=members-{index}-birth_date]")
+        assert born_field.get_attribute("placeholder") == "HH-BB-TTTT"
+        born_field.fill(born)
     shot(page, f"front-office-household-form-{size}")
     assert_accessible(page)
     page.click("form:has(input[name=kk_number]) button[type=submit]:not([name])")
@@ -62,6 +67,7 @@ def test_a_walk_in_household_is_registered_and_leaves_with_a_receipt(watched, de
     page.wait_for_url(re.compile(r"/households/\d+/$"))
     household = Household.objects.get(kk_number="5272011505240007")
     assert household.members.count() == 4
+    assert household.members.get(name="Bayu Fauzi").birth_date == datetime.date(2024, 11, 2)
     assert "Ahmad Fauzi" in page.content()
 
     page.goto(f"{demo}/complaints/new/{household.pk}/")
@@ -77,8 +83,12 @@ def test_a_walk_in_household_is_registered_and_leaves_with_a_receipt(watched, de
     page.wait_for_url(re.compile(r"/complaints/\d+/$"))
     complaint = Complaint.objects.get(household=household)
     assert complaint.ticket_number in page.content()
+    # Kota Bima lives on WITA (UTC+8), whatever the server's zone, and says so.
+    in_bima = timezone.localtime(complaint.registered_at, WITA)
+    assert f"{in_bima:%d-%m-%Y %H.%M} WITA" in page.content()
     page.goto(f"{demo}/complaints/{complaint.pk}/receipt/")
     assert complaint.ticket_number in page.content()
+    assert f"{in_bima:%H.%M} WITA" in page.content()
     shot(page, f"front-office-receipt-{size}")
     assert_accessible(page)
     page.emulate_media(media="print")
