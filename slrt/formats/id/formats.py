@@ -6,12 +6,12 @@ here forms take DD-MM-YYYY (or DD/MM/YYYY) and the ISO date the API and browsers
 """
 
 DATE_FORMAT = "j F Y"
-DATETIME_FORMAT = "j F Y H.i"
+DATETIME_FORMAT = "j F Y H.i T"  # T: WIB, WITA, WIT
 TIME_FORMAT = "H.i"
 YEAR_MONTH_FORMAT = "F Y"
 MONTH_DAY_FORMAT = "j F"
 SHORT_DATE_FORMAT = "d-m-Y"
-SHORT_DATETIME_FORMAT = "d-m-Y H.i"
+SHORT_DATETIME_FORMAT = "d-m-Y H.i T"
 FIRST_DAY_OF_WEEK = 1  # Monday
 
 DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
