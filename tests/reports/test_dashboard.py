@@ -138,7 +138,8 @@ def test_a_period_before_the_complaints_counts_none(two_districts, as_user):
         ({"start": "2026-05-01", "end": "2026-04-01"}, "end", "tidak boleh sebelum"),
         ({"start": "1990-01-01", "end": "1994-01-01"}, "start", "dari tahun 2000"),
         ({"start": "2010-01-01", "end": "2026-01-01"}, "start", "paling lama lima tahun"),
-        ({"start": "besok"}, "start", "tanggal yang valid"),
+        ({"start": "besok"}, "start", "HH-BB-TTTT, misalnya 17-08-1990"),
+        ({"start": "05/31/2026"}, "start", "HH-BB-TTTT, misalnya 17-08-1990"),
         ({"district": "52.71.01"}, "district", "Masukkan pilihan yang valid"),
     ],
 )
