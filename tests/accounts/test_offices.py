@@ -4,6 +4,7 @@ settings checked as the admin checks them, and the demo's office."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.models import Office
 from accounts.roles import Role
@@ -75,3 +76,15 @@ def test_seed_demo_sets_up_the_kota_bima_office_once(db):
     assert (demo.region_id, demo.name) == ("52.72", "Dinas Sosial Kota Bima")
     assert demo.address and demo.phone != "0" and demo.head_name
     assert len(demo.head_nip) == 18
+
+
+def test_an_administrator_sets_up_offices_of_their_own_area_only(kota_bima, client):
+    client.force_login(staff_user(Role.ADMIN, "52.72.01", is_staff=True))
+    data = {"name": "Kantor", "address": "Jalan 1", "head_name": "Kepala"}
+
+    outside = client.post(reverse("admin:accounts_office_add"), {**data, "region": "52.72.02"})
+    inside = client.post(reverse("admin:accounts_office_add"), {**data, "region": "52.72.01"})
+
+    assert outside.status_code == 200 and "region" in outside.context["adminform"].form.errors
+    assert inside.status_code == 302
+    assert list(Office.objects.values_list("region_id", flat=True)) == ["52.72.01"]
