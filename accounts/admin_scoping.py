@@ -2,21 +2,21 @@
 
 Who an administrator reaches, in one place: users whose roles they may grant and whose
 working area lies inside their own (never a superuser, never a user without a staff
-profile); agencies, programmes and offices of their area; everything else read-only. The regions
-of their area are `regions.selectors.regions_managed_by`, on the floor below.
+profile); agencies, programmes and offices of their area; everything else read-only. The
+regions of their area are `regions.selectors.regions_managed_by`, on the floor below.
 Superusers reach everything and are the only ones who reach superusers.
 """
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import grantable_roles
 from accounts.selectors import region_scope_q, scope_code_of
-from regions.models import Region, within_q
+from regions.models import Region
 
 
 def is_superuser(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -62,7 +62,7 @@ def offices_seen_by(actor: AbstractBaseUser | AnonymousUser, offices: QuerySet) 
     scope = scope_code_of(actor)
     if scope is None:
         return offices.none()
-    return offices.filter(within_q(scope, "region") | Q(region__in=Region.line_of(scope)))
+    return offices.filter(region__in=Region.objects.within_or_above(scope))
 
 
 def offices_managed_by(actor: AbstractBaseUser | AnonymousUser, offices: QuerySet) -> QuerySet:

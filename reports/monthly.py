@@ -5,7 +5,8 @@ what is sent. The CSV is written for a spreadsheet set to Indonesian, as the off
 Excel takes the list separator and the decimal mark of the computer's regional settings,
 which in Indonesian are `;` and `,`, so the file separates cells with `;` and writes
 decimals as the page does (`33,3`); a file with `,` and `33.3` opens there as one column of
-text, or with its decimals read as dates. The XLSX stores numbers as numbers."""
+text, and `33.3` alone is not read as 33,3 (the dot is the thousands separator there). The
+XLSX stores numbers as numbers."""
 
 import io
 from dataclasses import dataclass
