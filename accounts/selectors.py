@@ -54,17 +54,12 @@ def office_for_region(code: str | None) -> Office | None:
     and the regions above it (`Region.line_of`), or None when no office is set up there.
 
     A complaint's or referral's office is that of its household's village; a user's, that
-    of their working area. One query.
+    of their working area (`office_for_region(scope_code_of(user))`). One query.
     """
     if not code:
         return None
     offices = Office.objects.select_related("region").filter(region__in=Region.line_of(code))
     return max(offices, key=lambda office: len(office.region_id), default=None)
-
-
-def office_of(user: AbstractBaseUser | AnonymousUser) -> Office | None:
-    """The office the user works for: the one serving their working area."""
-    return office_for_region(scope_code_of(user))
 
 
 def access_log_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AccessLog]:

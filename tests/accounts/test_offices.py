@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Office
 from accounts.roles import Role
-from accounts.selectors import office_for_region, office_of
+from accounts.selectors import office_for_region, scope_code_of
 from accounts.services import office_upsert
 from regions.models import Region
 from tests.factories import staff_user
@@ -34,8 +34,9 @@ def test_a_village_is_served_by_the_nearest_office_above_it(kota_bima):
 def test_a_users_office_is_the_one_serving_their_working_area(kota_bima):
     city = office("52.72", "Dinas Sosial Kota Bima")
 
-    assert office_of(staff_user(Role.FRONT_OFFICE, "52.72.01.1001")) == city
-    assert office_of(staff_user(Role.FRONT_OFFICE, None)) is None
+    desk = staff_user(Role.FRONT_OFFICE, "52.72.01.1001")
+    assert office_for_region(scope_code_of(desk)) == city
+    assert office_for_region(scope_code_of(staff_user(Role.FRONT_OFFICE, None))) is None
 
 
 def test_the_office_is_found_in_one_query(kota_bima, django_assert_num_queries):
