@@ -1,4 +1,5 @@
-# make run   — a demo on http://127.0.0.1:8000 (SQLite, tasks in-process, demo users)
+# make run   — a demo on http://127.0.0.1:8000 (SQLite, tasks in-process, demo users;
+#              HOST=… PORT=… to serve elsewhere)
 # make test  — the whole test suite (uses DATABASE_URL / CELERY_BROKER_URL when set)
 
 PYTHON ?= python3
@@ -15,12 +16,16 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The address the demo serves, which its e-mails link to (SITE_URL), printed last before
+# the server starts: `make run HOST=0.0.0.0 PORT=8080` serves and links there.
+DEMO_ENV = DEBUG=$${DEBUG:-true} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
+
 run: $(BIN)/.installed
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_regions
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py seed_demo
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(DEMO_ENV) $(BIN)/python manage.py load_regions
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The browser journeys (tests/e2e) run in a pytest of their own: a live server with committed
 # demo data, on a fresh test database.

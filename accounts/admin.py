@@ -9,9 +9,11 @@ from accounts.admin_scoping import (
     UnfilterableFieldsMixin,
     is_superuser,
     manages_user,
+    offices_managed_by,
+    offices_seen_by,
     users_managed_by,
 )
-from accounts.models import AccessLog, StaffProfile
+from accounts.models import AccessLog, Office, StaffProfile
 from accounts.roles import ADMIN_SITE_ROLES, grantable_roles, user_roles
 from accounts.selectors import access_log_for
 from households.masking import mask_identifiers_in
@@ -137,6 +139,37 @@ class StaffProfileAdmin(ScopeChoicesMixin, ScopedHistoryAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user":
             kwargs["queryset"] = users_managed_by(request.user, User.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Office)
+class OfficeAdmin(ScopedHistoryAdmin):
+    """The offices and what their printouts carry. An administrator changes the offices of
+    their area (`offices_managed_by`) and reads those above it; supervisors read them."""
+
+    list_display = ["name", "region", "phone", "head_name"]
+    list_select_related = ["region"]
+    search_fields = ["name", "region__name", "region__code"]
+    autocomplete_fields = ["region"]
+    fieldsets = [
+        (None, {"fields": ["region", "name", "address", "phone", "email"]}),
+        (_("Signature"), {"fields": ["head_name", "head_position", "head_nip", "signing_place"]}),
+    ]
+
+    def get_queryset(self, request):
+        return offices_seen_by(request.user, super().get_queryset(request))
+
+    def _manages(self, request, obj) -> bool:
+        return offices_managed_by(request.user, Office.objects.filter(pk=obj.pk)).exists()
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not self._manages(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "region":
+            kwargs["queryset"] = regions_managed_by(request.user, Region.objects.all())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -2,8 +2,8 @@
 
 Who an administrator reaches, in one place: users whose roles they may grant and whose
 working area lies inside their own (never a superuser, never a user without a staff
-profile); agencies and programmes of their area; everything else read-only. The regions
-of their area are `regions.selectors.regions_managed_by`, on the floor below.
+profile); agencies, programmes and offices of their area; everything else read-only. The
+regions of their area are `regions.selectors.regions_managed_by`, on the floor below.
 Superusers reach everything and are the only ones who reach superusers.
 """
 
@@ -15,7 +15,8 @@ from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import grantable_roles
-from accounts.selectors import region_scope_q
+from accounts.selectors import region_scope_q, scope_code_of
+from regions.models import Region
 
 
 def is_superuser(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -51,6 +52,25 @@ def agencies_managed_by(actor: AbstractBaseUser | AnonymousUser, agencies: Query
     if is_superuser(actor):
         return agencies
     return agencies.filter(region_scope_q(actor, "region"))
+
+
+def offices_seen_by(actor: AbstractBaseUser | AnonymousUser, offices: QuerySet) -> QuerySet:
+    """The offices `actor` reads in the admin: those of their area and those above it (the
+    city's office, for a district's staff, whose letterhead they print)."""
+    if is_superuser(actor):
+        return offices
+    scope = scope_code_of(actor)
+    if scope is None:
+        return offices.none()
+    return offices.filter(region__in=Region.objects.within_or_above(scope))
+
+
+def offices_managed_by(actor: AbstractBaseUser | AnonymousUser, offices: QuerySet) -> QuerySet:
+    """The offices whose settings `actor` may change: those serving a region inside the
+    actor's area (a district's administrator does not change the city's letterhead)."""
+    if is_superuser(actor):
+        return offices
+    return offices.filter(region_scope_q(actor, "region"))
 
 
 class ScopedHistoryAdmin(SimpleHistoryAdmin):

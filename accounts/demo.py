@@ -5,8 +5,9 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 
+from accounts.models import Office
 from accounts.roles import Role
-from accounts.services import staff_user_upsert
+from accounts.services import office_upsert, staff_user_upsert
 from regions.models import Region
 
 if TYPE_CHECKING:  # the agency an officer answers for; programs builds on accounts
@@ -43,3 +44,21 @@ def seed_users(*, password: str, agency: "Agency") -> dict[str, User]:
         )
         for username, role, first_name, last_name, service_point in DEMO_USERS
     }
+
+
+# The office whose letterhead the demo's printouts carry (plausible, not real, details).
+DEMO_OFFICE = {
+    "name": "Dinas Sosial Kota Bima",
+    "address": "Jalan Soekarno-Hatta No. 12, Kelurahan Penatoi, Kecamatan Mpunda, Kota Bima 84111",
+    "phone": "(0374) 43210",
+    "email": "dinsos@slrt-demo.example",
+    "head_name": "Drs. H. Muhammad Saleh, M.Si.",
+    "head_position": "Kepala Dinas Sosial Kota Bima",
+    "head_nip": "197005121995031004",
+    "signing_place": "Bima",
+}
+
+
+def seed_office() -> Office:
+    """Create or reset the Dinas Sosial Kota Bima office, serving the whole city."""
+    return office_upsert(region=Region.objects.get(code=DEMO_SCOPE), **DEMO_OFFICE)

@@ -6,9 +6,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(AuthenticationForm):
+    # Django's message names the field ("%(username)s"), which its Indonesian translation
+    # writes out a second time: "Masukkan nama pengguna nama pengguna dan sandi yang benar."
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The user name or the password is wrong. Both tell capital and small letters apart."
+        ),
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        # The server's messages, in the site's language, not the browser's own.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", _("Sign in"), css_class="w-100"))
 
 

@@ -2,6 +2,7 @@
 of personal data."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -142,3 +143,77 @@ class TokenGrant(models.Model):
 
     def __str__(self) -> str:
         return str(self.token.user)
+
+
+class Office(models.Model):
+    """A social-affairs office (a Dinas Sosial, an SLRT office) and its settings: what its
+    printouts carry (name, address, telephone, the head who signs) for the region it serves.
+
+    The office of a user, a complaint or a referral is the office whose region is the
+    nearest of the user's working area or the household's village and the regions above it
+    (`accounts.selectors.office_for_region`): a village without an office of its own is
+    served by its district's, then its city's. The office's other settings belong here too.
+    """
+
+    region = models.OneToOneField(
+        "regions.Region",
+        verbose_name=_("region served"),
+        help_text=_("The office serves this region and what lies inside it."),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=150, help_text=_("As on its letterhead."))
+    address = models.CharField(_("address"), max_length=255)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    head_name = models.CharField(
+        _("head of office"), max_length=150, help_text=_("Name and title, as signed.")
+    )
+    head_position = models.CharField(
+        _("head's position"),
+        max_length=150,
+        blank=True,
+        help_text=_("As written above the signature, such as “Kepala Dinas Sosial Kota Bima”."),
+    )
+    head_nip = models.CharField(
+        _("head's NIP"),
+        max_length=21,
+        blank=True,
+        help_text=_("The civil servant number (NIP), 18 digits."),
+    )
+    signing_place = models.CharField(
+        _("place of signing"),
+        max_length=100,
+        blank=True,
+        help_text=_("The town written before the date of a letter, such as “Bima”."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["region_id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        digits = self.head_nip.replace(" ", "")
+        if digits and (not digits.isdigit() or len(digits) != 18):
+            raise ValidationError(
+                {"head_nip": _("A NIP is 18 digits (spaces between groups are allowed).")}
+            )
+
+    @property
+    def head_nip_display(self) -> str:
+        """The NIP as it is printed under a signature: `19700512 199503 1 004`."""
+        digits = self.head_nip.replace(" ", "")
+        if len(digits) != 18:
+            return self.head_nip
+        return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
+
+    @property
+    def place(self) -> str:
+        """Where its letters are signed: the place set, else the name of its region."""
+        return self.signing_place or self.region.name

@@ -1,11 +1,11 @@
 """Reads about the acting user: their scope (every scoped selector of every app starts
-here), and the access log they may read."""
+here), the office that serves a region, and the access log they may read."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from accounts.models import AccessLog, StaffProfile
+from accounts.models import AccessLog, Office, StaffProfile
 from accounts.roles import SUPERVISING_ROLES, user_roles
 from regions.models import Region, within_q
 
@@ -47,6 +47,19 @@ def staff_covering(region_code: str, role: str) -> QuerySet[AbstractBaseUser]:
         groups__name=role,
         staff_profile__scope__in=Region.line_of(region_code),
     )
+
+
+def office_for_region(code: str | None) -> Office | None:
+    """The office serving the region `code`: the one whose region is nearest among `code`
+    and the regions above it (`Region.line_of`), or None when no office is set up there.
+
+    A complaint's or referral's office is that of its household's village; a user's, that
+    of their working area (`office_for_region(scope_code_of(user))`). One query.
+    """
+    if not code:
+        return None
+    offices = Office.objects.select_related("region").filter(region__in=Region.line_of(code))
+    return max(offices, key=lambda office: len(office.region_id), default=None)
 
 
 def access_log_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[AccessLog]:

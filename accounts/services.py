@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import AbstractBaseUser, Group, User
 from django.db import transaction
 
-from accounts.models import AccessLog, StaffProfile
+from accounts.models import AccessLog, Office, StaffProfile
 from accounts.roles import ADMIN_SITE_ROLES, Role, user_roles
 from regions.models import Region
 
@@ -46,6 +46,17 @@ def staff_user_upsert(
         defaults={"scope": scope, "agency": agency, "service_point": service_point},
     )
     return user
+
+
+def office_upsert(*, region: Region, **settings: str) -> Office:
+    """Create the office serving `region`, or change its settings (`name`, `address`,
+    `phone`, `head_name`, `head_nip`, …); checked as the admin checks them."""
+    office = Office.objects.filter(region=region).first() or Office(region=region)
+    for name, value in settings.items():
+        setattr(office, name, value)
+    office.full_clean()
+    office.save()
+    return office
 
 
 def access_purpose_of(user: AbstractBaseUser) -> str:

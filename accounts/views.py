@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +21,17 @@ from slrt.pagination import EstimatedCountPaginator
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signs out and says so on the sign-in page it leads to."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            messages.info(request, _("You have signed out."))
+        return response
 
 
 @login_required

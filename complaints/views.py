@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, Role, has_role
-from accounts.selectors import staff_covering, staff_profile_of
+from accounts.selectors import office_for_region, staff_covering, staff_profile_of
 from accounts.services import personal_list_shown
 from complaints import services
 from complaints.filters import ComplaintFilter
@@ -210,7 +210,8 @@ def _already_closed(request: HttpRequest, complaint) -> HttpResponse:
 @shows_whole_identifiers
 @role_required(*REGISTRY_ROLES)
 def complaint_receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    """The tanda terima, for A4 or a narrow thermal printer."""
+    """The tanda terima, for A4 or a narrow thermal printer, with the address and telephone
+    of the office serving the household."""
     complaint = complaint_get_for(request.user, pk)
     typed_identifiers_seen(
         actor=request.user,
@@ -218,7 +219,10 @@ def complaint_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         shown=complaint.complainant_display,
         path=request.path,
     )
-    return render(request, "complaints/complaint_receipt.html", {"complaint": complaint})
+    office = office_for_region(complaint.household.region_id)
+    return render(
+        request, "complaints/complaint_receipt.html", {"complaint": complaint, "office": office}
+    )
 
 
 @role_required(*REGISTRY_ROLES)

@@ -73,6 +73,8 @@ class Referral(ConstraintsByField, models.Model):
     resolution_due = models.DateField(_("settlement due"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # The referral's place among its complaint's referrals (1, 2, …): its number's R1, R2.
+    sequence = models.PositiveIntegerField(_("number within the complaint"), editable=False)
     # Optimistic locking: every change adds one; a change made from an older version is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
 
@@ -93,7 +95,12 @@ class Referral(ConstraintsByField, models.Model):
             condition=models.Q(status__in=sorted(BLOCKING_STATUSES)),
             name="one_open_referral_per_programme",
             violation_error_message=_("The complaint is referred to this programme already."),
-        )
+        ),
+        models.UniqueConstraint(
+            fields=["complaint", "sequence"],
+            name="referral_sequence_per_complaint",
+            violation_error_message=_("This number is given to another referral already."),
+        ),
     ]
 
     constraint_fields = {"one_open_referral_per_programme": "program"}
@@ -125,6 +132,22 @@ class Referral(ConstraintsByField, models.Model):
         """Not settled, and its settlement was due before `day`."""
         return Referral.unsettled_q() & models.Q(resolution_due__lt=day)
 
+    @staticmethod
+    def late_on_past_day_q(day, end_of_day) -> tuple[models.Q, models.Q]:
+        """Late to acknowledge, and late to settle, as they were on a day past (`day`, which
+        ended at `end_of_day`), read from the referral's timestamps rather than its status
+        now: sent by then, due before that day, and neither acknowledged (for the first)
+        nor settled by its end. For today, `late_to_acknowledge_q` and `late_to_settle_q`."""
+        open_then = models.Q(closed_at__isnull=True) | models.Q(closed_at__gte=end_of_day)
+        unacknowledged_then = models.Q(received_at__isnull=True) | models.Q(
+            received_at__gte=end_of_day
+        )
+        acknowledge = (
+            models.Q(sent_at__lt=end_of_day, response_due__lt=day) & unacknowledged_then & open_then
+        )
+        settle = models.Q(sent_at__lt=end_of_day, resolution_due__lt=day) & open_then
+        return acknowledge, settle
+
     def is_late_to_acknowledge_on(self, day) -> bool:
         return (
             self.status == self.Status.SENT
@@ -134,8 +157,9 @@ class Referral(ConstraintsByField, models.Model):
 
     @property
     def number(self) -> str:
-        """The letter's number: the complaint's ticket and the referral's id."""
-        return f"{self.complaint.ticket_number}/R{self.pk}"
+        """The letter's number: the complaint's ticket and the referral's place among the
+        complaint's referrals, `SLRT-5272-2026-000123/R2`."""
+        return f"{self.complaint.ticket_number}/R{self.sequence}"
 
 
 class ReferralEvent(models.Model):

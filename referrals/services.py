@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -191,9 +191,12 @@ def referrals_create(
                 .select_related("category")
                 .get(pk=complaint.pk)
             )
-            for program in programs:
+            # The complaint is locked: no one else numbers its referrals meanwhile.
+            last = locked.referrals.aggregate(last=Max("sequence"))["last"] or 0
+            for sequence, program in enumerate(programs, start=last + 1):
                 referral = Referral.objects.create(
                     complaint=locked,
+                    sequence=sequence,
                     household=household,
                     program=program,
                     agency=agencies[program.pk],
@@ -448,7 +451,7 @@ def referral_escalate(*, actor: AbstractBaseUser, referral: Referral, note: str 
     _require_supervisor_of(actor, referral)
     with transaction.atomic():
         locked = Referral.objects.select_for_update(of=("self",))
-        locked = locked.select_related("agency", "household")
+        locked = locked.select_related("agency", "household", "complaint")
         locked = locked.get(pk=referral.pk)
         if locked.is_final:
             raise ValidationError(
@@ -460,7 +463,7 @@ def referral_escalate(*, actor: AbstractBaseUser, referral: Referral, note: str 
             raise ValidationError(
                 _("%(number)s was escalated on %(day)s already.")
                 % {
-                    "number": locked.pk,
+                    "number": locked.number,
                     "day": f"{local_date_in(region, locked.escalated_at):%d-%m-%Y}",
                 }
             )
@@ -506,7 +509,8 @@ def referral_reassign(
         locked.resolution_due = add_working_days(today, locked.program.resolution_days)
         _move(locked, to=Status.SENT, actor=actor, via=Via.WEB,
               action=ReferralEvent.Action.REASSIGNED,
-              note=f"{old_agency.name} → {agency.name}: {note}")  # fmt: skip
+              note=_("From %(old)s to %(new)s: %(reason)s")
+              % {"old": old_agency.name, "new": agency.name, "reason": note})  # fmt: skip
     return locked
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, SUPERVISING_ROLES, Role, has_role
+from accounts.selectors import office_for_region
 from accounts.services import personal_list_shown
 from complaints.selectors import assessment_of, complaint_get_for, complaint_matches
 from households.selectors import districts_for
@@ -160,14 +161,20 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @role_required(*VIEW_ROLES)
 def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    """The referral letter (surat rujukan), to print on A4 and give to the resident."""
+    """The referral letter (surat rujukan), to print on A4 and give to the resident, on the
+    letterhead of the office serving the household (the office that refers it)."""
     referral = referral_get_for(request.user, pk)
     household_identifiers_seen(actor=request.user, household=referral.household, path=request.path)
     assessment = assessment_of(referral.complaint_id)
     return render(
         request,
         "referrals/referral_letter.html",
-        {"referral": referral, "household": referral.household, "assessment": assessment},
+        {
+            "referral": referral,
+            "household": referral.household,
+            "assessment": assessment,
+            "office": office_for_region(referral.household.region_id),
+        },
     )
 
 

@@ -1,7 +1,12 @@
 """The monthly report as tables, and those tables as CSV and XLSX files.
 
 The page, the CSV and the XLSX are written from the same tables, so that what is printed is
-what is sent."""
+what is sent. The CSV is written for a spreadsheet set to Indonesian, as the offices' are:
+Excel takes the list separator and the decimal mark of the computer's regional settings,
+which in Indonesian are `;` and `,`, so the file separates cells with `;` and writes
+decimals as the page does (`33,3`); a file with `,` and `33.3` opens there as one column of
+text, and `33.3` alone is not read as 33,3 (the dot is the thousands separator there). The
+XLSX stores numbers as numbers."""
 
 import io
 from dataclasses import dataclass
@@ -16,6 +21,10 @@ from reports.selectors import Figures
 from slrt.spreadsheets import csv_writer, xlsx_append
 
 Value = str | int | float | None
+
+# Indonesian regional settings' list separator and decimal mark.
+CSV_DELIMITER = ";"
+CSV_DECIMAL_MARK = ","
 
 
 @dataclass(frozen=True)
@@ -46,7 +55,7 @@ def report_tables(figures: Figures) -> list[Table]:
             [_("Complaints received"), figures.received],
             [_("Complaints handled (served or handled directly)"), figures.handled],
             [_("Share handled (%)"), figures.handled_share],
-            [_("Referrals overdue today"), figures.overdue],
+            [_overdue_label(figures), figures.overdue],
             [_("Median days to acknowledge a referral"), figures.median_days_to_acknowledge],
             [_("Median days to settle a referral"), figures.median_days_to_settle],
             [_("Median days to close a complaint"), figures.median_days_to_close],
@@ -65,6 +74,14 @@ def report_tables(figures: Figures) -> list[Table]:
     ]
 
 
+def _overdue_label(figures: Figures) -> str:
+    if figures.overdue_on == timezone.localdate():
+        return _("Referrals overdue today")
+    return _("Referrals overdue on %(day)s") % {
+        "day": formats.date_format(figures.overdue_on, "j F Y")
+    }
+
+
 def _lines(figures: Figures) -> list[list[Value]]:
     lines: list[list[Value]] = [
         [report_title(figures)],
@@ -75,12 +92,21 @@ def _lines(figures: Figures) -> list[list[Value]]:
     return lines
 
 
+def _csv_cell(value: Value) -> Value:
+    """A decimal as the Indonesian page writes it (`33,3`), whatever language the user
+    reads the site in: the spreadsheet reads by its computer's settings, not the site's."""
+    if isinstance(value, float):
+        return str(value).replace(".", CSV_DECIMAL_MARK)
+    return value
+
+
 def report_csv(figures: Figures) -> str:
-    """The report as CSV, with a byte-order mark so that spreadsheets read it as UTF-8."""
+    """The report as CSV for a spreadsheet in Indonesian (`;` between cells, `,` before
+    decimals), with a byte-order mark so that spreadsheets read it as UTF-8."""
     out = io.StringIO()
-    writer = csv_writer(out)
+    writer = csv_writer(out, delimiter=CSV_DELIMITER)
     for line in _lines(figures):
-        writer.writerow(line)
+        writer.writerow([_csv_cell(value) for value in line])
     return "\ufeff" + out.getvalue()
 
 

@@ -115,6 +115,7 @@ class Figures:
     median_days_to_settle: float | None
     median_days_to_close: float | None
     overdue: int
+    overdue_on: datetime.date
     charts: list[Chart] = field(default_factory=list)
 
     @property
@@ -126,9 +127,18 @@ class Figures:
         return next(chart for chart in self.charts if chart.key == key)
 
 
-def figures_for(user: AbstractBaseUser, period: Period, *, area: Region | None = None) -> Figures:
+def figures_for(
+    user: AbstractBaseUser,
+    period: Period,
+    *,
+    area: Region | None = None,
+    overdue_on: datetime.date | None = None,
+) -> Figures:
     """What came in and what became of it, in the user's area (or `area` within it):
-    complaints and referrals registered in `period`, and referrals overdue today."""
+    complaints and referrals registered in `period`, and referrals overdue on the day
+    `overdue_on` (today by default; the monthly report asks for its month's last day)."""
+    today = timezone.localdate()
+    overdue_on = today if overdue_on is None else min(overdue_on, today)
     start, after = period.bounds()
     complaints = complaints_in_scope(user).filter(registered_at__gte=start, registered_at__lt=after)
     referrals_now = referrals_for(user)
@@ -141,7 +151,7 @@ def figures_for(user: AbstractBaseUser, period: Period, *, area: Region | None =
         received=Count("pk"),
         handled=Count("pk", filter=HANDLED_Q),
     )
-    overdue_by_agency = _overdue_by_agency(referrals_now)
+    overdue_by_agency = _overdue_by_agency(referrals_now, overdue_on, today)
     return Figures(
         period=period,
         area=area,
@@ -159,6 +169,7 @@ def figures_for(user: AbstractBaseUser, period: Period, *, area: Region | None =
             complaints.filter(status=Complaint.Status.CLOSED), "registered_at", "closed_at"
         ),
         overdue=sum(sum(values) for _name, values in overdue_by_agency.datasets),
+        overdue_on=overdue_on,
         charts=[
             _by_month(complaints, period),
             _by_category(complaints),
@@ -271,10 +282,15 @@ def _referrals_by_program(referrals: QuerySet[Referral]) -> Chart:
     )
 
 
-def _overdue_by_agency(referrals: QuerySet[Referral]) -> Chart:
-    today = timezone.localdate()
-    late_to_acknowledge = Referral.late_to_acknowledge_q(today)
-    late_to_settle = Referral.late_to_settle_q(today)
+def _overdue_by_agency(
+    referrals: QuerySet[Referral], day: datetime.date, today: datetime.date
+) -> Chart:
+    if day < today:
+        _start, end_of_day = Period(day, day).bounds()
+        late_to_acknowledge, late_to_settle = Referral.late_on_past_day_q(day, end_of_day)
+    else:
+        late_to_acknowledge = Referral.late_to_acknowledge_q(today)
+        late_to_settle = Referral.late_to_settle_q(today)
     rows = list(
         referrals.filter(late_to_acknowledge | late_to_settle)
         .values_list("agency__name")
@@ -287,7 +303,10 @@ def _overdue_by_agency(referrals: QuerySet[Referral]) -> Chart:
     )
     return Chart(
         key="overdue-by-agency",
-        title=_("Overdue referrals by agency, today"),
+        title=_("Overdue referrals by agency, today")
+        if day == today
+        else _("Overdue referrals by agency, on %(day)s")
+        % {"day": formats.date_format(day, "j F Y")},
         kind="stacked",
         sideways=True,
         heading=_("Agency"),

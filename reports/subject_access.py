@@ -36,7 +36,9 @@ def person_data_export(*, actor: AbstractBaseUser, person: Person) -> dict[str, 
         rows=1,
     )
     complaints = Complaint.objects.filter(household=household).select_related("category")
-    referrals = Referral.objects.filter(household=household).select_related("program", "agency")
+    referrals = Referral.objects.filter(household=household).select_related(
+        "program", "agency", "complaint"
+    )
     return {
         "generated_at": _moment(timezone.now()),
         "generated_by": actor.get_username(),
@@ -115,7 +117,7 @@ def _complaint(complaint: Complaint) -> dict[str, Any]:
 
 def _referral(referral: Referral) -> dict[str, Any]:
     return {
-        "number": referral.pk,
+        "number": referral.number,
         "program": referral.program.code,
         "agency": referral.agency.name,
         "status": referral.status,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.decorators import role_required
 from accounts.models import AccessLog
 from accounts.roles import SUPERVISING_ROLES
+from accounts.selectors import office_for_region
 from accounts.services import access_record
 from reports.exports import EXPORTS, csv_lines
 from reports.forms import ExportForm, MonthlyReportForm, PeriodForm, PersonDataForm
@@ -44,7 +45,11 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
     form = MonthlyReportForm(request.GET, user=request.user, today=timezone.localdate())
     if not form.is_valid():
         return render(request, "reports/monthly_report.html", {"form": form}, status=400)
-    figures = figures_for(request.user, form.period(), area=form.cleaned_data["area"])
+    period = form.period()
+    # The month's figures, its overdue referrals too: as they stood on its last day.
+    figures = figures_for(
+        request.user, period, area=form.cleaned_data["area"], overdue_on=period.last
+    )
     kind = request.GET.get("format", "html")
     if kind not in ("csv", "xlsx"):
         return render(
@@ -55,6 +60,8 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
                 "figures": figures,
                 "title": report_title(figures),
                 "tables": report_tables(figures),
+                "office": office_for_region(figures.area.code if figures.area else None),
+                "signed_on": timezone.localdate(),
             },
         )
     access_record(

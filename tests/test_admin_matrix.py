@@ -23,7 +23,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import StaffProfile
+from accounts.models import Office, StaffProfile
 from accounts.roles import Role
 from accounts.services import access_record
 from complaints.models import ComplaintCategory
@@ -86,6 +86,19 @@ POLICY = {
         change={"superuser": EVERY},
         delete={"superuser": EVERY},
         add=frozenset({"superuser"}),
+    ),
+    # Offices (their letterhead and signatory): an administrator keeps those of their area;
+    # the office above it (the city's, for a district) is read, as its printouts carry it.
+    "accounts.Office": Rule(
+        view={
+            "supervisor": {"inside", "city"},
+            "admin": {"inside", "city"},
+            "superuser": EVERY,
+        },
+        change={"admin": INSIDE, "superuser": EVERY},
+        delete={"superuser": EVERY},
+        add=frozenset({"admin", "superuser"}),
+        extra={"accounts_office_simple_history": "view"},
     ),
     # The access log: read-only, entries of the staff of one's area; superusers read all.
     "accounts.AccessLog": Rule(view={**OFFICE_READS, "superuser": EVERY}),
@@ -271,6 +284,16 @@ def world(catalogue):
             "inside": Group.objects.get(name=Role.FRONT_OFFICE),
             "outside": Group.objects.get(name=Role.ADMIN),
         },
+        "accounts.Office": {
+            side: Office.objects.create(
+                region_id=code, name=name, address="Jalan Kantor 1", head_name="Kepala"
+            )
+            for side, code, name in (
+                ("inside", "52.72.01", "Kantor Rasanae Barat"),
+                ("outside", "52.72.02", "Kantor Rasanae Timur"),
+                ("city", "52.72", "Dinas Sosial Kota Bima"),
+            )
+        },
         "accounts.AccessLog": {
             "inside": desk_entry(desk),
             "outside": desk_entry(timur),
@@ -346,6 +369,7 @@ def world(catalogue):
         "akar_tanpa_profil",
         "Rahasia Timur",
         "sumber-outside",
+        "Kantor Rasanae Timur",
     ]
     users = {
         "front_office": staff_user(Role.FRONT_OFFICE, "52.72.01"),

@@ -338,6 +338,12 @@ def a_staff_profile(request):
     return {"user": staff_user(Role.FRONT_OFFICE, scope="52.72.01").pk}
 
 
+def an_office(request):
+    from accounts.demo import seed_office
+
+    return {"region": seed_office().region_id}
+
+
 ADMIN_ONLY = "only the admin writes it; the API does not"
 
 CASES: dict[str, Case] = {
@@ -485,6 +491,17 @@ CASES: dict[str, Case] = {
         api=None,
         no_api=ADMIN_ONLY,
     ),
+    "Office.region": Case(
+        form=admin_page(
+            "Office.region",
+            "region",
+            {"name": "Kantor kedua", "address": "Jalan Baru 1", "head_name": "Kepala"},
+            existing=an_office,
+        ),
+        expected_form="telah ada.",
+        api=None,
+        no_api=ADMIN_ONLY,
+    ),
 }
 
 # Constraints that no input reaches, and why.
@@ -495,6 +512,7 @@ UNREACHABLE = {
     "Complaint.ticket_number": "next_ticket_number gives it; no one types it",
     "Assessment.complaint": "complaint_assess replaces the assessment, the complaint locked",
     "Dispatch.idempotency_key": "a random UUID the outbox gives each message",
+    "referral_sequence_per_complaint": "referrals_create numbers them, the complaint locked",
     "region_level_range": "load_regions writes the level its code gives; the admin shows it only",
 }
 

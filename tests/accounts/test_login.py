@@ -42,7 +42,20 @@ def test_a_wrong_password_says_so_and_signs_nobody_in(client):
 
     assert response.status_code == 200
     assert not response.context["user"].is_authenticated
-    assert "nama pengguna dan sandi yang benar" in response.content.decode()
+    page = response.content.decode()
+    assert "Nama pengguna atau kata sandi salah." in page
+    assert "nama pengguna nama pengguna" not in page
+
+
+def test_signing_out_says_so_on_the_sign_in_page(client):
+    client.force_login(staff_user(username="fo1"))
+
+    response = client.post(reverse("accounts:logout"), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("accounts:login")
+    assert not response.context["user"].is_authenticated
+    assert "Anda telah keluar." in response.content.decode()
+    assert "Anda telah keluar." not in client.get(reverse("accounts:login")).content.decode()
 
 
 @pytest.mark.parametrize(

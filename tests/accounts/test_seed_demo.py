@@ -1,4 +1,7 @@
+from pathlib import Path
+
 import pytest
+from django.conf import settings as settings_module
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -111,3 +114,29 @@ def test_seed_demo_takes_superuser_rights_from_an_existing_admin_account():
     admin = User.objects.get(username="admin")
     assert not admin.is_superuser
     assert user_roles(admin) == {Role.ADMIN}
+
+
+@pytest.mark.django_db
+def test_seed_demo_ends_with_the_password_and_the_address_its_emails_link_to(
+    capsys, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "http://192.0.2.7:8123"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+
+    last_lines = capsys.readouterr().out.strip().splitlines()[-2:]
+    assert "slrt-demo-2026" in last_lines[0]
+    assert "http://192.0.2.7:8123/" in last_lines[1]
+    referral_mails = [mail for mail in mailoutbox if "Rujukan" in mail.subject]
+    assert referral_mails
+    assert all("http://192.0.2.7:8123/referrals/" in mail.body for mail in referral_mails)
+
+
+def test_make_run_serves_and_links_to_the_same_address():
+    makefile = (Path(settings_module.BASE_DIR) / "Makefile").read_text()
+    run = makefile[makefile.index("\nrun:") :].split("\n\n")[0]
+
+    assert "SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}" in makefile
+    assert run.count("$(DEMO_ENV)") == 5
+    assert run.rstrip().endswith("runserver $(HOST):$(PORT)")

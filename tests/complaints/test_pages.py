@@ -134,6 +134,8 @@ def test_back_office_closes_as_handled_directly_from_the_page(as_user, register,
     assert (complaint.status, complaint.closure_reason) == ("closed", "handled_directly")
     detail = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
     assert "Informasi diberikan di meja layanan." in detail
+    assert "Status berubah dari terdaftar menjadi selesai" in detail
+    assert " → " not in detail
 
 
 def test_closing_without_a_note_is_refused_on_the_page(as_user, register, kota_bima):

@@ -1,6 +1,8 @@
 """The back office takes a complaint from its queue: assesses the needs, reads why each
 programme fits, refers the household to two of them and prints the letter."""
 
+import re
+
 import pytest
 
 from complaints.models import Complaint
@@ -49,6 +51,10 @@ def test_a_complaint_is_assessed_and_referred_to_two_programmes(watched, demo):
     letter = referrals.get(program__code="PBI-JK")
     page.goto(f"{demo}/referrals/{letter.pk}/letter/")
     assert complaint.ticket_number in page.content()
+    header = page.locator("main header").inner_text()
+    assert "Dinas Sosial Kota Bima" in header and letter.number in header
+    assert re.search(r"/R[12]$", letter.number)
+    shot(page, "back-office-referral-letter")
     assert_accessible(page)
     page.emulate_media(media="print")
     assert pages_in(page.pdf(format="A4")) == 1, "the letter prints on one page"

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from accounts.demo import DEMO_OFFICE
 from complaints.models import Complaint
 from households.models import Household
 from regions.time_zones import WITA
@@ -89,6 +90,8 @@ def test_a_walk_in_household_is_registered_and_leaves_with_a_receipt(watched, de
     page.goto(f"{demo}/complaints/{complaint.pk}/receipt/")
     assert complaint.ticket_number in page.content()
     assert f"{in_bima:%H.%M} WITA" in page.content()
+    letterhead = page.locator("main header").inner_text()
+    assert "Dinas Sosial Kota Bima" in letterhead and DEMO_OFFICE["phone"] in letterhead
     shot(page, f"front-office-receipt-{size}")
     assert_accessible(page)
     page.emulate_media(media="print")

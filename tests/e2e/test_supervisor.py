@@ -8,6 +8,7 @@ import io
 import pytest
 from django.utils import timezone
 
+from accounts.demo import DEMO_OFFICE
 from referrals.models import Referral
 from tests.e2e.conftest import assert_accessible, pages_in, shot, sign_in
 
@@ -37,6 +38,8 @@ def test_a_supervisor_reads_the_dashboard_the_overdue_list_the_report_and_export
 
     page.goto(demo + "/reports/monthly/")
     assert "Kota Bima" in page.content()
+    signature = page.locator("main .signature").inner_text()
+    assert "Mengetahui," in signature and DEMO_OFFICE["head_name"] in signature
     shot(page, "supervisor-monthly-report")
     assert_accessible(page)
     page.emulate_media(media="print")

@@ -258,3 +258,22 @@ def test_the_agency_sees_that_the_resident_consented_to_sharing(
         assert "hanya untuk rujukan ini" in text, page
     (body,) = referral.dispatches.filter(channel="webhook").values_list("payload", flat=True)
     assert body["referral"]["complaint"]["consent_recorded_at"]
+
+
+def test_a_rejected_referral_reads_rejected_and_its_history_says_from_what_to_what(
+    sent, officer_of, back_office, as_user
+):
+    from referrals.services import referral_transition
+
+    bpnt, _jamkesda = sent
+    officer = officer_of("BPNT")
+    referral_transition(actor=officer, referral=bpnt, to="received")
+    referral_transition(actor=officer, referral=bpnt, to="rejected", note="Bukan sasaran.")
+
+    page = as_user(back_office).get(reverse("referrals:detail", args=[bpnt.pk])).content.decode()
+
+    settle_by = page[page.index("Selesaikan paling lambat") :].split("</dd>")[0]
+    assert "ditolak" in settle_by and "selesai " not in settle_by
+    assert "Status berubah dari diterima lembaga menjadi ditolak" in page
+    history = page[page.index("Riwayat") :]
+    assert "→" not in history

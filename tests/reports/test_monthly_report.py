@@ -49,7 +49,7 @@ def test_csv_and_xlsx_hold_the_numbers_of_the_page(supervisor, client):
     figures = client.get(url).context["figures"]
 
     text = client.get(url, {"format": "csv"}).content.decode("utf-8")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
     sheet = [list(row) for row in workbook.active.iter_rows(values_only=True)]
 

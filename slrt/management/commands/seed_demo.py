@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.demo import DEMO_PASSWORD, DEMO_SCOPE, DEMO_USERS, seed_users
+from accounts.demo import DEMO_PASSWORD, DEMO_SCOPE, DEMO_USERS, seed_office, seed_users
 from complaints.demo import seed_complaints
 from households.demo import seed_households
 from programs.catalogue import catalogue_install
@@ -43,6 +43,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 catalogue_install(region_code=DEMO_SCOPE)
                 seed_agencies()
+                office = seed_office()
                 users = seed_users(password=password, agency=social_affairs_office())
                 households = seed_households(actor=users["fo"])
                 complaints = seed_complaints(front_office=users["fo"], back_office=users["bo"])
@@ -56,7 +57,10 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo users {usernames} (scope {DEMO_SCOPE}), {agencies} agencies and "
                 f"{len(households)} households, {len(complaints)} complaints and "
-                f"{len(referrals)} referrals are ready."
+                f"{len(referrals)} referrals are ready; printouts carry the letterhead of "
+                f"{office.name}."
             )
         )
+        # Last, so that it is what one reads when the server starts after it (`make run`).
         self.stdout.write(self.style.WARNING(f"Password for every demo user: {password}"))
+        self.stdout.write(self.style.WARNING(f"Open {settings.SITE_URL}/ and sign in."))
