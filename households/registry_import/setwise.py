@@ -26,6 +26,7 @@ Python reader per kind) and from the models' fields (their columns and defaults)
 
 import csv
 import datetime
+import functools
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -90,13 +91,14 @@ def import_set_based(
         if progress is not None:
             progress(result)
         with result.clock("checks"):
-            _check(cursor, header, today, area)
-            homes = _scalar(cursor, "SELECT coalesce(max(turn), 0) FROM dtks_home")
-            cursor.execute(
-                "SELECT count(DISTINCT m.home), count(p.line) FROM dtks_home m "
-                "JOIN dtks_person p USING (home) WHERE m.turn IS NULL"
-            )
-            unchanged, members = cursor.fetchone()
+            _check(cursor, header, today, area, result)
+            with result.clock("counts", of_checks=True):
+                homes = _scalar(cursor, "SELECT coalesce(max(turn), 0) FROM dtks_home")
+                cursor.execute(
+                    "SELECT count(DISTINCT m.home), count(p.line) FROM dtks_home m "
+                    "JOIN dtks_person p USING (home) WHERE m.turn IS NULL"
+                )
+                unchanged, members = cursor.fetchone()
             result.households_unchanged += unchanged
             result.persons_unchanged += members
             result.done += members
@@ -305,9 +307,13 @@ def _sex_codes():
         yield from ((code, sex), (code.lower(), sex))
 
 
-def _check(cursor, header: list[str], today: datetime.date, area: str | None) -> None:
+def _check(
+    cursor, header: list[str], today: datetime.date, area: str | None, result: ImportResult
+) -> None:
     """Type and check every staged row (`dtks_row`), then decide which households SQL
-    writes (`dtks_home`, numbered `home` in file order, and their `dtks_person` rows)."""
+    writes (`dtks_home`, numbered `home` in file order, and their `dtks_person` rows). The
+    time of each statement goes into `result.check_seconds`, by what it decides."""
+    step = functools.partial(result.clock, of_checks=True)
     where = {name: f"c{index}" for index, name in enumerate(header)}  # the last one wins
     strip = "'" + WHITESPACE.replace("'", "''") + "'"
 
@@ -336,8 +342,9 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
     # ones (the birth date from its parts from the trimmed text) were expanded a dozen
     # times a row. Compiling this query for JIT took longer than running it.
     cursor.execute("SET jit = off")
-    cursor.execute(
-        f"""
+    with step("check query"):
+        cursor.execute(
+            f"""
         CREATE TEMP TABLE dtks_row AS
         WITH t AS MATERIALIZED (
             SELECT line, {", ".join(f"{text(c.name)} AS {c.name}" for c in COLUMNS)}
@@ -349,16 +356,36 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
             ({" AND ".join(clean)}) AS clean
         FROM f
         """
-    )
+        )
     # Plans below join the registry's tables to these: their statistics must be fresh (a
     # stale count of heads once made each batch scan all of them, 0.13 s a batch).
-    cursor.execute(
-        f"ANALYZE {Household._meta.db_table} (id, dtks_id, kk_number, region_id), "
-        f"{Person._meta.db_table} (id, nik, household_id, relationship, name_normalized)"
-    )
-    for column in ("dtks_id", "nik", "kk_number"):
-        cursor.execute(f"CREATE INDEX ON dtks_row ({column})")
-    cursor.execute("ANALYZE dtks_row (line, dtks_id, nik, kk_number)")  # what plans join on
+    with step("statistics and staging indexes"):
+        cursor.execute(
+            f"ANALYZE {Household._meta.db_table} (id, dtks_id, kk_number, region_id), "
+            f"{Person._meta.db_table} (id, nik, household_id, relationship, name_normalized)"
+        )
+        for column in ("dtks_id", "nik", "kk_number"):
+            cursor.execute(f"CREATE INDEX ON dtks_row ({column})")
+        cursor.execute("ANALYZE dtks_row (line, dtks_id, nik, kk_number)")  # what plans join on
+    with step("households kept"):
+        _keep_households(cursor)
+    with step("registry matches"):
+        _match_households(cursor, area)
+    with step("persons matched by NIK"):
+        _match_persons(cursor)
+    with step("statistics and staging indexes"):
+        cursor.execute("CREATE INDEX ON dtks_person (home)")
+        cursor.execute("CREATE UNIQUE INDEX ON dtks_person (line)")
+        cursor.execute("ANALYZE dtks_home (home, dtks_id, household_id)")
+        cursor.execute("ANALYZE dtks_person (line, home, person_id)")
+    with step("unchanged households"):
+        _number_the_changed(cursor)
+    cursor.execute("RESET jit")
+
+
+def _keep_households(cursor) -> None:
+    """`dtks_home`: the households whose rows all pass, are consecutive and have one head,
+    and whose NIKs and KK number no other household of the file claims."""
     cursor.execute(
         f"""
         CREATE TEMP TABLE dtks_home AS
@@ -386,8 +413,13 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
           AND NOT EXISTS (SELECT FROM alike a WHERE a.dtks_id = home.dtks_id)
         """
     )
-    households = Household._meta.db_table
     cursor.execute("CREATE UNIQUE INDEX ON dtks_home (dtks_id)")
+
+
+def _match_households(cursor, area: str | None) -> None:
+    """The registry's household of each kept one (by registry ID, else KK number); those
+    the registry contradicts, or registered outside `area`, are left to Python."""
+    households = Household._meta.db_table
     cursor.execute(
         f"UPDATE dtks_home m SET household_id = h.id FROM {households} h "
         "WHERE h.dtks_id = m.dtks_id"
@@ -414,6 +446,11 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
                 WHERE r.dtks_id = m.dtks_id AND NOT {_within("h.region_id", area)})"""
         )
     cursor.execute("CREATE UNIQUE INDEX ON dtks_home (home)")
+
+
+def _match_persons(cursor) -> None:
+    """`dtks_person`: the kept households' rows, each with the registry's person it is (by
+    NIK, else by name and birth date in its household) and whether that one moves."""
     cursor.execute(
         f"""
         CREATE TEMP TABLE dtks_person AS
@@ -434,12 +471,6 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
           AND x.nik IS NULL AND x.name_normalized = p.name_normalized
           AND x.birth_date = p.birth_date"""
     )
-    cursor.execute("CREATE INDEX ON dtks_person (home)")
-    cursor.execute("CREATE UNIQUE INDEX ON dtks_person (line)")
-    cursor.execute("ANALYZE dtks_home (home, dtks_id, household_id)")
-    cursor.execute("ANALYZE dtks_person (line, home, person_id)")
-    _number_the_changed(cursor)
-    cursor.execute("RESET jit")
 
 
 def _number_the_changed(cursor) -> None:
