@@ -28,12 +28,14 @@ import csv
 import datetime
 import functools
 import io
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
 import psycopg
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from households.identity import kk_number_sql, nik_for_person_sql
@@ -68,7 +70,9 @@ LOCK_KEY = 0x534C5254  # one import at a time (pg_advisory_xact_lock)
 WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 HEADS = Relationship.HEAD.value
 RELATIONSHIPS = list(Relationship)
-STAGING_TABLES = "dtks_staging, dtks_row, dtks_home, dtks_person"
+STAGING_TABLES = "dtks_row, dtks_home, dtks_person"  # temporary: the session's own
+# Parallel workers of the check query, beside the backend itself (which takes part).
+CHECK_WORKERS = max((os.cpu_count() or 1) - 1, 1)
 
 
 def import_set_based(
@@ -83,41 +87,61 @@ def import_set_based(
     households outside that region, and those naming a registry ID, KK number or NIK of a
     record outside it, are left to Python, which refuses those rows."""
     result = ImportResult(on_error=on_error)
-    today = timezone.localdate()
+    # The file's table is not temporary, so that parallel workers can scan it (they cannot
+    # read a session's temporary tables): unlogged, named for this import alone, dropped
+    # at the end whatever happens.
+    staging = f"dtks_staging_{uuid.uuid4().hex}"
     with connection.cursor() as cursor:
-        with result.clock("staging"):
-            header = _stage(cursor, handle)
-            result.rows = result.total = _scalar(cursor, "SELECT count(*) FROM dtks_staging")
-        if progress is not None:
-            progress(result)
-        with result.clock("checks"):
-            _check(cursor, header, today, area, result)
-            with result.clock("counts", of_checks=True):
-                homes = _scalar(cursor, "SELECT coalesce(max(turn), 0) FROM dtks_home")
-                cursor.execute(
-                    "SELECT count(DISTINCT m.home), count(p.line) FROM dtks_home m "
-                    "JOIN dtks_person p USING (home) WHERE m.turn IS NULL"
-                )
-                unchanged, members = cursor.fetchone()
-            result.households_unchanged += unchanged
-            result.persons_unchanged += members
-            result.done += members
-        batch = max(batch_households, 1)
-        with result.clock("writing"):
-            if not (homes and _write_first_load(cursor, homes, result, today)):
-                for first in range(1, homes + 1, batch):
-                    result.done += _write(cursor, first, first + batch - 1, result, today)
-                    if progress is not None:
-                        progress(result)
-        with result.clock("one by one"):
-            rest = import_row_by_row(
-                _rows_left(header),
-                area=area,
-                batch_households=batch,
-                on_error=on_error,
-                progress=None if progress is None else lambda part: progress(result.plus(part)),
+        try:
+            return _import(cursor, handle, staging, area, batch_households, progress, result)
+        finally:
+            _drop(cursor, f"{staging}, {STAGING_TABLES}")
+
+
+def _drop(cursor, tables: str) -> None:
+    try:
+        cursor.execute(f"DROP TABLE IF EXISTS {tables}")
+    except DatabaseError:
+        if not connection.in_atomic_block:
+            raise
+        # The caller's transaction failed: rolling it back removes the tables made in it.
+
+
+def _import(cursor, handle, staging, area, batch_households, progress, result) -> ImportResult:
+    """`import_set_based`, the file staged in the table `staging`."""
+    today = timezone.localdate()
+    with result.clock("staging"):
+        header = _stage(cursor, handle, staging)
+        result.rows = result.total = _scalar(cursor, f"SELECT count(*) FROM {staging}")
+    if progress is not None:
+        progress(result)
+    with result.clock("checks"):
+        _check(cursor, staging, header, today, area, result)
+        with result.clock("counts", of_checks=True):
+            homes = _scalar(cursor, "SELECT coalesce(max(turn), 0) FROM dtks_home")
+            cursor.execute(
+                "SELECT count(DISTINCT m.home), count(p.line) FROM dtks_home m "
+                "JOIN dtks_person p USING (home) WHERE m.turn IS NULL"
             )
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLES}")
+            unchanged, members = cursor.fetchone()
+        result.households_unchanged += unchanged
+        result.persons_unchanged += members
+        result.done += members
+    batch = max(batch_households, 1)
+    with result.clock("writing"):
+        if not (homes and _write_first_load(cursor, homes, result, today)):
+            for first in range(1, homes + 1, batch):
+                result.done += _write(cursor, first, first + batch - 1, result, today)
+                if progress is not None:
+                    progress(result)
+    with result.clock("one by one"):
+        rest = import_row_by_row(
+            _rows_left(staging, header),
+            area=area,
+            batch_households=batch,
+            on_error=result.on_error,
+            progress=None if progress is None else lambda part: progress(result.plus(part)),
+        )
     result = result.plus(rest)
     if progress is not None:
         progress(result)
@@ -132,18 +156,18 @@ def _scalar(cursor, sql: str, params=()) -> int:
 # --- 1. staging ---
 
 
-def _stage(cursor, handle: IO[bytes]) -> list[str]:
-    """COPY the file into `dtks_staging (line, c0 … cN)`; return the header's column names."""
+def _stage(cursor, handle: IO[bytes], staging: str) -> list[str]:
+    """COPY the file into `staging (line, c0 … cN)`; return the header's column names."""
     delimiter, header = read_header(handle.readline().decode("utf-8-sig"))
     columns = ", ".join(f"c{index}" for index in range(len(header)))
-    cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLES}")
+    _drop(cursor, STAGING_TABLES)
     cursor.execute(
-        "CREATE TEMP TABLE dtks_staging (line bigint GENERATED BY DEFAULT AS IDENTITY "
+        f"CREATE UNLOGGED TABLE {staging} (line bigint GENERATED BY DEFAULT AS IDENTITY "
         f"(START 2) PRIMARY KEY, {', '.join(f'c{i} text' for i in range(len(header)))})"
     )
     start = handle.tell()
     options = f"FORMAT csv, DELIMITER '{delimiter}', ENCODING 'UTF8'"
-    sql = f"COPY dtks_staging ({columns}) FROM STDIN ({options})"
+    sql = f"COPY {staging} ({columns}) FROM STDIN ({options})"
     try:
         with transaction.atomic(), cursor.copy(sql) as copy:
             while chunk := handle.read(COPY_CHUNK):
@@ -154,7 +178,7 @@ def _stage(cursor, handle: IO[bytes]) -> list[str]:
     # PostgreSQL's CSV reader refused the file's shape: read it as the row-by-row path does.
     handle.seek(start)
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-    with cursor.copy(f"COPY dtks_staging (line, {columns}) FROM STDIN") as copy:
+    with cursor.copy(f"COPY {staging} (line, {columns}) FROM STDIN") as copy:
         rows = readable_rows(csv.reader(text, delimiter=delimiter), first_line=2)
         for line, cells in enumerate(rows, start=2):
             if any(cell.strip() for cell in cells):
@@ -164,14 +188,14 @@ def _stage(cursor, handle: IO[bytes]) -> list[str]:
     return header
 
 
-def _rows_left(header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows_left(staging: str, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """The staged rows of the households the checks left to Python, in the file's order."""
     names = [f"coalesce(s.c{index}, '')" for index in range(len(header))]
     last = 0
     while True:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT s.line, {', '.join(names)} FROM dtks_staging s "
+                f"SELECT s.line, {', '.join(names)} FROM {staging} s "
                 "WHERE s.line > %s AND NOT EXISTS "
                 "(SELECT FROM dtks_person p WHERE p.line = s.line) ORDER BY s.line LIMIT %s",
                 [last, PYTHON_ROWS],
@@ -308,7 +332,12 @@ def _sex_codes():
 
 
 def _check(
-    cursor, header: list[str], today: datetime.date, area: str | None, result: ImportResult
+    cursor,
+    staging: str,
+    header: list[str],
+    today: datetime.date,
+    area: str | None,
+    result: ImportResult,
 ) -> None:
     """Type and check every staged row (`dtks_row`), then decide which households SQL
     writes (`dtks_home`, numbered `home` in file order, and their `dtks_person` rows). The
@@ -338,25 +367,28 @@ def _check(
               zip(COLUMNS, readers.values(), strict=True)]  # fmt: skip
     clean = [f"({sql.clean})" for sql in readers.values()]
     clean.append("name_normalized <> ''")  # the rules' "a name with letters"
-    # Each step materialised: PostgreSQL inlines common table expressions, and the nested
-    # ones (the birth date from its parts from the trimmed text) were expanded a dozen
-    # times a row. Compiling this query for JIT took longer than running it.
+    # Each step a subquery of its own, kept from being folded into the next by a function
+    # returning one row (`generate_series(1, 1)`): folded, the nested ones (the birth date
+    # from its parts from the trimmed text) were expanded a dozen times a row. Unlike
+    # materialised common table expressions (or OFFSET 0), such subqueries can be run by
+    # parallel workers. Compiling this query for JIT took longer than running it.
     cursor.execute("SET jit = off")
+    cursor.execute(f"SET max_parallel_workers_per_gather = {CHECK_WORKERS}")
     with step("check query"):
         cursor.execute(
             f"""
         CREATE TEMP TABLE dtks_row AS
-        WITH t AS MATERIALIZED (
-            SELECT line, {", ".join(f"{text(c.name)} AS {c.name}" for c in COLUMNS)}
-            FROM dtks_staging
-        ), d AS MATERIALIZED (SELECT t.*, {", ".join(steps[0])} FROM t
-        ), e AS MATERIALIZED (SELECT d.*, {", ".join(steps[1])} FROM d
-        ), f AS MATERIALIZED (SELECT e.*, {", ".join(steps[2])} FROM e)
         SELECT line, {", ".join(values)}, name_normalized,
             ({" AND ".join(clean)}) AS clean
-        FROM f
+        FROM (SELECT e.*, {", ".join(steps[2])}, generate_series(1, 1) AS once_f FROM (
+              SELECT d.*, {", ".join(steps[1])}, generate_series(1, 1) AS once_e FROM (
+              SELECT t.*, {", ".join(steps[0])}, generate_series(1, 1) AS once_d FROM (
+              SELECT line, {", ".join(f"{text(c.name)} AS {c.name}" for c in COLUMNS)},
+                  generate_series(1, 1) AS once_t
+              FROM {staging}) AS t) AS d) AS e) AS f
         """
         )
+    cursor.execute("RESET max_parallel_workers_per_gather")
     # Plans below join the registry's tables to these: their statistics must be fresh (a
     # stale count of heads once made each batch scan all of them, 0.13 s a batch).
     with step("statistics and staging indexes"):
