@@ -206,9 +206,10 @@ def as_written(column) -> str:
 
 def compare_with_registry(path: Path, url: str) -> tuple[float, int, int]:
     """The cheapest statement that tells an unchanged file from the registry: the file as
-    `\\copy` stages it (text), joined to the registry by registry ID and NIK, every column
-    compared with the registry's value as the extract writes it. Its seconds, the rows it
-    compared and how many of them differ."""
+    `\\copy` stages it (text; an empty cell is NULL), joined to the registry by registry ID
+    and NIK, every column compared with the registry's value as the extract writes it. Its
+    seconds, the rows it compared and how many of them differ (none, for the extract the
+    registry wrote: the comparison is exact)."""
     psql_copy(path, url, keep=True)
     key, nik = (next(c.name for c in COLUMNS if c.kind == kind) for kind in (Kind.KEY, Kind.NIK))
     with connection.cursor() as cursor:
@@ -217,7 +218,7 @@ def compare_with_registry(path: Path, url: str) -> tuple[float, int, int]:
         cursor.execute(
             f"""
             SELECT count(*), count(*) FILTER (WHERE
-                ({", ".join(f"b.{column.name}" for column in COLUMNS)})
+                ({", ".join(f"coalesce(b.{column.name}, '')" for column in COLUMNS)})
                 IS DISTINCT FROM ({", ".join(as_written(column) for column in COLUMNS)}))
             FROM dtks_bare b JOIN {Household._meta.db_table} h ON h.dtks_id = b.{key}
             JOIN {Person._meta.db_table} p ON p.nik = b.{nik} AND p.household_id = h.id

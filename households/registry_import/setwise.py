@@ -3,8 +3,9 @@ the households whose rows all pass the checks are written with set-based SQL. It
 generated from `extract.COLUMNS` (one SQL reader per kind of column, as `rowwise` has one
 Python reader per kind) and from the models' fields (their columns and defaults).
 
-1. **Stage.** The file's bytes are streamed into a temporary table of text columns, in the
-   header's order, each row numbered by its line. A file PostgreSQL's CSV reader refuses
+1. **Stage.** The file's bytes are streamed into an unlogged table of text columns of its
+   own (parallel workers can scan it, not a temporary one), in the header's order, each
+   row numbered by its line. A file PostgreSQL's CSV reader refuses
    (uneven rows, blank lines, stray quotes) is staged again through Python's CSV reader,
    which is what the row-by-row path reads with.
 2. **Check.** One query types every row and checks it with the readers' rules and those of
