@@ -90,7 +90,8 @@ def import_set_based(
     result = ImportResult(on_error=on_error)
     # The file's table is not temporary, so that parallel workers can scan it (they cannot
     # read a session's temporary tables): unlogged, named for this import alone, dropped
-    # at the end whatever happens.
+    # at the end whatever happens (but a process killed mid-import leaves its
+    # `dtks_staging_…` behind, as a temporary table would not; dropping one is safe).
     staging = f"dtks_staging_{uuid.uuid4().hex}"
     with connection.cursor() as cursor:
         try:
@@ -108,7 +109,15 @@ def _drop(cursor, tables: str) -> None:
         # The caller's transaction failed: rolling it back removes the tables made in it.
 
 
-def _import(cursor, handle, staging, area, batch_households, progress, result) -> ImportResult:
+def _import(
+    cursor,
+    handle: IO[bytes],
+    staging: str,
+    area: str | None,
+    batch_households: int,
+    progress: Callable[[ImportResult], None] | None,
+    result: ImportResult,
+) -> ImportResult:
     """`import_set_based`, the file staged in the table `staging`."""
     today = timezone.localdate()
     with result.clock("staging"):
