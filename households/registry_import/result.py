@@ -42,6 +42,8 @@ class ImportResult:
     # Where the time went, by step, and how many rows were checked one at a time in Python
     # (all of them on the portable path; on PostgreSQL, the households SQL left to it).
     seconds: dict[str, float] = field(default_factory=dict)
+    # The checks' statements on PostgreSQL, by what they decide: where the checks' time goes.
+    check_seconds: dict[str, float] = field(default_factory=dict)
     rows_one_by_one: int = 0
 
     def add_error(self, error: RowError) -> None:
@@ -59,15 +61,18 @@ class ImportResult:
             errors=self.errors + part.errors,
             on_error=self.on_error,
             seconds=self.seconds,
+            check_seconds=self.check_seconds,
             rows_one_by_one=self.rows_one_by_one + part.rows_one_by_one,
             **{name: getattr(self, name) + getattr(part, name) for name in COUNTS},
         )
 
     @contextlib.contextmanager
-    def clock(self, step: str) -> Iterator[None]:
-        """`with result.clock("step"):` adds the step's seconds to `seconds["step"]`."""
+    def clock(self, step: str, *, of_checks: bool = False) -> Iterator[None]:
+        """`with result.clock("step"):` adds the step's seconds to `seconds["step"]` (to
+        `check_seconds["step"]` with `of_checks`)."""
+        into = self.check_seconds if of_checks else self.seconds
         started = time.perf_counter()
         try:
             yield
         finally:
-            self.seconds[step] = self.seconds.get(step, 0) + time.perf_counter() - started
+            into[step] = into.get(step, 0) + time.perf_counter() - started

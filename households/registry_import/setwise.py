@@ -3,8 +3,9 @@ the households whose rows all pass the checks are written with set-based SQL. It
 generated from `extract.COLUMNS` (one SQL reader per kind of column, as `rowwise` has one
 Python reader per kind) and from the models' fields (their columns and defaults).
 
-1. **Stage.** The file's bytes are streamed into a temporary table of text columns, in the
-   header's order, each row numbered by its line. A file PostgreSQL's CSV reader refuses
+1. **Stage.** The file's bytes are streamed into an unlogged table of text columns of its
+   own (parallel workers can scan it, not a temporary one), in the header's order, each
+   row numbered by its line. A file PostgreSQL's CSV reader refuses
    (uneven rows, blank lines, stray quotes) is staged again through Python's CSV reader,
    which is what the row-by-row path reads with.
 2. **Check.** One query types every row and checks it with the readers' rules and those of
@@ -26,13 +27,16 @@ Python reader per kind) and from the models' fields (their columns and defaults)
 
 import csv
 import datetime
+import functools
 import io
+import os
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
 import psycopg
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from households.identity import kk_number_sql, nik_for_person_sql
 from households.models import Household, Person
@@ -67,7 +71,9 @@ LOCK_KEY = 0x534C5254  # one import at a time (pg_advisory_xact_lock)
 WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 HEADS = Relationship.HEAD.value
 RELATIONSHIPS = list(Relationship)
-STAGING_TABLES = "dtks_staging, dtks_row, dtks_home, dtks_person"
+STAGING_TABLES = "dtks_row, dtks_home, dtks_person"  # temporary: the session's own
+# Parallel workers of the check query, beside the backend itself (which takes part).
+CHECK_WORKERS = max((os.cpu_count() or 1) - 1, 1)
 
 
 def import_set_based(
@@ -82,40 +88,70 @@ def import_set_based(
     households outside that region, and those naming a registry ID, KK number or NIK of a
     record outside it, are left to Python, which refuses those rows."""
     result = ImportResult(on_error=on_error)
-    today = local_date_in(area)
+    # The file's table is not temporary, so that parallel workers can scan it (they cannot
+    # read a session's temporary tables): unlogged, named for this import alone, dropped
+    # at the end whatever happens (but a process killed mid-import leaves its
+    # `dtks_staging_…` behind, as a temporary table would not; dropping one is safe).
+    staging = f"dtks_staging_{uuid.uuid4().hex}"
     with connection.cursor() as cursor:
-        with result.clock("staging"):
-            header = _stage(cursor, handle)
-            result.rows = result.total = _scalar(cursor, "SELECT count(*) FROM dtks_staging")
-        if progress is not None:
-            progress(result)
-        with result.clock("checks"):
-            _check(cursor, header, today, area)
+        try:
+            return _import(cursor, handle, staging, area, batch_households, progress, result)
+        finally:
+            _drop(cursor, f"{staging}, {STAGING_TABLES}")
+
+
+def _drop(cursor, tables: str) -> None:
+    try:
+        cursor.execute(f"DROP TABLE IF EXISTS {tables}")
+    except DatabaseError:
+        if not connection.in_atomic_block:
+            raise
+        # The caller's transaction failed: rolling it back removes the tables made in it.
+
+
+def _import(
+    cursor,
+    handle: IO[bytes],
+    staging: str,
+    area: str | None,
+    batch_households: int,
+    progress: Callable[[ImportResult], None] | None,
+    result: ImportResult,
+) -> ImportResult:
+    """`import_set_based`, the file staged in the table `staging`."""
+    today = local_date_in(area)
+    with result.clock("staging"):
+        header = _stage(cursor, handle, staging)
+        result.rows = result.total = _scalar(cursor, f"SELECT count(*) FROM {staging}")
+    if progress is not None:
+        progress(result)
+    with result.clock("checks"):
+        _check(cursor, staging, header, today, area, result)
+        with result.clock("counts", of_checks=True):
             homes = _scalar(cursor, "SELECT coalesce(max(turn), 0) FROM dtks_home")
             cursor.execute(
                 "SELECT count(DISTINCT m.home), count(p.line) FROM dtks_home m "
                 "JOIN dtks_person p USING (home) WHERE m.turn IS NULL"
             )
             unchanged, members = cursor.fetchone()
-            result.households_unchanged += unchanged
-            result.persons_unchanged += members
-            result.done += members
-        batch = max(batch_households, 1)
-        with result.clock("writing"):
-            if not (homes and _write_first_load(cursor, homes, result, today)):
-                for first in range(1, homes + 1, batch):
-                    result.done += _write(cursor, first, first + batch - 1, result, today)
-                    if progress is not None:
-                        progress(result)
-        with result.clock("one by one"):
-            rest = import_row_by_row(
-                _rows_left(header),
-                area=area,
-                batch_households=batch,
-                on_error=on_error,
-                progress=None if progress is None else lambda part: progress(result.plus(part)),
-            )
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLES}")
+        result.households_unchanged += unchanged
+        result.persons_unchanged += members
+        result.done += members
+    batch = max(batch_households, 1)
+    with result.clock("writing"):
+        if not (homes and _write_first_load(cursor, homes, result, today)):
+            for first in range(1, homes + 1, batch):
+                result.done += _write(cursor, first, first + batch - 1, result, today)
+                if progress is not None:
+                    progress(result)
+    with result.clock("one by one"):
+        rest = import_row_by_row(
+            _rows_left(staging, header),
+            area=area,
+            batch_households=batch,
+            on_error=result.on_error,
+            progress=None if progress is None else lambda part: progress(result.plus(part)),
+        )
     result = result.plus(rest)
     if progress is not None:
         progress(result)
@@ -130,18 +166,18 @@ def _scalar(cursor, sql: str, params=()) -> int:
 # --- 1. staging ---
 
 
-def _stage(cursor, handle: IO[bytes]) -> list[str]:
-    """COPY the file into `dtks_staging (line, c0 … cN)`; return the header's column names."""
+def _stage(cursor, handle: IO[bytes], staging: str) -> list[str]:
+    """COPY the file into `staging (line, c0 … cN)`; return the header's column names."""
     delimiter, header = read_header(handle.readline().decode("utf-8-sig"))
     columns = ", ".join(f"c{index}" for index in range(len(header)))
-    cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLES}")
+    _drop(cursor, STAGING_TABLES)
     cursor.execute(
-        "CREATE TEMP TABLE dtks_staging (line bigint GENERATED BY DEFAULT AS IDENTITY "
+        f"CREATE UNLOGGED TABLE {staging} (line bigint GENERATED BY DEFAULT AS IDENTITY "
         f"(START 2) PRIMARY KEY, {', '.join(f'c{i} text' for i in range(len(header)))})"
     )
     start = handle.tell()
     options = f"FORMAT csv, DELIMITER '{delimiter}', ENCODING 'UTF8'"
-    sql = f"COPY dtks_staging ({columns}) FROM STDIN ({options})"
+    sql = f"COPY {staging} ({columns}) FROM STDIN ({options})"
     try:
         with transaction.atomic(), cursor.copy(sql) as copy:
             while chunk := handle.read(COPY_CHUNK):
@@ -152,7 +188,7 @@ def _stage(cursor, handle: IO[bytes]) -> list[str]:
     # PostgreSQL's CSV reader refused the file's shape: read it as the row-by-row path does.
     handle.seek(start)
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-    with cursor.copy(f"COPY dtks_staging (line, {columns}) FROM STDIN") as copy:
+    with cursor.copy(f"COPY {staging} (line, {columns}) FROM STDIN") as copy:
         rows = readable_rows(csv.reader(text, delimiter=delimiter), first_line=2)
         for line, cells in enumerate(rows, start=2):
             if any(cell.strip() for cell in cells):
@@ -162,14 +198,14 @@ def _stage(cursor, handle: IO[bytes]) -> list[str]:
     return header
 
 
-def _rows_left(header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows_left(staging: str, header: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """The staged rows of the households the checks left to Python, in the file's order."""
     names = [f"coalesce(s.c{index}, '')" for index in range(len(header))]
     last = 0
     while True:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT s.line, {', '.join(names)} FROM dtks_staging s "
+                f"SELECT s.line, {', '.join(names)} FROM {staging} s "
                 "WHERE s.line > %s AND NOT EXISTS "
                 "(SELECT FROM dtks_person p WHERE p.line = s.line) ORDER BY s.line LIMIT %s",
                 [last, PYTHON_ROWS],
@@ -305,9 +341,18 @@ def _sex_codes():
         yield from ((code, sex), (code.lower(), sex))
 
 
-def _check(cursor, header: list[str], today: datetime.date, area: str | None) -> None:
+def _check(
+    cursor,
+    staging: str,
+    header: list[str],
+    today: datetime.date,
+    area: str | None,
+    result: ImportResult,
+) -> None:
     """Type and check every staged row (`dtks_row`), then decide which households SQL
-    writes (`dtks_home`, numbered `home` in file order, and their `dtks_person` rows)."""
+    writes (`dtks_home`, numbered `home` in file order, and their `dtks_person` rows). The
+    time of each statement goes into `result.check_seconds`, by what it decides."""
+    step = functools.partial(result.clock, of_checks=True)
     where = {name: f"c{index}" for index, name in enumerate(header)}  # the last one wins
     strip = "'" + WHITESPACE.replace("'", "''") + "'"
 
@@ -332,33 +377,57 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
               zip(COLUMNS, readers.values(), strict=True)]  # fmt: skip
     clean = [f"({sql.clean})" for sql in readers.values()]
     clean.append("name_normalized <> ''")  # the rules' "a name with letters"
-    # Each step materialised: PostgreSQL inlines common table expressions, and the nested
-    # ones (the birth date from its parts from the trimmed text) were expanded a dozen
-    # times a row. Compiling this query for JIT took longer than running it.
+    # Each step a subquery of its own, kept from being folded into the next by a function
+    # returning one row (`generate_series(1, 1)`): folded, the nested ones (the birth date
+    # from its parts from the trimmed text) were expanded a dozen times a row. Unlike
+    # materialised common table expressions (or OFFSET 0), such subqueries can be run by
+    # parallel workers. Compiling this query for JIT took longer than running it.
     cursor.execute("SET jit = off")
-    cursor.execute(
-        f"""
+    cursor.execute(f"SET max_parallel_workers_per_gather = {CHECK_WORKERS}")
+    with step("check query"):
+        cursor.execute(
+            f"""
         CREATE TEMP TABLE dtks_row AS
-        WITH t AS MATERIALIZED (
-            SELECT line, {", ".join(f"{text(c.name)} AS {c.name}" for c in COLUMNS)}
-            FROM dtks_staging
-        ), d AS MATERIALIZED (SELECT t.*, {", ".join(steps[0])} FROM t
-        ), e AS MATERIALIZED (SELECT d.*, {", ".join(steps[1])} FROM d
-        ), f AS MATERIALIZED (SELECT e.*, {", ".join(steps[2])} FROM e)
         SELECT line, {", ".join(values)}, name_normalized,
             ({" AND ".join(clean)}) AS clean
-        FROM f
+        FROM (SELECT e.*, {", ".join(steps[2])}, generate_series(1, 1) AS once_f FROM (
+              SELECT d.*, {", ".join(steps[1])}, generate_series(1, 1) AS once_e FROM (
+              SELECT t.*, {", ".join(steps[0])}, generate_series(1, 1) AS once_d FROM (
+              SELECT line, {", ".join(f"{text(c.name)} AS {c.name}" for c in COLUMNS)},
+                  generate_series(1, 1) AS once_t
+              FROM {staging}) AS t) AS d) AS e) AS f
         """
-    )
+        )
+    cursor.execute("RESET max_parallel_workers_per_gather")
     # Plans below join the registry's tables to these: their statistics must be fresh (a
     # stale count of heads once made each batch scan all of them, 0.13 s a batch).
-    cursor.execute(
-        f"ANALYZE {Household._meta.db_table} (id, dtks_id, kk_number, region_id), "
-        f"{Person._meta.db_table} (id, nik, household_id, relationship, name_normalized)"
-    )
-    for column in ("dtks_id", "nik", "kk_number"):
-        cursor.execute(f"CREATE INDEX ON dtks_row ({column})")
-    cursor.execute("ANALYZE dtks_row (line, dtks_id, nik, kk_number)")  # what plans join on
+    with step("statistics and staging indexes"):
+        cursor.execute(
+            f"ANALYZE {Household._meta.db_table} (id, dtks_id, kk_number, region_id), "
+            f"{Person._meta.db_table} (id, nik, household_id, relationship, name_normalized)"
+        )
+        for column in ("dtks_id", "nik", "kk_number"):
+            cursor.execute(f"CREATE INDEX ON dtks_row ({column})")
+        cursor.execute("ANALYZE dtks_row (line, dtks_id, nik, kk_number)")  # what plans join on
+    with step("households kept"):
+        _keep_households(cursor)
+    with step("registry matches"):
+        _match_households(cursor, area)
+    with step("persons matched by NIK"):
+        _match_persons(cursor)
+    with step("statistics and staging indexes"):
+        cursor.execute("CREATE INDEX ON dtks_person (home)")
+        cursor.execute("CREATE UNIQUE INDEX ON dtks_person (line)")
+        cursor.execute("ANALYZE dtks_home (home, dtks_id, household_id)")
+        cursor.execute("ANALYZE dtks_person (line, home, person_id)")
+    with step("unchanged households"):
+        _number_the_changed(cursor)
+    cursor.execute("RESET jit")
+
+
+def _keep_households(cursor) -> None:
+    """`dtks_home`: the households whose rows all pass, are consecutive and have one head,
+    and whose NIKs and KK number no other household of the file claims."""
     cursor.execute(
         f"""
         CREATE TEMP TABLE dtks_home AS
@@ -386,8 +455,13 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
           AND NOT EXISTS (SELECT FROM alike a WHERE a.dtks_id = home.dtks_id)
         """
     )
-    households = Household._meta.db_table
     cursor.execute("CREATE UNIQUE INDEX ON dtks_home (dtks_id)")
+
+
+def _match_households(cursor, area: str | None) -> None:
+    """The registry's household of each kept one (by registry ID, else KK number); those
+    the registry contradicts, or registered outside `area`, are left to Python."""
+    households = Household._meta.db_table
     cursor.execute(
         f"UPDATE dtks_home m SET household_id = h.id FROM {households} h "
         "WHERE h.dtks_id = m.dtks_id"
@@ -414,6 +488,11 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
                 WHERE r.dtks_id = m.dtks_id AND NOT {_within("h.region_id", area)})"""
         )
     cursor.execute("CREATE UNIQUE INDEX ON dtks_home (home)")
+
+
+def _match_persons(cursor) -> None:
+    """`dtks_person`: the kept households' rows, each with the registry's person it is (by
+    NIK, else by name and birth date in its household) and whether that one moves."""
     cursor.execute(
         f"""
         CREATE TEMP TABLE dtks_person AS
@@ -434,12 +513,6 @@ def _check(cursor, header: list[str], today: datetime.date, area: str | None) ->
           AND x.nik IS NULL AND x.name_normalized = p.name_normalized
           AND x.birth_date = p.birth_date"""
     )
-    cursor.execute("CREATE INDEX ON dtks_person (home)")
-    cursor.execute("CREATE UNIQUE INDEX ON dtks_person (line)")
-    cursor.execute("ANALYZE dtks_home (home, dtks_id, household_id)")
-    cursor.execute("ANALYZE dtks_person (line, home, person_id)")
-    _number_the_changed(cursor)
-    cursor.execute("RESET jit")
 
 
 def _number_the_changed(cursor) -> None:

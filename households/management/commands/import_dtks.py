@@ -82,3 +82,6 @@ class Command(BaseCommand):
         if result.seconds:  # PostgreSQL's path: where the time went
             steps = ", ".join(f"{step} {taken:.1f} s" for step, taken in result.seconds.items())
             self.stdout.write(f"Time: {steps}; {result.rows_one_by_one:,} rows checked one by one.")
+        if result.check_seconds:  # where the checks' time went, statement by statement
+            parts = [f"{step} {taken:.1f} s" for step, taken in result.check_seconds.items()]
+            self.stdout.write(f"Checks: {', '.join(parts)}.")
