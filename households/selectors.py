@@ -145,9 +145,9 @@ def name_like_q(name: str, field: str = "name_normalized") -> Q:
 def households_headed_by(name: str) -> QuerySet[Person]:
     """The ids (`household_id`) of the households whose head is named like `name`
     (normalised), to narrow a list already limited to a user's scope: alone it is no read."""
-    return Person.objects.filter(
-        name_like_q(name), relationship=Relationship.HEAD
-    ).values("household_id")
+    return Person.objects.filter(name_like_q(name), relationship=Relationship.HEAD).values(
+        "household_id"
+    )
 
 
 def household_list_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Household]:

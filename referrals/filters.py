@@ -2,8 +2,8 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Agency, Program
 from complaints.selectors import SEARCH_MIN_LENGTH
+from programs.models import Agency, Program
 from referrals.models import Referral
 from referrals.selectors import referral_search_q
 from regions.models import Region, within_q
