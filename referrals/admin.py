@@ -4,7 +4,9 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -92,14 +94,7 @@ class ReferralAdmin(LongListAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     their story and their messages. Supervisors read them here, within their scope, and act
     on several at once through the same services (escalate, reassign, send again)."""
 
-    list_display = [
-        "referral_number",
-        "program_code",
-        "agency",
-        "status",
-        "response_due",
-        "created_at",
-    ]
+    list_display = ["referral_number", "program_code", "agency", "status", "due_on"]
     list_filter = [
         "status",
         OverdueFilter,
@@ -126,13 +121,25 @@ class ReferralAdmin(LongListAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return referrals_for(request.user)
 
-    @admin.display(description=_("referral number"))
+    @admin.display(description=_("referral number"), ordering="created_at")
     def referral_number(self, referral: Referral) -> str:
-        return referral.number
+        """The number, and below it the day the referral was made (one column less)."""
+        return format_html(
+            '{}<div class="quiet">{}</div>',
+            referral.number,
+            date_format(timezone.localtime(referral.created_at), "d-m-Y"),
+        )
 
     @admin.display(description=_("programme"))
     def program_code(self, referral: Referral) -> str:
         return referral.program.code
+
+    @admin.display(description=_("acknowledgement due"), ordering="response_due")
+    def due_on(self, referral: Referral) -> str:
+        return date_format(referral.response_due, "d-m-Y") if referral.response_due else "—"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     def get_search_results(self, request, queryset, search_term):
         """The web list's search (`referral_search_q`), inside the user's scope: a whole
