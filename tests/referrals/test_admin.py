@@ -297,7 +297,7 @@ def test_the_list_leads_with_the_referral_number(referrals, supervisor, as_user)
     page = response.content.decode()
 
     assert response.context["cl"].list_display[1] == "referral_number"  # after the checkbox
-    assert page.index('column-referral_number"') < page.index('column-agency"')
+    assert page.index("column-referral_number") < page.index("column-agency")
     assert referrals[0].number in page
 
 
