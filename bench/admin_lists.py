@@ -21,6 +21,7 @@ import sys
 import time
 import warnings
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "slrt.settings")
@@ -54,6 +55,8 @@ PAGES = [
     ("overdue", "?overdue=yes"),
     ("one year (date hierarchy)", "?created_at__year={year}"),
     ("a ticket number (search)", "?q={ticket}"),
+    ("part of a ticket (search)", "?q={ticket_part}"),
+    ("a head's name (search)", "?q={head}"),
 ]
 
 
@@ -160,12 +163,18 @@ def run(count: int) -> None:
     client.force_login(User.objects.get(pk=supervisor.pk))
     referrals = Referral.objects.count()
     newest = Referral.objects.order_by("-created_at").select_related("complaint").first()
+    head = newest.household.members.filter(relationship="head").first()
     print(f"Admin referral list, {referrals:,} referrals, a supervisor of {REGION}, "
           f"{count} requests each")  # fmt: skip
     print(f"{'page':<28} {'queries':>7} {'p50':>8} {'p95':>8}  goal ≤ 10 queries, p95 ≤ 500 ms, "
           "no COUNT(*) without LIMIT")  # fmt: skip
     for label, query in PAGES:
-        url = URL + query.format(year=newest.created_at.year, ticket=newest.complaint.ticket_number)
+        url = URL + query.format(
+            year=newest.created_at.year,
+            ticket=newest.complaint.ticket_number,
+            ticket_part=newest.complaint.ticket_number[-5:],
+            head=quote(head.name if head else "warga"),
+        )
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url, secure=True)
         if response.status_code != 200 or b"result_list" not in response.content:

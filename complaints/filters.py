@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.forms import CategoryChoiceField
 from complaints.models import Complaint, ComplaintCategory
+from complaints.selectors import SEARCH_MIN_LENGTH, complaint_search_q
 from regions.models import Region
-from slrt.filters import ListFilterSet
+from slrt.filters import ListFilterSet, SearchFilter
 
 
 class CategoryFilter(django_filters.ModelChoiceFilter):
@@ -13,7 +14,15 @@ class CategoryFilter(django_filters.ModelChoiceFilter):
 
 
 class ComplaintFilter(ListFilterSet):
-    """The queues' filters: category, urgency, status and district."""
+    """The queues' search (ticket number or name) and filters: category, urgency, status
+    and district."""
+
+    q = SearchFilter(
+        label=_("Ticket number or name"),
+        method="filter_search",
+        min_chars=SEARCH_MIN_LENGTH,
+        help_text=_("A ticket number or a part of it, or the name of the head or complainant."),
+    )
 
     category = CategoryFilter(
         label=_("Category"),
@@ -28,11 +37,14 @@ class ComplaintFilter(ListFilterSet):
 
     class Meta:
         model = Complaint
-        fields = ["category", "urgency", "status", "district"]
+        fields = ["q", "category", "urgency", "status", "district"]
 
     def __init__(self, *args, districts, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["district"].queryset = districts
+
+    def filter_search(self, queryset, name, term: str):
+        return queryset.filter(complaint_search_q(term))
 
     def filter_category(self, queryset, name, category):
         # A parent category includes its children.

@@ -50,6 +50,9 @@ class ComplaintCategory(models.Model):
         return self.name
 
 
+DESCRIPTION_MAX_LENGTH = 2000
+
+
 class Complaint(ConstraintsByField, models.Model):
     class Channel(models.TextChoices):
         WALK_IN = "walk_in", _("walk-in")
@@ -109,7 +112,9 @@ class Complaint(ConstraintsByField, models.Model):
     category = models.ForeignKey(
         ComplaintCategory, verbose_name=_("category"), on_delete=models.PROTECT
     )
-    description = models.TextField(_("description"))
+    # As long as a desk's note of what the resident said needs; the forms, the API and the
+    # page's counter (static/js/text_counter.js) take the limit from here.
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX_LENGTH)
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
     )

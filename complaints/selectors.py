@@ -1,6 +1,7 @@
 """Reads of complaints, always limited to the acting user's scope."""
 
 import datetime
+import re
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
@@ -10,6 +11,9 @@ from django.utils import timezone
 from accounts.roles import REGISTRY_ROLES, has_role
 from accounts.selectors import region_scope_q
 from complaints.models import Assessment, Complaint
+from households.models import Person
+from households.names import normalize_name
+from households.selectors import households_headed_by, name_like_q
 from programs.matching import Match, programs_matching
 
 
@@ -27,6 +31,53 @@ def complaint_list_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Compl
         .select_related("household__region__parent", "category", "complainant", "assigned_to")
         .order_by("resolution_due", "registered_at", "pk")
     )
+
+
+# What `complaints.services.next_ticket_number` writes.
+TICKET_NUMBER = re.compile(r"SLRT-[0-9]{4}-[0-9]{4}-[0-9]{6}")
+# Shorter terms would read a whole list for each search (no trigram to look up).
+SEARCH_MIN_LENGTH = 3
+
+
+def identifier_term(term: str) -> str:
+    """A typed ticket or referral number as it is stored: capitals, no spaces."""
+    return "".join(term.split()).upper()
+
+
+def complaint_search_q(term: str, prefix: str = "") -> Q:
+    """What a list's search box finds, to narrow a list already limited to the user's
+    scope: complaints, or with `prefix` (`complaint__`) the rows of a complaint.
+
+    A term with a digit is a ticket number, whole (through its unique index) or a part of
+    it (through its trigram index, on PostgreSQL); any other term is a name, like that of
+    the household's head or of the complainant (a member, or the name written for a
+    caller not registered). A term too short to look up finds nothing.
+    """
+    identifier = identifier_term(term)
+    if any(character.isdigit() for character in identifier):
+        if TICKET_NUMBER.fullmatch(identifier):
+            return Q(**{f"{prefix}ticket_number": identifier})
+        if len(identifier) < SEARCH_MIN_LENGTH:
+            return Q(pk__in=[])
+        return Q(**{f"{prefix}ticket_number__contains": identifier})
+    name = normalize_name(term)
+    if len(name) < SEARCH_MIN_LENGTH:
+        return Q(pk__in=[])
+    # Each part answered on its own (an index each on a large registry), joined by UNION: an
+    # OR of the three was tried on every row of the list (1.9 s on 20,000 referrals).
+    named = Person.objects.filter(name_like_q(name)).values("pk")
+    complaints = Complaint.objects.order_by()
+    matching = (
+        complaints.filter(household__in=households_headed_by(name))
+        .values("pk")
+        .union(
+            complaints.filter(complainant__in=named).values("pk"),
+            complaints.filter(
+                name_like_q(name, "complainant_name"), complainant__isnull=True
+            ).values("pk"),
+        )
+    )
+    return Q(**{f"{prefix}pk__in": matching})
 
 
 def complaint_get_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> Complaint:

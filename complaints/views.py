@@ -228,7 +228,8 @@ def complaint_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*REGISTRY_ROLES)
 def complaint_queue(request: HttpRequest) -> HttpResponse:
     """Today's registrations (front office), the work queue (back office), or everything in
-    the user's area, filterable by category, urgency, status and district."""
+    the user's area, searched by ticket number or name, filtered by category, urgency,
+    status and district."""
     user = request.user
     tabs = _queue_tabs(user)
     tab = request.GET.get("tab") if request.GET.get("tab") in tabs else next(iter(tabs))
@@ -242,7 +243,9 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
     filters = ComplaintFilter(
         request.GET or None, queryset=complaints, districts=districts_for(user)
     )
-    page = EstimatedCountPaginator(filters.qs, 30).get_page(request.GET.get("page"))
+    valid = not filters.is_bound or filters.is_valid()
+    listed = filters.qs if valid else complaints.none()
+    page = EstimatedCountPaginator(listed, 30).get_page(request.GET.get("page"))
     personal_list_shown(
         actor=user,
         what=_("Complaints"),
@@ -260,6 +263,7 @@ def complaint_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "today": timezone.localdate(),
         },
+        status=200 if valid else 400,
     )
 
 

@@ -15,6 +15,7 @@ from accounts.roles import REGISTRY_ROLES, has_role
 from accounts.selectors import region_scope_q, scope_code_of
 from households.models import Household, Person, RegistryImport
 from households.names import normalize_name
+from households.registry_codes import Relationship
 from regions.models import Region
 from regions.selectors import region_in_area
 
@@ -75,7 +76,11 @@ def registry_search(
     of a narrowed candidate list elsewhere.
     """
     query = query.strip()[:MAX_QUERY_LENGTH]
-    persons = persons_in_scope(user).select_related("household__region__parent")
+    persons = (
+        persons_in_scope(user)
+        .select_related("household__region__parent")
+        .prefetch_related(Prefetch("household__members", queryset=_heads()))
+    )
     digits = re.sub(r"[\s.-]", "", query)
     if SIXTEEN_DIGITS.fullmatch(digits):
         by_nik = list(persons.filter(nik=digits)[:1])
@@ -125,6 +130,40 @@ def _rank_names_in_python(persons: QuerySet[Person], name: str, limit: int) -> l
 
     ranked = sorted(((score(p), p) for p in candidates), key=lambda pair: -pair[0])
     return [person for similarity, person in ranked if similarity >= 0.6][:limit]
+
+
+def name_like_q(name: str, field: str = "name_normalized") -> Q:
+    """Rows whose `field` holds a name like `name` (normalised with `normalize_name`): one of
+    its words or runs of words close to it by trigram on PostgreSQL (misspellings too,
+    through the trigram index), containing it elsewhere. What lists filter by name; the
+    registry search ranks as well (`registry_search`)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__trigram_word_similar": name})
+    return Q(**{f"{field}__icontains": name})
+
+
+def households_headed_by(name: str) -> QuerySet[Person]:
+    """The ids (`household_id`) of the households whose head is named like `name`
+    (normalised), to narrow a list already limited to a user's scope: alone it is no read."""
+    return Person.objects.filter(name_like_q(name), relationship=Relationship.HEAD).values(
+        "household_id"
+    )
+
+
+def household_list_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Household]:
+    """Households in scope with what the list shows (the village, its district and the
+    head's name), newest first."""
+    return (
+        households_in_scope(user)
+        .select_related("region__parent")
+        .prefetch_related(Prefetch("members", queryset=_heads()))
+    )
+
+
+def _heads() -> QuerySet[Person]:
+    """To prefetch as a household's `members` where a list shows only the head's name:
+    `Household.head` finds it there."""
+    return Person.objects.filter(relationship=Relationship.HEAD)
 
 
 def regions_for(user: AbstractBaseUser | AnonymousUser, level: int) -> QuerySet[Region]:

@@ -29,7 +29,7 @@ from households.selectors import (
     SIXTEEN_DIGITS,
     duplicate_pair_for,
     household_get_for,
-    households_in_scope,
+    household_list_for,
     possible_duplicates,
     registry_import_get_for,
     registry_imports_for,
@@ -62,7 +62,7 @@ def household_search(request: HttpRequest) -> HttpResponse:
     filters = HouseholdFilterForm(request.GET or None, user=request.user)
     page = None
     if result is None:
-        households = households_in_scope(request.user).select_related("region__parent")
+        households = household_list_for(request.user)
         if filters.is_valid() and filters.cleaned_data["region"]:
             region = filters.cleaned_data["region"]
             households = households.filter(within_q(region.code, "region"))

@@ -2,20 +2,32 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from complaints.selectors import SEARCH_MIN_LENGTH
 from programs.models import Agency, Program
 from referrals.models import Referral
+from referrals.selectors import referral_search_q
 from regions.models import Region, within_q
-from slrt.filters import ListFilterSet
+from slrt.filters import ListFilterSet, SearchFilter
 
 
 class ReferralFilter(ListFilterSet):
-    """The referral list's filters: status, programme, agency, district and what is late."""
+    """The referral list's search (referral or ticket number, name) and filters: status,
+    programme, agency, district and what is late."""
 
     OVERDUE_CHOICES = [
         ("acknowledgement", _("not acknowledged in time")),
         ("resolution", _("not settled in time")),
     ]
 
+    q = SearchFilter(
+        label=_("Referral number, ticket number or name"),
+        method="filter_search",
+        min_chars=SEARCH_MIN_LENGTH,
+        help_text=_(
+            "A referral number, a ticket number or a part of it, or the name of the head or"
+            " complainant."
+        ),
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Referral.Status.choices)
     program = django_filters.ModelChoiceFilter(
         label=_("Programme"),
@@ -34,11 +46,14 @@ class ReferralFilter(ListFilterSet):
 
     class Meta:
         model = Referral
-        fields = ["status", "program", "agency", "district", "overdue"]
+        fields = ["q", "status", "program", "agency", "district", "overdue"]
 
     def __init__(self, *args, districts, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["district"].queryset = districts
+
+    def filter_search(self, queryset, name, term: str):
+        return queryset.filter(referral_search_q(term))
 
     def filter_district(self, queryset, name, district: Region):
         return queryset.filter(within_q(district.code, "household__region"))

@@ -1,6 +1,7 @@
 """Referrals (rujukan) of a complaint's household to a programme's agency, their story, and the
 outbox that carries them to the agency."""
 
+import re
 import uuid
 
 from django.conf import settings
@@ -106,7 +107,7 @@ class Referral(ConstraintsByField, models.Model):
     constraint_fields = {"one_open_referral_per_programme": "program"}
 
     def __str__(self) -> str:
-        return f"{self.complaint_id} → {self.program_id}"
+        return self.number
 
     FINAL = frozenset({Status.COMPLETED, Status.REJECTED, Status.CANCELLED})
     # The agency's answers: final, each with its outcome note (what was received, or why not).
@@ -161,6 +162,17 @@ class Referral(ConstraintsByField, models.Model):
         complaint's referrals, `SLRT-5272-2026-000123/R2`."""
         return f"{self.complaint.ticket_number}/R{self.sequence}"
 
+    NUMBER = re.compile(r"(?P<ticket>[^/]+)/R(?P<pk>[0-9]{1,18})")
+
+    @staticmethod
+    def number_q(identifier: str) -> models.Q | None:
+        """The referral whose `number` is `identifier` (in capitals, without spaces), or
+        None when it is not written as a referral's number."""
+        written = Referral.NUMBER.fullmatch(identifier)
+        if written is None:
+            return None
+        return models.Q(complaint__ticket_number=written["ticket"], pk=int(written["pk"]))
+
 
 class ReferralEvent(models.Model):
     """One line of a referral's story: a status change, a delivery, a reminder."""
@@ -196,7 +208,9 @@ class ReferralEvent(models.Model):
         verbose_name_plural = _("referral events")
 
     def __str__(self) -> str:
-        return f"{self.referral_id} {self.action} {self.to_status}"
+        if self.action == self.Action.STATUS:
+            return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+        return str(self.get_action_display())
 
 
 class Dispatch(models.Model):
@@ -245,4 +259,4 @@ class Dispatch(models.Model):
         indexes = [models.Index(fields=["status", "created_at"], name="dispatch_outbox_idx")]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.channel} · {self.referral_id}"
+        return f"{self.get_kind_display()} · {self.get_channel_display()}"

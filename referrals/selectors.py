@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.roles import REGISTRY_ROLES, Role, user_roles
 from accounts.selectors import region_scope_q, staff_profile_of
+from complaints.selectors import complaint_search_q, identifier_term
 from referrals.models import Dispatch, Referral
 
 
@@ -38,6 +39,14 @@ def referrals_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Referral]:
     return Referral.objects.filter(_visible_q(user)).select_related(
         "program", "agency", "complaint", "household__region"
     )
+
+
+def referral_search_q(term: str) -> Q:
+    """What a referral list's search box finds, to narrow a list already limited to the
+    user's scope: a whole referral number (`Referral.number`), or what finds the referral's
+    complaint (`complaints.selectors.complaint_search_q`: a ticket number or a part of it,
+    the head's or the complainant's name)."""
+    return Referral.number_q(identifier_term(term)) or complaint_search_q(term, "complaint__")
 
 
 def referred_program_codes(complaint_id: int) -> set[str]:

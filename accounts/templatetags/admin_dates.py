@@ -3,17 +3,18 @@
 Django's own asks the database for every distinct year, month or day of the filtered list,
 which reads every row of a million-row table. This one reads only the first and last dates
 (one query, answered from the date's index) and offers every year and month between them;
-a month offers its days without a query. A year or month with nothing in it shows an empty
-list when chosen.
+a month offers the days that have rows (one query of a probe per day, each answered from
+the index). A year or month with nothing in it shows an empty list when chosen.
 """
 
 import calendar
 import datetime
 
 from django import template
+from django.conf import settings
 from django.contrib.admin.utils import get_fields_from_path
 from django.db import models
-from django.db.models import Subquery
+from django.db.models import Exists, Subquery
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -76,18 +77,18 @@ def bounded_date_hierarchy(cl) -> dict:
     if not 1 <= month <= 12:
         return {"show": False}
     if day is None:
-        days = calendar.monthrange(year, month)[1]
+        days = [
+            datetime.date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)
+        ]
         return {
             "show": True,
             "back": {"link": link({year_field: year}), "title": str(year)},
             "choices": [
                 {
-                    "link": link({year_field: year, month_field: month, day_field: d}),
-                    "title": capfirst(
-                        formats.date_format(datetime.date(year, month, d), "MONTH_DAY_FORMAT")
-                    ),
+                    "link": link({year_field: year, month_field: month, day_field: d.day}),
+                    "title": capfirst(formats.date_format(d, "MONTH_DAY_FORMAT")),
                 }
-                for d in range(1, days + 1)
+                for d in _days_with_rows(cl.queryset, field_name, field, days)
             ],
         }
     try:
@@ -102,6 +103,32 @@ def bounded_date_hierarchy(cl) -> dict:
         },
         "choices": [{"title": capfirst(formats.date_format(chosen, "MONTH_DAY_FORMAT"))}],
     }
+
+
+def _days_with_rows(queryset, field_name: str, field, days: list) -> list:
+    """The `days` on which the list has a row, in one query: a probe per day (`EXISTS`),
+    each stopping at the day's first row the filters keep. Days begin at local midnight."""
+
+    def start(day):
+        if isinstance(field, models.DateTimeField):
+            moment = datetime.datetime.combine(day, datetime.time.min)
+            return timezone.make_aware(moment) if settings.USE_TZ else moment
+        return day
+
+    listed = queryset.order_by()
+    probes = {
+        f"day_{day.day}": Exists(
+            listed.filter(
+                **{
+                    f"{field_name}__gte": start(day),
+                    f"{field_name}__lt": start(day + datetime.timedelta(days=1)),
+                }
+            )
+        )
+        for day in days
+    }
+    row = next(iter(listed.annotate(**probes).values(*probes)[:1]), {})
+    return [day for day in days if row.get(f"day_{day.day}")]
 
 
 def _first_and_last(queryset, field_name: str, field, *, long: bool) -> tuple:

@@ -132,3 +132,35 @@ def test_search_page_queries_do_not_grow_with_results(
 
     with django_assert_max_num_queries(9):
         client.get(reverse("households:search"), {"q": "Siti Aminah"})
+
+
+def test_the_household_list_shows_each_heads_name_beside_the_masked_kk(as_user, registry):
+    client = as_user(staff_user(role=Role.FRONT_OFFICE, scope="52.72"))
+
+    page = client.get(reverse("households:search")).content.decode()
+
+    assert "Muhammad Yusuf" in page and "Abdul Haris" in page
+    assert "••••••••••••0001" in page  # the KK still shows its last four digits only
+    assert "5272011203150001" not in page
+
+
+def test_a_found_member_is_shown_with_the_head_of_their_household(as_user, registry):
+    client = as_user(staff_user(role=Role.FRONT_OFFICE, scope="52.72"))
+
+    page = client.get(reverse("households:search"), {"q": "Siti Aminah"}).content.decode()
+
+    assert "kepala keluarga: Muhammad Yusuf" in page
+    assert "kepala keluarga: Abdul Haris" in page
+
+
+def test_the_household_list_reads_the_heads_in_one_query_however_many_rows(
+    as_user, registry, django_assert_max_num_queries
+):
+    for _ in range(10):
+        PersonFactory(relationship="head", household=HouseholdFactory(kk_number=None))
+    client = as_user(staff_user(role=Role.FRONT_OFFICE, scope="52.72"))
+
+    with django_assert_max_num_queries(11):  # the page's ten, and the heads
+        response = client.get(reverse("households:search"))
+
+    assert len(response.context["page"].object_list) == 12

@@ -2,6 +2,7 @@
 `COUNT(*)` of a long one, and filters for what is late."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -289,3 +290,75 @@ def test_a_long_list_on_a_page_says_its_count_is_an_estimate(referrals, as_user,
 
     assert "sekitar" in long_list
     assert "sekitar" not in short_list
+
+
+def test_the_list_leads_with_the_referral_number(referrals, supervisor, as_user):
+    response = as_user(supervisor).get(LIST)
+    page = response.content.decode()
+
+    assert response.context["cl"].list_display[1] == "referral_number"  # after the checkbox
+    assert page.index("column-referral_number") < page.index("column-agency")
+    assert referrals[0].number in page
+
+
+@pytest.mark.parametrize("term", ["part of a ticket", "a name", "a referral number"])
+def test_the_list_is_searched_by_part_of_a_ticket_or_a_name_in_ten_queries(
+    referrals, supervisor, as_user, django_assert_max_num_queries, term
+):
+    complaint = referrals[3].complaint
+    searched = {
+        "part of a ticket": complaint.ticket_number[-6:],
+        "a name": "haris abdul",
+        "a referral number": referrals[3].number,
+    }[term]
+    expected = {
+        "part of a ticket": {r.pk for r in referrals if r.complaint_id == complaint.pk},
+        "a name": {r.pk for r in referrals},
+        "a referral number": {referrals[3].pk},
+    }[term]
+    client = as_user(supervisor)
+
+    with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(10):
+        response = client.get(LIST, {"q": searched})
+
+    assert {row.pk for row in response.context["cl"].result_list} == expected
+    counts = [q["sql"].upper() for q in queries if "COUNT(" in q["sql"].upper()]
+    assert all("LIMIT" in sql for sql in counts)
+
+
+def test_a_search_does_not_reach_outside_the_working_area(referrals, kota_bima, as_user):
+    elsewhere = staff_user(Role.SUPERVISOR, scope="52.72.02", is_staff=True)
+
+    response = as_user(elsewhere).get(LIST, {"q": referrals[0].complaint.ticket_number[-6:]})
+
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_a_referral_is_shown_by_its_number_in_indonesian_without_its_lock(
+    referrals, supervisor, as_user
+):
+    referral = referrals[0]
+
+    page = as_user(supervisor).get(f"{LIST}{referral.pk}/change/").content.decode()
+
+    assert referral.number in page
+    assert "→" not in page.split("<title>")[1].split("</title>")[0]
+    assert "Versi" not in page and "version" not in page
+    assert "referral email" not in page
+    assert "rujukan baru · surel" in page  # the message to the agency, in the inline
+
+
+def test_a_chosen_month_offers_only_the_days_with_referrals(
+    referrals, supervisor, as_user, django_assert_max_num_queries
+):
+    day = datetime.datetime(2024, 3, 5, 10, tzinfo=datetime.UTC)
+    Referral.objects.filter(pk=referrals[0].pk).update(created_at=day)
+    Referral.objects.filter(pk=referrals[1].pk).update(created_at=day + datetime.timedelta(days=9))
+    client = as_user(supervisor)
+
+    with django_assert_max_num_queries(10):
+        response = client.get(LIST, {"created_at__year": "2024", "created_at__month": "3"})
+    page = response.content.decode()
+
+    offered = sorted(int(d) for d in re.findall(r"created_at__day=(\d+)", page))
+    assert offered == [5, 14]
