@@ -55,6 +55,13 @@ class Referral(ConstraintsByField, models.Model):
         _("qualifies under the programme's rule"),
         help_text=_("As the rule found when the referral was made."),
     )
+    eligibility_summary = models.CharField(
+        _("verdict under the programme's rule"),
+        max_length=300,
+        blank=True,
+        help_text=_("The verdict in a sentence, as the rule found when the referral was made: "
+                    "what the letter prints."),
+    )  # fmt: skip
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
