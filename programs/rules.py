@@ -616,7 +616,7 @@ def _requirement(spec: FieldSpec, op: str, value) -> str:
 
 def _comparison(spec: FieldSpec, actual, op: str, value, met: bool) -> Explanation:
     fact, wanted = _fact(spec, actual), _requirement(spec, op, value)
-    if spec.kind == "bool" or op == "ne" or op in ("not_in", "outside"):
+    if spec.kind == "bool" or op in ("ne", "not_in", "outside", "isnull"):
         # "pregnant", not "pregnant no = yes"; "disability none (required: with disability)".
         text = fact if spec.kind == "bool" else _("%(fact)s (required: %(wanted)s)") % {
             "fact": fact, "wanted": wanted
@@ -627,12 +627,10 @@ def _comparison(spec: FieldSpec, actual, op: str, value, met: bool) -> Explanati
 
 
 def _describe(spec: FieldSpec, actual, op: str, value) -> str:
-    """`desil 3 ≤ 4`, `age 15 between 6 and 21`, `occupation labourer, one of: …`."""
+    """`desil 3 ≤ 4`, `age 15 between 6 and 21`, `occupation labourer, one of: …` (the other
+    operators are said by `_comparison`)."""
     label = spec.label()
     shown = _shown(spec, actual)
-    if op == "isnull":
-        wanted = _("not recorded") if value else _("recorded")
-        return f"{label} {shown} ({wanted})"
     if op == "in":
         return _("%(label)s %(actual)s, one of: %(values)s") % {
             "label": label,

@@ -146,6 +146,10 @@ def test_emergency_aid_does_not_wait_for_a_desil(catalogue):
     unregistered, too_well_off = HouseholdFactory(desil=None), HouseholdFactory(desil=4)
 
     assert rule_evaluate(rule, unregistered, today=TODAY).met
+    assert lines(rule, unregistered)[1:] == [
+        (1, "desil belum tercatat ≤ 2", False),
+        (1, "desil belum tercatat (syarat: desil belum tercatat)", True),
+    ]
     assert not rule_evaluate(rule, too_well_off, today=TODAY).met
     assert verdict(rule, too_well_off).startswith("Tidak memenuhi: desil 4 (syarat: desil 1–2 ")
 
