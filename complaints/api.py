@@ -92,6 +92,7 @@ class AssessmentSerializer(serializers.Serializer):
 class MatchSerializer(serializers.Serializer):
     program = serializers.CharField(source="program.code")
     eligible = serializers.BooleanField()
+    summary = serializers.CharField(help_text="The verdict in a sentence, in Indonesian.")
     explanation = serializers.SerializerMethodField()
     addresses = serializers.ListField(child=serializers.CharField())
 

@@ -27,7 +27,7 @@ from complaints.selectors import (
 )
 from households.selectors import districts_for, household_get_for
 from households.services import typed_identifiers_seen
-from programs.matching import enrolled_programs
+from programs.matching import REGISTRY_PROPOSAL, enrolled_programs, registry_proposal
 from slrt.field_errors import add_service_errors
 from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
@@ -100,6 +100,7 @@ def _render_detail(
         ],
         path=request.path,
     )
+    matches = complaint_matches(complaint, assessment)
     return render(
         request,
         "complaints/complaint_detail.html",
@@ -114,7 +115,13 @@ def _render_detail(
             "assessment": assessment,
             "assessment_form": assessment_form or AssessmentForm(assessment=assessment),
             "may_assess": services.Move.ASSESS in moves,
-            "matches": complaint_matches(complaint, assessment),
+            "matches": matches,
+            # Not in the national registry yet: no programme that reads the desil can be met.
+            "unregistered": complaint.household.desil is None,
+            "registry_proposal": registry_proposal(matches),
+            "registry_referral": next(
+                (r for r in referrals if r.program.code == REGISTRY_PROPOSAL), None
+            ),
             "enrolments": enrolled_programs(complaint.household),
             # Through the reverse relation: complaints do not import the referrals app.
             "referrals": referrals,

@@ -50,6 +50,12 @@ SCHOOL_AGE_IN_OR_OUT_OF_SCHOOL = member(
     field("school_participation", "in", ["in_school", "dropped_out"]),
 )
 
+# BAZNAS gives emergency aid to the poor and destitute (fakir/miskin) on the kelurahan's
+# recommendation and its own field survey, and cross-checks the city's desil-1 list: the desil
+# is a check, not a condition. A household with a desil above 2 is not its client; one the
+# registry does not know yet is assessed in the field like any other.
+EMERGENCY_AID = {"any": [field("desil", "lte", 2), field("desil", "isnull", True)]}
+
 # code, name, agency, domains, response days, resolution days, documents, rule
 PROGRAMS = [
     ("PKH", "Program Keluarga Harapan", "kemensos",
@@ -115,7 +121,7 @@ PROGRAMS = [
     ("BAZNAS-DARURAT", "Bantuan Darurat BAZNAS Kota Bima", "baznas",
      ["food", "health", "housing", "economic"], 2, 14,
      "Rekomendasi kelurahan; survei lapangan.",
-     field("desil", "lte", 2)),
+     EMERGENCY_AID),
     ("BAZNAS-NTB-PEDULI", "NTB Peduli (BAZNAS Provinsi NTB)", "baznas-ntb",
      ["health", "education", "housing"], 5, 30,
      "Usulan kabupaten/kota, diverifikasi BAZNAS NTB.",

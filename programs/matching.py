@@ -10,7 +10,12 @@ from django.db.models import prefetch_related_objects
 
 from households.models import Household
 from programs.models import Agency, Program
-from programs.rules import Explanation, rule_evaluate
+from programs.rules import Explanation, rule_evaluate, rule_household_fields
+from programs.verdicts import explanation_summary
+
+# The registry proposal (usulan DTSEN) of the catalogue: the way forward for a household the
+# national registry does not know yet, whatever its needs.
+REGISTRY_PROPOSAL = "DTSEN-USUL"
 
 
 @dataclass
@@ -19,6 +24,8 @@ class Match:
     eligible: bool
     explanation: Explanation
     addresses: list[str]  # the household's need domains this programme addresses
+    summary: str = ""  # the verdict in a sentence (`programs.verdicts`)
+    needs_desil: bool = False  # the rule reads the desil, which comes only from the registry
 
 
 def programs_matching(
@@ -26,21 +33,47 @@ def programs_matching(
 ) -> list[Match]:
     """Active programmes of agencies serving the household's village (`Agency.serves`),
     addressing at least one of `domains`: eligible first, then those addressing more of the
-    needs, then by code."""
+    needs, then by code.
+
+    A household without a desil (not in the national registry yet) is also offered the
+    registry proposal, and, among the programmes it does not qualify for, those whose rule
+    does not read the desil come first: they are the ones it may still qualify for."""
     prefetch_related_objects([household], "members")  # once, not once per programme
     enrolled = household.enrollments.active().program_codes()
+    unregistered = household.desil is None
     matches = []
     offered = Program.objects.filter(
         Agency.serving_q(household.region_id, "agency"), is_active=True
     ).select_related("agency")
     for program in offered:
         addresses = [domain for domain in program.domains if domain in domains]
-        if not addresses:
+        if not addresses and not (unregistered and program.code == REGISTRY_PROPOSAL):
             continue
         explanation = rule_evaluate(program.rule, household, today=today, enrolled_codes=enrolled)
-        matches.append(Match(program, explanation.met, explanation, addresses))
-    matches.sort(key=lambda m: (not m.eligible, -len(m.addresses), m.program.code))
+        matches.append(
+            Match(
+                program,
+                explanation.met,
+                explanation,
+                addresses,
+                summary=explanation_summary(explanation),
+                needs_desil="desil" in rule_household_fields(program.rule),
+            )
+        )
+    matches.sort(
+        key=lambda m: (
+            not m.eligible,
+            unregistered and m.needs_desil,
+            -len(m.addresses),
+            m.program.code,
+        )
+    )
     return matches
+
+
+def registry_proposal(matches: list[Match]) -> Match | None:
+    """The registry proposal among `matches`, if the office offers it."""
+    return next((m for m in matches if m.program.code == REGISTRY_PROPOSAL), None)
 
 
 def enrolled_programs(household: Household):

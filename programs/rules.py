@@ -355,11 +355,22 @@ def _age_q(op: str, value, today: datetime.date) -> Q:
 
 @dataclass
 class Explanation:
-    """One clause, whether it is met, in words; composite clauses hold their parts."""
+    """One clause, whether it is met, in words; composite clauses hold their parts.
+
+    `text` is the clause's line in the full tree. `kind` (all, any, not, member, candidate,
+    no_member, enrolled, compare), `fact` (what the household or member is: "desil 3") and
+    `wanted` (what the clause asks: "desil 1–4"; of a member clause, what the member must be)
+    are what `programs.verdicts` builds its one-line verdict from; `subject` is the member a
+    member clause found or tried.
+    """
 
     text: str
     met: bool
     parts: list["Explanation"] = field(default_factory=list)
+    kind: str = "compare"
+    fact: str = ""
+    wanted: str = ""
+    subject: str = ""
 
     def lines(self, depth: int = 0) -> list[tuple[int, str, bool]]:
         """(depth, text, met) for each clause, depth first: what a page lists."""
@@ -383,53 +394,144 @@ def rule_evaluate(
     return _explain(rule, household, members, enrolled_codes, today, person=None)
 
 
+def rule_household_fields(rule) -> set[str]:
+    """The household fields a rule reads (outside its member clauses): `{"desil"}`."""
+    if "all" in rule or "any" in rule:
+        return set().union(*(rule_household_fields(p) for p in rule.get("all", rule.get("any"))))
+    if "not" in rule:
+        return rule_household_fields(rule["not"])
+    if "field" in rule:
+        return {rule["field"]}
+    return set()
+
+
+# A negated comparison reads as the opposite comparison ("not desil ≤ 4" is "desil > 4");
+# `in` and `between` have no opposite operator of the language, only of these words.
+OPPOSITE = {"eq": "ne", "ne": "eq", "lt": "gte", "lte": "gt", "gt": "lte", "gte": "lt",
+            "in": "not_in", "between": "outside"}  # fmt: skip
+
+
+def words_and(items) -> str:
+    return (" " + _("and") + " ").join(items)
+
+
+def words_or(items) -> str:
+    return (" " + _("or") + " ").join(items)
+
+
+def rule_wanted(rule, fields: dict[str, FieldSpec] = HOUSEHOLD_FIELDS) -> str:
+    """What a rule asks, in words: "desil 1–4 and a member pregnant"."""
+    if "all" in rule:
+        return words_and(rule_wanted(p, fields) for p in rule["all"])
+    if "any" in rule:
+        return words_or(rule_wanted(p, fields) for p in rule["any"])
+    if "not" in rule:
+        inner = rule["not"]
+        if "enrolled" in inner:
+            return _("does not receive %(code)s") % {"code": inner["enrolled"]}
+        if "member" in inner:
+            return _("no member %(wanted)s") % {
+                "wanted": rule_wanted(inner["member"], MEMBER_FIELDS)
+            }
+        if "field" in inner:
+            op, value = _opposite(inner["op"], inner["value"])
+            return _requirement(fields[inner["field"]], op, value)
+        return _("not (%(wanted)s)") % {"wanted": rule_wanted(inner, fields)}
+    if "member" in rule:
+        return _("a member %(wanted)s") % {"wanted": rule_wanted(rule["member"], MEMBER_FIELDS)}
+    if "enrolled" in rule:
+        return _("receives %(code)s") % {"code": rule["enrolled"]}
+    return _requirement(fields[rule["field"]], rule["op"], rule["value"])
+
+
+def _opposite(op: str, value):
+    if op == "isnull":
+        return op, not value
+    return OPPOSITE[op], value
+
+
 def _explain(rule, household, members, enrolled, today, *, person) -> Explanation:
+    fields = HOUSEHOLD_FIELDS if person is None else MEMBER_FIELDS
+    wanted = rule_wanted(rule, fields)
     if "all" in rule:
         parts = [
             _explain(p, household, members, enrolled, today, person=person) for p in rule["all"]
         ]
-        return Explanation(_("all of these"), all(p.met for p in parts), parts)
+        return Explanation(_("all of these"), all(p.met for p in parts), parts, "all",
+                           wanted=wanted)  # fmt: skip
     if "any" in rule:
         parts = [
             _explain(p, household, members, enrolled, today, person=person) for p in rule["any"]
         ]
-        return Explanation(_("at least one of these"), any(p.met for p in parts), parts)
+        return Explanation(_("at least one of these"), any(p.met for p in parts), parts, "any",
+                           wanted=wanted)  # fmt: skip
     if "not" in rule:
-        inner = _explain(rule["not"], household, members, enrolled, today, person=person)
-        return Explanation(_("not this"), not inner.met, [inner])
+        return _explain_not(rule["not"], household, members, enrolled, today, person=person,
+                            wanted=wanted)  # fmt: skip
     if "member" in rule:
+        wanted = rule_wanted(rule["member"], MEMBER_FIELDS)  # what the member must be
         tried = []
         for candidate in members:
             inner = _explain(rule["member"], household, members, enrolled, today, person=candidate)
             if inner.met:
+                text = _("a member: %(name)s") % {"name": candidate.name}
                 return Explanation(
-                    _("a member: %(name)s") % {"name": candidate.name}, True, [inner]
+                    text, True, [inner], "member", wanted=wanted, subject=candidate.name
                 )
-            tried.append(Explanation(candidate.name, False, [inner]))
+            tried.append(
+                Explanation(candidate.name, False, [inner], "candidate", subject=candidate.name)
+            )
         # Each member with what they lack, so that staff can see who came closest.
-        return Explanation(_("no member fits"), False, tried)
+        return Explanation(_("no member fits"), False, tried, "member", wanted=wanted)
     if "enrolled" in rule:
         code = rule["enrolled"]
         met = code in enrolled
-        text = (_("already receives %(code)s") if met else _("does not receive %(code)s")) % {
+        text = (_("already receives %(code)s") if met else _("does not yet receive %(code)s")) % {
             "code": code
         }
-        return Explanation(text, met)
+        return Explanation(text, met, kind="enrolled", fact=text, wanted=wanted)
     name, op, value = rule["field"], rule["op"], rule["value"]
+    spec = fields[name]
+    actual = _actual(name, household, members, person, today)
+    return _comparison(spec, actual, op, value, _compare(actual, op, value))
+
+
+def _explain_not(inner, household, members, enrolled, today, *, person, wanted) -> Explanation:
+    """A negation, said positively where the words allow: the opposite comparison, "does not
+    receive PBI-JK", "no member a civil servant"; the engine's truth is the inner clause's
+    opposite either way."""
+    if "enrolled" in inner:
+        code = inner["enrolled"]
+        met = code not in enrolled
+        text = (_("does not receive %(code)s") if met else _("already receives %(code)s")) % {
+            "code": code
+        }
+        return Explanation(text, met, kind="enrolled", fact=text, wanted=wanted)
+    if "field" in inner:
+        fields = HOUSEHOLD_FIELDS if person is None else MEMBER_FIELDS
+        spec = fields[inner["field"]]
+        actual = _actual(inner["field"], household, members, person, today)
+        op, value = _opposite(inner["op"], inner["value"])
+        met = not _compare(actual, inner["op"], inner["value"])
+        return _comparison(spec, actual, op, value, met)
+    found = _explain(inner, household, members, enrolled, today, person=person)
+    if "member" in inner:
+        if found.met:  # someone is what the rule excludes
+            (reasons,) = found.parts
+            text = _("%(name)s: %(facts)s") % {
+                "name": found.subject,
+                "facts": reasons.fact or reasons.wanted,
+            }
+            return Explanation(text, False, [reasons], "no_member", fact=text, wanted=wanted,
+                               subject=found.subject)  # fmt: skip
+        return Explanation(wanted, True, kind="no_member", fact=wanted, wanted=wanted)
+    return Explanation(_("not this"), not found.met, [found], "not", wanted=wanted)
+
+
+def _actual(name, household, members, person, today):
     if person is None:
-        spec = HOUSEHOLD_FIELDS[name]
-        actual = _household_value(household, members, name)
-    else:
-        spec = MEMBER_FIELDS[name]
-        actual = person.age_on(today) if name == "age" else getattr(person, name)
-    met = _compare(actual, op, value)
-    return Explanation(_describe(spec, actual, op, value), met)
-
-
-def _household_value(household, members, name):
-    if name == "size":
-        return len(members)
-    return getattr(household, name)
+        return len(members) if name == "size" else getattr(household, name)
+    return person.age_on(today) if name == "age" else getattr(person, name)
 
 
 def _compare(actual, op: str, value) -> bool:
@@ -456,7 +558,7 @@ def _compare(actual, op: str, value) -> bool:
 
 
 def _shown(spec: FieldSpec, value) -> str:
-    if value is None:
+    if value is None or value == "":  # a blank text code is as unrecorded as a missing number
         return _("not recorded")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
@@ -467,13 +569,68 @@ def _shown(spec: FieldSpec, value) -> str:
     return str(value)
 
 
+def _is_none_code(spec: FieldSpec, value) -> bool:
+    """The code that says "none" (no disability, not working): "≠ none" reads "has one"."""
+    return spec.choices is not None and value in (0, "none") and value in spec.choices.values
+
+
+def _fact(spec: FieldSpec, actual) -> str:
+    """What the household or member is: `desil 3`, `desil not recorded`, `pregnant`."""
+    label = spec.label()
+    if isinstance(actual, bool):
+        return label if actual else _("not %(label)s") % {"label": label}
+    return f"{label} {_shown(spec, actual)}"
+
+
+def _requirement(spec: FieldSpec, op: str, value) -> str:
+    """What a comparison asks: `desil 1–4`, `age ≥ 60`, `with a disability`, `pregnant`."""
+    label = spec.label()
+    if spec.kind == "bool" and op in ("eq", "ne"):
+        return _fact(spec, value if op == "eq" else not value)
+    if op == "ne" and _is_none_code(spec, value):
+        return _("with %(label)s") % {"label": label}
+    if op == "isnull":
+        return (_("%(label)s not recorded") if value else _("%(label)s recorded")) % {
+            "label": label
+        }
+    if op in ("in", "not_in"):
+        values = "/".join(_shown(spec, v) for v in value)
+        if op == "not_in":
+            return _("%(label)s not %(values)s") % {"label": label, "values": values}
+        return f"{label} {values}"
+    if op in ("between", "outside"):
+        low, high = (_shown(spec, v) for v in value)
+        if op == "outside":
+            return _("%(label)s outside %(low)s–%(high)s") % {
+                "label": label, "low": low, "high": high
+            }  # fmt: skip
+        return f"{label} {low}–{high}"
+    if op == "lte" and spec.bounds is not None and spec.bounds[0] >= 1:
+        return f"{label} {_shown(spec, spec.bounds[0])}–{_shown(spec, value)}"  # desil 1–4
+    if op == "eq":
+        return f"{label} {_shown(spec, value)}"
+    if op == "ne":
+        return _("%(label)s other than %(value)s") % {"label": label, "value": _shown(spec, value)}
+    return f"{label} {SYMBOLS[op]} {_shown(spec, value)}"
+
+
+def _comparison(spec: FieldSpec, actual, op: str, value, met: bool) -> Explanation:
+    fact, wanted = _fact(spec, actual), _requirement(spec, op, value)
+    if spec.kind == "bool" or op in ("ne", "not_in", "outside", "isnull"):
+        # "pregnant", not "pregnant no = yes"; "disability none (required: with disability)".
+        text = fact if spec.kind == "bool" else _("%(fact)s (required: %(wanted)s)") % {
+            "fact": fact, "wanted": wanted
+        }  # fmt: skip
+    else:
+        text = _describe(spec, actual, op, value)
+    return Explanation(text, met, kind="compare", fact=fact, wanted=wanted)
+
+
 def _describe(spec: FieldSpec, actual, op: str, value) -> str:
-    """`desil 3 ≤ 4`, `age 15 between 6 and 21`, `disability none, one of: …`."""
+    """`desil 3 ≤ 4`, `age 15 between 6 and 21`, `occupation labourer, one of: …` (the other
+    operators are said by `_comparison`)."""
     label = spec.label()
     shown = _shown(spec, actual)
-    if op == "isnull":
-        wanted = _("not recorded") if value else _("recorded")
-        return f"{label} {shown} ({wanted})"
     if op == "in":
         return _("%(label)s %(actual)s, one of: %(values)s") % {
             "label": label,

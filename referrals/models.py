@@ -56,6 +56,13 @@ class Referral(ConstraintsByField, models.Model):
         _("qualifies under the programme's rule"),
         help_text=_("As the rule found when the referral was made."),
     )
+    eligibility_summary = models.CharField(
+        _("verdict under the programme's rule"),
+        max_length=300,
+        blank=True,
+        help_text=_("The verdict in a sentence, as the rule found when the referral was made: "
+                    "what the letter prints."),
+    )  # fmt: skip
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
@@ -162,7 +169,7 @@ class Referral(ConstraintsByField, models.Model):
         complaint's referrals, `SLRT-5272-2026-000123/R2`."""
         return f"{self.complaint.ticket_number}/R{self.sequence}"
 
-    NUMBER = re.compile(r"(?P<ticket>[^/]+)/R(?P<pk>[0-9]{1,18})")
+    NUMBER = re.compile(r"(?P<ticket>[^/]+)/R(?P<sequence>[0-9]{1,9})")
 
     @staticmethod
     def number_q(identifier: str) -> models.Q | None:
@@ -171,7 +178,9 @@ class Referral(ConstraintsByField, models.Model):
         written = Referral.NUMBER.fullmatch(identifier)
         if written is None:
             return None
-        return models.Q(complaint__ticket_number=written["ticket"], pk=int(written["pk"]))
+        return models.Q(
+            complaint__ticket_number=written["ticket"], sequence=int(written["sequence"])
+        )
 
 
 class ReferralEvent(models.Model):

@@ -27,6 +27,7 @@ from complaints.workdays import add_working_days
 from households.models import Household
 from programs.models import Agency, Program
 from programs.rules import rule_evaluate
+from programs.verdicts import explanation_summary
 from referrals.delivery import dispatch_move, referral_payload
 from referrals.models import Dispatch, Referral, ReferralEvent
 from referrals.selectors import agency_referrals_q, referrals_for, referred_program_codes
@@ -164,10 +165,12 @@ def referrals_create(
                          % {"code": program.code} for program in unserved]}
         )  # fmt: skip
     enrolled = household.enrollments.active().program_codes()
-    eligible = {
-        program.pk: rule_evaluate(program.rule, household, today=today, enrolled_codes=enrolled).met
+    # The verdict as of now, kept on the referral: the letter says what held when it was sent.
+    verdicts = {
+        program.pk: rule_evaluate(program.rule, household, today=today, enrolled_codes=enrolled)
         for program in programs
     }
+    eligible = {pk: explanation.met for pk, explanation in verdicts.items()}
     errors = []
     for program in programs:
         if not program.is_active:
@@ -202,6 +205,7 @@ def referrals_create(
                     agency=agencies[program.pk],
                     notes=notes,
                     eligible=eligible[program.pk],
+                    eligibility_summary=explanation_summary(verdicts[program.pk]),
                     status=Status.SENT,
                     created_by=actor,
                     sent_at=now,

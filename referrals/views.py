@@ -41,7 +41,12 @@ def referral_create(request: HttpRequest, complaint_pk: int) -> HttpResponse:
     complaint = complaint_get_for(request.user, complaint_pk)
     matches = complaint_matches(complaint, assessment_of(complaint.pk))
     offered = Program.objects.filter(pk__in=[match.program.pk for match in matches])
-    form = ReferralCreateForm(request.POST if request.method == "POST" else None, programs=offered)
+    form = ReferralCreateForm(
+        request.POST if request.method == "POST" else None,
+        programs=offered,
+        # A link may tick a programme ahead: "Propose to DTSEN" on the complaint page.
+        initial={"program": request.GET.getlist("program")},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             created = services.referrals_create(

@@ -111,6 +111,9 @@ def test_the_matches_of_a_complaint_are_one_list_as_documented(api, assessed, ba
 
     assert isinstance(response.json(), list)
     assert response.json()
+    for match in response.json():  # the fields DESIGN.md documents, the verdict among them
+        assert set(match) == {"program", "eligible", "summary", "explanation", "addresses"}
+        assert match["summary"].startswith(("Memenuhi: ", "Tidak memenuhi: "))
 
 
 @pytest.mark.parametrize("page", [["1", "2"], ["0"], ["-1"], ["last"], ["x"], ["١"]])

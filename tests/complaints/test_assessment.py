@@ -151,6 +151,7 @@ def test_the_api_assesses_and_lists_matches(client, register, back_office, poor_
     assert by_code["BPNT"]["eligible"] is True
     assert by_code["BPNT"]["addresses"] == ["food"]
     assert by_code["BPNT"]["explanation"][0] == {"depth": 0, "text": "desil 3 ≤ 5", "met": True}
+    assert by_code["BPNT"]["summary"] == "Memenuhi: desil 3"
 
 
 def test_the_api_refuses_bad_needs_by_field(client, register, back_office):

@@ -52,7 +52,7 @@ CASES = {
     "BSPS": ((UNFIT_OWNED, [ADULT], []), (WELL_PAID_UNFIT, [ADULT], [])),
     "RTLH-NTB": (({**POOR, **UNFIT_OWNED}, [ADULT], []), (POOR_FIT_OWNED, [ADULT], [])),
     "JAMKESDA": ((POOR, [ADULT], []), (POOR, [ADULT], ["PBI-JK"])),
-    "BAZNAS-DARURAT": (({"desil": 1}, [ADULT], []), ({"desil": 4}, [ADULT], [])),
+    "BAZNAS-DARURAT": (({"desil": None}, [ADULT], []), ({"desil": 4}, [ADULT], [])),
     "BAZNAS-NTB-PEDULI": (({"desil": 3}, [ADULT], []), ({"desil": None}, [ADULT], [])),
     "DTKS-SURAT": (({}, [ADULT], []), None),
     "DTSEN-USUL": (({"desil": None}, [ADULT], []), None),

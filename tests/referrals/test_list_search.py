@@ -110,4 +110,4 @@ def test_the_searched_list_takes_a_handful_of_queries(
 def test_a_referral_is_named_by_its_number(referrals):
     referral = Referral.objects.select_related("complaint").get(pk=referrals[0].pk)
 
-    assert str(referral) == f"{referral.complaint.ticket_number}/R{referral.pk}"
+    assert str(referral) == f"{referral.complaint.ticket_number}/R{referral.sequence}"

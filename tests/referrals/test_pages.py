@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from households.models import Household
 from programs.models import Program
 from referrals.models import Referral
 from referrals.services import referrals_create
@@ -187,7 +188,8 @@ def test_the_letter_names_the_household_programme_agency_and_documents(sent, bac
     letter = as_user(back_office).get(reverse("referrals:letter", args=[bpnt.pk])).content.decode()
 
     for text in ["Surat rujukan", bpnt.number, "Abdul Haris", "Kementerian Sosial",
-                 "Bantuan Pangan Non Tunai", "diusulkan melalui DTSEN", "kesehatan"]:  # fmt: skip
+                 "Bantuan Pangan Non Tunai", "diusulkan melalui DTSEN", "kesehatan",
+                 "Memenuhi: desil 2"]:  # fmt: skip
         assert text in letter
 
 
@@ -277,3 +279,13 @@ def test_a_rejected_referral_reads_rejected_and_its_history_says_from_what_to_wh
     assert "Status berubah dari diterima lembaga menjadi ditolak" in page
     history = page[page.index("Riwayat") :]
     assert "→" not in history
+
+
+def test_the_letter_keeps_the_verdict_the_referral_was_made_on(sent, back_office, as_user):
+    bpnt, _jamkesda = sent
+    Household.objects.filter(pk=bpnt.household_id).update(desil=9)
+
+    letter = as_user(back_office).get(reverse("referrals:letter", args=[bpnt.pk])).content.decode()
+
+    assert bpnt.eligibility_summary == "Memenuhi: desil 2"
+    assert "Memenuhi: desil 2" in letter  # as when it was sent, not as the registry says now
