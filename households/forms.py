@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Person
+from households.rules import NEIGHBOURHOOD_FIELDS, neighbourhood_number
 from regions.forms import RegionField
 
 
@@ -50,16 +51,28 @@ class HouseholdForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {
             "kk_number": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
-            "rt": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "rw": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "rt": forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "003"}),
+            "rw": forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "001"}),
         }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].limit_to(user)
         self.fields["kk_number"].validators = []  # unique-check is the service's, with its message
+        for name in NEIGHBOURHOOD_FIELDS:
+            # The one rule (`neighbourhood_number`) says what is wrong, "abcd" included.
+            self.fields[name].max_length = None
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs.pop("maxlength", None)
+            self.fields[name].help_text = _("Up to three digits; 3 is kept as 003.")
         if self.instance.pk:
             self.initial["region"] = self.instance.region_id
+
+    def clean_rt(self) -> str:
+        return neighbourhood_number(self.cleaned_data["rt"])
+
+    def clean_rw(self) -> str:
+        return neighbourhood_number(self.cleaned_data["rw"])
 
     def validate_unique(self):
         """Uniqueness is checked by the service, which also covers concurrent saves."""
