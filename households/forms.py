@@ -7,6 +7,19 @@ from households.models import Household, Person
 from households.rules import NEIGHBOURHOOD_FIELDS, neighbourhood_number
 from regions.forms import RegionField
 
+CHOOSE_LABEL = _("— choose —")
+
+
+def label_empty_choices(form: forms.BaseForm) -> None:
+    """Django's empty choice reads "---------"; say "— choose —" instead."""
+    for field in form.fields.values():
+        choices = getattr(field, "choices", None)
+        if isinstance(field, forms.ModelChoiceField) or not choices:
+            continue
+        choices = list(choices)
+        if choices[0][0] == "" and str(choices[0][1]).startswith("---"):
+            field.choices = [("", CHOOSE_LABEL), *choices[1:]]
+
 
 class HouseholdFilterForm(forms.Form):
     """The household list's filters."""
@@ -67,6 +80,7 @@ class HouseholdForm(forms.ModelForm):
             self.fields[name].help_text = _("Up to three digits; 3 is kept as 003.")
         if self.instance.pk:
             self.initial["region"] = self.instance.region_id
+        label_empty_choices(self)
 
     def clean_rt(self) -> str:
         return neighbourhood_number(self.cleaned_data["rt"])
@@ -92,6 +106,10 @@ class MemberForm(forms.ModelForm):
             "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
             "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_empty_choices(self)
 
     def validate_unique(self):
         """NIK uniqueness is checked by the service, across the household's members too."""
