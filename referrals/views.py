@@ -198,6 +198,11 @@ CONSEQUENCES = {
         "be undone: to refer the household again, make a new referral."
     ),
 }
+QUESTIONS = {
+    Referral.Status.COMPLETED: gettext_lazy("Mark the referral as completed?"),
+    Referral.Status.REJECTED: gettext_lazy("Reject the referral?"),
+    Referral.Status.CANCELLED: gettext_lazy("Cancel the referral?"),
+}
 CONFIRM_LABELS = {
     Referral.Status.COMPLETED: gettext_lazy("Yes, mark it as completed"),
     Referral.Status.REJECTED: gettext_lazy("Yes, reject it"),
@@ -220,7 +225,7 @@ def _render_confirm(request, referral, form: ReferralTransitionForm, status=200)
             "head": referral.household.head,
             "form": form,
             "move": move,
-            "move_label": Referral.Status(move).label,
+            "question": QUESTIONS[move],
             "consequence": CONSEQUENCES[move],
             "confirm_label": CONFIRM_LABELS[move],
             "note_label": NOTE_LABELS[move],
