@@ -6,12 +6,40 @@ from complaints.services import CLOSURE_REASONS
 from households.models import Household
 from programs.models import NeedDomain
 
+CHOOSE_LABEL = _("— choose —")
+
 
 class CategoryChoiceField(forms.ModelChoiceField):
+    """The category tree as a list: a category with sub-categories is a group of them,
+    the category itself first (for a complaint of that kind in general)."""
+
     def label_from_instance(self, category: ComplaintCategory) -> str:
         if category.parent_id:
             return f"{category.parent.display_name} › {category.display_name}"
         return category.display_name
+
+    def group_by_parent(self) -> None:
+        categories = list(self.queryset)
+        children: dict[int, list[ComplaintCategory]] = {}
+        for category in categories:
+            if category.parent_id:
+                children.setdefault(category.parent_id, []).append(category)
+        choices: list = [("", CHOOSE_LABEL)]
+        for category in categories:
+            if category.parent_id and category.parent_id in {c.pk for c in categories}:
+                continue  # listed in its parent's group
+            below = children.get(category.pk)
+            if not below:
+                choices.append((category.pk, self.label_from_instance(category)))
+                continue
+            general = _("%(name)s (in general)") % {"name": category.display_name}
+            choices.append(
+                (
+                    category.display_name,
+                    [(category.pk, general), *((c.pk, c.display_name) for c in below)],
+                )
+            )
+        self.choices = choices
 
 
 class ComplaintForm(forms.ModelForm):
@@ -39,8 +67,16 @@ class ComplaintForm(forms.ModelForm):
         members.queryset = household.members.all()
         members.empty_label = _("— not a member: write the name below —")
         members.required = False
-        self.fields["channel"].initial = Complaint.Channel.WALK_IN
+        if not self.is_bound and not self.initial.get("complainant"):
+            head = household.head
+            self.initial["complainant"] = head.pk if head else None
         self.fields["complainant_name"].required = False
+        self.fields["complainant_name"].help_text = _(
+            "Only for someone who is not a member of the household."
+        )
+        self.fields["channel"].choices = Complaint.Channel.choices  # required: no empty choice
+        self.fields["channel"].initial = Complaint.Channel.WALK_IN
+        self.fields["category"].group_by_parent()
 
     def _post_clean(self):
         # The instance is not complete (no household, ticket, dates) until the service makes
@@ -49,12 +85,16 @@ class ComplaintForm(forms.ModelForm):
 
 
 class CloseForm(forms.Form):
+    """Closing a complaint, which cannot be undone: made only with `confirm`, sent by the
+    confirmation page; without it that page is shown."""
+
     closure_reason = forms.ChoiceField(
         label=_("How did it end?"), choices=Complaint.ClosureReason.choices
     )
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, complaint: Complaint, **kwargs):
         super().__init__(*args, **kwargs)

@@ -114,7 +114,8 @@ def complaint_register(
     consent_given: bool = False,
     via: str = Via.WEB,
 ) -> Complaint:
-    """Register a complaint with its ticket number and due dates (in working days)."""
+    """Register a complaint with its ticket number and due dates (in working days). The
+    complainant is a member of the household or, for someone else, a name: one of the two."""
     errors: dict[str, str] = {}
     if not households_in_scope(actor).filter(pk=household.pk).exists():
         errors["household"] = _("This household is outside your working area.")
@@ -122,6 +123,11 @@ def complaint_register(
         errors["complainant"] = _("The complainant must be a member of this household.")
     if complainant is None and not complainant_name.strip():
         errors["complainant_name"] = _("Choose a member or write the complainant's name.")
+    elif complainant is not None and complainant_name.strip():
+        errors["complainant_name"] = _(
+            "A member is chosen as the complainant: leave the name empty, or choose "
+            "“not a member” to write someone else's name."
+        )
     if not category.is_active:
         errors["category"] = _("This category is no longer used.")
     if not description.strip():

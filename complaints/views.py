@@ -155,13 +155,23 @@ def _officers_for(complaint) -> QuerySet[User]:
 
 
 @role_required(*CASE_ROLES)
-@require_POST
 def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a complaint, once confirmed: GET shows the confirmation (what is closed, what
+    follows, how it ended); the detail page's form posts here and is shown that page; its
+    own form, with `confirm`, closes."""
     complaint = complaint_get_for(request.user, pk)
     if not complaint.is_open:
         return _already_closed(request, complaint)
+    if services.Move.CLOSE not in services.complaint_moves_for(complaint, request.user):
+        messages.warning(request, _("This complaint cannot be closed now: nothing was changed."))
+        return redirect("complaints:detail", pk=pk)
+    if request.method != "POST":
+        return _render_close_confirm(request, complaint, CloseForm(complaint=complaint))
     form = CloseForm(request.POST, complaint=complaint)
+    confirming = request.POST.get("confirm") == "1"  # sent from the confirmation page
     if form.is_valid():
+        if not form.cleaned_data["confirm"]:
+            return _render_close_confirm(request, complaint, form)
         try:
             services.complaint_close(
                 actor=request.user,
@@ -174,7 +184,18 @@ def complaint_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The complaint is closed."))
             return redirect("complaints:detail", pk=pk)
+    if confirming:
+        return _render_close_confirm(request, complaint, form, status=400)
     return _render_detail(request, complaint, close_form=form, status=400)
+
+
+def _render_close_confirm(request, complaint, form: CloseForm, status=200) -> HttpResponse:
+    return render(
+        request,
+        "complaints/complaint_close_confirm.html",
+        {"complaint": complaint, "head": complaint.household.head, "form": form},
+        status=status,
+    )
 
 
 @role_required(*CASE_ROLES)

@@ -6,8 +6,9 @@ come back as field-level JSON errors (`slrt.api_errors`), members keyed by their
 DRF does: `{"kk_number": […], "members": {"1": {"nik": […]}}}`.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import SkipField, empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -24,7 +26,13 @@ from households import services
 from households.forms import MAX_MEMBERS
 from households.masking import mask_identifier
 from households.models import Household, Person
+from households.rules import (
+    NEIGHBOURHOOD_MESSAGE,
+    NEIGHBOURHOOD_PATTERN,
+    neighbourhood_number,
+)
 from households.selectors import households_in_scope, registry_search
+from slrt.api_errors import api_error_detail
 from slrt.middleware import shows_whole_identifiers
 
 REQUIRED_MEMBER_FIELDS = ["name", "sex", "birth_date", "relationship"]
@@ -70,6 +78,16 @@ class HouseholdSerializer(serializers.ModelSerializer):
     dtks_id = serializers.CharField(
         max_length=40, required=False, allow_blank=True, allow_null=True
     )
+    rt = serializers.RegexField(
+        NEIGHBOURHOOD_PATTERN, required=False, allow_blank=True,
+        error_messages={"invalid": NEIGHBOURHOOD_MESSAGE},
+        help_text="Up to three digits, stored as three: `3` is kept as `003`.",
+    )  # fmt: skip
+    rw = serializers.RegexField(
+        NEIGHBOURHOOD_PATTERN, required=False, allow_blank=True,
+        error_messages={"invalid": NEIGHBOURHOOD_MESSAGE},
+        help_text="Up to three digits, stored as three: `1` is kept as `001`.",
+    )  # fmt: skip
     members = MemberSerializer(many=True, max_length=MAX_MEMBERS)
 
     class Meta:
@@ -91,6 +109,12 @@ class HouseholdSerializer(serializers.ModelSerializer):
         data["region"] = household.region_id
         return data
 
+    def validate_rt(self, value: str) -> str:
+        return neighbourhood_number(value)
+
+    def validate_rw(self, value: str) -> str:
+        return neighbourhood_number(value)
+
 
 class MaskedHouseholdSerializer(HouseholdSerializer):
     members = MaskedMemberSerializer(many=True)
@@ -99,6 +123,50 @@ class MaskedHouseholdSerializer(HouseholdSerializer):
         data = super().to_representation(household)
         data["kk_number"] = mask_identifier(household.kk_number) or None
         return data
+
+
+def _readable_values(fields: Mapping, data) -> dict:
+    """The values of `data` that `fields` read without error (the others left out)."""
+    values = {}
+    if not isinstance(data, Mapping):
+        return values
+    for name, field in fields.items():
+        if field.read_only or name == "members":
+            continue
+        try:
+            values[name] = field.run_validation(data.get(name, empty))
+        except (ValidationError, SkipField):
+            continue
+    return values
+
+
+def readable_household(serializer: HouseholdSerializer) -> tuple[dict, list[dict]]:
+    """What a refused household body could be read as: its household fields and members
+    that passed their shape checks, so that the domain's rules judge them too."""
+    data = serializer.initial_data
+    household = _readable_values(serializer.fields, data)
+    items = data.get("members") if isinstance(data, Mapping) else None
+    if not isinstance(items, list):
+        return household, []
+    member_fields = serializer.fields["members"].child.fields
+    return household, [_readable_values(member_fields, item) for item in items[:MAX_MEMBERS]]
+
+
+def with_domain_errors(shape: dict, domain: dict) -> dict:
+    """The shape errors of a body, with the domain's errors of the fields that passed: a
+    field refused for its shape keeps only that message."""
+    merged = {**domain, **shape}
+    shape_members, domain_members = shape.get("members"), domain.get("members")
+    if (
+        isinstance(shape_members, Mapping)
+        and isinstance(domain_members, Mapping)
+        and all(isinstance(index, int) for index in shape_members)
+    ):
+        by_index = {index: dict(errors) for index, errors in domain_members.items()}
+        for index, errors in shape_members.items():
+            by_index[index] = {**by_index.get(index, {}), **errors}
+        merged["members"] = dict(sorted(by_index.items()))
+    return merged
 
 
 class HasRegistryPermission(permissions.BasePermission):
@@ -178,6 +246,38 @@ class HouseholdViewSet(
             actor=self.request.user, household=household, path=self.request.path
         )
 
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            household, members = readable_household(serializer)
+            self._refuse(serializer, household, members, instance=None)
+        self.perform_create(serializer)
+        headers = self.get_success_headers(serializer.data)
+        return Response(serializer.data, status=201, headers=headers)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        instance = self.get_object()
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        if not serializer.is_valid():
+            household, members = readable_household(serializer)
+            household, members = self._with_stored(instance, household, members or None)
+            self._refuse(serializer, household, members, instance=instance)
+        self.perform_update(serializer)
+        return Response(serializer.data)
+
+    def _refuse(self, serializer, household: dict, members: Sequence[dict], *, instance) -> None:
+        """Refuse a body that failed its shape checks with every error at once: the shape
+        errors, and the domain's rules on what could be read (`validate_household_input`)."""
+        domain: dict = {}
+        try:
+            services.validate_household_input(
+                actor=self.request.user, household=household, members=members, instance=instance
+            )
+        except DjangoValidationError as error:
+            domain = api_error_detail(error)
+        raise ValidationError(with_domain_errors(serializer.errors, domain))
+
     def perform_create(self, serializer: HouseholdSerializer) -> None:
         data = dict(serializer.validated_data)
         members = data.pop("members")
@@ -188,28 +288,38 @@ class HouseholdViewSet(
     def perform_update(self, serializer: HouseholdSerializer) -> None:
         instance: Household = serializer.instance
         data = dict(serializer.validated_data)
-        stored = {
-            person.pk: {"id": person.pk, **{f: getattr(person, f) for f in services.PERSON_FIELDS}}
-            for person in instance.members.all()
-        }
         members = data.pop("members", None)
-        if members is None:  # PATCH without members leaves them as they are
-            members = list(stored.values())
-        else:
-            # A member sent with some fields only (PATCH) keeps its other stored fields, so
-            # that the NIK is checked against the whole record; a new member needs them all.
-            members = [{**stored.get(m.get("id"), {}), **m} for m in members]
-            self._require_whole_new_members(members, stored)
-        household = {
-            **{f: getattr(instance, f) for f in services.HOUSEHOLD_FIELDS if f != "region"},
-            "region": instance.region_id,
-            **data,
-        }
+        household, members = self._with_stored(instance, data, members, require_whole=True)
         services.household_update(
             actor=self.request.user, instance=instance, household=household, members=members
         )
         serializer.instance = self.get_queryset().get(pk=instance.pk)
         self._record_whole_view(serializer.instance)
+
+    def _with_stored(
+        self, instance: Household, data: dict, members: Sequence[dict] | None, *,
+        require_whole: bool = False,
+    ) -> tuple[dict, Sequence[dict]]:  # fmt: skip
+        """The household and members an update leaves: what the body sends over what is
+        stored. Without members (PATCH) they stay as they are; a member sent with some fields
+        only keeps its other stored fields, so that its NIK is checked against the whole
+        record; a new member needs them all (`require_whole`)."""
+        stored = {
+            person.pk: {"id": person.pk, **{f: getattr(person, f) for f in services.PERSON_FIELDS}}
+            for person in instance.members.all()
+        }
+        if members is None:
+            members = list(stored.values())
+        else:
+            members = [{**stored.get(m.get("id"), {}), **m} for m in members]
+            if require_whole:
+                self._require_whole_new_members(members, stored)
+        household = {
+            **{f: getattr(instance, f) for f in services.HOUSEHOLD_FIELDS if f != "region"},
+            "region": instance.region_id,
+            **data,
+        }
+        return household, members
 
     @staticmethod
     def _require_whole_new_members(members: Sequence[dict], stored: dict) -> None:

@@ -4,8 +4,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Person
+from households.rules import NEIGHBOURHOOD_FIELDS, neighbourhood_number
 from regions.forms import RegionField
 from slrt.date_inputs import INVALID_DATE, LocalDateInput
+
+CHOOSE_LABEL = _("— choose —")
+
+
+def label_empty_choices(form: forms.BaseForm) -> None:
+    """Django's empty choice reads "---------"; say "— choose —" instead."""
+    for field in form.fields.values():
+        choices = getattr(field, "choices", None)
+        if isinstance(field, forms.ModelChoiceField) or not choices:
+            continue
+        choices = list(choices)
+        if choices[0][0] == "" and str(choices[0][1]).startswith("---"):
+            field.choices = [("", CHOOSE_LABEL), *choices[1:]]
 
 
 class HouseholdFilterForm(forms.Form):
@@ -51,16 +65,29 @@ class HouseholdForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {
             "kk_number": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
-            "rt": forms.TextInput(attrs={"inputmode": "numeric"}),
-            "rw": forms.TextInput(attrs={"inputmode": "numeric"}),
+            "rt": forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "003"}),
+            "rw": forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "001"}),
         }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].limit_to(user)
         self.fields["kk_number"].validators = []  # unique-check is the service's, with its message
+        for name in NEIGHBOURHOOD_FIELDS:
+            # The one rule (`neighbourhood_number`) says what is wrong, "abcd" included.
+            self.fields[name].max_length = None
+            self.fields[name].validators = []
+            self.fields[name].widget.attrs.pop("maxlength", None)
+            self.fields[name].help_text = _("Up to three digits; 3 is kept as 003.")
         if self.instance.pk:
             self.initial["region"] = self.instance.region_id
+        label_empty_choices(self)
+
+    def clean_rt(self) -> str:
+        return neighbourhood_number(self.cleaned_data["rt"])
+
+    def clean_rw(self) -> str:
+        return neighbourhood_number(self.cleaned_data["rw"])
 
     def validate_unique(self):
         """Uniqueness is checked by the service, which also covers concurrent saves."""
@@ -81,6 +108,10 @@ class MemberForm(forms.ModelForm):
             "birth_date": LocalDateInput(),
         }
         error_messages = {"birth_date": {"invalid": INVALID_DATE}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        label_empty_choices(self)
 
     def validate_unique(self):
         """NIK uniqueness is checked by the service, across the household's members too."""

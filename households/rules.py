@@ -5,12 +5,31 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from households.identity import validate_kk_number, validate_nik_for_person
 from households.names import normalize_name
 from households.registry_codes import Relationship, Sex
 
 EARLIEST_BIRTH_DATE = datetime.date(1890, 1, 1)
+
+# RT and RW (the neighbourhood and its ward) are numbered; the registry writes them in three
+# digits, "003". One to three digits are taken, "3" kept as "003".
+NEIGHBOURHOOD_DIGITS = 3
+NEIGHBOURHOOD_FIELDS = ("rt", "rw")
+NEIGHBOURHOOD_PATTERN = rf"^[0-9]{{0,{NEIGHBOURHOOD_DIGITS}}}$"  # for a schema; empty allowed
+NEIGHBOURHOOD_MESSAGE = gettext_lazy("Write the number in at most three digits, such as 003.")
+
+
+def neighbourhood_number(text: str) -> str:
+    """An RT or RW number as the registry writes it: `"3"` and `"003"` give `"003"`; empty
+    stays empty. Anything but one to three digits is refused (`ValidationError`)."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if not (text.isascii() and text.isdigit() and len(text) <= NEIGHBOURHOOD_DIGITS):
+        raise ValidationError(str(NEIGHBOURHOOD_MESSAGE), code="neighbourhood_number")
+    return text.zfill(NEIGHBOURHOOD_DIGITS)
 
 
 def blank_to_none(value):
@@ -21,7 +40,8 @@ def household_rule_errors(
     household: dict, members: list[dict], *, today: datetime.date
 ) -> tuple[dict[str, list[str]], list[dict[str, list[str]]]]:
     """The rules a household and its members meet by themselves, without the database:
-    identifier structure, one head, names, dates, pregnancy, no NIK given twice.
+    identifier structure, RT and RW numbers, one head, names, dates, pregnancy, no NIK given
+    twice. A field missing from a dict (one a form refused already) is not judged.
 
     The forms and the API (through `validate_household_input`) and the registry import
     apply these same rules. Returns the errors by household field and by member.
@@ -31,6 +51,12 @@ def household_rule_errors(
 
     def add(errors: dict, field: str, message: str) -> None:
         errors.setdefault(field, []).append(str(message))
+
+    for field in NEIGHBOURHOOD_FIELDS:
+        try:
+            neighbourhood_number(household.get(field) or "")
+        except ValidationError as error:
+            add(household_errors, field, error.messages[0])
 
     kk_number = blank_to_none(household.get("kk_number"))
     if kk_number:
@@ -43,7 +69,9 @@ def household_rule_errors(
     if not members:
         add(household_errors, "members", _("A household has at least one member."))
     heads = [i for i, m in enumerate(members) if m.get("relationship") == Relationship.HEAD]
-    if members and not heads:
+    # A member whose relationship the form refused already may be the head: not judged.
+    relationships_known = all("relationship" in m for m in members)
+    if members and not heads and relationships_known:
         add(household_errors, "members", _("Mark one member as the head of household."))
     for index in heads[1:]:
         add(member_errors[index], "relationship", _("A household has one head only."))

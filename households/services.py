@@ -35,7 +35,12 @@ from households.registry_import import (
     import_extract,
     read_header,
 )
-from households.rules import blank_to_none, household_rule_errors
+from households.rules import (
+    NEIGHBOURHOOD_FIELDS,
+    blank_to_none,
+    household_rule_errors,
+    neighbourhood_number,
+)
 from regions.models import Region
 from regions.time_zones import local_date_in
 from slrt.constraints import constraint_violations_as_field_errors
@@ -201,6 +206,9 @@ def _household_values(household: dict, actor) -> dict:
     for field in ("kk_number", "dtks_id"):
         if field in values:
             values[field] = blank_to_none(values[field])
+    for field in NEIGHBOURHOOD_FIELDS:
+        if field in values:
+            values[field] = neighbourhood_number(values[field])
     return values
 
 

@@ -185,26 +185,33 @@ def _save_household(request: HttpRequest, instance: Household | None) -> HttpRes
             ),
             instance=instance,
         )
-    if form.is_valid() and formset.is_valid():
-        members = [
-            {k: v for k, v in f.cleaned_data.items() if k != "DELETE" and (k != "id" or v)}
-            for f in formset_rows(formset)
-        ]
-        try:
-            if instance is None:
-                household = services.household_register(
-                    actor=request.user, household=form.cleaned_data, members=members
-                )
-            else:
-                household = services.household_update(
-                    actor=request.user,
-                    instance=instance,
-                    household=form.cleaned_data,
-                    members=members,
-                )
-        except ValidationError as error:
-            add_service_errors(form, error, formsets={"members": formset})
+    # The forms check shapes; the service, every rule across fields and members. It judges
+    # what the forms could read even when they refused something, so that one submission
+    # shows every error at once; it saves only when nothing was refused.
+    forms_valid = all([form.is_valid(), formset.is_valid()])
+    members = [
+        {k: v for k, v in f.cleaned_data.items() if k != "DELETE" and (k != "id" or v)}
+        for f in formset_rows(formset)
+    ]
+    try:
+        if not forms_valid:
+            services.validate_household_input(
+                actor=request.user, household=form.cleaned_data, members=members,
+                instance=instance,
+            )  # fmt: skip
+        elif instance is None:
+            household = services.household_register(
+                actor=request.user, household=form.cleaned_data, members=members
+            )
         else:
+            household = services.household_update(
+                actor=request.user, instance=instance, household=form.cleaned_data,
+                members=members,
+            )  # fmt: skip
+    except ValidationError as error:
+        add_service_errors(form, error, formsets={"members": formset})
+    else:
+        if forms_valid:
             messages.success(request, _("The household is saved."))
             return redirect("households:detail", pk=household.pk)
     messages.error(request, _("Nothing was saved: correct the fields marked below."))

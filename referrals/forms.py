@@ -1,12 +1,18 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Program
 from referrals.models import Referral
+from slrt.field_errors import ITEM_PATH, add_service_errors
+
+NOTES_MAX = 2000
 
 
 class ReferralCreateForm(forms.Form):
-    """The programmes (of those matching the needs) to refer to, and the notes they share."""
+    """The programmes (of those matching the needs) to refer to, each with its own notes for
+    its agency (`notes_PKH`): a justification written for one programme goes to that
+    programme's referral and letter only."""
 
     program = forms.ModelMultipleChoiceField(
         label=_("Programmes"),
@@ -15,21 +21,64 @@ class ReferralCreateForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one programme.")},
     )
-    notes = forms.CharField(
-        label=_("Notes for the agency"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when the household does not qualify under a programme's rule: "
-                    "say why you refer it anyway."),
-    )  # fmt: skip
 
     def __init__(self, *args, programs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs
+        for program in programs:
+            self.fields[self.notes_field(program.code)] = forms.CharField(
+                label=_("Notes for the agency on %(code)s") % {"code": program.code},
+                required=False,
+                max_length=NOTES_MAX,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Required when the household does not qualify under this "
+                            "programme's rule: say why you refer it anyway."),
+            )  # fmt: skip
+
+    @staticmethod
+    def notes_field(code: str) -> str:
+        return f"notes_{code}"
+
+    def notes_by_program(self) -> dict[str, str]:
+        """The notes of each ticked programme, by its code."""
+        return {
+            program.code: self.cleaned_data.get(self.notes_field(program.code), "")
+            for program in self.cleaned_data["program"]
+        }
+
+    def add_service_errors(self, error: ValidationError, programs: list) -> None:
+        """`referrals_create`'s refusal on the page: a programme's `programs[i].notes` on
+        that programme's notes, the rest as `slrt.field_errors.add_service_errors` puts it."""
+        if not hasattr(error, "error_dict"):
+            add_service_errors(self, error)
+            return
+        rest = {}
+        for key, messages in error.message_dict.items():
+            path = ITEM_PATH.fullmatch(key)
+            if path and path["name"] == "programs" and int(path["index"]) < len(programs):
+                field = self.notes_field(programs[int(path["index"])].code)
+                for message in messages:
+                    self.add_error(field, message)
+            else:
+                rest[key] = messages
+        if rest:
+            add_service_errors(self, ValidationError(rest))
+
+    def programme_rows(self, matches) -> list[tuple]:
+        """Each match with its notes field, for the page."""
+        return [(match, self[self.notes_field(match.program.code)]) for match in matches]
 
 
 class ReferralTransitionForm(forms.Form):
+    """A move of a referral. A move that cannot be undone (`FINAL_MOVES`) is made only with
+    `confirm`, sent by its confirmation page; without it the page is shown."""
+
     to = forms.ChoiceField(choices=Referral.Status.choices)
-    note = forms.CharField(required=False, max_length=2000)
+    note = forms.CharField(required=False, max_length=NOTES_MAX)
     version = forms.IntegerField(min_value=1)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    FINAL_MOVES = Referral.FINAL
+
+    def needs_confirmation(self) -> bool:
+        return self.cleaned_data["to"] in self.FINAL_MOVES and not self.cleaned_data["confirm"]

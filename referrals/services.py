@@ -9,7 +9,7 @@ rolled back.
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -33,6 +33,7 @@ from referrals.models import Dispatch, Referral, ReferralEvent
 from referrals.selectors import agency_referrals_q, referrals_for, referred_program_codes
 from regions.models import Region
 from regions.time_zones import local_date_in, zones_q
+from slrt.field_errors import item_path
 
 logger = logging.getLogger(__name__)
 
@@ -122,18 +123,26 @@ def referrals_create(
     actor: AbstractBaseUser,
     complaint: Complaint,
     programs: Iterable[Program],
-    notes: str = "",
+    notes: str | Mapping[str, str] = "",
     via: str = Via.WEB,
 ) -> list[Referral]:
     """Refer the complaint's household to each of `programs`, all or none.
 
-    Needs the resident's consent to share data and an assessed, open complaint. A programme
-    the household does not qualify for needs `notes` saying why it is referred anyway; the
-    agency sees them. Each referral is routed to its agency, with its e-mail and webhook
-    written to the outbox in the same transaction and delivered after commit.
+    Needs the resident's consent to share data and an assessed, open complaint. `notes` are
+    for the agency: one text for every programme, or each programme's own by its code. A
+    programme the household does not qualify for needs notes saying why it is referred
+    anyway; the agency sees them. Each referral is routed to its agency, with its e-mail and
+    webhook written to the outbox in the same transaction and delivered after commit.
+
+    With notes by programme, a missing justification is keyed by that programme's notes,
+    `programs[1].notes` (`slrt.field_errors.item_path`, counting `programs` in order).
     """
     programs = list(programs)
-    notes = notes.strip()
+    by_program = isinstance(notes, Mapping)
+    notes_of = {
+        program.pk: (notes.get(program.code, "") if by_program else notes).strip()
+        for program in programs
+    }
     today = local_date_in(complaint.household.region_id)
     if not programs:
         raise ValidationError({"program": _("Choose at least one programme.")})
@@ -171,16 +180,18 @@ def referrals_create(
         for program in programs
     }
     eligible = {pk: explanation.met for pk, explanation in verdicts.items()}
-    errors = []
-    for program in programs:
+    errors, unjustified = [], {}
+    for index, program in enumerate(programs):
         if not program.is_active:
             errors.append(_("%(code)s is no longer active.") % {"code": program.code})
             continue
-        if not eligible[program.pk] and not notes:
-            errors.append(
-                _("The household does not qualify for %(code)s: say in the notes why you "
-                  "refer it anyway.") % {"code": program.code}
-            )  # fmt: skip
+        if not eligible[program.pk] and not notes_of[program.pk]:
+            message = _("The household does not qualify for %(code)s: say in the notes why you "
+                        "refer it anyway.") % {"code": program.code}  # fmt: skip
+            unjustified[item_path("programs", index, "notes")] = [message]
+    if by_program and (errors or unjustified):
+        raise ValidationError({**({"program": errors} if errors else {}), **unjustified})
+    errors += [message for messages in unjustified.values() for message in messages]
     if errors:
         raise ValidationError({"program": errors} if len(programs) > 1 else {"notes": errors})
 
@@ -203,7 +214,7 @@ def referrals_create(
                     household=household,
                     program=program,
                     agency=agencies[program.pk],
-                    notes=notes,
+                    notes=notes_of[program.pk],
                     eligible=eligible[program.pk],
                     eligibility_summary=explanation_summary(verdicts[program.pk]),
                     status=Status.SENT,
@@ -213,7 +224,7 @@ def referrals_create(
                     resolution_due=add_working_days(today, program.resolution_days),
                 )
                 _event(referral, actor=actor, via=via, from_status="", to_status=Status.SENT,
-                       note=notes)  # fmt: skip
+                       note=notes_of[program.pk])  # fmt: skip
                 _outbox(referral, Dispatch.Kind.REFERRAL)
                 created.append(referral)
             if locked.status != Complaint.Status.REFERRED:

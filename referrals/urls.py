@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/<int:complaint_pk>/", views.referral_create, name="create"),
     path("<int:pk>/", views.referral_detail, name="detail"),
     path("<int:pk>/transition/", views.referral_transition, name="transition"),
+    path("<int:pk>/confirm/<str:move>/", views.referral_confirm, name="confirm"),
     path("<int:pk>/letter/", views.referral_letter, name="letter"),
     path("dispatches/", views.dispatch_failed_list, name="dispatches"),
     path("dispatches/<int:pk>/retry/", views.dispatch_retry, name="dispatch_retry"),

@@ -3,10 +3,11 @@ comes through `referrals.selectors`, every change goes through `referrals.servic
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
@@ -20,7 +21,7 @@ from programs.models import Program
 from referrals import services
 from referrals.filters import ReferralFilter
 from referrals.forms import ReferralCreateForm, ReferralTransitionForm
-from referrals.models import Dispatch
+from referrals.models import Dispatch, Referral
 from referrals.selectors import (
     agency_inbox_for,
     failed_dispatches_for,
@@ -48,15 +49,16 @@ def referral_create(request: HttpRequest, complaint_pk: int) -> HttpResponse:
         initial={"program": request.GET.getlist("program")},
     )
     if request.method == "POST" and form.is_valid():
+        chosen = list(form.cleaned_data["program"])
         try:
             created = services.referrals_create(
                 actor=request.user,
                 complaint=complaint,
-                programs=form.cleaned_data["program"],
-                notes=form.cleaned_data["notes"],
+                programs=chosen,
+                notes=form.notes_by_program(),
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            form.add_service_errors(error, chosen)
         else:
             messages.success(
                 request,
@@ -69,6 +71,7 @@ def referral_create(request: HttpRequest, complaint_pk: int) -> HttpResponse:
         {
             "complaint": complaint,
             "matches": matches,
+            "rows": form.programme_rows(matches),
             "form": form,
             "referred_codes": referred_program_codes(complaint.pk),
         },
@@ -142,8 +145,15 @@ def _render_detail(request, referral, *, form=None, status=200) -> HttpResponse:
 def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
     referral = referral_get_for(request.user, pk)
     form = ReferralTransitionForm(request.POST)
+    confirming = request.POST.get("confirm") == "1"  # sent from the confirmation page
     if not form.is_valid():
+        if confirming:
+            return _render_confirm(request, referral, form, status=400)
         return _render_detail(request, referral, form=form, status=400)
+    if form.needs_confirmation():
+        if form.cleaned_data["to"] not in services.moves_for(request.user, referral):
+            return _cannot_move(request, referral)
+        return _render_confirm(request, referral, form)
     try:
         services.referral_transition(
             actor=request.user,
@@ -157,9 +167,83 @@ def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_detail(request, conflict.referral, status=409)
     except ValidationError as error:
         add_service_errors(form, error)
+        if confirming:
+            return _render_confirm(request, referral, form, status=400)
         return _render_detail(request, referral, form=form, status=400)
     messages.success(request, _("The referral is updated."))
     return redirect("referrals:detail", pk=pk)
+
+
+@require_GET
+@role_required(Role.BACK_OFFICE, Role.AGENCY_OFFICER)
+def referral_confirm(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+    """The confirmation of a move that cannot be undone (complete, reject, cancel): what
+    the referral is, what follows, and the note; its form makes the move."""
+    referral = referral_get_for(request.user, pk)
+    if move not in ReferralTransitionForm.FINAL_MOVES:
+        raise Http404
+    if move not in services.moves_for(request.user, referral):
+        return _cannot_move(request, referral)
+    form = ReferralTransitionForm(initial={"to": move, "version": referral.version})
+    return _render_confirm(request, referral, form)
+
+
+# What follows each move that cannot be undone, said on its confirmation page.
+CONSEQUENCES = {
+    Referral.Status.COMPLETED: gettext_lazy(
+        "The referral is settled as served. It cannot be reopened: the agency can no longer "
+        "change it, and once every referral of the complaint is settled the complaint moves "
+        "to follow-up."
+    ),
+    Referral.Status.REJECTED: gettext_lazy(
+        "The referral is settled as rejected, with your reason, which the sending office "
+        "reads. It cannot be reopened: the office would have to refer the household again."
+    ),
+    Referral.Status.CANCELLED: gettext_lazy(
+        "The agency is told that the referral is cancelled and stops handling it. It cannot "
+        "be undone: to refer the household again, make a new referral."
+    ),
+}
+QUESTIONS = {
+    Referral.Status.COMPLETED: gettext_lazy("Mark the referral as completed?"),
+    Referral.Status.REJECTED: gettext_lazy("Reject the referral?"),
+    Referral.Status.CANCELLED: gettext_lazy("Cancel the referral?"),
+}
+CONFIRM_LABELS = {
+    Referral.Status.COMPLETED: gettext_lazy("Yes, mark it as completed"),
+    Referral.Status.REJECTED: gettext_lazy("Yes, reject it"),
+    Referral.Status.CANCELLED: gettext_lazy("Yes, cancel the referral"),
+}
+NOTE_LABELS = {
+    Referral.Status.COMPLETED: gettext_lazy("What did the household receive?"),
+    Referral.Status.REJECTED: gettext_lazy("Why is it rejected?"),
+    Referral.Status.CANCELLED: gettext_lazy("Why is it cancelled? (optional)"),
+}
+
+
+def _render_confirm(request, referral, form: ReferralTransitionForm, status=200) -> HttpResponse:
+    move = form["to"].value()
+    return render(
+        request,
+        "referrals/referral_confirm.html",
+        {
+            "referral": referral,
+            "head": referral.household.head,
+            "form": form,
+            "move": move,
+            "question": QUESTIONS[move],
+            "consequence": CONSEQUENCES[move],
+            "confirm_label": CONFIRM_LABELS[move],
+            "note_label": NOTE_LABELS[move],
+            "note_required": move != Referral.Status.CANCELLED,
+        },
+        status=status,
+    )
+
+
+def _cannot_move(request, referral) -> HttpResponse:
+    messages.warning(request, _("This referral cannot be moved that way now: nothing was changed."))
+    return redirect("referrals:detail", pk=referral.pk)
 
 
 @shows_whole_identifiers

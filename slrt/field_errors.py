@@ -22,13 +22,19 @@ def item_path(name: str, index: int, field: str) -> str:
 
 
 def formset_rows(formset: forms.BaseFormSet) -> list[forms.BaseForm]:
-    """The forms of a valid formset that stand for an item: filled in and not deleted, in
-    order. A service's `name[i]` counts these."""
-    return [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    """The forms of a validated formset that stand for an item: filled in (or required)
+    and not deleted, in order, valid or not. A service's `name[i]` counts these."""
+    return [
+        f
+        for f in formset.forms
+        if (f.has_changed() or not f.empty_permitted) and not f.cleaned_data.get("DELETE")
+    ]
 
 
 def _add(form: forms.BaseForm, field: str, messages: list[str]) -> None:
     target = field if field in form.fields else None
+    if target is not None and target in form.errors:
+        return  # the field's own message (a value it could not read) comes first
     for message in messages:
         form.add_error(target, message)
 
@@ -40,7 +46,8 @@ def add_service_errors(
     formsets: Mapping[str, forms.BaseFormSet] | None = None,
 ) -> None:
     """Put a service's `error` on `form`, each message at its field; one about no field of
-    the form goes to its non-field errors. With `formsets` (by the name of the list they
+    the form goes to its non-field errors; a field the form refused already keeps only its
+    own messages. With `formsets` (by the name of the list they
     submit, `{"members": formset}`), `members[1].nik` goes to field `nik` of the second of
     `formset_rows(formset)` and `members` to the formset's own errors."""
     formsets = formsets or {}

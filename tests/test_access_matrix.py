@@ -88,7 +88,7 @@ RULES = {
     "complaints:consent": rule({"front_office", "back_office"}, "complaint", method="post"),
     "complaints:assess": rule({"back_office", "supervisor"}, "complaint", method="post"),
     "complaints:assign": rule({"back_office", "supervisor"}, "complaint", method="post"),
-    "complaints:close": rule({"back_office", "supervisor"}, "complaint", method="post"),
+    "complaints:close": rule({"back_office", "supervisor"}, "complaint"),  # GET: confirm
     "api:complaint-list": rule(OFFICE, api=True),
     "api:complaint-detail": rule(OFFICE, "complaint", api=True),
     "api:complaint-matches": rule(OFFICE, "complaint", api=True),
@@ -115,6 +115,9 @@ RULES = {
     "referrals:detail": rule(OFFICE, "referral", agency=True),
     "referrals:letter": rule(OFFICE, "referral", agency=True),
     "referrals:transition": rule({"back_office"}, "referral", method="post", agency=True),
+    "referrals:confirm": rule(
+        {"back_office"}, "referral", agency=True, kwargs={"move": "completed"}
+    ),
     "referrals:dispatches": rule({"supervisor", "admin"}),
     "referrals:dispatch_retry": rule({"supervisor", "admin"}, "dispatch", method="post"),
     "api:referral-list": rule(OFFICE | AGENCY, api=True),
@@ -248,7 +251,7 @@ def world(catalogue):
 
 
 def url_for(name: str, the_rule: Rule, target: dict | None) -> str:
-    if the_rule.kwargs:
+    if the_rule.kwargs and the_rule.obj is None:
         return reverse(name, kwargs=the_rule.kwargs)
     if the_rule.obj is None:
         return reverse(name) if not name.endswith(".ico") else "/favicon.ico"
@@ -257,7 +260,7 @@ def url_for(name: str, the_rule: Rule, target: dict | None) -> str:
         return reverse(name, kwargs={"first_id": value[0], "second_id": value[1]})
     if the_rule.obj in ("household_pk", "complaint_pk"):
         return reverse(name, kwargs={the_rule.obj: value})
-    return reverse(name, kwargs={"pk": value})
+    return reverse(name, kwargs={"pk": value, **the_rule.kwargs})
 
 
 def call(client, the_rule: Rule, url: str):

@@ -87,7 +87,8 @@ def test_the_referral_form_saves_or_refuses_any_notes(as_user, assessed, back_of
     before = Referral.objects.count()
 
     response = client.post(
-        reverse("referrals:create", args=[complaint.pk]), {"program": ["RUTILAHU"], "notes": notes}
+        reverse("referrals:create", args=[complaint.pk]),
+        {"program": ["RUTILAHU"], "notes_RUTILAHU": notes},
     )
 
     assert response.status_code in (302, 400), response.status_code

@@ -30,6 +30,7 @@ class Kind:
     KK = "kk"  # a KK number, or none (its structure is `identity`'s)
     REGION = "region"  # a village code, dotted or as ten digits
     TEXT = "text"  # at most `limit` characters
+    NEIGHBOURHOOD = "neighbourhood"  # an RT or RW number (`households.rules.neighbourhood_number`)
     NIK = "nik"  # a NIK, or none (its structure and fit are `identity`'s)
     SEX = "sex"  # 1/2, L/P, M/F
     DATE = "date"  # DD-MM-YYYY, YYYY-MM-DD or DD/MM/YYYY
@@ -83,8 +84,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("kk_number", Kind.KK, HOUSEHOLD, required=True),
     Column("region_code", Kind.REGION, HOUSEHOLD, field="region_id", required=True),
     Column("address", Kind.TEXT, HOUSEHOLD, limit=_limit(Household, "address")),
-    Column("rt", Kind.TEXT, HOUSEHOLD, limit=_limit(Household, "rt")),
-    Column("rw", Kind.TEXT, HOUSEHOLD, limit=_limit(Household, "rw")),
+    Column("rt", Kind.NEIGHBOURHOOD, HOUSEHOLD),
+    Column("rw", Kind.NEIGHBOURHOOD, HOUSEHOLD),
     Column("desil", Kind.CODE, HOUSEHOLD, choices=tuple(range(1, 11))),
     Column("nik", Kind.NIK, PERSON, required=True),
     Column("name", Kind.TEXT, PERSON, limit=_limit(Person, "name"), required=True),

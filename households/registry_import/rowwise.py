@@ -19,6 +19,7 @@ import decimal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -44,7 +45,7 @@ from households.registry_import.extract import (
     Kind,
 )
 from households.registry_import.result import MOVED_REASON, ImportResult, RowError
-from households.rules import household_rule_errors
+from households.rules import household_rule_errors, neighbourhood_number
 from regions.models import Region, within_q
 from regions.time_zones import local_date_in
 
@@ -184,6 +185,14 @@ def _read_text(column: Column, text: str, refuse, context) -> str:
     return text
 
 
+def _read_neighbourhood(column: Column, text: str, refuse, context) -> str:
+    try:
+        return neighbourhood_number(text)
+    except ValidationError as error:
+        refuse(column.name, error.messages[0])
+        return ""
+
+
 def _read_optional(column: Column, text: str, refuse, context) -> str | None:
     return text or None
 
@@ -265,6 +274,7 @@ READERS = {
     Kind.KK: _read_optional,
     Kind.REGION: _read_region,
     Kind.TEXT: _read_text,
+    Kind.NEIGHBOURHOOD: _read_neighbourhood,
     Kind.NIK: _read_optional,
     Kind.SEX: _read_sex,
     Kind.DATE: _read_date,

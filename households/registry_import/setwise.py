@@ -60,7 +60,7 @@ from households.registry_import.extract import (
 )
 from households.registry_import.result import MOVED_REASON, ImportResult, RowError
 from households.registry_import.rowwise import import_row_by_row
-from households.rules import EARLIEST_BIRTH_DATE
+from households.rules import EARLIEST_BIRTH_DATE, NEIGHBOURHOOD_DIGITS
 from regions.models import Region, within_sql
 from regions.time_zones import local_date_in
 
@@ -263,6 +263,11 @@ def _column_sql(column: Column, area: str | None, today: datetime.date) -> _Colu
         return _ColumnSql(n, f"{n} <> '' AND length({n}) <= {column.limit}")
     if kind == Kind.TEXT:
         return _ColumnSql(n, f"length({n}) <= {column.limit}")
+    if kind == Kind.NEIGHBOURHOOD:
+        # `households.rules.neighbourhood_number`: one to three digits, kept as three.
+        digits = NEIGHBOURHOOD_DIGITS
+        return _ColumnSql(f"CASE WHEN {n} = '' THEN '' ELSE lpad({n}, {digits}, '0') END",
+                          f"{n} ~ '^[0-9]{{0,{digits}}}$'")  # fmt: skip
     if kind == Kind.KK:
         return _ColumnSql(f"nullif({n}, '')", kk_number_sql(n))
     if kind == Kind.REGION:

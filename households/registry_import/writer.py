@@ -22,6 +22,7 @@ CELL_WRITERS = {
     Kind.KK: _blank_if_none,
     Kind.REGION: str,
     Kind.TEXT: str,
+    Kind.NEIGHBOURHOOD: str,
     Kind.NIK: _blank_if_none,
     Kind.SEX: _SEX_CODE.__getitem__,
     Kind.DATE: lambda value: f"{value:%d-%m-%Y}",

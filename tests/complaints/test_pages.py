@@ -123,11 +123,14 @@ def test_queue_of_another_district_shows_nothing(as_user, register, kota_bima):
 def test_back_office_closes_as_handled_directly_from_the_page(as_user, register, kota_bima):
     complaint = register()
     client = as_user(staff_user(role=Role.BACK_OFFICE, scope="52.72"))
+    url = reverse("complaints:close", args=[complaint.pk])
+    closing = {"closure_reason": "handled_directly", "note": "Informasi diberikan di meja layanan."}
 
-    response = client.post(
-        reverse("complaints:close", args=[complaint.pk]),
-        {"closure_reason": "handled_directly", "note": "Informasi diberikan di meja layanan."},
-    )
+    asked = client.post(url, closing)  # the detail page's form: the confirmation first
+    complaint.refresh_from_db()
+    assert asked.status_code == 200 and complaint.status == "registered"
+    assert complaint.ticket_number in asked.content.decode()
+    response = client.post(url, {**closing, "confirm": "1"})
 
     complaint.refresh_from_db()
     assert response.status_code == 302

@@ -32,12 +32,25 @@ def two_referrals(demo) -> list[Referral]:
                             notes="Mohon ditindaklanjuti.")  # fmt: skip
 
 
+FINAL = ("completed", "rejected", "cancelled")
+
+
 def answer(page, to: str, note: str = "") -> None:
+    """Answer on the referral's page; a move that cannot be undone is then confirmed on
+    its confirmation page, which names the referral and keeps the note."""
     form = page.locator(f"form:has(input[name=to][value={to}])")
     if note:
         form.locator("textarea[name=note]").fill(note)
     form.locator("button[type=submit]").click()
     page.wait_for_load_state("networkidle")
+    if to in FINAL:
+        confirm = page.locator("form:has(input[name=confirm])")
+        assert "tidak dapat dibatalkan" in page.content().lower()
+        assert confirm.locator("textarea[name=note]").input_value() == note
+        shot(page, f"agency-confirm-{to}")
+        assert_accessible(page)
+        confirm.locator("button[type=submit]").click()
+        page.wait_for_load_state("networkidle")
 
 
 def test_an_agency_acknowledges_completes_and_rejects_with_a_reason(watched, demo, two_referrals):

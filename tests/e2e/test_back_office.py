@@ -60,13 +60,17 @@ def test_a_complaint_is_assessed_and_referred_to_two_programmes(watched, demo):
     assert_accessible(page)
     page.check("#program-PBI-JK")
     page.check("#program-JAMKESDA")
-    page.fill("textarea[name=notes]", "Ibu hamil tujuh bulan, KIS tidak aktif.")
-    page.click("form:has(textarea[name=notes]) button[type=submit]")
+    page.fill("textarea[name=notes_PBI-JK]", "Ibu hamil tujuh bulan, KIS tidak aktif.")
+    page.fill("textarea[name=notes_JAMKESDA]", "Belum ada di DTSEN; dirujuk karena darurat.")
+    page.click("form:has(textarea[name=notes_JAMKESDA]) button[type=submit]")
     page.wait_for_load_state("networkidle")
 
     referrals = Referral.objects.filter(complaint=complaint).select_related("program")
     assert sorted(r.program.code for r in referrals) == ["JAMKESDA", "PBI-JK"]
     letter = referrals.get(program__code="PBI-JK")
+    # Each programme's notes go to its own referral only.
+    assert letter.notes == "Ibu hamil tujuh bulan, KIS tidak aktif."
+    assert referrals.get(program__code="JAMKESDA").notes.startswith("Belum ada di DTSEN")
     page.goto(f"{demo}/referrals/{letter.pk}/letter/")
     assert complaint.ticket_number in page.content()
     assert page.locator(".verdict").inner_text() == "Memenuhi: desil 2"  # PBI-JK, as referred

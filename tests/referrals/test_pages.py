@@ -144,10 +144,11 @@ def test_the_agency_acknowledges_completes_and_the_page_shows_it(sent, officer_o
     page = client.get(reverse("referrals:detail", args=[jamkesda.pk])).content.decode()
     assert "Terima rujukan" in page and "Abdul Haris" in page
     assert client.post(url, {"to": "received", "version": 1}).status_code == 302
-    missing = client.post(url, {"to": "completed", "version": 2, "note": ""})
+    missing = client.post(url, {"to": "completed", "version": 2, "note": "", "confirm": "1"})
     assert missing.status_code == 400
     assert "Tuliskan apa yang diterima rumah tangga." in missing.content.decode()
-    done = client.post(url, {"to": "completed", "version": 2, "note": "Kartu JAMKESDA terbit."})
+    done = client.post(url, {"to": "completed", "version": 2, "note": "Kartu JAMKESDA terbit.",
+                             "confirm": "1"})  # fmt: skip
 
     assert done.status_code == 302
     jamkesda.refresh_from_db()
@@ -161,7 +162,9 @@ def test_answering_a_referral_someone_else_answered_shows_a_conflict(sent, offic
     first.post(url, {"to": "received", "version": 1})
 
     client = as_user(second)
-    response = client.post(url, {"to": "rejected", "version": 1, "note": "Kuota habis."})
+    response = client.post(
+        url, {"to": "rejected", "version": 1, "note": "Kuota habis.", "confirm": "1"}
+    )
 
     assert response.status_code == 409
     assert "baru saja diubah orang lain" in response.content.decode()
@@ -197,7 +200,8 @@ def test_the_back_office_cancels_and_the_agency_is_told(sent, back_office, as_us
     bpnt, _jamkesda = sent
 
     response = as_user(back_office).post(
-        reverse("referrals:transition", args=[bpnt.pk]), {"to": "cancelled", "version": 1}
+        reverse("referrals:transition", args=[bpnt.pk]),
+        {"to": "cancelled", "version": 1, "confirm": "1"},
     )
 
     assert response.status_code == 302
