@@ -308,7 +308,7 @@ def test_the_list_is_searched_by_part_of_a_ticket_or_a_name_in_ten_queries(
     complaint = referrals[3].complaint
     searched = {
         "part of a ticket": complaint.ticket_number[-6:],
-        "a name": "haris abdul",
+        "a name": "abdul hari",
         "a referral number": referrals[3].number,
     }[term]
     expected = {
