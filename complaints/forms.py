@@ -105,7 +105,7 @@ class CloseForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None, empty_label=CHOOSE_LABEL)
 
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)

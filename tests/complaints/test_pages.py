@@ -141,6 +141,16 @@ def test_back_office_closes_as_handled_directly_from_the_page(as_user, register,
     assert " → " not in detail
 
 
+def test_the_complaint_page_reads_no_dashes_in_its_lists(as_user, register, kota_bima):
+    complaint = register()
+    client = as_user(staff_user(role=Role.BACK_OFFICE, scope="52.72"))
+
+    page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+
+    assert "Serahkan kepada" in page  # the assignment list is on the page
+    assert "---------" not in page and "— pilih —" in page
+
+
 def test_closing_without_a_note_is_refused_on_the_page(as_user, register, kota_bima):
     complaint = register()
     client = as_user(staff_user(role=Role.BACK_OFFICE, scope="52.72"))
