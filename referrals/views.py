@@ -200,8 +200,8 @@ CONSEQUENCES = {
         "reads. It cannot be reopened: the office would have to refer the household again."
     ),
     Referral.Status.CANCELLED: gettext_lazy(
-        "The agency is told that the referral is cancelled and stops handling it. It cannot "
-        "be undone: to refer the household again, make a new referral."
+        "The agency is told that the referral is cancelled and stops handling it. To refer "
+        "the household again, make a new referral."
     ),
 }
 QUESTIONS = {

@@ -62,6 +62,7 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
                 "tables": report_tables(figures),
                 "office": office_for_region(figures.area.code if figures.area else None),
                 "signed_on": timezone.localdate(),
+                "made_at": timezone.now(),
             },
         )
     access_record(

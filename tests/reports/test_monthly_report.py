@@ -3,6 +3,7 @@ XLSX files, each download in the access log."""
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -41,6 +42,7 @@ def test_the_page_shows_the_month_of_the_regency_ready_to_print(supervisor, clie
     assert "css/report-a4.css" in page
     assert "&amp;format=csv" in page and "&amp;format=xlsx" in page
     assert response.context["figures"].received == Complaint.objects.count()
+    assert re.search(r"Dibuat pada \d{1,2} \w+ 2\d{3} \d\d\.\d\d WITA", page)  # Bima's zone
 
 
 def test_csv_and_xlsx_hold_the_numbers_of_the_page(supervisor, client):
