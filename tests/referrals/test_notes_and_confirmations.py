@@ -215,3 +215,28 @@ def test_a_referral_under_a_rule_with_a_long_verdict_is_made_and_keeps_it_cut(
     max_length = Referral._meta.get_field("eligibility_summary").max_length
     assert summary.startswith("Tidak memenuhi: Abdul")
     assert len(summary) <= max_length and summary.endswith("…")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"to": "dibatalkan", "version": "1"},  # not a status at all
+        {"to": "received", "version": "0"},  # a move with no confirmation, and a bad version
+        {"to": "rejected", "version": "satu"},
+        {"version": "1"},
+    ],
+    ids=["unknown move", "move without a confirmation", "bad version", "no move"],
+)
+def test_a_confirmation_sent_with_a_bad_move_or_version_is_refused_with_a_message(
+    sent, officer_of, as_user, data
+):
+    client = as_user(officer_of("JAMKESDA"))
+
+    response = client.post(
+        reverse("referrals:transition", args=[sent.pk]), {**data, "confirm": "1"}
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    sent.refresh_from_db()
+    assert (sent.status, sent.version) == (Referral.Status.SENT, 1)
