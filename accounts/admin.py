@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_scoping import (
@@ -166,6 +167,14 @@ class OfficeAdmin(ScopedHistoryAdmin):
         if obj is not None and not self._manages(request, obj):
             return False
         return super().has_change_permission(request, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Who changed an office, and when, is its area's, as a region's renaming is: the list
+        # names administrators whom those of a district below do not see among the users.
+        self._require_visible(request, object_id)
+        if not self._manages(request, self.get_queryset(request).get(pk=object_id)):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "region":

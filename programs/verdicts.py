@@ -17,6 +17,9 @@ from programs.rules import Explanation, words_and, words_or
 
 ONE_LINE = 120  # characters a complaint page shows on one line at desktop width
 TWO_LINES = 160  # the most a verdict should take, on a phone too
+# The most a verdict ever takes (`Referral.eligibility_summary` keeps it): a rule an
+# administrator wrote with long lists, said with a long name, is cut there, with "…".
+MAX_LENGTH = 300
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,10 @@ def explanation_summary(explanation: Explanation) -> str:
         for sentence in sentences:
             if len(sentence) <= limit:
                 return sentence
-    return min(sentences, key=len)
+    shortest = min(sentences, key=len)
+    if len(shortest) <= MAX_LENGTH:
+        return shortest
+    return shortest[: MAX_LENGTH - 1].rstrip() + "…"
 
 
 def _sentence(explanation: Explanation, detail: Detail) -> str:

@@ -12,11 +12,13 @@ from django.utils.translation import ngettext_lazy
 
 from accounts.admin_scoping import ReadOnlyAdminMixin
 from accounts.roles import SUPERVISING_ROLES, has_role
+from complaints.selectors import SEARCH_MIN_LENGTH
 from households.admin import HouseholdDistrictFilter
 from programs.models import Agency, Program
 from referrals import services
 from referrals.models import Dispatch, Referral, ReferralEvent
 from referrals.selectors import referral_search_q, referrals_for
+from slrt.filters import SearchField
 from slrt.pagination import LongListAdmin
 
 
@@ -146,6 +148,12 @@ class ReferralAdmin(LongListAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
         number through its index, a part of one or a name through trigram indexes."""
         if not search_term.strip():
             return queryset, False
+        try:  # what the web lists' search box refuses, with its message
+            SearchField(min_chars=SEARCH_MIN_LENGTH).clean(search_term)
+        except ValidationError as error:
+            for message in error.messages:
+                self.message_user(request, message, level=messages.ERROR)
+            return queryset.none(), False
         return queryset.filter(referral_search_q(search_term)), False
 
     def get_actions(self, request):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from programs import verdicts
 from slrt.constraints import ConstraintsByField
 
 
@@ -58,7 +59,7 @@ class Referral(ConstraintsByField, models.Model):
     )
     eligibility_summary = models.CharField(
         _("verdict under the programme's rule"),
-        max_length=300,
+        max_length=verdicts.MAX_LENGTH,
         blank=True,
         help_text=_("The verdict in a sentence, as the rule found when the referral was made: "
                     "what the letter prints."),

@@ -95,6 +95,8 @@ POLICY = {
             "admin": {"inside", "city"},
             "superuser": EVERY,
         },
+        # Who changed one is told in its area only, as for a region.
+        history={"supervisor": INSIDE, "admin": INSIDE, "superuser": EVERY},
         change={"admin": INSIDE, "superuser": EVERY},
         delete={"superuser": EVERY},
         add=frozenset({"admin", "superuser"}),

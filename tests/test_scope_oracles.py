@@ -142,3 +142,78 @@ def test_the_person_data_page_answers_an_outside_nik_as_an_unknown_one(outside, 
     assert known.status_code == unknown.status_code == 400
     assert known.context["form"].errors == unknown.context["form"].errors
     assert shows_outside(known, markers) == []
+
+
+def _outside_terms(objects) -> dict[str, str]:
+    from referrals.models import Referral
+
+    referral = Referral.objects.select_related("complaint").get(pk=objects["outside"]["referral"])
+    ticket = referral.complaint.ticket_number
+    return {
+        "ticket": ticket,
+        "part of the ticket": ticket[-8:],
+        "referral number": referral.number,
+        "head's name": "Bambang Suryadi",
+    }
+
+
+UNKNOWN_TERMS = {
+    "ticket": "SLRT-5272-2026-999999",
+    "part of the ticket": "2026-999999",
+    "referral number": "SLRT-5272-2026-999999/R1",
+    "head's name": "Zulkarnain Mahmud",
+}
+
+
+def _list_answer(client, url: str, data: dict) -> tuple[int, int]:
+    response = client.get(url, data)
+    assert response.status_code == 200, response.status_code
+    if "cl" in response.context:  # the admin's list
+        return response.status_code, response.context["cl"].result_count
+    return response.status_code, response.context["page"].paginator.count
+
+
+@pytest.mark.parametrize("kind", list(UNKNOWN_TERMS))
+@pytest.mark.parametrize(
+    ("user", "url", "data"),
+    [
+        ("back_office", "complaints:queue", {"tab": "all"}),
+        ("back_office", "referrals:list", {}),
+        ("supervisor", "admin:referrals_referral_changelist", {}),
+        ("agency_elsewhere", "referrals:list", {}),
+        ("agency_other_city", "referrals:list", {}),
+    ],
+)
+def test_a_list_searched_for_something_outside_answers_as_for_something_unknown(
+    outside, client, user, url, data, kind
+):
+    objects, markers, users, _head = outside
+    actor = users[user]
+    if url.startswith("admin:"):
+        actor.is_staff = True
+        actor.save(update_fields=["is_staff"])
+    client.force_login(actor)
+    term = _outside_terms(objects)[kind]
+
+    found = client.get(reverse(url), {**data, "q": term})
+    answers = [_list_answer(client, reverse(url), {**data, "q": q})
+               for q in (term, UNKNOWN_TERMS[kind])]  # fmt: skip
+
+    assert answers[0] == answers[1] and answers[0][1] == 0
+    # What was typed comes back in the search box, and one's own area's name in its filter
+    # (the officer of Rasanae Timur: the outside referral is another agency's there).
+    own_area = actor.staff_profile.scope.name
+    shown = shows_outside(found, markers)
+    assert [text for text in shown if text not in term and text not in own_area] == []
+
+
+def test_an_agency_searching_another_agencys_referral_finds_nothing(outside, client):
+    from referrals.models import Referral
+
+    objects, _markers, users, _head = outside
+    inside = Referral.objects.select_related("complaint").get(pk=objects["inside"]["referral"])
+    client.force_login(users["other_agency"])  # PIP's agency; the inside referral is BPNT's
+
+    for term in (inside.number, inside.complaint.ticket_number, "Rahmat Hidayat"):
+        status, count = _list_answer(client, reverse("referrals:list"), {"q": term})
+        assert (status, count) == (200, 0)

@@ -89,3 +89,23 @@ def test_an_administrator_sets_up_offices_of_their_own_area_only(kota_bima, clie
     assert outside.status_code == 200 and "region" in outside.context["adminform"].form.errors
     assert inside.status_code == 302
     assert list(Office.objects.values_list("region_id", flat=True)) == ["52.72.01"]
+
+
+def test_who_changed_the_city_office_is_told_in_the_citys_area_only(kota_bima, client):
+    # As with a region's renaming: the history names the city's administrators, whom a
+    # district's administrator does not see among the users. The letterhead itself is read.
+    city_admin = staff_user(Role.ADMIN, "52.72", is_staff=True, username="admin_kota_bima")
+    client.force_login(city_admin)
+    data = {"name": "Dinas Sosial Kota Bima", "address": "Jalan 1", "head_name": "Kepala"}
+    client.post(reverse("admin:accounts_office_add"), {**data, "region": "52.72"})
+    city = Office.objects.get(region_id="52.72")
+    history = reverse("admin:accounts_office_history", args=[city.pk])
+    assert "admin_kota_bima" in client.get(history).content.decode()
+
+    client.force_login(staff_user(Role.ADMIN, "52.72.01", is_staff=True))
+    read = client.get(reverse("admin:accounts_office_change", args=[city.pk]))
+    refused = client.get(history)
+
+    assert read.status_code == 200
+    assert refused.status_code == 403
+    assert "admin_kota_bima" not in refused.content.decode()

@@ -8,9 +8,10 @@ import pytest
 from accounts.roles import Role
 from households.demo import seed_households
 from households.models import Household
+from households.registry_codes import Occupation
 from programs.models import Enrollment, Program
 from programs.rules import rule_evaluate
-from programs.verdicts import TWO_LINES, explanation_summary
+from programs.verdicts import MAX_LENGTH, TWO_LINES, explanation_summary
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,16 @@ def test_a_household_already_covered_by_pbi_jk_is_told_so_for_jamkesda(catalogue
     text = verdict(catalogue["JAMKESDA"].rule, household, ["PBI-JK"])
 
     assert text == "Tidak memenuhi: sudah menerima PBI-JK"
+
+
+def test_a_verdict_never_runs_past_what_a_referral_keeps(kota_bima):
+    household = HouseholdFactory(region_id="52.72.01.1001")
+    PersonFactory(household=household, name="A" * 150, relationship="head", occupation="fisher")
+    occupations = [code for code, _ in Occupation.choices]
+    member = {"all": [{"field": "occupation", "op": "in", "value": occupations},
+                      {"field": "sex", "op": "in", "value": ["M", "F"]}]}  # fmt: skip
+
+    said = verdict({"any": [{"not": {"member": member}}, {"not": {"member": member}}]}, household)
+
+    assert len(said) == MAX_LENGTH and said.endswith("…")
+    assert said.startswith("Tidak memenuhi: AAAA")

@@ -362,3 +362,21 @@ def test_a_chosen_month_offers_only_the_days_with_referrals(
 
     offered = sorted(int(d) for d in re.findall(r"created_at__day=(\d+)", page))
     assert offered == [5, 14]
+
+
+@pytest.mark.parametrize(
+    ("searched", "message"),
+    [
+        ("Haris " * 400, "paling banyak 100 karakter"),
+        ("ab", "Ketik sedikitnya 3 karakter"),
+    ],
+    ids=["too long", "too short"],
+)
+def test_a_search_the_lists_refuse_is_refused_here_too_with_their_message(
+    referrals, supervisor, as_user, searched, message
+):
+    response = as_user(supervisor).get(LIST, {"q": searched})
+
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
+    assert message in response.content.decode()

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
+from households.registry_codes import Occupation
 from programs.models import Program
 from referrals.models import Referral
 from referrals.services import referrals_create
@@ -188,3 +189,54 @@ def test_the_close_confirmation_outside_the_area_is_404(complaint, as_user, kota
 
     assert as_user(staff_user(Role.BACK_OFFICE, scope="52.72.02")).get(url).status_code == 404
     assert as_user(staff_user(Role.FRONT_OFFICE, scope="52.72.01")).get(url).status_code == 403
+
+
+def test_a_referral_under_a_rule_with_a_long_verdict_is_made_and_keeps_it_cut(
+    complaint, back_office, as_user
+):
+    # An administrator may write a rule whose verdict runs long: a member who must hold one
+    # of many occupations, and the member's name (up to 150 characters) said with it.
+    complaint.household.members.filter(relationship="head").update(name="Abdul " + "Haris" * 28)
+    occupations = [code for code, _ in Occupation.choices]
+    Program.objects.filter(code="BPNT").update(
+        rule={"not": {"member": {"all": [
+            {"field": "occupation", "op": "in", "value": occupations},
+            {"field": "sex", "op": "in", "value": ["M", "F"]},
+        ]}}}
+    )  # fmt: skip
+
+    response = as_user(back_office).post(
+        reverse("referrals:create", args=[complaint.pk]),
+        {"program": ["BPNT"], "notes_BPNT": JUSTIFICATION},
+    )
+
+    assert response.status_code == 302
+    summary = complaint.referrals.get(program__code="BPNT").eligibility_summary
+    max_length = Referral._meta.get_field("eligibility_summary").max_length
+    assert summary.startswith("Tidak memenuhi: Abdul")
+    assert len(summary) <= max_length and summary.endswith("…")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"to": "dibatalkan", "version": "1"},  # not a status at all
+        {"to": "received", "version": "0"},  # a move with no confirmation, and a bad version
+        {"to": "rejected", "version": "satu"},
+        {"version": "1"},
+    ],
+    ids=["unknown move", "move without a confirmation", "bad version", "no move"],
+)
+def test_a_confirmation_sent_with_a_bad_move_or_version_is_refused_with_a_message(
+    sent, officer_of, as_user, data
+):
+    client = as_user(officer_of("JAMKESDA"))
+
+    response = client.post(
+        reverse("referrals:transition", args=[sent.pk]), {**data, "confirm": "1"}
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors
+    sent.refresh_from_db()
+    assert (sent.status, sent.version) == (Referral.Status.SENT, 1)
