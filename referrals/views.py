@@ -145,7 +145,12 @@ def _render_detail(request, referral, *, form=None, status=200) -> HttpResponse:
 def referral_transition(request: HttpRequest, pk: int) -> HttpResponse:
     referral = referral_get_for(request.user, pk)
     form = ReferralTransitionForm(request.POST)
-    confirming = request.POST.get("confirm") == "1"  # sent from the confirmation page
+    # Sent from the confirmation page, which exists for the final moves only: any other move
+    # posted with `confirm` is answered on the detail page.
+    confirming = (
+        request.POST.get("confirm") == "1"
+        and request.POST.get("to") in ReferralTransitionForm.FINAL_MOVES
+    )
     if not form.is_valid():
         if confirming:
             return _render_confirm(request, referral, form, status=400)

@@ -188,3 +188,23 @@ def test_the_close_confirmation_outside_the_area_is_404(complaint, as_user, kota
 
     assert as_user(staff_user(Role.BACK_OFFICE, scope="52.72.02")).get(url).status_code == 404
     assert as_user(staff_user(Role.FRONT_OFFICE, scope="52.72.01")).get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        {"to": "nonsense", "version": 1, "confirm": "1"},  # no such move
+        {"to": "received", "version": "x", "confirm": "1"},  # a move with nothing to confirm
+        {"to": "in_progress", "version": 1, "confirm": "1"},  # not allowed from sent
+    ],
+)
+def test_a_confirmation_posted_for_a_move_without_one_is_refused_without_an_error_page(
+    sent, officer_of, as_user, posted
+):
+    response = as_user(officer_of("JAMKESDA")).post(
+        reverse("referrals:transition", args=[sent.pk]), posted
+    )
+
+    assert response.status_code in (302, 400, 409)
+    sent.refresh_from_db()
+    assert sent.status == "sent"
