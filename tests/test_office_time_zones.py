@@ -167,6 +167,38 @@ def test_kota_bima_reads_wita_on_its_pages(as_user, kota_bima, time_machine):
     assert "Selasa, 1 Desember 2026 23.30 WITA" in page.text
 
 
+def test_the_monthly_report_says_when_it_was_made_in_the_offices_zone(
+    as_user, kota_bima, time_machine
+):
+    time_machine.move_to(INSTANT)
+    page = as_user(staff_user(Role.SUPERVISOR, scope="52.72")).get(
+        reverse("reports:monthly"), {"month": "2026-11", "area": "52.72"}
+    )
+
+    assert page.status_code == 200
+    assert "Dibuat pada 1 Desember 2026 23.30 WITA" in page.text
+
+
+def test_a_complaints_matches_take_the_households_date_whoever_asks(
+    assessed, kota_bima, monkeypatch, time_machine
+):
+    """A child turns 7 at midnight in Bima, an hour before midnight in Jakarta: the programmes
+    offered follow the household's date on the page and in the API (default zone) alike."""
+    import complaints.selectors as selectors
+
+    complaint = assessed()
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 16, 30, tzinfo=datetime.UTC))  # 00.30 WITA
+    asked_on = []
+    monkeypatch.setattr(
+        selectors, "programs_matching", lambda household, domains, *, today: asked_on.append(today)
+    )
+
+    with timezone.override(WIB):
+        selectors.complaint_matches(complaint, selectors.assessment_of(complaint.pk))
+
+    assert asked_on == [datetime.date(2026, 12, 2)]
+
+
 # --- dates typed the Indonesian way -------------------------------------------------------------
 
 
