@@ -179,6 +179,20 @@ def test_the_monthly_report_says_when_it_was_made_in_the_offices_zone(
     assert "Dibuat pada 1 Desember 2026 23.30 WITA" in page.text
 
 
+def test_an_export_streams_its_times_in_the_offices_zone(as_user, kota_bima, time_machine):
+    household = HouseholdFactory(region_id="52.72.01.1001")
+    PersonFactory(household=household, relationship="head")
+    _register(household, "52.72", time_machine)
+    client = as_user(staff_user(Role.SUPERVISOR, scope="52.72"))
+    url = reverse("reports:export", args=["complaints"])
+
+    response = client.post(url, {"purpose": "supervision"})
+
+    text = b"".join(response.streaming_content).decode("utf-8")  # read after the request
+    assert "2026-12-01 23:30 WITA" in text
+    assert "WIB" not in text
+
+
 def test_a_complaints_matches_take_the_households_date_whoever_asks(
     assessed, kota_bima, monkeypatch, time_machine
 ):
