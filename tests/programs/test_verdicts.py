@@ -90,7 +90,7 @@ def test_a_negated_member_clause_names_the_member_in_the_way(kota_bima):
                   occupation="civil_servant")  # fmt: skip
     rule = {"not": {"member": {"field": "occupation", "op": "eq", "value": "civil_servant"}}}
 
-    assert verdict(rule, household) == "Tidak memenuhi: Budi: pekerjaan PNS/TNI/Polri"
+    assert verdict(rule, household) == "Tidak memenuhi: Budi (pekerjaan PNS/TNI/Polri)"
     household.members.update(occupation="fisher")
     assert verdict(rule, household) == "Memenuhi: tidak ada anggota pekerjaan PNS/TNI/Polri"
 
