@@ -2,6 +2,7 @@
 clauses that decided; blanks are "belum tercatat" and negations read positively."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -162,3 +163,12 @@ def test_a_household_already_covered_by_pbi_jk_is_told_so_for_jamkesda(catalogue
     text = verdict(catalogue["JAMKESDA"].rule, household, ["PBI-JK"])
 
     assert text == "Tidak memenuhi: sudah menerima PBI-JK"
+
+
+def test_numbers_are_written_as_the_pages_write_them(kota_bima):
+    household = HouseholdFactory(desil=3, monthly_income=3_000_000, floor_area=Decimal("7.50"))
+    income = {"field": "monthly_income", "op": "lte", "value": 2_602_931}
+    area = {"field": "floor_area", "op": "gte", "value": 8}
+
+    assert "3.000.000" in verdict(income, household) and "2.602.931" in verdict(income, household)
+    assert "7,5 " in verdict(area, household)
