@@ -3,10 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintCategory, Need
 from complaints.services import CLOSURE_REASONS
+from households.forms import CHOOSE_LABEL
 from households.models import Household
 from programs.models import NeedDomain
-
-CHOOSE_LABEL = _("— choose —")
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -105,7 +104,7 @@ class CloseForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None, empty_label=CHOOSE_LABEL)
 
     def __init__(self, *args, officers, **kwargs):
         super().__init__(*args, **kwargs)
