@@ -248,3 +248,23 @@ def test_the_dashboard_period_shows_and_reads_day_first(kota_bima):
     )
     assert typed.is_valid(), typed.errors
     assert typed.cleaned_data["end"] == datetime.date(2026, 11, 30)
+
+
+def test_the_monthly_reports_month_is_a_text_box_read_month_first_then_year(kota_bima):
+    from reports.forms import MonthlyReportForm
+
+    user = staff_user(Role.SUPERVISOR, scope="52.72")
+    shown = MonthlyReportForm(QueryDict(), user=user, today=datetime.date(2026, 12, 1))
+    html = str(shown["month"])
+    assert 'type="text"' in html and 'value="12-2026"' in html and "BB-TTTT" in html
+    for typed in ("11-2026", "11/2026", "2026-11"):  # ISO still read: links and older pages
+        form = MonthlyReportForm(
+            QueryDict(f"month={typed}"), user=user, today=datetime.date(2026, 12, 1)
+        )
+        assert form.is_valid(), (typed, form.errors)
+        assert form.cleaned_data["month"] == datetime.date(2026, 11, 1)
+    refused = MonthlyReportForm(
+        QueryDict("month=13-2026"), user=user, today=datetime.date(2026, 12, 1)
+    )
+    assert not refused.is_valid()
+    assert refused.errors["month"] == ["Tulis bulan sebagai BB-TTTT, misalnya 11-2026."]
