@@ -3,10 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintCategory, Need
 from complaints.services import CLOSURE_REASONS
+from households.forms import CHOOSE_LABEL
 from households.models import Household
 from programs.models import NeedDomain
-
-CHOOSE_LABEL = _("— choose —")
 
 
 class CategoryChoiceField(forms.ModelChoiceField):

@@ -15,6 +15,7 @@ from households.models import Person
 from households.names import normalize_name
 from households.selectors import households_headed_by, name_like_q
 from programs.matching import Match, programs_matching
+from regions.time_zones import local_date_in
 
 
 def complaints_in_scope(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Complaint]:
@@ -127,4 +128,5 @@ def complaint_matches(complaint: Complaint, assessment: Assessment | None) -> li
     `assessment` is the complaint's (`assessment_of`)."""
     if assessment is None:
         return []
-    return programs_matching(complaint.household, assessment.domains, today=timezone.localdate())
+    today = local_date_in(complaint.household.region_id)  # the household's date, as a referral's
+    return programs_matching(complaint.household, assessment.domains, today=today)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
@@ -119,7 +120,8 @@ def household_housing_summary(household: Household) -> list[tuple[str, str]]:
         field = Household._meta.get_field(name)
         rows.append((field.verbose_name, getattr(household, f"get_{name}_display")() or ""))
     area = household.floor_area
-    rows.append((Household._meta.get_field("floor_area").verbose_name, f"{area:n}" if area else ""))
+    shown = formats.localize(area.normalize()) if area else ""  # 21,5: a decimal comma
+    rows.append((Household._meta.get_field("floor_area").verbose_name, shown))
     income = household.monthly_income
     rows.append(
         (

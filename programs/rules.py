@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from households import registry_codes as codes
@@ -562,10 +563,12 @@ def _shown(spec: FieldSpec, value) -> str:
         return _("not recorded")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if isinstance(value, Decimal):
-        value = value.normalize()
     if spec.choices is not None and value in spec.choices.values:
         return str(spec.choices(value).label)
+    if isinstance(value, Decimal | int | float):  # as the pages write numbers: 2.602.931, 7,5
+        return formats.number_format(
+            value.normalize() if isinstance(value, Decimal) else value, force_grouping=True
+        )
     return str(value)
 
 

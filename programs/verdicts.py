@@ -87,7 +87,11 @@ def _failed(node: Explanation, detail: Detail) -> list[str]:
         return [_("%(fact)s (required: %(wanted)s)") % {"fact": node.fact, "wanted": node.wanted}]
     if node.kind == "not":
         return [node.wanted]
-    return [node.fact]  # enrolled, no_member: the fact says what is in the way
+    if node.kind == "no_member" and node.parts:  # the member in the way, as a member who met
+        (reasons,) = node.parts
+        facts = reasons.fact or reasons.wanted
+        return [_("%(name)s (%(facts)s)") % {"name": node.subject, "facts": facts}]
+    return [node.fact]  # enrolled: the fact says what is in the way
 
 
 def _closest(node: Explanation, detail: Detail) -> str:

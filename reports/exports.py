@@ -50,17 +50,20 @@ def csv_lines(export: Export, rows: QuerySet) -> Iterator[str]:
     """The export as CSV text, a line at a time: a byte-order mark so that spreadsheets
     read the Indonesian text as UTF-8, the headers, then every row of `rows`.
 
-    Headers and labels are translated now, in the request's language: the lines are
-    written later, while the response streams.
+    Headers and labels are translated now, in the request's language, and times are
+    written in the zone of the request (the office's): the lines are written later, while
+    the response streams, after the middleware has put the default zone back.
     """
     writer = csv_writer(_LineBuffer())
     header = "\ufeff" + writer.writerow([str(header) for header in export.headers])
     line = export.line_maker()
+    zone = timezone.get_current_timezone()
 
     def lines() -> Iterator[str]:
         yield header
-        for values in rows.values_list(*export.fields).iterator(chunk_size=CHUNK_ROWS):
-            yield writer.writerow(line(values))
+        with timezone.override(zone):
+            for values in rows.values_list(*export.fields).iterator(chunk_size=CHUNK_ROWS):
+                yield writer.writerow(line(values))
 
     return lines()
 

@@ -69,11 +69,16 @@ class PeriodForm(forms.Form):
 class MonthlyReportForm(forms.Form):
     """A month and a regency (or, for a narrower working area, that area)."""
 
+    # A text box, as the date fields (`slrt.date_inputs`): an `<input type="month">` shows
+    # the browser's language ("December 2026" in an English Chromium).
+    MONTH_FORMATS = ("%m-%Y", "%m/%Y", "%Y-%m")  # the ISO form: links and older pages
     month = forms.CharField(
         label=_("Month"),
         max_length=7,
-        widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}),
-        help_text=_("Year and month, as 2026-11."),
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "placeholder": _("MM-YYYY"), "autocomplete": "off"}
+        ),
+        help_text=_("Month and year, as 11-2026."),
     )
     area = forms.ModelChoiceField(
         label=_("Regency/city"),
@@ -88,7 +93,7 @@ class MonthlyReportForm(forms.Form):
         areas = regions_for(user, Region.Level.REGENCY)
         if scope is not None and scope.level > Region.Level.REGENCY:
             areas = Region.objects.filter(pk=scope.pk)
-        defaults = {"month": today.strftime("%Y-%m")}
+        defaults = {"month": today.strftime("%m-%Y")}
         first = areas.first()
         if first is not None:
             defaults["area"] = first.pk
@@ -96,12 +101,17 @@ class MonthlyReportForm(forms.Form):
         self.fields["area"].queryset = areas
 
     def clean_month(self) -> datetime.date:
-        try:
-            month = datetime.datetime.strptime(self.cleaned_data["month"], "%Y-%m").date()
-        except ValueError:
+        typed = self.cleaned_data["month"].strip()
+        for month_format in self.MONTH_FORMATS:
+            try:
+                month = datetime.datetime.strptime(typed, month_format).date()
+                break
+            except ValueError:
+                continue
+        else:
             raise forms.ValidationError(
-                _("Enter a year and month, as 2026-11."), code="invalid"
-            ) from None
+                _("Write the month as MM-YYYY, for example 11-2026."), code="invalid"
+            )
         if month.year < 2000 or month > timezone.localdate():
             raise forms.ValidationError(
                 _("Choose a month from 2000 up to this month."), code="out_of_range"

@@ -61,8 +61,8 @@ def monthly_report(request: HttpRequest) -> HttpResponse:
                 "title": report_title(figures),
                 "tables": report_tables(figures),
                 "office": office_for_region(figures.area.code if figures.area else None),
-                "signed_on": timezone.localdate(),
                 "made_at": timezone.now(),
+                "signed_on": timezone.localdate(),
             },
         )
     access_record(

@@ -167,6 +167,52 @@ def test_kota_bima_reads_wita_on_its_pages(as_user, kota_bima, time_machine):
     assert "Selasa, 1 Desember 2026 23.30 WITA" in page.text
 
 
+def test_the_monthly_report_says_when_it_was_made_in_the_offices_zone(
+    as_user, kota_bima, time_machine
+):
+    time_machine.move_to(INSTANT)
+    page = as_user(staff_user(Role.SUPERVISOR, scope="52.72")).get(
+        reverse("reports:monthly"), {"month": "2026-11", "area": "52.72"}
+    )
+
+    assert page.status_code == 200
+    assert "Dibuat pada 1 Desember 2026 23.30 WITA" in page.text
+
+
+def test_an_export_streams_its_times_in_the_offices_zone(as_user, kota_bima, time_machine):
+    household = HouseholdFactory(region_id="52.72.01.1001")
+    PersonFactory(household=household, relationship="head")
+    _register(household, "52.72", time_machine)
+    client = as_user(staff_user(Role.SUPERVISOR, scope="52.72"))
+    url = reverse("reports:export", args=["complaints"])
+
+    response = client.post(url, {"purpose": "supervision"})
+
+    text = b"".join(response.streaming_content).decode("utf-8")  # read after the request
+    assert "2026-12-01 23:30 WITA" in text
+    assert "WIB" not in text
+
+
+def test_a_complaints_matches_take_the_households_date_whoever_asks(
+    assessed, kota_bima, monkeypatch, time_machine
+):
+    """A child turns 7 at midnight in Bima, an hour before midnight in Jakarta: the programmes
+    offered follow the household's date on the page and in the API (default zone) alike."""
+    import complaints.selectors as selectors
+
+    complaint = assessed()
+    time_machine.move_to(datetime.datetime(2026, 12, 1, 16, 30, tzinfo=datetime.UTC))  # 00.30 WITA
+    asked_on = []
+    monkeypatch.setattr(
+        selectors, "programs_matching", lambda household, domains, *, today: asked_on.append(today)
+    )
+
+    with timezone.override(WIB):
+        selectors.complaint_matches(complaint, selectors.assessment_of(complaint.pk))
+
+    assert asked_on == [datetime.date(2026, 12, 2)]
+
+
 # --- dates typed the Indonesian way -------------------------------------------------------------
 
 
@@ -202,3 +248,23 @@ def test_the_dashboard_period_shows_and_reads_day_first(kota_bima):
     )
     assert typed.is_valid(), typed.errors
     assert typed.cleaned_data["end"] == datetime.date(2026, 11, 30)
+
+
+def test_the_monthly_reports_month_is_a_text_box_read_month_first_then_year(kota_bima):
+    from reports.forms import MonthlyReportForm
+
+    user = staff_user(Role.SUPERVISOR, scope="52.72")
+    shown = MonthlyReportForm(QueryDict(), user=user, today=datetime.date(2026, 12, 1))
+    html = str(shown["month"])
+    assert 'type="text"' in html and 'value="12-2026"' in html and "BB-TTTT" in html
+    for typed in ("11-2026", "11/2026", "2026-11"):  # ISO still read: links and older pages
+        form = MonthlyReportForm(
+            QueryDict(f"month={typed}"), user=user, today=datetime.date(2026, 12, 1)
+        )
+        assert form.is_valid(), (typed, form.errors)
+        assert form.cleaned_data["month"] == datetime.date(2026, 11, 1)
+    refused = MonthlyReportForm(
+        QueryDict("month=13-2026"), user=user, today=datetime.date(2026, 12, 1)
+    )
+    assert not refused.is_valid()
+    assert refused.errors["month"] == ["Tulis bulan sebagai BB-TTTT, misalnya 11-2026."]

@@ -88,3 +88,13 @@ def test_the_household_form_reads_no_dashes_either(as_user, kota_bima):
 
     assert "---------" not in html
     assert "— pilih —" in html
+
+
+def test_the_complaint_page_assigns_without_dashes_either(assessed, back_office, as_user):
+    complaint = assessed()
+
+    html = as_user(back_office).get(reverse("complaints:detail", args=[complaint.pk])).text
+
+    assert 'name="assignee"' in html
+    assert "---------" not in html
+    assert "— pilih —" in html

@@ -2,6 +2,7 @@
 each cell after its column's name, so that the birth date is not hidden sideways."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -23,3 +24,11 @@ def test_each_members_cell_carries_its_columns_name_for_the_phones_cards(as_user
     assert 'class="table table-sm align-middle table-stack"' in page
     assert 'data-label="Lahir">03-08-1982' in page
     assert 'data-label="Keterangan"' in page
+
+
+def test_the_floor_area_is_written_with_a_decimal_comma(kota_bima):
+    from households.views import household_housing_summary
+
+    rows = dict(household_housing_summary(HouseholdFactory(floor_area=Decimal("21.50"))))
+
+    assert rows["luas lantai (m²)"] == "21,5"

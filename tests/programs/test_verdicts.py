@@ -2,6 +2,7 @@
 clauses that decided; blanks are "belum tercatat" and negations read positively."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -91,7 +92,7 @@ def test_a_negated_member_clause_names_the_member_in_the_way(kota_bima):
                   occupation="civil_servant")  # fmt: skip
     rule = {"not": {"member": {"field": "occupation", "op": "eq", "value": "civil_servant"}}}
 
-    assert verdict(rule, household) == "Tidak memenuhi: Budi: pekerjaan PNS/TNI/Polri"
+    assert verdict(rule, household) == "Tidak memenuhi: Budi (pekerjaan PNS/TNI/Polri)"
     household.members.update(occupation="fisher")
     assert verdict(rule, household) == "Memenuhi: tidak ada anggota pekerjaan PNS/TNI/Polri"
 
@@ -176,3 +177,12 @@ def test_a_verdict_never_runs_past_what_a_referral_keeps(kota_bima):
 
     assert len(said) == MAX_LENGTH and said.endswith("…")
     assert said.startswith("Tidak memenuhi: AAAA")
+
+
+def test_numbers_are_written_as_the_pages_write_them(kota_bima):
+    household = HouseholdFactory(desil=3, monthly_income=3_000_000, floor_area=Decimal("7.50"))
+    income = {"field": "monthly_income", "op": "lte", "value": 2_602_931}
+    area = {"field": "floor_area", "op": "gte", "value": 8}
+
+    assert "3.000.000" in verdict(income, household) and "2.602.931" in verdict(income, household)
+    assert "7,5 " in verdict(area, household)
