@@ -4,24 +4,22 @@ referrals are numbered the same way (oldest first), so that every complaint's re
 1, 2, … without a gap. The field becomes required in the next migration: on PostgreSQL a
 table whose rows were just updated is altered in a transaction of its own."""
 
-from django.db import migrations, models
+from django.db import connections, migrations, models
 
 
 def number_existing(apps, schema_editor):
+    """One statement, whatever the number of referrals: each one's place among its
+    complaint's referrals, oldest first (PostgreSQL, and SQLite from 3.33)."""
     Referral = apps.get_model("referrals", "Referral")
-    batch, complaint_id, sequence = [], None, 0
-    for referral in Referral.objects.order_by("complaint_id", "created_at", "pk").only(
-        "pk", "complaint_id"
-    ):
-        if referral.complaint_id != complaint_id:
-            complaint_id, sequence = referral.complaint_id, 0
-        sequence += 1
-        referral.sequence = sequence
-        batch.append(referral)
-        if len(batch) >= 2000:
-            Referral.objects.bulk_update(batch, ["sequence"])
-            batch = []
-    Referral.objects.bulk_update(batch, ["sequence"])
+    connection = schema_editor.connection if schema_editor else connections["default"]
+    table = connection.ops.quote_name(Referral._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET sequence = numbered.place FROM ("
+            f"  SELECT id, row_number() OVER (PARTITION BY complaint_id ORDER BY created_at, id)"
+            f"  AS place FROM {table}"
+            f") AS numbered WHERE {table}.id = numbered.id"
+        )
 
 
 class Migration(migrations.Migration):
