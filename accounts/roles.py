@@ -1,4 +1,4 @@
-"""The five staff roles. Each is a Django group of the same name, created by a migration."""
+"""The staff roles. Each is a Django group of the same name, created by a migration."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
@@ -11,11 +11,17 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("Supervisor")
     AGENCY_OFFICER = "agency_officer", _("Agency officer")
     ADMIN = "admin", _("Administrator")
+    FACILITATOR = "facilitator", _("Facilitator")
+    VILLAGE_OPERATOR = "village_operator", _("Village operator")
 
 
 # Roles that work with the household registry of their scope. Agency officers see households
 # only through the referrals sent to their agency.
 REGISTRY_ROLES = frozenset({Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.SUPERVISOR, Role.ADMIN})
+
+# Roles that read the households of their area without changing them: the registry's roles
+# and the facilitators who visit those households.
+REGISTRY_READING_ROLES = REGISTRY_ROLES | {Role.FACILITATOR}
 
 # Roles that supervise their area: the dashboard and reports, exports, screening, registry
 # imports, failed messages, the access log and the admin.
@@ -71,6 +77,8 @@ def grant_role_permissions(apps, grants: dict[str, list[str]]) -> None:
 ROLE_RANK = {
     Role.FRONT_OFFICE: 1,
     Role.AGENCY_OFFICER: 1,
+    Role.FACILITATOR: 1,
+    Role.VILLAGE_OPERATOR: 1,
     Role.BACK_OFFICE: 2,
     Role.SUPERVISOR: 3,
     Role.ADMIN: 4,

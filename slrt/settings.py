@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "complaints",
     "programs",
     "referrals",
+    "documents",
+    "visits",
     "reports",
     "slrt",  # project-wide commands: seed_demo
 ]
@@ -195,6 +197,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # must share this folder (or configure another storage here).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 SLRT_IMPORT_MAX_MB = env.int("SLRT_IMPORT_MAX_MB", default=500)
+# Documents (photos, scans): the largest file taken, and how long a kind without its own
+# retention period is kept (documents/, `purge_documents`).
+SLRT_DOCUMENT_MAX_MB = env.int("SLRT_DOCUMENT_MAX_MB", default=10)
+SLRT_DOCUMENT_RETENTION_DAYS = env.int("SLRT_DOCUMENT_RETENTION_DAYS", default=5 * 365)
 # Every upload stops being received past that limit, the largest there is (slrt/uploads.py).
 FILE_UPLOAD_HANDLERS = [
     "slrt.uploads.UploadLimit",

@@ -10,7 +10,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ARCHITECTURE = ROOT / "docs" / "ARCHITECTURE.md"
-APPS = ["regions", "accounts", "households", "programs", "complaints", "referrals", "reports"]
+APPS = [
+    "regions",
+    "accounts",
+    "households",
+    "documents",
+    "programs",
+    "complaints",
+    "referrals",
+    "visits",
+    "reports",
+]
 # The project package's top: what wires every app together. Its other modules are framework
 # pieces at the ground floor and import no app.
 PROJECT_TOP = ("slrt/urls.py", "slrt/openapi.py", "slrt/management/")

@@ -456,13 +456,16 @@ def test_every_role_has_a_rank_in_the_admin():
     assert set(ROLE_RANK) == set(Role)
 
 
+RANK_ONE = {Role.FRONT_OFFICE, Role.AGENCY_OFFICER, Role.FACILITATOR, Role.VILLAGE_OPERATOR}
+
+
 @pytest.mark.parametrize(
     ("role", "grants"),
     [
         (Role.ADMIN, set(Role)),
         (Role.SUPERVISOR, set(Role) - {Role.ADMIN}),
-        (Role.BACK_OFFICE, {Role.BACK_OFFICE, Role.FRONT_OFFICE, Role.AGENCY_OFFICER}),
-        (Role.FRONT_OFFICE, {Role.FRONT_OFFICE, Role.AGENCY_OFFICER}),
+        (Role.BACK_OFFICE, {Role.BACK_OFFICE, *RANK_ONE}),
+        (Role.FRONT_OFFICE, RANK_ONE),
     ],
 )
 def test_each_role_grants_the_roles_it_holds_or_lower(role, grants):
