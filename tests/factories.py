@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, User
 
 from accounts.models import StaffProfile
 from accounts.roles import Role
+from documents.models import DocumentKind
 from households.models import Household, Person
 from programs.models import Agency
 from regions.models import Region
@@ -67,3 +68,21 @@ class PersonFactory(factory.django.DjangoModelFactory):
     sex = "M"
     birth_date = datetime.date(1980, 1, 1)
     relationship = "child"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A stored document of a household (by default owned by the household itself)."""
+
+    class Meta:
+        model = "documents.Document"
+
+    kind = factory.LazyFunction(lambda: DocumentKind.objects.get(code="kk"))
+    household = factory.SubFactory(HouseholdFactory)
+    owner_type = "household"
+    owner_id = factory.LazyAttribute(lambda document: document.household.pk)
+    file = factory.django.FileField(filename="kk.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    original_name = "kk.pdf"
+    content_type = "application/pdf"
+    size = 15
+    sha256 = "0" * 64
+    uploaded_by = factory.SubFactory(UserFactory)
