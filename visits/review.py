@@ -68,24 +68,16 @@ def _visit_with_context(visits: QuerySet[Visit]) -> QuerySet[Visit]:
     )
 
 
-def visit_get_for_review(user: AbstractBaseUser | AnonymousUser, pk: int) -> Visit:
-    """A visit for its review page: office staff of the household's area only (a facilitator
-    reads their sheet, never the review), or 404."""
-    if not has_role(user, *REGISTRY_ROLES):
-        return get_object_or_404(Visit.objects.none(), pk=pk)
+def visit_get_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> Visit:
+    """A visit for its review page and its verification sheet: office staff of the
+    household's area, and the facilitator it was assigned to (who reads, never decides).
+    Anyone else: 404."""
     return get_object_or_404(_visit_with_context(visits_readable_by(user)), pk=pk)
 
 
-def visit_get_for_sheet(user: AbstractBaseUser | AnonymousUser, pk: int) -> Visit:
-    """A visit for its verification sheet: office staff of the area and the facilitator it
-    was assigned to, or 404."""
-    return get_object_or_404(_visit_with_context(visits_readable_by(user)), pk=pk)
-
-
-def finding_get_for_decision(user: AbstractBaseUser | AnonymousUser, pk: int) -> VisitFinding:
-    """A difference the user may decide on: of a visit of their area, or 404."""
-    if not has_role(user, *DECIDING_ROLES):
-        return get_object_or_404(VisitFinding.objects.none(), pk=pk)
+def finding_get_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> VisitFinding:
+    """A difference of a visit the user may read, or 404. Whether they may decide it is
+    `visit_may_decide`."""
     return get_object_or_404(
         VisitFinding.objects.filter(visit__in=visits_readable_by(user)).select_related("visit"),
         pk=pk,

@@ -2,15 +2,15 @@
 reads of `visits.review`, every decision goes through its services."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import role_required
-from accounts.roles import REGISTRY_ROLES, Role, has_role
+from accounts.roles import has_role
 from accounts.selectors import office_for_region
 from households.registry_codes import Relationship
 from households.services import household_identifiers_seen
@@ -19,15 +19,15 @@ from slrt.middleware import shows_whole_identifiers
 from visits import review
 from visits.models import Visit, VisitFinding
 
-DECIDING_ROLES = tuple(review.DECIDING_ROLES)
-
 
 @require_GET
-@role_required(*REGISTRY_ROLES)
+@login_required
 def visit_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The differences between what the visit observed and what the registry records, one
-    card each, with Terima / Tolak for those who decide."""
-    return _render_review(request, review.visit_get_for_review(request.user, pk))
+    card each, with Terima / Tolak for those who decide. The facilitator who made the visit
+    reads it; anyone out of reach of the visit gets 404 (no role check first, whose 403
+    would say the visit exists)."""
+    return _render_review(request, review.visit_get_for(request.user, pk))
 
 
 def _render_review(
@@ -57,23 +57,27 @@ def _render_review(
 
 
 @require_POST
-@role_required(*DECIDING_ROLES)
+@login_required
 def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    finding = review.finding_get_for_decision(request.user, pk)
+    """Accept or refuse one difference. Out of the user's reach: 404; within it, for those
+    who do not decide (the front office, the facilitator): 403."""
+    finding = review.finding_get_for(request.user, pk)
+    if not has_role(request.user, *review.DECIDING_ROLES):
+        raise PermissionDenied
     decision = request.POST.get("decision", "")
     try:
         review.visit_finding_decide(actor=request.user, finding=finding, decision=decision)
     except review.FindingOutdated as outdated:
-        visit = review.visit_get_for_review(request.user, finding.visit_id)
+        visit = review.visit_get_for(request.user, finding.visit_id)
         return _render_review(
             request, visit, error=" ".join(outdated.messages), error_finding=finding.pk, status=409
         )
     except ValidationError as error:
-        visit = review.visit_get_for_review(request.user, finding.visit_id)
+        visit = review.visit_get_for(request.user, finding.visit_id)
         return _render_review(
             request, visit, error=" ".join(error.messages), error_finding=finding.pk, status=400
         )
-    visit = review.visit_get_for_review(request.user, finding.visit_id)
+    visit = review.visit_get_for(request.user, finding.visit_id)
     if visit.status == Visit.Status.REVIEWED:
         messages.success(request, _("Every difference is decided: the visit is reviewed."))
     elif decision == VisitFinding.Decision.ACCEPTED:
@@ -84,10 +88,12 @@ def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*DECIDING_ROLES)
+@login_required
 def visit_review_finish(request: HttpRequest, pk: int) -> HttpResponse:
     """Finish the review of a visit none of whose differences waits (one that found none)."""
-    visit = review.visit_get_for_review(request.user, pk)
+    visit = review.visit_get_for(request.user, pk)
+    if not has_role(request.user, *review.DECIDING_ROLES):
+        raise PermissionDenied
     try:
         review.visit_review_finish(actor=request.user, visit=visit)
     except ValidationError as error:
@@ -98,12 +104,12 @@ def visit_review_finish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @shows_whole_identifiers
 @require_GET
-@role_required(*REGISTRY_ROLES, Role.FACILITATOR)
+@login_required
 def visit_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """The verification sheet (lembar verifikasi), to print on A4 for the household's file,
     on the letterhead of the office serving the household. It carries the whole KK number
     and NIK, so opening it is written to the access log."""
-    visit = review.visit_get_for_sheet(request.user, pk)
+    visit = review.visit_get_for(request.user, pk)
     household = visit.household
     household_identifiers_seen(actor=request.user, household=household, path=request.path)
     zone = time_zone_of(household.region_id)
@@ -122,6 +128,5 @@ def visit_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "submitted_text": moment_text(visit.submitted_at, zone) if visit.submitted_at else "",
             "reviewed_text": moment_text(visit.reviewed_at, zone) if visit.reviewed_at else "",
             "office": office_for_region(household.region_id),
-            "may_open_review": has_role(request.user, *REGISTRY_ROLES),
         },
     )
