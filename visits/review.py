@@ -97,13 +97,13 @@ def visit_findings(visit: Visit) -> list[VisitFinding]:
     return list(visit.findings.select_related("decided_by").order_by("pk"))
 
 
-def visit_verdicts_of(household: Household, *, limit: int = 5) -> list[Visit]:
-    """The reviewed visits of a household that carry a verdict, newest first, for its page
-    (the caller has already read the household through its scope)."""
+def visits_of_household(household: Household, *, limit: int = 5) -> list[Visit]:
+    """The household's visits waiting for review and those reviewed, newest first, for its
+    page (the caller has already read the household through its scope)."""
     return list(
-        household.visits.filter(status=Visit.Status.REVIEWED)
-        .exclude(verdict="")
-        .order_by("-submitted_at", "-pk")[:limit]
+        household.visits.filter(
+            status__in=[Visit.Status.SUBMITTED, Visit.Status.REVIEWED]
+        ).order_by("-submitted_at", "-pk")[:limit]
     )
 
 

@@ -143,6 +143,7 @@ def test_a_moved_or_deceased_verdict_shows_on_the_household_page_with_a_prompt(
     with translation.override("id"):
         label = str(Visit.Verdict(verdict).label)
     assert html.escape(label) not in before  # shown only once reviewed
+    assert reverse("visits:review", args=[visit.pk]) in before  # waiting for review
     assert "12-11-2026" in page and html.escape(label) in page
     assert "list-group-item-warning" in page
     assert reverse("visits:sheet", args=[visit.pk]) in page
