@@ -346,3 +346,49 @@ def test_the_review_page_with_every_variable_different_stays_within_its_query_bu
         page = client.get(url)
 
     assert page.content.decode().count('value="accepted"') == 17
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.services("postgresql")
+def test_two_officers_deciding_one_difference_at_once_decide_it_once(kota_bima):
+    """One accepts and the other refuses at the same instant: one decision wins, the other
+    is told the difference is already decided, and the household matches the winner."""
+    import threading
+
+    from django.db import connection
+
+    from tests.services import require_postgresql
+
+    require_postgresql()
+    visit = submitted_visit(findings=[("floor_material", 1, 3), ("wall_material", 1, 2)])
+    officers = [staff_user(Role.BACK_OFFICE, "52.72.01") for _ in range(2)]
+    finding = finding_of(visit, "floor_material")
+    outcomes: dict[str, str] = {}
+    barrier = threading.Barrier(2)
+
+    def officer(user, decision):
+        try:
+            barrier.wait()
+            visit_finding_decide(actor=user, finding=finding, decision=decision)
+            outcomes[decision] = "decided"
+        except ValidationError as error:
+            outcomes[decision] = " ".join(error.messages)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=officer, args=(officers[0], "accepted")),
+        threading.Thread(target=officer, args=(officers[1], "refused")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    finding.refresh_from_db()
+    assert sorted(outcomes.values()).count("decided") == 1
+    winner = next(decision for decision, outcome in outcomes.items() if outcome == "decided")
+    assert finding.decision == winner
+    floor = Household.objects.get(pk=visit.household_id).floor_material
+    assert floor == (3 if winner == "accepted" else 1)
+    assert VisitEvent.objects.filter(visit=visit).count() == 1
