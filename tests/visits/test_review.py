@@ -83,6 +83,17 @@ def test_accepting_writes_the_observed_value_with_a_history_row_naming_the_offic
     assert event.actor == back_office
 
 
+def test_the_history_row_names_the_officer_outside_a_request_too(visit, back_office):
+    """The API, a task or a command call the service without a request to read a user from."""
+    visit_finding_decide(
+        actor=back_office, finding=finding_of(visit, "wall_material"), decision="accepted"
+    )
+
+    last = Household.history.filter(id=visit.household_id).order_by("-history_id").first()
+    assert (last.history_user, last.wall_material) == (back_office, 2)
+    assert f"#{visit.pk}" in last.history_change_reason
+
+
 def test_refusing_keeps_the_registrys_value_and_writes_no_history(visit, back_office, as_user):
     wall = finding_of(visit, "wall_material")
     rows_before = Household.history.filter(id=visit.household_id).count()
