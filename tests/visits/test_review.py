@@ -403,3 +403,16 @@ def test_two_officers_deciding_one_difference_at_once_decide_it_once(kota_bima):
     floor = Household.objects.get(pk=visit.household_id).floor_material
     assert floor == (3 if winner == "accepted" else 1)
     assert VisitEvent.objects.filter(visit=visit).count() == 1
+
+
+def test_a_visit_not_yet_submitted_says_so_and_offers_nothing_to_decide(
+    kota_bima, back_office, as_user
+):
+    visit = submitted_visit(findings=[], status=Visit.Status.ASSIGNED, submitted_at=None)
+
+    page = as_user(back_office).get(reverse("visits:review", args=[visit.pk]))
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert reverse("visits:review_finish", args=[visit.pk]) not in body
+    assert 'role="status"' in body
