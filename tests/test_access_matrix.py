@@ -29,6 +29,7 @@ from referrals.models import Dispatch
 from referrals.services import referrals_create
 from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
+from visits.models import Visit, VisitFinding
 
 OFFICE = {"front_office", "back_office", "supervisor", "admin"}  # the registry's roles
 # the inside referral's agency (Kota Bima), the outside one's (Kota Bima), the inside one's
@@ -125,6 +126,11 @@ RULES = {
     "api:referral-transition": rule(
         {"back_office"}, "referral", method="post", agency=True, api=True
     ),
+    # home visits: their review and verification sheet
+    "visits:review": rule(OFFICE, "visit"),
+    "visits:sheet": rule(OFFICE, "visit"),
+    "visits:finding_decide": rule({"back_office", "supervisor"}, "finding", method="post"),
+    "visits:review_finish": rule({"back_office", "supervisor"}, "visit", method="post"),
     # supervision
     "reports:dashboard": rule({"supervisor", "admin"}),
     "reports:monthly": rule({"supervisor", "admin"}),
@@ -169,8 +175,8 @@ def household_with_head(region: str, kk: str, name: str, address: str):
 def world(catalogue):
     """In Rasanae Barat (inside), and in Rasanae Timur (outside): a household with a head,
     an assessed complaint referred to one programme (BPNT inside, PIP outside, so that each
-    goes to another agency), a failed message, a screening run, a registry import and a pair
-    of possible duplicates."""
+    goes to another agency), a failed message, a screening run, a registry import, a pair
+    of possible duplicates and a submitted home visit with one difference to decide."""
     bpnt, pip = Program.objects.get(code="BPNT"), Program.objects.get(code="PIP")
     assert bpnt.agency_id != pip.agency_id
     Region.objects.create(code="52.71", name="Kota Mataram", level=2, parent_id="52")
@@ -223,6 +229,15 @@ def world(catalogue):
                           name=f"Nur {side}", birth_date=born, sex="F")
             for _ in range(2)
         ]  # fmt: skip
+        visit = Visit.objects.create(
+            household=household, reason=f"Kunjungan {side}", due=datetime.date(2026, 12, 1),
+            status=Visit.Status.SUBMITTED, requested_by=back,
+            assignee=staff_user(Role.FACILITATOR, district), observed={"floor_material": 3},
+            verdict=Visit.Verdict.LAYAK,
+        )  # fmt: skip
+        finding = VisitFinding.objects.create(
+            visit=visit, field="floor_material", recorded=None, observed=3
+        )
         objects[side] = {
             "household": household.pk,
             "household_pk": household.pk,
@@ -233,6 +248,8 @@ def world(catalogue):
             "run": run.pk,
             "import": registry_import.pk,
             "pair": (twins[0].pk, twins[1].pk),
+            "visit": visit.pk,
+            "finding": finding.pk,
         }
         markers[side] = [kk, head_name, address, complaint.ticket_number]
     users = {
