@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 from rest_framework.authtoken.models import Token
@@ -13,6 +14,8 @@ from rest_framework.authtoken.models import Token
 from accounts.models import AccessLog
 from accounts.navigation import HOME_GUIDANCE, menu_for
 from accounts.roles import Role
+from complaints.models import Complaint, ComplaintCategory
+from complaints.services import complaint_register
 from households.models import Household, Person
 from households.selectors import households_in_scope, persons_in_scope
 from tests.accounts.test_admin_scope import user_form
@@ -279,3 +282,18 @@ def test_a_user_made_facilitator_does_not_open_the_admin(as_user):
     assert answer.status_code == 302
     assert list(desk.groups.values_list("name", flat=True)) == [Role.FACILITATOR]
     assert not desk.is_staff
+
+
+def test_a_complaint_is_not_registered_for_a_facilitator_even_past_the_pages(homes, facilitator):
+    inside, _outside, _complaint = homes
+    before = Complaint.objects.count()
+
+    with pytest.raises(ValidationError) as refused:
+        complaint_register(
+            actor=facilitator, household=inside,
+            category=ComplaintCategory.objects.get(code="kesehatan-pbi"), channel="home_visit",
+            description="Dicatat saat kunjungan", complainant_name="Warga",
+        )  # fmt: skip
+
+    assert "household" in refused.value.message_dict
+    assert Complaint.objects.count() == before
