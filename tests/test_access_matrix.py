@@ -10,6 +10,9 @@ someone who may not see them, error pages included. The agency officers work for
 Kota Bima (52.72), so that their agency is what tells them apart; two more officers of the
 inside referral's agency work in Rasanae Timur and in Kota Mataram (52.71), and reach none
 of it: an agency officer sees their agency's referrals of their own area only.
+Facilitators read the households of their area and nothing of their complaints: one works
+in Rasanae Barat, another in Rasanae Timur (whose "inside" is the outside household). The
+village operator works for the inside village, and reaches no household data yet.
 """
 
 import datetime
@@ -21,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
-from complaints.models import ComplaintCategory
+from complaints.models import Complaint, ComplaintCategory
 from complaints.services import complaint_assess, complaint_register
 from households.models import RegistryImport
 from programs.models import Program, ScreeningRun
@@ -35,7 +38,9 @@ OFFICE = {"front_office", "back_office", "supervisor", "admin"}  # the registry'
 # the inside referral's agency (Kota Bima), the outside one's (Kota Bima), the inside one's
 # again but working in the outside district, and in another city
 AGENCY = {"agency_officer", "other_agency", "agency_elsewhere", "agency_other_city"}
-STAFF = OFFICE | AGENCY | {"no_role"}  # every signed-in user
+FACILITATORS = {"facilitator", "facilitator_elsewhere"}  # in Rasanae Barat, in Rasanae Timur
+READERS = OFFICE | FACILITATORS  # who read the households of their area
+STAFF = OFFICE | AGENCY | FACILITATORS | {"village_operator", "no_role"}  # every signed-in user
 EVERYONE = STAFF | {"anonymous"}
 
 
@@ -73,14 +78,14 @@ RULES = {
     "api:me": rule(STAFF, api=True),
     "api:api-root": rule(STAFF, api=True),
     # the registry
-    "households:search": rule(OFFICE),
-    "households:detail": rule(OFFICE, "household"),
+    "households:search": rule(READERS),
+    "households:detail": rule(READERS, "household"),
     "households:register": rule({"front_office", "back_office"}),
     "households:edit": rule({"front_office", "back_office"}, "household"),
     "households:duplicates": rule(OFFICE),
     "households:duplicate_review": rule(OFFICE, "pair"),
-    "api:household-list": rule(OFFICE, api=True),
-    "api:household-detail": rule(OFFICE, "household", api=True),
+    "api:household-list": rule(READERS, api=True),
+    "api:household-detail": rule(READERS, "household", api=True),
     # complaints
     "complaints:queue": rule(OFFICE),
     "complaints:create": rule({"front_office", "back_office"}, "household_pk"),
@@ -108,8 +113,8 @@ RULES = {
     "programs:screening_detail": rule({"supervisor", "admin"}, "run"),
     "programs:screening_download": rule({"supervisor", "admin"}, "run"),
     "programs:screening_run_again": rule({"supervisor", "admin"}, "run", method="post"),
-    "api:program-list": rule(OFFICE | AGENCY, api=True),
-    "api:program-detail": rule(OFFICE | AGENCY, api=True, kwargs={"code": "BPNT"}),
+    "api:program-list": rule(OFFICE | AGENCY | FACILITATORS, api=True),
+    "api:program-detail": rule(OFFICE | AGENCY | FACILITATORS, api=True, kwargs={"code": "BPNT"}),
     # referrals
     "referrals:list": rule(OFFICE | AGENCY),
     "referrals:create": rule({"back_office"}, "complaint_pk"),
@@ -263,6 +268,9 @@ def world(catalogue):
         "other_agency": staff_user(Role.AGENCY_OFFICER, "52.72", agency=pip.agency),
         "agency_elsewhere": staff_user(Role.AGENCY_OFFICER, "52.72.02", agency=bpnt.agency),
         "agency_other_city": staff_user(Role.AGENCY_OFFICER, "52.71", agency=bpnt.agency),
+        "facilitator": staff_user(Role.FACILITATOR, "52.72.01"),
+        "facilitator_elsewhere": staff_user(Role.FACILITATOR, "52.72.02"),
+        "village_operator": staff_user(Role.VILLAGE_OPERATOR, "52.72.01.1001"),
     }
     return objects, markers, users
 
@@ -295,11 +303,20 @@ def may_see(role: str, the_rule: Rule, side: str) -> bool:
     if role in AGENCY:
         own = {"agency_officer": "inside", "other_agency": "outside"}.get(role)
         return the_rule.agency and side == own and the_rule.obj == "referral"
-    return role in the_rule.roles and side == "inside"
+    return role in the_rule.roles and side == HOME_SIDE.get(role, "inside")
+
+
+# Whose working area holds the outside objects rather than the inside ones.
+HOME_SIDE = {"facilitator_elsewhere": "outside"}
+# Who may read every identifying text of a side, and who only its household's (not the
+# ticket number of its complaint).
+SEES_ALL = {"inside": OFFICE | {"agency_officer"}, "outside": {"other_agency"}}
+SEES_THE_HOUSEHOLD = {"inside": {"facilitator"}, "outside": {"facilitator_elsewhere"}}
 
 
 def test_each_role_reaches_exactly_what_the_policy_allows(world, client):
     objects, markers, users = world
+    tickets = set(Complaint.objects.values_list("ticket_number", flat=True))
     wrong = []
     for name, the_rule in sorted(RULES.items()):
         if the_rule.roles == EVERYONE and the_rule.obj is None:
@@ -329,11 +346,11 @@ def test_each_role_reaches_exactly_what_the_policy_allows(world, client):
                 )
                 body = content.decode(errors="replace")
                 for other_side, texts in markers.items():
-                    if other_side == "inside" and role in OFFICE | {"agency_officer"}:
-                        continue
-                    if other_side == "outside" and role == "other_agency":
+                    if role in SEES_ALL[other_side]:
                         continue
                     leaked = [text for text in texts if text in body]
+                    if role in SEES_THE_HOUSEHOLD[other_side]:
+                        leaked = [text for text in leaked if text in tickets]
                     if leaked:
                         wrong.append(f"{role} {the_rule.method} {url}: shows {leaked}")
     assert wrong == [], "\n".join(wrong)
