@@ -118,12 +118,17 @@ RULES = {
     "referrals:confirm": rule(
         {"back_office"}, "referral", agency=True, kwargs={"move": "completed"}
     ),
+    # only the officers of the agency the referral is with ask for a document of its file
+    "referrals:request_document": rule(set(), "referral", method="post", agency=True),
     "referrals:dispatches": rule({"supervisor", "admin"}),
     "referrals:dispatch_retry": rule({"supervisor", "admin"}, "dispatch", method="post"),
     "api:referral-list": rule(OFFICE | AGENCY, api=True),
     "api:referral-detail": rule(OFFICE, "referral", agency=True, api=True),
     "api:referral-transition": rule(
         {"back_office"}, "referral", method="post", agency=True, api=True
+    ),
+    "api:referral-request-document": rule(
+        set(), "referral", method="post", agency=True, api=True
     ),
     # supervision
     "reports:dashboard": rule({"supervisor", "admin"}),
