@@ -127,9 +127,7 @@ RULES = {
     "api:referral-transition": rule(
         {"back_office"}, "referral", method="post", agency=True, api=True
     ),
-    "api:referral-request-document": rule(
-        set(), "referral", method="post", agency=True, api=True
-    ),
+    "api:referral-request-document": rule(set(), "referral", method="post", agency=True, api=True),
     # supervision
     "reports:dashboard": rule({"supervisor", "admin"}),
     "reports:monthly": rule({"supervisor", "admin"}),
