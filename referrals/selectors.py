@@ -14,7 +14,6 @@ from accounts.roles import REGISTRY_ROLES, Role, user_roles
 from accounts.selectors import region_scope_q, staff_profile_of
 from complaints.selectors import complaint_search_q, identifier_term
 from documents.models import Document, DocumentKind
-from households.models import Person
 from programs.models import Program
 from referrals.models import Dispatch, Referral, ReferralEvent
 
@@ -101,25 +100,47 @@ def referrals_attachable_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[
 # --- a referral's file (berkas) ---------------------------------------------------------------
 #
 # The one rule of what a referral's file is: the documents of its household owned by the
-# household, by one of its members, by the referral's complaint or by the referral itself;
-# for each kind the programme requires, the newest of that kind. Documents of other
-# households, or of the household's other complaints, are not in it.
+# household, by one of its members (a person's documents are filed under their household),
+# by the referral's complaint or by the referral itself; for each kind the programme
+# requires, the newest of that kind. Documents of other households, or of the household's
+# other complaints, are not in it.
 
 
-def file_owners_q(*, household_id: int, complaint_id: int, referral_id: int | None) -> Q:
-    """Documents (of household `household_id`) in the file of a referral of the complaint
-    (or, before it is made, `referral_id=None`, of the complaint alone)."""
+def file_owners_q(*, household_id, complaint_id, referral_id=None) -> Q:
+    """Documents in the file of a referral of the complaint (or, before it is made,
+    `referral_id=None`, of the complaint alone). The ids may be `OuterRef`s, for a
+    subquery per referral."""
     owned = (
         Q(owner_type=Document.Owner.HOUSEHOLD, owner_id=household_id)
-        | Q(
-            owner_type=Document.Owner.PERSON,
-            owner_id__in=Person.objects.filter(household_id=household_id).values("pk"),
-        )
+        | Q(owner_type=Document.Owner.PERSON)
         | Q(owner_type=Document.Owner.COMPLAINT, owner_id=complaint_id)
     )
     if referral_id is not None:
         owned |= Q(owner_type=Document.Owner.REFERRAL, owner_id=referral_id)
     return Q(household_id=household_id) & owned
+
+
+def request_waiting_q() -> Q:
+    """Document requests (`ReferralEvent`s) still waiting: no document of the kind asked
+    for entered the referral's file since, as one of its required documents or attached to
+    the referral. The page, the API and the list's filter read it."""
+    answered = Document.objects.filter(
+        file_owners_q(
+            household_id=OuterRef("referral__household_id"),
+            complaint_id=OuterRef("referral__complaint_id"),
+            referral_id=OuterRef("referral_id"),
+        ),
+        Q(kind__programs=OuterRef("referral__program_id")) | Q(owner_type=Document.Owner.REFERRAL),
+        kind_id=OuterRef("kind_id"),
+        uploaded_at__gt=OuterRef("at"),
+    )
+    return Q(action=ReferralEvent.Action.DOCUMENT_REQUESTED) & ~Q(Exists(answered))
+
+
+def documents_asked_q() -> Q:
+    """Referrals with their agency whose agency waits for a document (the list's filter)."""
+    waiting = ReferralEvent.objects.filter(request_waiting_q(), referral_id=OuterRef("pk"))
+    return Q(Exists(waiting), status__in=Referral.AT_AGENCY)
 
 
 @dataclass(frozen=True)
@@ -214,16 +235,10 @@ def referral_file(referral: Referral) -> DocumentFile:
     items = _file_of(kinds, documents)
     required = {kind.pk for kind in kinds}
     attached = tuple(document for document in documents if document.kind_id not in required)
-    asked = ReferralEvent.objects.filter(
-        referral=referral, action=ReferralEvent.Action.DOCUMENT_REQUESTED
-    ).select_related("kind", "actor")
-    in_file = [item.document for item in items if item.document] + list(attached)
-    waiting = tuple(
-        request
-        for request in asked
-        if not any(d.kind_id == request.kind_id and d.uploaded_at > request.at for d in in_file)
+    waiting = ReferralEvent.objects.filter(request_waiting_q(), referral=referral)
+    return DocumentFile(
+        items=items, attached=attached, requests=tuple(waiting.select_related("kind"))
     )
-    return DocumentFile(items=items, attached=attached, requests=waiting)
 
 
 def complaint_files(complaint, programs: list[Program]) -> dict[int, DocumentFile]:
@@ -250,14 +265,14 @@ def agency_documents_q(user: AbstractBaseUser | AnonymousUser) -> Q | None:
     open_referrals = Referral.objects.filter(
         agency_referrals_q(user), status__in=Referral.AT_AGENCY
     )
+    # `file_owners_q` seen from the document: a referral whose file it is in.
     files = open_referrals.filter(
         household_id=OuterRef("household_id"), program__required_kinds=OuterRef("kind_id")
     )
     return (
         Q(Exists(files.filter(household_id=OuterRef("owner_id"))),
           owner_type=Document.Owner.HOUSEHOLD)
-        | Q(Exists(files.filter(household__members=OuterRef("owner_id"))),
-            owner_type=Document.Owner.PERSON)
+        | Q(Exists(files), owner_type=Document.Owner.PERSON)
         | Q(Exists(files.filter(complaint_id=OuterRef("owner_id"))),
             owner_type=Document.Owner.COMPLAINT)
         | Q(Exists(open_referrals.filter(pk=OuterRef("owner_id"),

@@ -3,6 +3,7 @@ comes through `referrals.selectors`, every change goes through `referrals.servic
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, ExpressionWrapper
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +27,7 @@ from referrals.selectors import (
     agency_inbox_for,
     agency_reads_file,
     complaint_files,
+    documents_asked_q,
     failed_dispatches_for,
     referral_file,
     referral_get_for,
@@ -92,6 +94,9 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     referrals = agency_inbox_for(request.user) if is_agency else referrals_for(request.user)
     filters = ReferralFilter(request.GET, queryset=referrals, districts=districts_for(request.user))
     listed = filters.qs if filters.is_valid() else referrals.none()
+    listed = listed.annotate(
+        documents_asked=ExpressionWrapper(documents_asked_q(), output_field=BooleanField())
+    )
     may_supervise = has_role(request.user, *SUPERVISING_ROLES)
     page = EstimatedCountPaginator(listed, 25).get_page(request.GET.get("page"))
     personal_list_shown(

@@ -478,7 +478,7 @@ def test_the_referral_page_with_ten_documents_stays_within_its_query_budget(
     url = reverse("referrals:detail", args=[referral.pk])
     client.get(url)  # sessions, roles and the like, read once
 
-    with django_assert_max_num_queries(40) as empty:
+    with django_assert_max_num_queries(25) as empty:
         client.get(url)
     members = [PersonFactory(household=complaint.household) for _ in range(4)]
     for number in range(10):
@@ -487,8 +487,30 @@ def test_the_referral_page_with_ten_documents_stays_within_its_query_budget(
     DocumentFactory(household=complaint.household, kind=kind("lainnya"), owner_type="referral",
                     owner_id=referral.pk)  # fmt: skip
 
-    with django_assert_max_num_queries(40) as full:
+    with django_assert_max_num_queries(25) as full:
         page = client.get(url)
 
     assert "Kelengkapan berkas: 3 dari 3" in page.content.decode()
     assert len(full.captured_queries) == len(empty.captured_queries)
+
+
+def test_the_referral_list_marks_and_filters_the_referrals_whose_agency_asks_for_a_document(
+    sent_file, complaint, officer_of, back_office, as_user
+):
+    from referrals.services import referral_request_document
+
+    referral, _documents = sent_file
+    other = refer(back_office, complaint, Program.objects.get(code="BPNT"))
+    referral_request_document(actor=officer_of("JAMKESDA"), referral=referral, kind=kind("sktm"))
+    client = as_user(back_office)
+
+    listed = client.get(reverse("referrals:list")).content.decode()
+    asked = client.get(reverse("referrals:list"), {"documents": "asked"}).content.decode()
+
+    assert listed.count("berkas diminta") == 1
+    assert referral.number in asked and other.number not in asked
+    DocumentFactory(household=referral.household, kind=kind("sktm"))  # the household's SKTM
+    assert (
+        referral.number
+        not in client.get(reverse("referrals:list"), {"documents": "asked"}).content.decode()
+    )
