@@ -130,7 +130,7 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class DocumentRequestSerializer(serializers.Serializer):
-    kind = serializers.SlugRelatedField(
+    kind = CodeField(
         slug_field="code",
         queryset=DocumentKind.objects.filter(is_active=True),
         help_text="The code of the document kind needed (`sktm`).",
@@ -178,7 +178,7 @@ class ReferralViewSet(
         page = self.paginate_queryset(self.get_queryset())
         data = ReferralListSerializer(page, many=True, context=self.get_serializer_context()).data
         for item in data:
-            mask_free_text(item, ("notes", "outcome_note"))  # NIKs typed in: masked
+            mask_free_text(item, ("notes", "outcome_note", "incomplete_note"))  # NIKs: masked
         personal_list_shown(
             actor=request.user,
             what=_("Referrals"),

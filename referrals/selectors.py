@@ -267,7 +267,9 @@ def agency_documents_q(user: AbstractBaseUser | AnonymousUser) -> Q | None:
     )
     # `file_owners_q` seen from the document: a referral whose file it is in.
     files = open_referrals.filter(
-        household_id=OuterRef("household_id"), program__required_kinds=OuterRef("kind_id")
+        household_id=OuterRef("household_id"),
+        program__required_kinds=OuterRef("kind_id"),
+        program__required_kinds__is_active=True,
     )
     return (
         Q(Exists(files.filter(household_id=OuterRef("owner_id"))),
