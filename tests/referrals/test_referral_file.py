@@ -514,3 +514,17 @@ def test_the_referral_list_marks_and_filters_the_referrals_whose_agency_asks_for
         referral.number
         not in client.get(reverse("referrals:list"), {"documents": "asked"}).content.decode()
     )
+
+
+def test_the_agencys_webhook_carries_the_note_on_the_missing_documents(
+    complaint, back_office, jamkesda
+):
+    from programs.models import Agency
+    from referrals.models import Dispatch
+
+    Agency.objects.filter(pk=jamkesda.agency_id).update(webhook_url="https://example.org/hook")
+
+    referral = refer(back_office, complaint, jamkesda, notes="SKTM menyusul.")
+
+    webhook = Dispatch.objects.get(referral=referral, channel=Dispatch.Channel.WEBHOOK)
+    assert webhook.payload["referral"]["incomplete_note"] == "SKTM menyusul."
