@@ -124,6 +124,8 @@ RULES = {
     "referrals:confirm": rule(
         {"back_office"}, "referral", agency=True, kwargs={"move": "completed"}
     ),
+    # only the officers of the agency the referral is with ask for a document of its file
+    "referrals:request_document": rule(set(), "referral", method="post", agency=True),
     "referrals:dispatches": rule({"supervisor", "admin"}),
     "referrals:dispatch_retry": rule({"supervisor", "admin"}, "dispatch", method="post"),
     "api:referral-list": rule(OFFICE | AGENCY, api=True),
@@ -136,6 +138,7 @@ RULES = {
     "visits:sheet": rule(OFFICE, "visit"),
     "visits:finding_decide": rule({"back_office", "supervisor"}, "finding", method="post"),
     "visits:review_finish": rule({"back_office", "supervisor"}, "visit", method="post"),
+    "api:referral-request-document": rule(set(), "referral", method="post", agency=True, api=True),
     # supervision
     "reports:dashboard": rule({"supervisor", "admin"}),
     "reports:monthly": rule({"supervisor", "admin"}),
