@@ -29,12 +29,16 @@ from referrals.models import Dispatch
 from referrals.services import referrals_create
 from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
+from visits.services import visit_request
 
 OFFICE = {"front_office", "back_office", "supervisor", "admin"}  # the registry's roles
 # the inside referral's agency (Kota Bima), the outside one's (Kota Bima), the inside one's
 # again but working in the outside district, and in another city
 AGENCY = {"agency_officer", "other_agency", "agency_elsewhere", "agency_other_city"}
-STAFF = OFFICE | AGENCY | {"no_role"}  # every signed-in user
+# a facilitator of the inside district (the inside visit is theirs) and one of the outside
+FIELD = {"facilitator", "facilitator_elsewhere"}
+STAFF = OFFICE | AGENCY | FIELD | {"no_role"}  # every signed-in user
+SEES_INSIDE = OFFICE | {"agency_officer", "facilitator"}  # the inside household's texts
 EVERYONE = STAFF | {"anonymous"}
 
 
@@ -125,6 +129,16 @@ RULES = {
     "api:referral-transition": rule(
         {"back_office"}, "referral", method="post", agency=True, api=True
     ),
+    # home visits
+    "visits:queue": rule(OFFICE | FIELD),
+    "visits:request": rule({"front_office", "back_office", "supervisor"}, "household_pk"),
+    "visits:detail": rule(OFFICE | {"facilitator"}, "visit"),
+    "visits:assign": rule({"back_office", "supervisor"}, "visit", method="post"),
+    "visits:cancel": rule({"back_office", "supervisor"}, "visit", method="post"),
+    "visits:submit": rule({"facilitator"}, "visit"),
+    "api:visit-list": rule(OFFICE | FIELD, api=True),
+    "api:visit-detail": rule(OFFICE | {"facilitator"}, "visit", api=True),
+    "api:visit-submit": rule({"facilitator"}, "visit", method="post", api=True),
     # supervision
     "reports:dashboard": rule({"supervisor", "admin"}),
     "reports:monthly": rule({"supervisor", "admin"}),
@@ -174,7 +188,7 @@ def world(catalogue):
     bpnt, pip = Program.objects.get(code="BPNT"), Program.objects.get(code="PIP")
     assert bpnt.agency_id != pip.agency_id
     Region.objects.create(code="52.71", name="Kota Mataram", level=2, parent_id="52")
-    objects, markers = {}, {}
+    objects, markers, facilitators = {}, {}, {}
     for side, district, village, program in [
         ("inside", "52.72.01", "52.72.01.1001", bpnt),
         ("outside", "52.72.02", "52.72.02.1008", pip),
@@ -223,7 +237,12 @@ def world(catalogue):
                           name=f"Nur {side}", birth_date=born, sex="F")
             for _ in range(2)
         ]  # fmt: skip
+        facilitator = staff_user(Role.FACILITATOR, district)
+        visit = visit_request(actor=back, household=household, reason=f"Kunjungan {side}",
+                              complaint=complaint, assignee=facilitator)  # fmt: skip
+        facilitators[side] = facilitator
         objects[side] = {
+            "visit": visit.pk,
             "household": household.pk,
             "household_pk": household.pk,
             "complaint": complaint.pk,
@@ -246,6 +265,8 @@ def world(catalogue):
         "other_agency": staff_user(Role.AGENCY_OFFICER, "52.72", agency=pip.agency),
         "agency_elsewhere": staff_user(Role.AGENCY_OFFICER, "52.72.02", agency=bpnt.agency),
         "agency_other_city": staff_user(Role.AGENCY_OFFICER, "52.71", agency=bpnt.agency),
+        "facilitator": facilitators["inside"],
+        "facilitator_elsewhere": staff_user(Role.FACILITATOR, "52.72.02"),
     }
     return objects, markers, users
 
@@ -312,7 +333,10 @@ def test_each_role_reaches_exactly_what_the_policy_allows(world, client):
                 )
                 body = content.decode(errors="replace")
                 for other_side, texts in markers.items():
-                    if other_side == "inside" and role in OFFICE | {"agency_officer"}:
+                    if other_side == "inside" and role in OFFICE | {
+                        "agency_officer",
+                        "facilitator",
+                    }:
                         continue
                     if other_side == "outside" and role == "other_agency":
                         continue
