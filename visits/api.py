@@ -58,6 +58,10 @@ class VisitSerializer(serializers.ModelSerializer):
         help_text="Empty: SLRT_VISIT_DUE_DAYS working days from today.",
     )  # fmt: skip
     members_present = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    verdict = serializers.ChoiceField(
+        choices=Visit.Verdict.choices, allow_blank=True, read_only=True,
+        help_text="Empty until the visit is submitted.",
+    )  # fmt: skip
     events = VisitEventSerializer(many=True, read_only=True)
 
     class Meta:
