@@ -90,13 +90,25 @@
     if (pending && navigator.onLine) { send(); }
   }
 
-  function labelOf(el) {
+  function ownLabel(el) {
     var label = el.id && form.querySelector('label[for="' + el.id + '"]');
     return label ? label.textContent.trim() : el.name;
   }
 
+  function labelOf(el) {  // a radio button's question is its fieldset's legend
+    var legend = el.type === "radio" && el.closest("fieldset");
+    legend = legend && legend.querySelector("legend");
+    return legend ? legend.textContent.trim() : ownLabel(el);
+  }
+
+  function blank(value) { return value === null || value === undefined || value === ""; }
+
   function shown(el, value) {
-    if (value === null || value === undefined || value === "") { return "—"; }
+    if (blank(value)) { return "—"; }
+    if (el && el.type === "radio") {
+      var option = form.querySelector('input[name="' + el.name + '"][value="' + value + '"]');
+      return option ? ownLabel(option) : String(value);
+    }
     if (el && el.tagName === "SELECT") {
       var text = String(value);
       for (var i = 0; i < el.options.length; i++) {
@@ -155,7 +167,8 @@
       if (el.type === "checkbox") { return; }
       var server = el.name in current ? current[el.name] : (current.observed || {})[el.name];
       var yours = data[el.name];
-      if (server === undefined || String(server) === String(yours)) { return; }
+      if (server === undefined || (blank(server) && blank(yours))) { return; }
+      if (String(server) === String(yours)) { return; }
       row(body, labelOf(el), shown(el, yours), shown(el, server));
     });
     var keep = conflictBox.querySelector("[data-conflict-keep]");
