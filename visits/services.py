@@ -28,6 +28,7 @@ from households.models import Household, Person
 from referrals.models import Referral
 from regions.time_zones import local_date_in, zones_q
 from visits.models import OBSERVED_FIELDS, Visit, VisitEvent, VisitFinding
+from visits.selectors import OPEN_STATUSES
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,6 @@ MOVE_ACTIONS = {
     Status.REVIEWED: Action.REVIEWED,
     Status.CANCELLED: Action.CANCELLED,
 }
-OPEN_STATUSES = (Status.REQUESTED, Status.ASSIGNED)
 
 # Who asks for a visit of a household of their area, and who plans (assigns, cancels) visits.
 REQUESTING_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.SUPERVISOR)

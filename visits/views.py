@@ -30,9 +30,8 @@ from visits.forms import (
     VisitSubmitForm,
     observed_initial,
 )
-from visits.models import OBSERVED_FIELDS, Visit
+from visits.models import Visit
 from visits.selectors import (
-    OPEN_STATUSES,
     is_overdue,
     visit_get_for,
     visit_queue_for,
@@ -293,11 +292,8 @@ def _render_form(request, visit, form, *, conflict=None, current=None, status=20
             "form": form,
             "observed_fields": form.observed_fields(),
             "photos_stored": {code: code in photos for code in services.PHOTO_FIELDS},
-            "photos_for_verdict": services.PHOTOS_FOR_VERDICT,
             "conflict": conflict,
             "current": current,
-            "observed_names": OBSERVED_FIELDS,
-            "open_statuses": OPEN_STATUSES,
         },
         status=status,
     )
