@@ -200,6 +200,7 @@ class ReferralEvent(models.Model):
         REMINDER = "reminder", _("reminder")
         ESCALATION = "escalation", _("escalation")
         REASSIGNED = "reassigned", _("sent to another agency")
+        VISIT_DONE = "visit_done", _("home visit reviewed")
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices, default=Action.STATUS)

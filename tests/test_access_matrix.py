@@ -10,6 +10,9 @@ someone who may not see them, error pages included. The agency officers work for
 Kota Bima (52.72), so that their agency is what tells them apart; two more officers of the
 inside referral's agency work in Rasanae Timur and in Kota Mataram (52.71), and reach none
 of it: an agency officer sees their agency's referrals of their own area only.
+Facilitators read the households of their area and nothing of their complaints: one works
+in Rasanae Barat, another in Rasanae Timur (whose "inside" is the outside household). The
+village operator works for the inside village, and reaches no household data yet.
 """
 
 import datetime
@@ -21,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
-from complaints.models import ComplaintCategory
+from complaints.models import Complaint, ComplaintCategory
 from complaints.services import complaint_assess, complaint_register
 from households.models import RegistryImport
 from programs.models import Program, ScreeningRun
@@ -29,16 +32,16 @@ from referrals.models import Dispatch
 from referrals.services import referrals_create
 from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
+from visits.models import Visit, VisitFinding
 from visits.services import visit_request
 
 OFFICE = {"front_office", "back_office", "supervisor", "admin"}  # the registry's roles
 # the inside referral's agency (Kota Bima), the outside one's (Kota Bima), the inside one's
 # again but working in the outside district, and in another city
 AGENCY = {"agency_officer", "other_agency", "agency_elsewhere", "agency_other_city"}
-# a facilitator of the inside district (the inside visit is theirs) and one of the outside
-FIELD = {"facilitator", "facilitator_elsewhere"}
-STAFF = OFFICE | AGENCY | FIELD | {"no_role"}  # every signed-in user
-SEES_INSIDE = OFFICE | {"agency_officer", "facilitator"}  # the inside household's texts
+FACILITATORS = {"facilitator", "facilitator_elsewhere"}  # in Rasanae Barat, in Rasanae Timur
+READERS = OFFICE | FACILITATORS  # who read the households of their area
+STAFF = OFFICE | AGENCY | FACILITATORS | {"village_operator", "no_role"}  # every signed-in user
 EVERYONE = STAFF | {"anonymous"}
 
 
@@ -76,14 +79,14 @@ RULES = {
     "api:me": rule(STAFF, api=True),
     "api:api-root": rule(STAFF, api=True),
     # the registry
-    "households:search": rule(OFFICE),
-    "households:detail": rule(OFFICE, "household"),
+    "households:search": rule(READERS),
+    "households:detail": rule(READERS, "household"),
     "households:register": rule({"front_office", "back_office"}),
     "households:edit": rule({"front_office", "back_office"}, "household"),
     "households:duplicates": rule(OFFICE),
     "households:duplicate_review": rule(OFFICE, "pair"),
-    "api:household-list": rule(OFFICE, api=True),
-    "api:household-detail": rule(OFFICE, "household", api=True),
+    "api:household-list": rule(READERS, api=True),
+    "api:household-detail": rule(READERS, "household", api=True),
     # complaints
     "complaints:queue": rule(OFFICE),
     "complaints:create": rule({"front_office", "back_office"}, "household_pk"),
@@ -111,8 +114,8 @@ RULES = {
     "programs:screening_detail": rule({"supervisor", "admin"}, "run"),
     "programs:screening_download": rule({"supervisor", "admin"}, "run"),
     "programs:screening_run_again": rule({"supervisor", "admin"}, "run", method="post"),
-    "api:program-list": rule(OFFICE | AGENCY, api=True),
-    "api:program-detail": rule(OFFICE | AGENCY, api=True, kwargs={"code": "BPNT"}),
+    "api:program-list": rule(OFFICE | AGENCY | FACILITATORS, api=True),
+    "api:program-detail": rule(OFFICE | AGENCY | FACILITATORS, api=True, kwargs={"code": "BPNT"}),
     # referrals
     "referrals:list": rule(OFFICE | AGENCY),
     "referrals:create": rule({"back_office"}, "complaint_pk"),
@@ -129,16 +132,21 @@ RULES = {
     "api:referral-transition": rule(
         {"back_office"}, "referral", method="post", agency=True, api=True
     ),
-    # home visits
-    "visits:queue": rule(OFFICE | FIELD),
+    # home visits: asked for, assigned and sent (the open visit is the inside facilitator's)
+    "visits:queue": rule(OFFICE | FACILITATORS),
     "visits:request": rule({"front_office", "back_office", "supervisor"}, "household_pk"),
-    "visits:detail": rule(OFFICE | {"facilitator"}, "visit"),
-    "visits:assign": rule({"back_office", "supervisor"}, "visit", method="post"),
-    "visits:cancel": rule({"back_office", "supervisor"}, "visit", method="post"),
-    "visits:submit": rule({"facilitator"}, "visit"),
-    "api:visit-list": rule(OFFICE | FIELD, api=True),
-    "api:visit-detail": rule(OFFICE | {"facilitator"}, "visit", api=True),
-    "api:visit-submit": rule({"facilitator"}, "visit", method="post", api=True),
+    "visits:detail": rule(OFFICE | {"facilitator"}, "open_visit"),
+    "visits:assign": rule({"back_office", "supervisor"}, "open_visit", method="post"),
+    "visits:cancel": rule({"back_office", "supervisor"}, "open_visit", method="post"),
+    "visits:submit": rule({"facilitator"}, "open_visit"),
+    "api:visit-list": rule(OFFICE | FACILITATORS, api=True),
+    "api:visit-detail": rule(OFFICE | {"facilitator"}, "open_visit", api=True),
+    "api:visit-submit": rule({"facilitator"}, "open_visit", method="post", api=True),
+    # home visits: their review and verification sheet
+    "visits:review": rule(OFFICE, "visit"),
+    "visits:sheet": rule(OFFICE, "visit"),
+    "visits:finding_decide": rule({"back_office", "supervisor"}, "finding", method="post"),
+    "visits:review_finish": rule({"back_office", "supervisor"}, "visit", method="post"),
     # supervision
     "reports:dashboard": rule({"supervisor", "admin"}),
     "reports:monthly": rule({"supervisor", "admin"}),
@@ -183,8 +191,8 @@ def household_with_head(region: str, kk: str, name: str, address: str):
 def world(catalogue):
     """In Rasanae Barat (inside), and in Rasanae Timur (outside): a household with a head,
     an assessed complaint referred to one programme (BPNT inside, PIP outside, so that each
-    goes to another agency), a failed message, a screening run, a registry import and a pair
-    of possible duplicates."""
+    goes to another agency), a failed message, a screening run, a registry import, a pair
+    of possible duplicates and a submitted home visit with one difference to decide."""
     bpnt, pip = Program.objects.get(code="BPNT"), Program.objects.get(code="PIP")
     assert bpnt.agency_id != pip.agency_id
     Region.objects.create(code="52.71", name="Kota Mataram", level=2, parent_id="52")
@@ -237,12 +245,20 @@ def world(catalogue):
                           name=f"Nur {side}", birth_date=born, sex="F")
             for _ in range(2)
         ]  # fmt: skip
-        facilitator = staff_user(Role.FACILITATOR, district)
-        visit = visit_request(actor=back, household=household, reason=f"Kunjungan {side}",
-                              complaint=complaint, assignee=facilitator)  # fmt: skip
-        facilitators[side] = facilitator
+        facilitators[side] = staff_user(Role.FACILITATOR, district)
+        open_visit = visit_request(actor=back, household=household, reason=f"Kunjungan {side}",
+                                   complaint=complaint, assignee=facilitators[side])  # fmt: skip
+        visit = Visit.objects.create(
+            household=household, reason=f"Kunjungan {side}", due=datetime.date(2026, 12, 1),
+            status=Visit.Status.SUBMITTED, requested_by=back,
+            assignee=staff_user(Role.FACILITATOR, district), observed={"floor_material": 3},
+            verdict=Visit.Verdict.LAYAK,
+        )  # fmt: skip
+        finding = VisitFinding.objects.create(
+            visit=visit, field="floor_material", recorded=None, observed=3
+        )
         objects[side] = {
-            "visit": visit.pk,
+            "open_visit": open_visit.pk,
             "household": household.pk,
             "household_pk": household.pk,
             "complaint": complaint.pk,
@@ -252,6 +268,8 @@ def world(catalogue):
             "run": run.pk,
             "import": registry_import.pk,
             "pair": (twins[0].pk, twins[1].pk),
+            "visit": visit.pk,
+            "finding": finding.pk,
         }
         markers[side] = [kk, head_name, address, complaint.ticket_number]
     users = {
@@ -267,6 +285,7 @@ def world(catalogue):
         "agency_other_city": staff_user(Role.AGENCY_OFFICER, "52.71", agency=bpnt.agency),
         "facilitator": facilitators["inside"],
         "facilitator_elsewhere": staff_user(Role.FACILITATOR, "52.72.02"),
+        "village_operator": staff_user(Role.VILLAGE_OPERATOR, "52.72.01.1001"),
     }
     return objects, markers, users
 
@@ -299,11 +318,20 @@ def may_see(role: str, the_rule: Rule, side: str) -> bool:
     if role in AGENCY:
         own = {"agency_officer": "inside", "other_agency": "outside"}.get(role)
         return the_rule.agency and side == own and the_rule.obj == "referral"
-    return role in the_rule.roles and side == "inside"
+    return role in the_rule.roles and side == HOME_SIDE.get(role, "inside")
+
+
+# Whose working area holds the outside objects rather than the inside ones.
+HOME_SIDE = {"facilitator_elsewhere": "outside"}
+# Who may read every identifying text of a side, and who only its household's (not the
+# ticket number of its complaint).
+SEES_ALL = {"inside": OFFICE | {"agency_officer"}, "outside": {"other_agency"}}
+SEES_THE_HOUSEHOLD = {"inside": {"facilitator"}, "outside": {"facilitator_elsewhere"}}
 
 
 def test_each_role_reaches_exactly_what_the_policy_allows(world, client):
     objects, markers, users = world
+    tickets = set(Complaint.objects.values_list("ticket_number", flat=True))
     wrong = []
     for name, the_rule in sorted(RULES.items()):
         if the_rule.roles == EVERYONE and the_rule.obj is None:
@@ -333,14 +361,11 @@ def test_each_role_reaches_exactly_what_the_policy_allows(world, client):
                 )
                 body = content.decode(errors="replace")
                 for other_side, texts in markers.items():
-                    if other_side == "inside" and role in OFFICE | {
-                        "agency_officer",
-                        "facilitator",
-                    }:
-                        continue
-                    if other_side == "outside" and role == "other_agency":
+                    if role in SEES_ALL[other_side]:
                         continue
                     leaked = [text for text in texts if text in body]
+                    if role in SEES_THE_HOUSEHOLD[other_side]:
+                        leaked = [text for text in leaked if text in tickets]
                     if leaked:
                         wrong.append(f"{role} {the_rule.method} {url}: shows {leaked}")
     assert wrong == [], "\n".join(wrong)

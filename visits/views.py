@@ -147,6 +147,8 @@ def _render_detail(request, visit, *, assign_form=None, cancel_form=None, status
             "members_present": visit.members_present.all(),
             "photos": services.photos_of(visit).values(),
             "overdue": is_overdue(visit),
+            # The complaint's ticket and the referral's number are the office's, not the field's.
+            "shows_origin": has_role(request.user, *REGISTRY_ROLES),
             "may_assign": Visit.Status.ASSIGNED in moves,
             "may_cancel": Visit.Status.CANCELLED in moves,
             "may_submit": Visit.Status.SUBMITTED in moves,
