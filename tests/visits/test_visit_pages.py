@@ -136,3 +136,17 @@ def test_the_queue_lists_what_each_may_see(assigned, staff, client, role):
 def test_the_phone_pages_fit_a_phone(assigned, staff, client):
     client.force_login(staff["back_office"])
     assert "table-stack" in client.get(reverse("visits:queue")).content.decode()
+
+
+def test_a_sent_visit_leads_the_office_to_its_review(with_photos, staff, client):
+    from tests.visits.conftest import report
+    from visits.services import visit_submit
+
+    visit = with_photos("foto_depan", "foto_dalam")
+    visit_submit(actor=staff["facilitator"], visit=visit, **report(visit))
+    client.force_login(staff["back_office"])
+
+    page = client.get(reverse("visits:detail", args=[visit.pk])).content.decode()
+
+    assert reverse("visits:review", args=[visit.pk]) in page
+    assert client.get(reverse("visits:review", args=[visit.pk])).status_code == 200
