@@ -49,6 +49,12 @@ MENU = [
         _("Referrals to programmes and agencies, and their answers."),
     ),
     MenuItem(
+        _("Visits"),
+        "visits:queue",
+        frozenset({Role.FACILITATOR, Role.BACK_OFFICE, Role.SUPERVISOR}),
+        _("Home visits: those assigned to you, or the area's queue of visits due."),
+    ),
+    MenuItem(
         _("Duplicates"),
         "households:duplicates",
         REGISTRY_ROLES,

@@ -201,6 +201,8 @@ SLRT_IMPORT_MAX_MB = env.int("SLRT_IMPORT_MAX_MB", default=500)
 # retention period is kept (documents/, `purge_documents`).
 SLRT_DOCUMENT_MAX_MB = env.int("SLRT_DOCUMENT_MAX_MB", default=10)
 SLRT_DOCUMENT_RETENTION_DAYS = env.int("SLRT_DOCUMENT_RETENTION_DAYS", default=5 * 365)
+# Home visits: working days from the request to the visit's due date, unless one is chosen.
+SLRT_VISIT_DUE_DAYS = env.int("SLRT_VISIT_DUE_DAYS", default=5)
 # Every upload stops being received past that limit, the largest there is (slrt/uploads.py).
 FILE_UPLOAD_HANDLERS = [
     "slrt.uploads.UploadLimit",
@@ -274,6 +276,7 @@ CELERY_DB_REUSE_MAX = 1000
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "referrals.tasks.sweep_outbox", "schedule": 60.0},
     "sla-sweep": {"task": "referrals.tasks.sla_sweep", "schedule": 60.0 * 60},
+    "visit-sla-sweep": {"task": "visits.tasks.visit_sla_sweep", "schedule": 60.0 * 60},
 }
 
 # --- REST API -------------------------------------------------------------------------------
@@ -324,6 +327,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ComplaintStatusEnum": "complaints.models.Complaint.Status",
         "ReferralStatusEnum": "referrals.models.Referral.Status",
+        "VisitStatusEnum": "visits.models.Visit.Status",
     },
 }
 

@@ -13,6 +13,7 @@ from households.api import HouseholdViewSet
 from programs.api import ProgramViewSet
 from referrals.api import ReferralViewSet
 from slrt.views import api_not_found, healthz
+from visits.api import VisitViewSet
 
 admin.site.site_header = _("SLRT administration")
 admin.site.site_title = _("SLRT")
@@ -23,6 +24,7 @@ router.register("households", HouseholdViewSet, basename="household")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("programs", ProgramViewSet, basename="program")
 router.register("referrals", ReferralViewSet, basename="referral")
+router.register("visits", VisitViewSet, basename="visit")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
@@ -40,8 +42,8 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("programs/", include("programs.urls")),
     path("referrals/", include("referrals.urls")),
-    path("reports/", include("reports.urls")),
     path("visits/", include("visits.urls")),
+    path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

@@ -33,6 +33,7 @@ from referrals.services import referrals_create
 from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
 from visits.models import Visit, VisitFinding
+from visits.services import visit_request
 
 OFFICE = {"front_office", "back_office", "supervisor", "admin"}  # the registry's roles
 # the inside referral's agency (Kota Bima), the outside one's (Kota Bima), the inside one's
@@ -133,6 +134,16 @@ RULES = {
     "api:referral-transition": rule(
         {"back_office"}, "referral", method="post", agency=True, api=True
     ),
+    # home visits: asked for, assigned and sent (the open visit is the inside facilitator's)
+    "visits:queue": rule(OFFICE | FACILITATORS),
+    "visits:request": rule({"front_office", "back_office", "supervisor"}, "household_pk"),
+    "visits:detail": rule(OFFICE | {"facilitator"}, "open_visit"),
+    "visits:assign": rule({"back_office", "supervisor"}, "open_visit", method="post"),
+    "visits:cancel": rule({"back_office", "supervisor"}, "open_visit", method="post"),
+    "visits:submit": rule({"facilitator"}, "open_visit"),
+    "api:visit-list": rule(OFFICE | FACILITATORS, api=True),
+    "api:visit-detail": rule(OFFICE | {"facilitator"}, "open_visit", api=True),
+    "api:visit-submit": rule({"facilitator"}, "open_visit", method="post", api=True),
     # home visits: their review and verification sheet
     "visits:review": rule(OFFICE, "visit"),
     "visits:sheet": rule(OFFICE, "visit"),
@@ -188,7 +199,7 @@ def world(catalogue):
     bpnt, pip = Program.objects.get(code="BPNT"), Program.objects.get(code="PIP")
     assert bpnt.agency_id != pip.agency_id
     Region.objects.create(code="52.71", name="Kota Mataram", level=2, parent_id="52")
-    objects, markers = {}, {}
+    objects, markers, facilitators = {}, {}, {}
     for side, district, village, program in [
         ("inside", "52.72.01", "52.72.01.1001", bpnt),
         ("outside", "52.72.02", "52.72.02.1008", pip),
@@ -237,6 +248,9 @@ def world(catalogue):
                           name=f"Nur {side}", birth_date=born, sex="F")
             for _ in range(2)
         ]  # fmt: skip
+        facilitators[side] = staff_user(Role.FACILITATOR, district)
+        open_visit = visit_request(actor=back, household=household, reason=f"Kunjungan {side}",
+                                   complaint=complaint, assignee=facilitators[side])  # fmt: skip
         visit = Visit.objects.create(
             household=household, reason=f"Kunjungan {side}", due=datetime.date(2026, 12, 1),
             status=Visit.Status.SUBMITTED, requested_by=back,
@@ -247,6 +261,7 @@ def world(catalogue):
             visit=visit, field="floor_material", recorded=None, observed=3
         )
         objects[side] = {
+            "open_visit": open_visit.pk,
             "household": household.pk,
             "household_pk": household.pk,
             "complaint": complaint.pk,
@@ -271,7 +286,7 @@ def world(catalogue):
         "other_agency": staff_user(Role.AGENCY_OFFICER, "52.72", agency=pip.agency),
         "agency_elsewhere": staff_user(Role.AGENCY_OFFICER, "52.72.02", agency=bpnt.agency),
         "agency_other_city": staff_user(Role.AGENCY_OFFICER, "52.71", agency=bpnt.agency),
-        "facilitator": staff_user(Role.FACILITATOR, "52.72.01"),
+        "facilitator": facilitators["inside"],
         "facilitator_elsewhere": staff_user(Role.FACILITATOR, "52.72.02"),
         "village_operator": staff_user(Role.VILLAGE_OPERATOR, "52.72.01.1001"),
     }

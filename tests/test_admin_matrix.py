@@ -33,6 +33,7 @@ from programs.models import Enrollment, Program
 from referrals.services import referrals_create
 from regions.models import Region
 from tests.factories import AgencyFactory, HouseholdFactory, PersonFactory, staff_user
+from visits.services import visit_request
 
 ROLES = [
     "front_office",
@@ -136,6 +137,8 @@ POLICY = {
     "referrals.Referral": Rule(
         view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
     ),
+    # Home visits change through their pages and services: read here within the area.
+    "visits.Visit": Rule(view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})),
     # Shared by every area: read by the office, changed by superusers.
     "complaints.ComplaintCategory": Rule(
         view={"supervisor": EVERY, "admin": EVERY, "superuser": EVERY},
@@ -318,6 +321,15 @@ def world(catalogue):
         "households.Household": {"inside": inside["household"], "outside": outside["household"]},
         "complaints.Complaint": {"inside": inside["complaint"], "outside": outside["complaint"]},
         "referrals.Referral": {"inside": inside["referral"], "outside": outside["referral"]},
+        "visits.Visit": {
+            side: visit_request(
+                actor=staff_user(Role.BACK_OFFICE, "52.72"),
+                household=found["household"],
+                reason=f"Kunjungan {side}",
+                complaint=found["complaint"],
+            )
+            for side, found in (("inside", inside), ("outside", outside))
+        },
         "complaints.ComplaintCategory": {
             "inside": ComplaintCategory.objects.get(code="kesehatan-pbi"),
             "outside": ComplaintCategory.objects.get(code="perumahan"),

@@ -21,13 +21,16 @@ from accounts.roles import Role
 from referrals.services import referrals_create
 from slrt.wsgi import application
 from tests.factories import staff_user
+from visits.models import OBSERVED_FIELDS
+from visits.services import visit_request
 
 SEED = 16
 EXAMPLES_PER_OPERATION = 60  # fuzzing, as the review ran it; coverage adds its own cases
 STATEFUL_SCENARIOS = 20
 STATEFUL_STEPS = 10
 
-ROLES = [Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.AGENCY_OFFICER, Role.SUPERVISOR]
+ROLES = [Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.AGENCY_OFFICER, Role.SUPERVISOR,
+         Role.FACILITATOR]  # fmt: skip
 
 # Refusals that depend on what is stored, which no schema can say: an id that names nothing
 # (or nothing in the caller's area), a category or programme code that does not exist, a move
@@ -43,6 +46,22 @@ REFUSED_BY_STORED_DATA = {
     "POST /api/v1/complaints/{id}/close/": {"status", "closure_reason"},
     "POST /api/v1/referrals/": {"complaint", "program"},
     "POST /api/v1/referrals/{id}/transition/": {"to", "note"},
+    # A visit's facilitator must cover the household; its due date must not have passed.
+    "POST /api/v1/visits/": {"household", "assignee", "due", "non_field_errors"},
+    # What the verdict needs (the photos stored, the person met), the location inside
+    # Indonesia or a reason, the household's members and its variables' codes; a visit sent.
+    "POST /api/v1/visits/{id}/submit/": {
+        "latitude",
+        "longitude",
+        "no_location_reason",
+        "photo_front",
+        "photo_inside",
+        "met_name",
+        "members_present",
+        "observed",
+        "non_field_errors",
+        *(f"observed.{name}" for name in OBSERVED_FIELDS),
+    },
     "POST /api/v1/households/": REGISTRY_RULES,
     "PUT /api/v1/households/{id}/": REGISTRY_RULES,
     "PATCH /api/v1/households/{id}/": REGISTRY_RULES,
@@ -120,12 +139,12 @@ def tokens(api_world):
     """A token of each role, scoped to Kota Bima; the agency officer's agency is the one the
     referral went to. Made directly: how tokens are issued is tests/test_api_auth.py's."""
     agency = {Role.AGENCY_OFFICER: api_world.agency}
-    return {
-        role: Token.objects.create(
-            user=staff_user(role, scope="52.72", agency=agency.get(role))
-        ).key
-        for role in ROLES
-    }
+    users = {role: staff_user(role, scope="52.72", agency=agency.get(role)) for role in ROLES}
+    visit_request(
+        actor=staff_user(Role.BACK_OFFICE, scope="52.72"), household=api_world.household,
+        reason="Verifikasi", assignee=users[Role.FACILITATOR],
+    )  # fmt: skip
+    return {role: Token.objects.create(user=user).key for role, user in users.items()}
 
 
 def no_request_breaks_the_api_as(role: Role):
@@ -143,6 +162,7 @@ test_no_request_breaks_the_api_as_front_office = no_request_breaks_the_api_as(Ro
 test_no_request_breaks_the_api_as_back_office = no_request_breaks_the_api_as(Role.BACK_OFFICE)
 test_no_request_breaks_the_api_as_agency_officer = no_request_breaks_the_api_as(Role.AGENCY_OFFICER)
 test_no_request_breaks_the_api_as_supervisor = no_request_breaks_the_api_as(Role.SUPERVISOR)
+test_no_request_breaks_the_api_as_facilitator = no_request_breaks_the_api_as(Role.FACILITATOR)
 
 
 @pytest.mark.django_db

@@ -514,6 +514,9 @@ UNREACHABLE = {
     "Dispatch.idempotency_key": "a random UUID the outbox gives each message",
     "referral_sequence_per_complaint": "referrals_create numbers them, the complaint locked",
     "region_level_range": "load_regions writes the level its code gives; the admin shows it only",
+    "visit_finding_once": "visit_findings_make writes one row per variable, once per submission",
+    "visit_reminder_once": "the visits' SLA sweep claims each reminder with it and sends nothing"
+    " when it holds",
 }
 
 
