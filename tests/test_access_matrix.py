@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
 from complaints.models import ComplaintCategory
 from complaints.services import complaint_assess, complaint_register
+from documents.services import document_upload
 from households.models import RegistryImport
 from programs.models import Program, ScreeningRun
 from referrals.models import Dispatch
@@ -98,6 +100,13 @@ RULES = {
     "api:complaint-close": rule(
         {"back_office", "supervisor"}, "complaint", method="post", api=True
     ),
+    # documents: the registry's roles, within their area (uploads: to a record they reach)
+    "documents:upload": rule(OFFICE, "household", kwargs={"owner_type": "household"}),
+    "documents:download": rule(OFFICE, "document"),
+    "documents:thumbnail": rule(OFFICE, "document"),
+    "api:document-list": rule(OFFICE, api=True),  # GET without its owner: 400 to the office
+    "api:document-detail": rule(OFFICE, "document", api=True),
+    "api:document-download": rule(OFFICE, "document", api=True),
     # programmes
     "households:imports": rule({"supervisor", "admin"}),
     "households:import_detail": rule({"supervisor", "admin"}, "import"),
@@ -157,6 +166,19 @@ def test_every_url_has_a_rule():
 
 
 # --- the world the matrix runs in ---------------------------------------------------------
+
+
+def _photo() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+PHOTO = _photo()
 
 
 def household_with_head(region: str, kk: str, name: str, address: str):
@@ -223,7 +245,12 @@ def world(catalogue):
                           name=f"Nur {side}", birth_date=born, sex="F")
             for _ in range(2)
         ]  # fmt: skip
+        photo = document_upload(
+            actor=front, owner_type="household", owner_id=household.pk, kind_code="foto_depan",
+            upload=SimpleUploadedFile("rumah.jpg", PHOTO, content_type="image/jpeg"),
+        )  # fmt: skip
         objects[side] = {
+            "document": photo.pk,
             "household": household.pk,
             "household_pk": household.pk,
             "complaint": complaint.pk,
