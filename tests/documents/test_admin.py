@@ -45,8 +45,13 @@ def test_a_supervisor_reads_kinds_without_changing_them(as_user, kota_bima):
 
 
 def test_the_document_admin_links_the_download_page_only(as_user, front_office, household):
-    document = document_upload(actor=front_office, owner_type="household", owner_id=household.pk,
-                               kind_code="sktm", upload=upload(pdf_bytes(), "sktm.pdf"))  # fmt: skip
+    document = document_upload(
+        actor=front_office,
+        owner_type="household",
+        owner_id=household.pk,
+        kind_code="sktm",
+        upload=upload(pdf_bytes(), "sktm.pdf"),
+    )
     client = as_user(staff_user(Role.SUPERVISOR, "52.72", is_staff=True))
 
     page = client.get(reverse("admin:documents_document_change", args=[document.pk]))

@@ -138,8 +138,13 @@ def test_a_download_streams_the_file_and_is_in_the_access_log(as_user, photo, ho
 
 
 def test_a_pdf_is_always_an_attachment(as_user, front_office, household):
-    document = document_upload(actor=front_office, owner_type="household", owner_id=household.pk,
-                               kind_code="sktm", upload=upload(pdf_bytes(), "sktm.pdf"))  # fmt: skip
+    document = document_upload(
+        actor=front_office,
+        owner_type="household",
+        owner_id=household.pk,
+        kind_code="sktm",
+        upload=upload(pdf_bytes(), "sktm.pdf"),
+    )
     client = as_user(front_office)
 
     response = client.get(reverse("documents:download", args=[document.pk]))
@@ -155,9 +160,7 @@ def test_others_get_not_found_and_no_access_log(as_user, photo, catalogue, who):
     user = {
         "district": lambda: staff_user(Role.SUPERVISOR, "52.72.02"),
         "city": lambda: staff_user(Role.FRONT_OFFICE, "52.71"),
-        "agency": lambda: staff_user(
-            Role.AGENCY_OFFICER, "52.72", agency=catalogue["BPNT"].agency
-        ),  # fmt: skip
+        "agency": lambda: staff_user(Role.AGENCY_OFFICER, "52.72", agency=catalogue["BPNT"].agency),
         "no_role": lambda: staff_user(None, "52.72"),
     }[who]()
     client = as_user(user)
