@@ -32,6 +32,8 @@ class DocumentUploadForm(forms.Form):
     def __init__(self, *args, too_large_message: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.too_large_message = too_large_message
+        if too_large_message:  # the body was not read: say only what was wrong with it
+            self.fields["kind"].required = False
         for field in self.fields.values():
             css = "form-select" if isinstance(field, forms.ModelChoiceField) else "form-control"
             field.widget.attrs["class"] = css

@@ -11,7 +11,6 @@ import io
 import logging
 import re
 import uuid
-import warnings
 import zlib
 from dataclasses import dataclass
 
@@ -146,39 +145,36 @@ def photo_reencoded(data: bytes, found: str) -> Prepared:
     )
     if ImageFile.LOAD_TRUNCATED_IMAGES:  # a setting some library may flip, never here
         raise ImproperlyTruncatedImages
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(io.BytesIO(data))
-        except UnidentifiedImageError:
-            if found == HEIC:
-                raise ValidationError(
-                    {
-                        "file": _(
-                            "HEIC photos (iPhone) cannot be read here yet: set the camera to "
-                            "“Most Compatible” (JPEG) or send the photo as JPEG."
-                        )
-                    }
-                ) from None
-            raise unreadable from None
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning, OSError):
-            raise unreadable from None
-        width, height = image.size
-        if width * height > MAX_PIXELS:
+    try:
+        image = Image.open(io.BytesIO(data))
+    except UnidentifiedImageError:
+        if found == HEIC:
             raise ValidationError(
-                {"file": _("This photo has too many pixels to be a photo from a camera.")}
-            )
-        try:
-            if image.format == "JPEG":  # decode at the smallest scale still at least MAX_SIDE
-                ratio = MAX_SIDE / max(width, height)
-                if ratio < 1:
-                    image.draft("RGB", (round(width * ratio), round(height * ratio)))
-            image.load()
-            image = ImageOps.exif_transpose(image)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, ValueError):
-            raise unreadable from None
-        except SyntaxError:  # Pillow's word for some broken files
-            raise unreadable from None
+                {
+                    "file": _(
+                        "HEIC photos (iPhone) cannot be read here yet: set the camera to "
+                        "“Most Compatible” (JPEG) or send the photo as JPEG."
+                    )
+                }
+            ) from None
+        raise unreadable from None
+    except Exception:  # a hostile file raises whatever the decoder meets first
+        raise unreadable from None
+    width, height = image.size
+    # Before any pixel is decoded: a small file may claim a huge image (a decompression bomb).
+    if width * height > MAX_PIXELS:
+        raise ValidationError(
+            {"file": _("This photo has too many pixels to be a photo from a camera.")}
+        )
+    try:
+        if image.format == "JPEG":  # decode at the smallest scale still at least MAX_SIDE
+            ratio = MAX_SIDE / max(width, height)
+            if ratio < 1:
+                image.draft("RGB", (round(width * ratio), round(height * ratio)))
+        image.load()  # a truncated file fails here (LOAD_TRUNCATED_IMAGES is off)
+        image = ImageOps.exif_transpose(image)
+    except Exception:  # OSError, SyntaxError, struct.error …: damaged, whatever the error
+        raise unreadable from None
     image = _flattened(image)
     image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS, reducing_gap=3.0)
     # Pixels only: nothing of the original's metadata (EXIF, GPS, XMP, ICC, comments) is kept.

@@ -77,6 +77,7 @@ def test_a_30_mb_photo_is_refused_while_received(as_user, front_office, househol
 
     assert response.status_code == 400
     assert "Berkas melebihi batas 10 MB" in response.content.decode()
+    assert "Pilih jenis berkas" not in response.content.decode()  # the only message: the size
     assert Document.objects.count() == 0 and stored_files(settings) == []
 
 
