@@ -198,3 +198,23 @@ def test_the_complaint_page_offers_the_upload(as_user, front_office, household, 
     assert response.status_code == 302 and response.url == f"/complaints/{complaint.pk}/"
     assert Document.objects.get().owner_type == "complaint"
     assert "sktm.pdf" in client.get(response.url).content.decode()
+
+
+def test_the_household_page_reads_its_documents_in_constant_queries(
+    as_user, front_office, household
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(front_office)
+    url = reverse("households:detail", args=[household.pk])
+
+    def queries_with(documents: int) -> int:
+        while Document.objects.count() < documents:
+            document_upload(actor=front_office, owner_type="household", owner_id=household.pk,
+                            kind_code="foto_depan", upload=upload(jpeg_bytes()))  # fmt: skip
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries_with(1) == queries_with(10)
