@@ -6,6 +6,7 @@ JPEG of at most `MAX_SIDE` pixels, upright, with no metadata (no GPS position, n
 serial); a PDF is kept as sent only if it carries no script, no launch action and no
 embedded file. The checksum is of what is stored."""
 
+import datetime
 import hashlib
 import io
 import logging
@@ -364,6 +365,46 @@ def document_purge(document: Document) -> bool:
     except ProtectedError:
         return False
     return True
+
+
+ORPHAN_GRACE = datetime.timedelta(days=1)
+
+
+def stored_orphans(now: datetime.datetime) -> list[str]:
+    """Files under documents/ that no document names (as its file or thumbnail) and that
+    are older than ORPHAN_GRACE: left by a process killed between writing a file and
+    committing its row, or by a caller's transaction rolled back after `document_store`.
+    Younger files may belong to an upload still committing."""
+    storage = document_storage()
+    known = set(Document.objects.values_list("file", flat=True))
+    known |= set(Document.objects.exclude(thumbnail="").values_list("thumbnail", flat=True))
+    orphans = []
+    for name in _stored_names(storage, "documents"):
+        if name in known:
+            continue
+        try:
+            modified = storage.get_modified_time(name)
+        except (FileNotFoundError, NotImplementedError):
+            continue
+        if modified < now - ORPHAN_GRACE:
+            orphans.append(name)
+    return sorted(orphans)
+
+
+def _stored_names(storage, folder: str):
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for inner in folders:
+        yield from _stored_names(storage, f"{folder}/{inner}")
+
+
+def orphan_delete(name: str) -> None:
+    """Delete a file no document names (see `stored_orphans`)."""
+    _delete_quietly(name)
 
 
 def _delete_quietly(name: str) -> None:

@@ -84,3 +84,28 @@ def test_a_file_already_missing_does_not_stop_the_purge(
     assert "2 documents past their retention period deleted" in output
     assert not Document.objects.filter(pk=photo.pk).exists()
     assert not photo.thumbnail.storage.exists(photo.thumbnail.name)
+
+
+def test_stored_files_without_a_document_go_after_a_day(front_office, household, settings):
+    import os
+    import time
+
+    kept = document_upload(actor=front_office, owner_type="household", owner_id=household.pk,
+                           kind_code="kk", upload=upload(jpeg_bytes()))  # fmt: skip
+    folder = settings.MEDIA_ROOT / "documents" / "2026" / "01"
+    folder.mkdir(parents=True)
+    old, fresh = folder / "left-by-a-crash.jpg", folder / "still-committing.jpg"
+    for stray in (old, fresh):
+        stray.write_bytes(b"x")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    os.utime(settings.MEDIA_ROOT / kept.file.name, (two_days_ago, two_days_ago))
+
+    listed = run("--dry-run")
+    assert "1 stored files without a document would be deleted" in listed and old.exists()
+
+    output = run()
+
+    assert "1 stored files without a document deleted" in output
+    assert not old.exists() and fresh.exists()
+    assert (settings.MEDIA_ROOT / kept.file.name).exists()

@@ -5,14 +5,15 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from documents.selectors import documents_past_retention
-from documents.services import document_purge
+from documents.services import document_purge, orphan_delete, stored_orphans
 
 
 class Command(BaseCommand):
     help = (
         "Delete the documents (row, file and thumbnail) older than their kind's retention "
         "period or SLRT_DOCUMENT_RETENTION_DAYS. --dry-run lists them and deletes nothing. "
-        "Lists ids, kinds and dates only, never a name."
+        "Lists ids, kinds and dates only, never a name. Also removes stored files no "
+        "document names, older than a day."
     )
 
     def add_arguments(self, parser):
@@ -39,3 +40,8 @@ class Command(BaseCommand):
             f"{len(due) - kept} documents past their retention period {verb}"
             + (f", {kept} kept (still referenced)." if kept else ".")
         )
+        orphans = stored_orphans(timezone.now())
+        if not dry_run:
+            for name in orphans:
+                orphan_delete(name)
+        self.stdout.write(f"{len(orphans)} stored files without a document {verb}.")
