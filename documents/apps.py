@@ -10,7 +10,7 @@ class DocumentsConfig(AppConfig):
         """The registry's own records carry documents: a household, and one of its members.
         The apps above register theirs from their own `ready()`."""
         from documents.owners import register_owner
-        from households.selectors import households_in_scope, persons_in_scope
+        from documents.selectors import households_documented_by, persons_documented_by
 
-        register_owner("household", records_for=households_in_scope, household_path="id")
-        register_owner("person", records_for=persons_in_scope, household_path="household_id")
+        register_owner("household", records_for=households_documented_by, household_path="id")
+        register_owner("person", records_for=persons_documented_by, household_path="household_id")

@@ -17,6 +17,7 @@ from accounts.roles import REGISTRY_ROLES, has_role
 from accounts.selectors import region_scope_q
 from documents.models import Document, DocumentKind
 from documents.owners import OWNER_TYPES, READERS
+from households.selectors import households_in_scope, persons_in_scope
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -76,6 +77,21 @@ def owner_record_for(user: User, owner_type: str, owner_id) -> OwnerRecord | Non
     if record is None:
         return None
     return OwnerRecord(record, record.document_household_id)
+
+
+def households_documented_by(user: User) -> QuerySet:
+    """The households `user` may attach documents to: the registry's roles, in their area
+    (reading a household, as a facilitator does, is not filing papers for it)."""
+    if not has_role(user, *REGISTRY_ROLES):
+        return households_in_scope(user).none()
+    return households_in_scope(user)
+
+
+def persons_documented_by(user: User) -> QuerySet:
+    """The members of the households `user` may attach documents to."""
+    if not has_role(user, *REGISTRY_ROLES):
+        return persons_in_scope(user).none()
+    return persons_in_scope(user)
 
 
 def document_kinds_offered() -> QuerySet[DocumentKind]:

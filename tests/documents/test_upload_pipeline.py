@@ -245,3 +245,16 @@ def test_documents_belong_to_a_person_or_a_complaint_of_the_household(
         document = document_upload(actor=front_office, owner_type=owner_type, owner_id=owner_id,
                                    kind_code="ktp", upload=upload(jpeg_bytes()))  # fmt: skip
         assert document.household_id == household.pk and document.owner_id == owner_id
+
+
+@pytest.mark.parametrize("role", [Role.FACILITATOR, Role.VILLAGE_OPERATOR])
+def test_the_field_roles_file_nothing_for_a_household_or_a_member(household, role):
+    """A facilitator reads the households of their area; reading is not filing papers."""
+    field = staff_user(role, "52.72.01")
+
+    for owner_type, owner_id in (("household", household.pk),
+                                 ("person", household.members.get().pk)):  # fmt: skip
+        with pytest.raises(ValidationError) as refused:
+            document_upload(actor=field, owner_type=owner_type, owner_id=owner_id,
+                            kind_code="kk", upload=upload(jpeg_bytes()))  # fmt: skip
+        assert "owner_id" in refused.value.message_dict
