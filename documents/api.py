@@ -19,7 +19,7 @@ from documents.models import Document
 from documents.selectors import documents_for, reads_documents
 from documents.views import document_file_response
 from slrt.serializers import StrictCharField
-from slrt.uploads import request_upload_limit
+from slrt.uploads import limits_uploads
 
 MAX_ID = 2**63 - 1
 
@@ -65,6 +65,7 @@ class ReadsDocuments(permissions.BasePermission):
         return reads_documents(request.user)
 
 
+@limits_uploads(services.document_max_bytes)
 class DocumentViewSet(
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
@@ -78,11 +79,6 @@ class DocumentViewSet(
         return documents_for(self.request.user)
 
     parser_classes = [MultiPartParser]  # a file, and the fields naming what it belongs to
-
-    def initialize_request(self, request, *args, **kwargs):
-        # Before anything reads the body (the session's CSRF check does): a document's limit.
-        request_upload_limit(request, services.document_max_bytes())
-        return super().initialize_request(request, *args, **kwargs)
 
     def perform_content_negotiation(self, request, force=False):
         # A download answers the file's own type whatever the client accepts.
@@ -122,9 +118,18 @@ class DocumentViewSet(
     def create(self, request: Request, *args, **kwargs) -> Response:
         """Attach a photo or a PDF to a record of the caller's area. A file past
         `SLRT_DOCUMENT_MAX_MB` is not received: 400 on `file`."""
-        request.data  # noqa: B018 (read through the lowered limit)
+        request.data  # noqa: B018 (read through the view's limit, if no middleware did)
         if getattr(request._request, "upload_too_large", False):
             raise ValidationError({"file": [services.document_too_large_message()]})
+        unknown = set(request.data) - set(DocumentUploadSerializer().fields)
+        if unknown:
+            raise ValidationError(
+                {
+                    "non_field_errors": [
+                        _("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+                    ]
+                }
+            )
         upload = DocumentUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data

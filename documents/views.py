@@ -21,13 +21,14 @@ from documents.forms import DocumentUploadForm
 from documents.models import Document
 from documents.selectors import document_get_for, owner_record_for
 from slrt.field_errors import add_service_errors
-from slrt.uploads import request_upload_limit
+from slrt.uploads import limits_uploads
 
 # A document shown in the browser (a photo) may run nothing and load nothing.
 SANDBOX = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 
 
-@csrf_exempt  # the body is read below, after its limit is set; csrf_protect checks it then
+@limits_uploads(services.document_max_bytes)
+@csrf_exempt  # a request refused by its length has no form read; csrf_protect checks the rest
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_upload(request: HttpRequest, owner_type: str, pk: int) -> HttpResponse:
@@ -36,9 +37,8 @@ def document_upload(request: HttpRequest, owner_type: str, pk: int) -> HttpRespo
     owner = owner_record_for(request.user, owner_type, pk)
     if owner is None:
         raise Http404
-    request_upload_limit(request, services.document_max_bytes())
     if request.method == "POST":
-        request.FILES  # noqa: B018 (read through the lowered limit)
+        request.FILES  # noqa: B018 (read through the view's limit, if no middleware did)
         if getattr(request, "upload_too_large", False):
             form = DocumentUploadForm(
                 request.POST, {}, too_large_message=services.document_too_large_message()

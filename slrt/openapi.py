@@ -40,6 +40,9 @@ def document_json_bodies(result, generator, request, public):
             content = operation.get("requestBody", {}).get("content", {})
             for media_type in [m for m in content if m != kept]:
                 del content[media_type]
+            if kept in content and path in MULTIPART_BODIES:  # its fields, and no others
+                name = content[kept]["schema"]["$ref"].rsplit("/", 1)[-1]
+                result["components"]["schemas"][name]["additionalProperties"] = False
     return result
 
 

@@ -69,6 +69,7 @@ def test_a_30_mb_photo_is_refused_while_received(front_office, household, settin
 
     response = post(client, household, b"\xff\xd8\xff" + b"\x00" * (30 * 1024 * 1024))
 
+    assert response.wsgi_request.upload_too_large
     assert response.status_code == 400
     assert response.json() == {"file": ["Berkas melebihi batas 10 MB; tidak ada yang disimpan."]}
     assert Document.objects.count() == 0 and stored_files(settings) == []
@@ -83,6 +84,7 @@ def test_a_30_mb_photo_over_the_session_is_refused_too(client, front_office, hou
          "file": upload(b"\xff\xd8\xff" + b"\x00" * (30 * 1024 * 1024))},
     )  # fmt: skip
 
+    assert response.wsgi_request.upload_too_large
     assert response.status_code == 400 and "file" in response.json()
 
 
@@ -118,6 +120,18 @@ def test_a_download_streams_and_is_logged_and_others_get_404(front_office, house
     assert district.get(f"{URL}{document_id}/").status_code == 404
 
 
+def test_unknown_fields_are_refused(front_office, household):
+    response = api_as(front_office).post(
+        URL,
+        {"owner_type": "household", "owner_id": household.pk, "kind": "kk",
+         "file": upload(jpeg_bytes()), "household": 1},
+        format="multipart",
+    )  # fmt: skip
+
+    assert response.status_code == 400 and "household" in response.json()["non_field_errors"][0]
+    assert Document.objects.count() == 0
+
+
 def test_the_schema_documents_a_multipart_upload():
     from drf_spectacular.generators import SchemaGenerator
 
@@ -125,5 +139,6 @@ def test_the_schema_documents_a_multipart_upload():
     create = schema["paths"]["/api/v1/documents/"]["post"]
 
     assert list(create["requestBody"]["content"]) == ["multipart/form-data"]
+    assert schema["components"]["schemas"]["DocumentUploadRequest"]["additionalProperties"] is False
     download = schema["paths"]["/api/v1/documents/{id}/download/"]["get"]
     assert set(download["responses"]["200"]["content"]) == {"image/jpeg", "application/pdf"}

@@ -75,6 +75,7 @@ def test_a_30_mb_photo_is_refused_while_received(as_user, front_office, househol
         },
     )
 
+    assert response.wsgi_request.upload_too_large  # not received, not only refused after
     assert response.status_code == 400
     assert "Berkas melebihi batas 10 MB" in response.content.decode()
     assert "Pilih jenis berkas" not in response.content.decode()  # the only message: the size
@@ -90,6 +91,7 @@ def test_a_file_growing_past_the_limit_stops_being_received(
 
     response = post_upload(client, household, just_over)
 
+    assert response.wsgi_request.upload_too_large
     assert response.status_code == 400
     assert "Berkas melebihi batas 1 MB" in response.content.decode()
     assert Document.objects.count() == 0
