@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
@@ -15,7 +16,7 @@ from accounts.admin_scoping import (
     users_managed_by,
 )
 from accounts.models import AccessLog, Office, StaffProfile
-from accounts.roles import ADMIN_SITE_ROLES, grantable_roles, user_roles
+from accounts.roles import ADMIN_SITE_ROLES, Role, grantable_roles, user_roles
 from accounts.selectors import access_log_for
 from households.masking import mask_identifiers_in
 from regions.models import Region
@@ -48,6 +49,11 @@ class StaffProfileInline(ScopeChoicesMixin, admin.StackedInline):
         # Held to it: a post without the profile's form is refused, not saved profile-less.
         kwargs.setdefault("validate_min", not is_superuser(request.user))
         return super().get_formset(request, obj, **kwargs)
+
+
+def role_label(group: Group) -> str:
+    """A role's name in the interface's language; another group's own name."""
+    return Role(group.name).label if group.name in Role.values else group.name
 
 
 admin.site.unregister(User)
@@ -89,9 +95,17 @@ class StaffUserAdmin(UserAdmin):
         return readonly
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "groups" and not is_superuser(request.user):
+        if db_field.name != "groups":
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        if not is_superuser(request.user):
             kwargs["queryset"] = Group.objects.filter(name__in=grantable_roles(request.user))
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        # A handful of roles: one checkbox each, named as the pages name them.
+        kwargs["widget"] = forms.CheckboxSelectMultiple
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        field.label = _("Roles")
+        field.help_text = _("What the user does here. You may give the roles you hold or lower.")
+        field.label_from_instance = role_label
+        return field
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -107,9 +121,9 @@ class StaffUserAdmin(UserAdmin):
         profile = getattr(user, "staff_profile", None)
         return str(profile.scope) if profile and profile.scope else "—"
 
-    @admin.display(description=User._meta.get_field("groups").verbose_name)
+    @admin.display(description=_("Roles"))
     def roles(self, user: User) -> str:
-        return ", ".join(group.name for group in user.groups.all())
+        return ", ".join(str(role_label(group)) for group in user.groups.all())
 
 
 @admin.register(StaffProfile)

@@ -1,5 +1,6 @@
 """Demo staff users (`seed_demo`): one per role, all working in Kota Bima (the agency
-officer too: an agency officer sees their agency's referrals of their own area only)."""
+officer too: an agency officer sees their agency's referrals of their own area only), but the
+village operator, who works for one village of it."""
 
 from typing import TYPE_CHECKING
 
@@ -14,27 +15,30 @@ if TYPE_CHECKING:  # the agency an officer answers for; programs builds on accou
     from programs.models import Agency
 
 DEMO_SCOPE = "52.72"  # Kota Bima, Nusa Tenggara Barat
+DEMO_VILLAGE = "52.72.01.1001"  # Kelurahan Paruga, Rasanae Barat: the front office's desk
 DEMO_PASSWORD = "slrt-demo-2026"  # noqa: S105 — printed on purpose; seed_demo refuses production
 
 DEMO_USERS = [
-    # username, role, first name, last name, service point
-    ("fo", Role.FRONT_OFFICE, "Siti", "Aminah", "Puskesos Kelurahan Paruga"),
-    ("bo", Role.BACK_OFFICE, "Ahmad", "Fauzi", "SLRT Kota Bima"),
-    ("supervisor", Role.SUPERVISOR, "Nurul", "Hidayah", "Dinas Sosial Kota Bima"),
-    ("agency", Role.AGENCY_OFFICER, "Rahmat", "Hidayat", ""),
-    ("admin", Role.ADMIN, "Dewi", "Lestari", "Dinas Sosial Kota Bima"),
+    # username, role, first name, last name, service point, working area
+    ("fo", Role.FRONT_OFFICE, "Siti", "Aminah", "Puskesos Kelurahan Paruga", DEMO_SCOPE),
+    ("bo", Role.BACK_OFFICE, "Ahmad", "Fauzi", "SLRT Kota Bima", DEMO_SCOPE),
+    ("supervisor", Role.SUPERVISOR, "Nurul", "Hidayah", "Dinas Sosial Kota Bima", DEMO_SCOPE),
+    ("agency", Role.AGENCY_OFFICER, "Rahmat", "Hidayat", "", DEMO_SCOPE),
+    ("admin", Role.ADMIN, "Dewi", "Lestari", "Dinas Sosial Kota Bima", DEMO_SCOPE),
+    ("fasilitator", Role.FACILITATOR, "Yusuf", "Ramadhan", "Pendamping Kota Bima", DEMO_SCOPE),
+    ("desa", Role.VILLAGE_OPERATOR, "Fitri", "Handayani", "Kantor Kelurahan Paruga", DEMO_VILLAGE),
 ]
 
 
 def seed_users(*, password: str, agency: "Agency") -> dict[str, User]:
     """Create or reset the demo users; the agency officer works for `agency` in Kota Bima."""
-    scope = Region.objects.get(code=DEMO_SCOPE)
+    areas = Region.objects.in_bulk({row[-1] for row in DEMO_USERS})
     return {
         username: staff_user_upsert(
             username=username,
             password=password,
             role=role,
-            scope=scope,
+            scope=areas[area],
             agency=agency if role == Role.AGENCY_OFFICER else None,
             first_name=first_name,
             last_name=last_name,
@@ -42,7 +46,7 @@ def seed_users(*, password: str, agency: "Agency") -> dict[str, User]:
             # Escalations and reminders are e-mailed; the demo prints them on the console.
             email=f"{username}@slrt-demo.example",
         )
-        for username, role, first_name, last_name, service_point in DEMO_USERS
+        for username, role, first_name, last_name, service_point, area in DEMO_USERS
     }
 
 

@@ -1,4 +1,5 @@
-"""The main menu: which pages each role finds in the layout's navigation bar."""
+"""The main menu: which pages each role finds in the layout's navigation bar, and what the
+home page tells each role about its work."""
 
 from dataclasses import dataclass
 
@@ -7,7 +8,13 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import REGISTRY_ROLES, SUPERVISING_ROLES, Role, user_roles
+from accounts.roles import (
+    REGISTRY_READING_ROLES,
+    REGISTRY_ROLES,
+    SUPERVISING_ROLES,
+    Role,
+    user_roles,
+)
 
 
 @dataclass(frozen=True)
@@ -26,7 +33,7 @@ MENU = [
     MenuItem(
         _("Households"),
         "households:search",
-        REGISTRY_ROLES,
+        REGISTRY_READING_ROLES,  # facilitators read them, before and during a visit
         _("Find the households of your working area and see who lives in them."),
     ),
     MenuItem(
@@ -83,6 +90,40 @@ MENU = [
         SUPERVISION,
     ),
 ]
+
+
+# What the home page tells the roles whose work is not yet all in the menu, or needs saying
+# first: what they do here today.
+HOME_GUIDANCE = {
+    Role.FACILITATOR: [
+        _(
+            "You do the home visits assigned to you, on your phone: each visit says which "
+            "household, why, and by when."
+        ),
+        _(
+            "You may read the households of your working area, their members and their home, "
+            "to prepare a visit. You cannot change them: what you observe goes in the visit, "
+            "and the back office decides what the registry takes from it."
+        ),
+    ],
+    Role.VILLAGE_OPERATOR: [
+        _(
+            "You will enter your village's proposals to the national social registry (DTSEN): "
+            "new households and members, corrections and exits, and residents' objections, "
+            "with the village's documents such as the minutes of the village deliberation."
+        ),
+        _(
+            "These pages are not available yet in this version, so your account shows no "
+            "household data for now."
+        ),
+    ],
+}
+
+
+def home_guidance_for(user: AbstractBaseUser | AnonymousUser) -> list[str | Promise]:
+    """The paragraphs the home page shows `user` about their work, by role."""
+    roles = user_roles(user)
+    return [text for role, texts in HOME_GUIDANCE.items() if role in roles for text in texts]
 
 
 def menu_for(user: AbstractBaseUser | AnonymousUser, current_path: str = "") -> list[dict]:

@@ -62,7 +62,8 @@ def office_upsert(*, region: Region, **settings: str) -> Office:
 def access_purpose_of(user: AbstractBaseUser) -> str:
     """The purpose an access serves when the page does not say: what the user's role is for."""
     roles = user_roles(user)
-    if roles & {Role.FRONT_OFFICE, Role.BACK_OFFICE}:
+    # A facilitator reads a household for the visit that serves its request.
+    if roles & {Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.FACILITATOR}:
         return AccessLog.Purpose.SERVICE
     if Role.AGENCY_OFFICER in roles:
         return AccessLog.Purpose.REFERRAL

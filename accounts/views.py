@@ -11,6 +11,7 @@ from django_otp import login as otp_login
 from accounts.decorators import role_required
 from accounts.filters import AccessLogFilter
 from accounts.forms import LoginForm, TwoFactorForm
+from accounts.navigation import home_guidance_for
 from accounts.roles import SUPERVISING_ROLES
 from accounts.selectors import access_log_for
 from accounts.two_factor import confirmed_device_of, device_to_set_up, qr_svg_of, secret_of
@@ -37,7 +38,7 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Where every staff user lands: their role, working area, and what they can do here."""
-    return render(request, "accounts/home.html")
+    return render(request, "accounts/home.html", {"guidance": home_guidance_for(request.user)})
 
 
 @shows_whole_identifiers

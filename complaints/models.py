@@ -242,6 +242,7 @@ class ComplaintEvent(models.Model):
         ASSIGNED = "assigned", _("assigned")
         CONSENT = "consent", _("consent recorded")
         ASSESSED = "assessed", _("assessed again")
+        VISIT_DONE = "visit_done", _("home visit reviewed")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=12, choices=Complaint.Status.choices, blank=True)

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, has_role
+from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.selectors import staff_profile_of
 from complaints.models import Assessment, Complaint, ComplaintCategory, ComplaintEvent, Need
 from complaints.workdays import add_working_days
@@ -117,7 +117,9 @@ def complaint_register(
     """Register a complaint with its ticket number and due dates (in working days). The
     complainant is a member of the household or, for someone else, a name: one of the two."""
     errors: dict[str, str] = {}
-    if not households_in_scope(actor).filter(pk=household.pk).exists():
+    # Facilitators read the households of their area; registering for one is the registry's.
+    registry_user = has_role(actor, *REGISTRY_ROLES)
+    if not registry_user or not households_in_scope(actor).filter(pk=household.pk).exists():
         errors["household"] = _("This household is outside your working area.")
     if complainant is not None and complainant.household_id != household.pk:
         errors["complainant"] = _("The complainant must be a member of this household.")

@@ -20,7 +20,7 @@ from rest_framework.fields import SkipField, empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.roles import REGISTRY_ROLES, has_role
+from accounts.roles import REGISTRY_READING_ROLES, has_role
 from accounts.services import personal_list_shown
 from households import services
 from households.forms import MAX_MEMBERS
@@ -170,12 +170,12 @@ def with_domain_errors(shape: dict, domain: dict) -> dict:
 
 
 class HasRegistryPermission(permissions.BasePermission):
-    """Reading is for registry roles (the scoped queryset does the rest); registering needs
-    `add_household` and editing `change_household`, as on the web."""
+    """Reading is for registry roles and facilitators (the scoped queryset does the rest);
+    registering needs `add_household` and editing `change_household`, as on the web."""
 
     def has_permission(self, request, view) -> bool:
         if request.method in permissions.SAFE_METHODS:
-            return has_role(request.user, *REGISTRY_ROLES)
+            return has_role(request.user, *REGISTRY_READING_ROLES)
         needed = (
             "households.add_household" if view.action == "create" else "households.change_household"
         )

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.roles import REGISTRY_ROLES, has_role
+from accounts.roles import REGISTRY_READING_ROLES, has_role
 from accounts.selectors import region_scope_q, scope_code_of
 from households.models import Household, Person, RegistryImport
 from households.names import normalize_name
@@ -27,16 +27,18 @@ SIXTEEN_DIGITS = re.compile(r"[0-9]{16}")  # use with fullmatch
 def households_in_scope(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Household]:
     """Households the user may see: those whose village lies in the user's scope.
 
-    Users without a registry role (agency officers) or without a scope see none.
+    The registry's roles and facilitators read them (what each may change is a permission
+    its pages and services check); users without such a role (agency officers, village
+    operators) or without a scope see none.
     """
-    if not has_role(user, *REGISTRY_ROLES):
+    if not has_role(user, *REGISTRY_READING_ROLES):
         return Household.objects.none()
     return Household.objects.filter(region_scope_q(user, "region"))
 
 
 def persons_in_scope(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Person]:
     """Members of the households the user may see."""
-    if not has_role(user, *REGISTRY_ROLES):
+    if not has_role(user, *REGISTRY_READING_ROLES):
         return Person.objects.none()
     return Person.objects.filter(region_scope_q(user, "household__region"))
 

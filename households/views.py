@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
 from accounts.models import AccessLog
-from accounts.roles import REGISTRY_ROLES, SUPERVISING_ROLES, Role
+from accounts.roles import REGISTRY_READING_ROLES, REGISTRY_ROLES, SUPERVISING_ROLES, Role, has_role
 from accounts.services import access_record, personal_list_shown
 from households import services
 from households.forms import (
@@ -46,10 +46,10 @@ EDITOR_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
 MEMBERS_PREFIX = "members"
 
 
-@role_required(*REGISTRY_ROLES)
+@role_required(*REGISTRY_READING_ROLES)
 def household_search(request: HttpRequest) -> HttpResponse:
     """Search first: one box for a NIK, a KK number or a name; below it, the households of
-    the user's area, newest first, filterable by region."""
+    the user's area, newest first, filterable by region. Facilitators read it too."""
     search = RegistrySearchForm(request.GET or None)
     result = None
     if search.is_valid() and search.cleaned_data["q"].strip():
@@ -89,13 +89,18 @@ def household_search(request: HttpRequest) -> HttpResponse:
 
 
 @shows_whole_identifiers
-@role_required(*REGISTRY_ROLES)
+@role_required(*REGISTRY_READING_ROLES)
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One household whole. A facilitator reads it without its complaints: they open no
+    complaint, so the page neither lists nor links them."""
     household: Household = household_get_for(request.user, pk)
     # The household's complaints and programmes, through reverse relations: the registry does
     # not import the apps that build on it.
-    complaints = household.complaints.select_related("category", "complainant").order_by(
-        "-registered_at"
+    shows_complaints = has_role(request.user, *REGISTRY_ROLES)
+    complaints = (
+        household.complaints.select_related("category", "complainant").order_by("-registered_at")
+        if shows_complaints
+        else None
     )
     enrollments = household.enrollments.active().select_related("program")
     services.household_identifiers_seen(actor=request.user, household=household, path=request.path)
@@ -105,6 +110,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "household": household,
             "complaints": complaints,
+            "shows_complaints": shows_complaints,
             "enrollments": enrollments.order_by("program__code"),
             "housing": household_housing_summary(household),
             "may_edit": request.user.has_perm("households.change_household"),

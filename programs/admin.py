@@ -111,6 +111,7 @@ class ProgramAdmin(admin.ModelAdmin):
     list_select_related = ["agency"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["agency"]
+    filter_horizontal = ["required_kinds"]
 
     class Media:
         js = ["js/rule_preview.js"]

@@ -10,6 +10,12 @@ class ProgramSerializer(serializers.ModelSerializer):
     agency = serializers.CharField(source="agency.name", read_only=True)
     domains = serializers.ListField(child=serializers.CharField(), read_only=True)
     rule = serializers.JSONField(read_only=True)
+    required_kinds = serializers.SlugRelatedField(
+        many=True,
+        read_only=True,
+        slug_field="code",
+        help_text="Codes of the document kinds a referral's file must hold (`kk`, `sktm`, …).",
+    )
 
     class Meta:
         model = Program
@@ -20,6 +26,7 @@ class ProgramSerializer(serializers.ModelSerializer):
             "agency",
             "domains",
             "description",
+            "required_kinds",
             "required_documents",
             "response_days",
             "resolution_days",
@@ -40,4 +47,6 @@ class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated, CanViewPrograms]
     lookup_field = "code"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    queryset = Program.objects.select_related("agency").order_by("code")
+    queryset = (
+        Program.objects.select_related("agency").prefetch_related("required_kinds").order_by("code")
+    )

@@ -8,6 +8,7 @@ edits to a rule survive a re-run.
 
 from django.db import transaction
 
+from documents.models import DocumentKind
 from programs.models import Agency, Program
 from programs.rules import validate_rule
 from regions.models import Region
@@ -56,11 +57,12 @@ SCHOOL_AGE_IN_OR_OUT_OF_SCHOOL = member(
 # registry does not know yet is assessed in the field like any other.
 EMERGENCY_AID = {"any": [field("desil", "lte", 2), field("desil", "isnull", True)]}
 
-# code, name, agency, domains, response days, resolution days, documents, rule
+# code, name, agency, domains, response days, resolution days, the kinds of the documents a
+# referral carries (`documents.DocumentKind` codes), what else the agency asks for, rule
 PROGRAMS = [
     ("PKH", "Program Keluarga Harapan", "kemensos",
      ["health", "education", "elderly", "disability", "children"], 5, 60,
-     "Tidak perlu mendaftar: diusulkan melalui DTSEN; KTP dan KK untuk verifikasi.",
+     ["ktp", "kk"], "Tidak perlu mendaftar: diusulkan melalui DTSEN.",
      {"all": [
          field("desil", "lte", 4),
          {"any": [
@@ -73,22 +75,22 @@ PROGRAMS = [
          ]},
      ]}),
     ("BPNT", "Bantuan Pangan Non Tunai (Program Sembako)", "kemensos", ["food"], 5, 60,
-     "Tidak perlu mendaftar: diusulkan melalui DTSEN.",
+     [], "Tidak perlu mendaftar: diusulkan melalui DTSEN.",
      field("desil", "lte", 5)),
     ("PBI-JK", "Penerima Bantuan Iuran Jaminan Kesehatan", "kemensos", ["health"], 3, 14,
-     "KK, KTP, kartu KIS nonaktif, SKTM, foto rumah; surat dokter untuk reaktivasi.",
+     ["ktp", "kk", "sktm", "surat_faskes", "foto_depan"], "Kartu KIS yang nonaktif.",
      {"any": [
          field("desil", "lte", 5),
          {"all": [field("desil", "lte", 7), member(field("chronic_illness", "ne", 0))]},
      ]}),
     ("PIP", "Program Indonesia Pintar (KIP)", "kemendikdasmen", ["education", "children"], 5, 60,
-     "KIP/KKS atau Surat Keterangan Terdaftar DTKS.",
+     [], "KIP/KKS atau Surat Keterangan Terdaftar DTKS.",
      {"all": [
          SCHOOL_AGE_IN_OR_OUT_OF_SCHOOL,
          {"any": [field("desil", "lte", 4), {"enrolled": "PKH"}]},
      ]}),
     ("KIP-KULIAH", "KIP Kuliah", "kemdiktisaintek", ["education"], 10, 90,
-     "NISN, NIK, SKTM.",
+     ["ktp", "sktm"], "NISN.",
      {"all": [
          member(field("age", "between", [17, 25]), field("schooling", "eq", "senior"),
                 field("school_participation", "eq", "finished")),
@@ -96,23 +98,23 @@ PROGRAMS = [
      ]}),
     ("ATENSI", "Asistensi Rehabilitasi Sosial", "kemensos",
      ["disability", "elderly", "children", "protection"], 5, 30,
-     "Asesmen pendamping (dinilai kasus per kasus).",
+     [], "Asesmen pendamping (dinilai kasus per kasus).",
      {"any": [member(field("disability", "ne", 0)), member(field("age", "gte", 60))]}),
     ("RUTILAHU", "Rehabilitasi Sosial Rumah Tidak Layak Huni", "kemensos", ["housing"], 10, 180,
-     "KTP, KK, bukti kepemilikan lahan; usulan kelurahan ke Dinas Sosial.",
+     ["ktp", "kk"], "Bukti kepemilikan lahan; usulan kelurahan ke Dinas Sosial.",
      {"all": [field("desil", "lte", 4), field("tenure", "eq", 1), UNFIT_HOUSE]}),
     ("BSPS", "Bantuan Stimulan Perumahan Swadaya", "kemenpkp", ["housing"], 10, 180,
-     "KTP, bukti kepemilikan lahan, surat keterangan penghasilan.",
+     ["ktp"], "Bukti kepemilikan lahan, surat keterangan penghasilan.",
      {"all": [
          field("tenure", "eq", 1), UNFIT_HOUSE,
          member(field("marital_status", "eq", "married")),
          field("monthly_income", "lte", 2_602_931),  # UMP NTB 2025
      ]}),
     ("RTLH-NTB", "Rumah Tidak Layak Huni Provinsi NTB", "disperkim-ntb", ["housing"], 10, 180,
-     "Bukti kepemilikan lahan.",
+     [], "Bukti kepemilikan lahan.",
      {"all": [field("desil", "lte", 5), field("tenure", "eq", 1), UNFIT_HOUSE]}),
     ("JAMKESDA", "Jaminan Kesehatan Daerah (PBI APBD Kota Bima)", "dinsos", ["health"], 3, 14,
-     "KK, KTP; daftar di Dinas Sosial (kuota APBD, daftar tunggu).",
+     ["ktp", "kk"], "Daftar di Dinas Sosial (kuota APBD, daftar tunggu).",
      {"all": [
          field("desil", "lte", 6),
          {"not": {"enrolled": "PBI-JK"}},
@@ -120,17 +122,17 @@ PROGRAMS = [
      ]}),
     ("BAZNAS-DARURAT", "Bantuan Darurat BAZNAS Kota Bima", "baznas",
      ["food", "health", "housing", "economic"], 2, 14,
-     "Rekomendasi kelurahan; survei lapangan.",
+     [], "Rekomendasi kelurahan; survei lapangan.",
      EMERGENCY_AID),
     ("BAZNAS-NTB-PEDULI", "NTB Peduli (BAZNAS Provinsi NTB)", "baznas-ntb",
      ["health", "education", "housing"], 5, 30,
-     "Usulan kabupaten/kota, diverifikasi BAZNAS NTB.",
+     [], "Usulan kabupaten/kota, diverifikasi BAZNAS NTB.",
      field("desil", "lte", 3)),
     ("DTKS-SURAT", "Surat Keterangan Terdaftar DTKS/DTSEN", "dinsos", ["documents"], 1, 3,
-     "KTP, KK.",
+     ["ktp", "kk"], "",
      {"all": []}),
     ("DTSEN-USUL", "Usulan masuk atau perbaikan DTSEN", "dinsos", ["documents"], 3, 30,
-     "KTP, KK, SKTM dari kelurahan.",
+     ["ktp", "kk", "sktm"], "SKTM diterbitkan oleh kelurahan.",
      {"all": []}),
 ]  # fmt: skip
 
@@ -155,9 +157,10 @@ def catalogue_install(*, region_code: str) -> tuple[int, int]:
         Program.objects.values_list("code", flat=True)
     )
     created_programs = 0
-    for code, name, agency, domains, response, resolution, documents, rule in PROGRAMS:
+    kinds = {kind.code: kind for kind in DocumentKind.objects.all()}
+    for code, name, agency, domains, response, resolution, documents, other, rule in PROGRAMS:
         validate_rule(rule, known_programs=known)
-        _program, created = Program.objects.get_or_create(
+        program, created = Program.objects.get_or_create(
             code=code,
             defaults={
                 "name": name,
@@ -166,9 +169,11 @@ def catalogue_install(*, region_code: str) -> tuple[int, int]:
                 "domains": domains,
                 "response_days": response,
                 "resolution_days": resolution,
-                "required_documents": documents,
+                "required_documents": other,
                 "rule": rule,
             },
         )
+        if created:  # a kind an admin removed is left out
+            program.required_kinds.set([kinds[kind] for kind in documents if kind in kinds])
         created_programs += created
     return created_agencies, created_programs

@@ -139,7 +139,22 @@ class Program(models.Model):
         help_text=_("Codes of the need domains this programme addresses."),
     )
     description = models.TextField(_("description"), blank=True)
-    required_documents = models.TextField(_("required documents"), blank=True)
+    # The documents a referral's file must hold (`referrals.selectors.referral_file`); what
+    # else the agency asks for that is no document kind (a survey, a village's proposal) is
+    # written in `required_documents`.
+    required_kinds = models.ManyToManyField(
+        "documents.DocumentKind",
+        verbose_name=_("required documents"),
+        blank=True,
+        related_name="programs",
+        help_text=_("The documents a referral to this programme must carry."),
+    )
+    required_documents = models.TextField(
+        _("other requirements"),
+        blank=True,
+        help_text=_("What else the agency asks for that is not a document, such as a field "
+                    "survey or the village's proposal."),
+    )  # fmt: skip
     response_days = models.PositiveSmallIntegerField(
         _("working days to acknowledge a referral"), default=3
     )

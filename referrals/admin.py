@@ -26,7 +26,7 @@ class ReferralEventInline(admin.TabularInline):
     model = ReferralEvent
     extra = 0
     can_delete = False
-    fields = ["at", "action", "from_status", "to_status", "actor", "via", "note"]
+    fields = ["at", "action", "kind", "from_status", "to_status", "actor", "via", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

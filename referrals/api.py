@@ -2,7 +2,7 @@
 scope (office staff: their area; agency officers: their agency) and rules."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -11,12 +11,13 @@ from rest_framework.response import Response
 from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.services import personal_list_shown
 from complaints.selectors import complaints_in_scope
+from documents.models import DocumentKind
 from households.masking import mask_free_text
 from households.services import typed_identifiers_seen
 from programs.models import Program
 from referrals import services
 from referrals.models import Referral, ReferralEvent
-from referrals.selectors import referrals_for
+from referrals.selectors import agency_reads_file, referral_file, referrals_for
 from slrt.middleware import shows_whole_identifiers
 from slrt.serializers import CodeField, StrictCharField, StrictStringsModelSerializer
 
@@ -25,10 +26,52 @@ class ReferralEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(
         source="actor.username", default=None, allow_null=True, help_text="None: the system."
     )
+    kind = serializers.CharField(
+        source="kind.code",
+        default=None,
+        allow_null=True,
+        help_text="The document kind the agency asked for (`document_requested`).",
+    )
 
     class Meta:
         model = ReferralEvent
-        fields = ["action", "from_status", "to_status", "note", "actor", "via", "at"]
+        fields = ["action", "from_status", "to_status", "note", "kind", "actor", "via", "at"]
+
+
+class FileDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="Download: `/api/v1/documents/{id}/download/`.")
+    kind = serializers.CharField(source="kind.code")
+    original_name = serializers.CharField()
+    uploaded_at = serializers.DateTimeField()
+
+
+class ReferralFileSerializer(serializers.Serializer):
+    """The referral's file against its programme's required document kinds."""
+
+    required = serializers.ListField(child=serializers.CharField(), help_text="Kind codes.")
+    present = serializers.ListField(child=serializers.CharField())
+    missing = serializers.ListField(child=serializers.CharField())
+    complete = serializers.BooleanField()
+    requested = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Kinds the agency asked for that are not in the file yet.",
+    )
+    documents = FileDocumentSerializer(
+        many=True,
+        help_text="The file's documents, for those who may read them now (an agency officer "
+        "while the referral is with the agency).",
+    )
+
+
+def file_data(file, *, readable: bool) -> dict:
+    return {
+        "required": [item.kind.code for item in file.items],
+        "present": [item.kind.code for item in file.items if item.document],
+        "missing": [kind.code for kind in file.missing],
+        "complete": file.complete,
+        "requested": sorted({request.kind.code for request in file.requests}),
+        "documents": FileDocumentSerializer(file.documents if readable else [], many=True).data,
+    }
 
 
 class ComplaintInScopeField(serializers.PrimaryKeyRelatedField):
@@ -44,28 +87,36 @@ class ReferralSerializer(StrictStringsModelSerializer):
     agency = serializers.CharField(source="agency.name", read_only=True)
     ticket_number = serializers.CharField(source="complaint.ticket_number", read_only=True)
     events = ReferralEventSerializer(many=True, read_only=True)
+    file = serializers.SerializerMethodField()
 
     class Meta:
         model = Referral
         fields = [
             "id", "complaint", "ticket_number", "program", "agency", "notes", "eligible",
             "status", "outcome_note", "response_due", "resolution_due", "created_at",
-            "sent_at", "received_at", "closed_at", "version", "events",
+            "sent_at", "received_at", "closed_at", "version", "incomplete_note", "file",
+            "events",
         ]  # fmt: skip
         read_only_fields = [
             "eligible", "status", "outcome_note", "response_due", "resolution_due",
-            "created_at", "sent_at", "received_at", "closed_at", "version",
+            "created_at", "sent_at", "received_at", "closed_at", "version", "incomplete_note",
         ]  # fmt: skip
         extra_kwargs = {"notes": {"required": False, "max_length": 2000}}
         # An open referral to the programme already is the service's to refuse, at `program`.
         validators = []
+
+    @extend_schema_field(ReferralFileSerializer)
+    def get_file(self, referral: Referral) -> dict:
+        user = self.context["request"].user
+        readable = has_role(user, *REGISTRY_ROLES) or agency_reads_file(user, referral)
+        return file_data(referral_file(referral), readable=readable)
 
 
 class ReferralListSerializer(ReferralSerializer):
     """The list stays light: read one referral for its story (`events`)."""
 
     class Meta(ReferralSerializer.Meta):
-        fields = [name for name in ReferralSerializer.Meta.fields if name != "events"]
+        fields = [name for name in ReferralSerializer.Meta.fields if name not in ("events", "file")]
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -78,10 +129,21 @@ class TransitionSerializer(serializers.Serializer):
     )
 
 
+class DocumentRequestSerializer(serializers.Serializer):
+    kind = CodeField(
+        slug_field="code",
+        queryset=DocumentKind.objects.filter(is_active=True),
+        help_text="The code of the document kind needed (`sktm`).",
+    )
+    note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class ReferralPermission(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         if view.action == "create":
             return has_role(request.user, Role.BACK_OFFICE)
+        if view.action == "request_document":
+            return has_role(request.user, Role.AGENCY_OFFICER)
         if view.action == "transition":
             return has_role(request.user, Role.BACK_OFFICE, Role.AGENCY_OFFICER)
         return has_role(request.user, *REGISTRY_ROLES, Role.AGENCY_OFFICER)
@@ -100,7 +162,7 @@ class ReferralViewSet(
     def get_queryset(self):
         queryset = referrals_for(self.request.user)
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related("events__actor")
+            queryset = queryset.prefetch_related("events__actor", "events__kind")
         return queryset
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
@@ -116,7 +178,7 @@ class ReferralViewSet(
         page = self.paginate_queryset(self.get_queryset())
         data = ReferralListSerializer(page, many=True, context=self.get_serializer_context()).data
         for item in data:
-            mask_free_text(item, ("notes", "outcome_note"))  # NIKs typed in: masked
+            mask_free_text(item, ("notes", "outcome_note", "incomplete_note"))  # NIKs: masked
         personal_list_shown(
             actor=request.user,
             what=_("Referrals"),
@@ -166,5 +228,34 @@ class ReferralViewSet(
                  "version": conflict.referral.version},
                 status=status.HTTP_409_CONFLICT,
             )  # fmt: skip
-        referral = self.get_queryset().prefetch_related("events__actor").get(pk=referral.pk)
+        referral = (
+            self.get_queryset()
+            .prefetch_related("events__actor", "events__kind")
+            .get(pk=referral.pk)
+        )
+        return Response(ReferralSerializer(referral, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=DocumentRequestSerializer,
+        responses={
+            200: ReferralSerializer,
+            400: OpenApiResponse(description="Not open, or the kind is in the file already."),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="request-document")
+    def request_document(self, request: Request, pk=None) -> Response:
+        """The agency the referral is with asks the sending office for a document of its
+        file (`kind`, and a `note`, needed for a kind the programme does not require)."""
+        referral = self.get_object()
+        serializer = DocumentRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.referral_request_document(
+            actor=request.user, referral=referral, via=ReferralEvent.Via.API,
+            **serializer.validated_data,
+        )  # fmt: skip
+        referral = (
+            self.get_queryset()
+            .prefetch_related("events__actor", "events__kind")
+            .get(pk=referral.pk)
+        )
         return Response(ReferralSerializer(referral, context=self.get_serializer_context()).data)

@@ -208,6 +208,8 @@ def referral_payload(dispatch: Dispatch) -> dict:
             "agency": referral.agency.name,
             "eligible": referral.eligible,
             "notes": referral.notes,
+            # Sent with documents of its file missing: what the office says of them.
+            "incomplete_note": referral.incomplete_note,
             "response_due": referral.response_due.isoformat() if referral.response_due else None,
             "resolution_due": (
                 referral.resolution_due.isoformat() if referral.resolution_due else None

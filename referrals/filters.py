@@ -5,14 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from complaints.selectors import SEARCH_MIN_LENGTH
 from programs.models import Agency, Program
 from referrals.models import Referral
-from referrals.selectors import referral_search_q
+from referrals.selectors import documents_asked_q, referral_search_q
 from regions.models import Region, within_q
 from slrt.filters import ListFilterSet, SearchFilter
 
 
 class ReferralFilter(ListFilterSet):
     """The referral list's search (referral or ticket number, name) and filters: status,
-    programme, agency, district and what is late."""
+    programme, agency, district, what is late and what its agency asks documents for."""
 
     OVERDUE_CHOICES = [
         ("acknowledgement", _("not acknowledged in time")),
@@ -44,9 +44,15 @@ class ReferralFilter(ListFilterSet):
         label=_("Overdue"), choices=OVERDUE_CHOICES, method="filter_overdue"
     )
 
+    documents = django_filters.ChoiceFilter(
+        label=_("Documents"),
+        choices=[("asked", _("the agency asks for a document"))],
+        method="filter_documents",
+    )
+
     class Meta:
         model = Referral
-        fields = ["q", "status", "program", "agency", "district", "overdue"]
+        fields = ["q", "status", "program", "agency", "district", "overdue", "documents"]
 
     def __init__(self, *args, districts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +63,9 @@ class ReferralFilter(ListFilterSet):
 
     def filter_district(self, queryset, name, district: Region):
         return queryset.filter(within_q(district.code, "household__region"))
+
+    def filter_documents(self, queryset, name, value: str):
+        return queryset.filter(documents_asked_q())
 
     def filter_overdue(self, queryset, name, value: str):
         today = timezone.localdate()

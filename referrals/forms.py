@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from documents.models import DocumentKind
 from programs.models import Program
 from referrals.models import Referral
 from slrt.field_errors import ITEM_PATH, add_service_errors
@@ -64,9 +65,13 @@ class ReferralCreateForm(forms.Form):
         if rest:
             add_service_errors(self, ValidationError(rest))
 
-    def programme_rows(self, matches) -> list[tuple]:
-        """Each match with its notes field, for the page."""
-        return [(match, self[self.notes_field(match.program.code)]) for match in matches]
+    def programme_rows(self, matches, files) -> list[tuple]:
+        """Each match with its notes field and the file a referral to it would carry
+        (`referrals.selectors.complaint_files`), for the page."""
+        return [
+            (match, self[self.notes_field(match.program.code)], files[match.program.pk])
+            for match in matches
+        ]
 
 
 class ReferralTransitionForm(forms.Form):
@@ -82,3 +87,24 @@ class ReferralTransitionForm(forms.Form):
 
     def needs_confirmation(self) -> bool:
         return self.cleaned_data["to"] in self.FINAL_MOVES and not self.cleaned_data["confirm"]
+
+
+class DocumentRequestForm(forms.Form):
+    """The agency asks the sending office for a document of the referral's file."""
+
+    kind = forms.ModelChoiceField(
+        label=_("Document needed"),
+        queryset=DocumentKind.objects.filter(is_active=True),
+        to_field_name="code",
+        empty_label=_("— choose —"),
+        error_messages={
+            "required": _("Choose the document you need."),
+            "invalid_choice": _("Choose the document you need."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note for the office"),
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -53,6 +53,9 @@ class Referral(ConstraintsByField, models.Model):
         related_name="referrals",
     )
     notes = models.TextField(_("notes for the agency"), blank=True)
+    # Written when the referral is sent with documents of its file missing: what the sender
+    # tells the agency about them (`referrals.services.incomplete_file_note`).
+    incomplete_note = models.TextField(_("note on the missing documents"), blank=True)
     eligible = models.BooleanField(
         _("qualifies under the programme's rule"),
         help_text=_("As the rule found when the referral was made."),
@@ -118,6 +121,9 @@ class Referral(ConstraintsByField, models.Model):
         return self.number
 
     FINAL = frozenset({Status.COMPLETED, Status.REJECTED, Status.CANCELLED})
+    # With the agency: sent and not settled. While a referral is, its agency's officers read
+    # its file and may ask for what it lacks.
+    AT_AGENCY = frozenset({Status.SENT, Status.RECEIVED, Status.IN_PROGRESS})
     # The agency's answers: final, each with its outcome note (what was received, or why not).
     ANSWERED = frozenset({Status.COMPLETED, Status.REJECTED})
 
@@ -200,12 +206,18 @@ class ReferralEvent(models.Model):
         REMINDER = "reminder", _("reminder")
         ESCALATION = "escalation", _("escalation")
         REASSIGNED = "reassigned", _("sent to another agency")
+        VISIT_DONE = "visit_done", _("home visit reviewed")
+        DOCUMENT_REQUESTED = "document_requested", _("document requested by the agency")
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices, default=Action.STATUS)
     from_status = models.CharField(max_length=12, choices=Referral.Status.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=Referral.Status.choices, blank=True)
     note = models.TextField(blank=True)
+    # The kind of document the agency asked for (`Action.DOCUMENT_REQUESTED`).
+    kind = models.ForeignKey(
+        "documents.DocumentKind", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -220,6 +232,8 @@ class ReferralEvent(models.Model):
     def __str__(self) -> str:
         if self.action == self.Action.STATUS:
             return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
+        if self.action == self.Action.DOCUMENT_REQUESTED and self.kind_id:
+            return f"{self.get_action_display()}: {self.kind}"
         return str(self.get_action_display())
 
 

@@ -3,14 +3,19 @@ and those sent to their agency of households in their working area (agency offic
 Kemensos officer of Kota Bima sees Kota Bima's referrals to Kemensos, not Mataram's). Out of
 those, 404."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import REGISTRY_ROLES, Role, user_roles
 from accounts.selectors import region_scope_q, staff_profile_of
 from complaints.selectors import complaint_search_q, identifier_term
-from referrals.models import Dispatch, Referral
+from documents.models import Document, DocumentKind
+from programs.models import Program
+from referrals.models import Dispatch, Referral, ReferralEvent
 
 
 def agency_referrals_q(user: AbstractBaseUser | AnonymousUser) -> Q:
@@ -80,4 +85,209 @@ def failed_dispatches_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Di
         .filter(referral__in=referrals_for(user).values("pk"))
         .select_related("referral__program", "referral__agency", "referral__complaint")
         .order_by("-created_at")
+    )
+
+
+def referrals_attachable_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Referral]:
+    """The referrals `user` may attach documents to (`documents.owners`): those of the
+    households of their working area, for the registry's staff; none for anyone else (an
+    agency reads the file, it does not add to it)."""
+    if user_roles(user).isdisjoint(REGISTRY_ROLES):
+        return Referral.objects.none()
+    return Referral.objects.filter(region_scope_q(user, "household__region"))
+
+
+# --- a referral's file (berkas) ---------------------------------------------------------------
+#
+# The one rule of what a referral's file is: the documents of its household owned by the
+# household, by one of its members (a person's documents are filed under their household),
+# by the referral's complaint or by the referral itself; for each kind the programme
+# requires, the newest of that kind. Documents of other households, or of the household's
+# other complaints, are not in it.
+
+
+def file_owners_q(*, household_id, complaint_id, referral_id=None) -> Q:
+    """Documents in the file of a referral of the complaint (or, before it is made,
+    `referral_id=None`, of the complaint alone). The ids may be `OuterRef`s, for a
+    subquery per referral."""
+    owned = (
+        Q(owner_type=Document.Owner.HOUSEHOLD, owner_id=household_id)
+        | Q(owner_type=Document.Owner.PERSON)
+        | Q(owner_type=Document.Owner.COMPLAINT, owner_id=complaint_id)
+    )
+    if referral_id is not None:
+        owned |= Q(owner_type=Document.Owner.REFERRAL, owner_id=referral_id)
+    return Q(household_id=household_id) & owned
+
+
+def request_waiting_q() -> Q:
+    """Document requests (`ReferralEvent`s) still waiting: no document of the kind asked
+    for entered the referral's file since, as one of its required documents or attached to
+    the referral. The page, the API and the list's filter read it."""
+    answered = Document.objects.filter(
+        file_owners_q(
+            household_id=OuterRef("referral__household_id"),
+            complaint_id=OuterRef("referral__complaint_id"),
+            referral_id=OuterRef("referral_id"),
+        ),
+        Q(kind__programs=OuterRef("referral__program_id")) | Q(owner_type=Document.Owner.REFERRAL),
+        kind_id=OuterRef("kind_id"),
+        uploaded_at__gt=OuterRef("at"),
+    )
+    return Q(action=ReferralEvent.Action.DOCUMENT_REQUESTED) & ~Q(Exists(answered))
+
+
+def documents_asked_q() -> Q:
+    """Referrals with their agency whose agency waits for a document (the list's filter)."""
+    waiting = ReferralEvent.objects.filter(request_waiting_q(), referral_id=OuterRef("pk"))
+    return Q(Exists(waiting), status__in=Referral.AT_AGENCY)
+
+
+@dataclass(frozen=True)
+class FileItem:
+    kind: DocumentKind
+    document: Document | None  # the newest of the kind, or None: missing
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """A referral's file: each required kind with its newest document, the documents
+    attached to the referral of kinds not required, and the agency's requests still
+    waiting for a document."""
+
+    items: tuple[FileItem, ...]
+    attached: tuple[Document, ...] = ()
+    requests: tuple[ReferralEvent, ...] = field(default=())
+
+    @property
+    def required(self) -> int:
+        return len(self.items)
+
+    @property
+    def present(self) -> int:
+        return sum(1 for item in self.items if item.document is not None)
+
+    @property
+    def missing(self) -> list[DocumentKind]:
+        return [item.kind for item in self.items if item.document is None]
+
+    @property
+    def complete(self) -> bool:
+        return self.present == self.required
+
+    @property
+    def documents(self) -> list[Document]:
+        return [item.document for item in self.items if item.document] + list(self.attached)
+
+    def holds(self, kind_id: int) -> bool:
+        """Whether a document of the kind is in the file."""
+        return any(document.kind_id == kind_id for document in self.documents)
+
+    @property
+    def required_codes(self) -> set[str]:
+        return {item.kind.code for item in self.items}
+
+    @property
+    def held_codes(self) -> set[str]:
+        return {document.kind.code for document in self.documents}
+
+    def missing_names(self) -> str:
+        return ", ".join(kind.name for kind in self.missing)
+
+
+def required_kinds_of(program_ids: Iterable[int]) -> dict[int, list[DocumentKind]]:
+    """The active kinds each programme requires, by programme id, in the kinds' order."""
+    program_ids = list(program_ids)
+    through = Program.required_kinds.through.objects.filter(
+        program_id__in=program_ids, documentkind__is_active=True
+    ).select_related("documentkind")
+    kinds: dict[int, list[DocumentKind]] = {pk: [] for pk in program_ids}
+    for row in through.order_by("documentkind__ordering", "documentkind__code"):
+        kinds[row.program_id].append(row.documentkind)
+    return kinds
+
+
+def _file_of(kinds: list[DocumentKind], documents: list[Document]) -> tuple[FileItem, ...]:
+    newest: dict[int, Document] = {}
+    for document in documents:  # newest first
+        newest.setdefault(document.kind_id, document)
+    return tuple(FileItem(kind, newest.get(kind.pk)) for kind in kinds)
+
+
+def _newest_first(documents: QuerySet[Document]) -> list[Document]:
+    return list(documents.select_related("kind").order_by("-uploaded_at", "-pk"))
+
+
+def referral_file(referral: Referral) -> DocumentFile:
+    """The referral's file against its programme's required kinds (three queries)."""
+    kinds = required_kinds_of([referral.program_id])[referral.program_id]
+    owners = file_owners_q(
+        household_id=referral.household_id,
+        complaint_id=referral.complaint_id,
+        referral_id=referral.pk,
+    )
+    documents = _newest_first(
+        Document.objects.filter(owners).filter(
+            Q(kind__in=[kind.pk for kind in kinds])
+            | Q(owner_type=Document.Owner.REFERRAL, owner_id=referral.pk)
+        )
+    )
+    items = _file_of(kinds, documents)
+    required = {kind.pk for kind in kinds}
+    attached = tuple(document for document in documents if document.kind_id not in required)
+    waiting = ReferralEvent.objects.filter(request_waiting_q(), referral=referral)
+    return DocumentFile(
+        items=items, attached=attached, requests=tuple(waiting.select_related("kind"))
+    )
+
+
+def complaint_files(complaint, programs: list[Program]) -> dict[int, DocumentFile]:
+    """The file a referral of the complaint to each programme would carry if sent now, by
+    programme id (two queries, whatever the number of programmes): what the referral form
+    shows, and what sending checks."""
+    kinds = required_kinds_of(program.pk for program in programs)
+    wanted = {kind.pk for program_kinds in kinds.values() for kind in program_kinds}
+    owners = file_owners_q(
+        household_id=complaint.household_id, complaint_id=complaint.pk, referral_id=None
+    )
+    documents = _newest_first(Document.objects.filter(owners, kind__in=wanted)) if wanted else []
+    return {program.pk: DocumentFile(items=_file_of(kinds[program.pk], documents))
+            for program in programs}  # fmt: skip
+
+
+def agency_documents_q(user: AbstractBaseUser | AnonymousUser) -> Q | None:
+    """The documents an agency officer reads (a `documents.owners` reader): the files of the
+    referrals with their agency now (`Referral.AT_AGENCY`) of households in their area
+    (`agency_referrals_q`), the documents of the kinds its programme requires and those
+    attached to the referral. Once the referral is settled, nothing."""
+    if Role.AGENCY_OFFICER not in user_roles(user):
+        return None
+    open_referrals = Referral.objects.filter(
+        agency_referrals_q(user), status__in=Referral.AT_AGENCY
+    )
+    # `file_owners_q` seen from the document: a referral whose file it is in.
+    files = open_referrals.filter(
+        household_id=OuterRef("household_id"),
+        program__required_kinds=OuterRef("kind_id"),
+        program__required_kinds__is_active=True,
+    )
+    return (
+        Q(Exists(files.filter(household_id=OuterRef("owner_id"))),
+          owner_type=Document.Owner.HOUSEHOLD)
+        | Q(Exists(files), owner_type=Document.Owner.PERSON)
+        | Q(Exists(files.filter(complaint_id=OuterRef("owner_id"))),
+            owner_type=Document.Owner.COMPLAINT)
+        | Q(Exists(open_referrals.filter(pk=OuterRef("owner_id"),
+                                         household_id=OuterRef("household_id"))),
+            owner_type=Document.Owner.REFERRAL)
+    )  # fmt: skip
+
+
+def agency_reads_file(user: AbstractBaseUser | AnonymousUser, referral: Referral) -> bool:
+    """Whether `user`, as the officer of the agency the referral is with, reads its file
+    now: the page shows its documents only then (the download applies the same rule,
+    `agency_documents_q`)."""
+    return (
+        referral.status in Referral.AT_AGENCY
+        and Referral.objects.filter(agency_referrals_q(user), pk=referral.pk).exists()
     )

@@ -24,13 +24,21 @@ from complaints.models import Complaint
 from complaints.selectors import complaints_in_scope
 from complaints.services import complaint_transition
 from complaints.workdays import add_working_days
+from documents.models import DocumentKind
 from households.models import Household
 from programs.models import Agency, Program
 from programs.rules import rule_evaluate
 from programs.verdicts import explanation_summary
 from referrals.delivery import dispatch_move, referral_payload
 from referrals.models import Dispatch, Referral, ReferralEvent
-from referrals.selectors import agency_referrals_q, referrals_for, referred_program_codes
+from referrals.selectors import (
+    DocumentFile,
+    agency_referrals_q,
+    complaint_files,
+    referral_file,
+    referrals_for,
+    referred_program_codes,
+)
 from regions.models import Region
 from regions.time_zones import local_date_in, zones_q
 from slrt.field_errors import item_path
@@ -180,15 +188,23 @@ def referrals_create(
         for program in programs
     }
     eligible = {pk: explanation.met for pk, explanation in verdicts.items()}
+    files = complaint_files(complaint, programs)
     errors, unjustified = [], {}
     for index, program in enumerate(programs):
         if not program.is_active:
             errors.append(_("%(code)s is no longer active.") % {"code": program.code})
             continue
+        messages = []
         if not eligible[program.pk] and not notes_of[program.pk]:
-            message = _("The household does not qualify for %(code)s: say in the notes why you "
-                        "refer it anyway.") % {"code": program.code}  # fmt: skip
-            unjustified[item_path("programs", index, "notes")] = [message]
+            messages.append(_("The household does not qualify for %(code)s: say in the notes why "
+                              "you refer it anyway.") % {"code": program.code})  # fmt: skip
+        # Keyed by programme, a message need not name it; in one list it must.
+        named = program.code if not by_program and len(programs) > 1 else None
+        incomplete = incomplete_file_error(files[program.pk], notes_of[program.pk], code=named)
+        if incomplete:
+            messages.append(incomplete)
+        if messages:
+            unjustified[item_path("programs", index, "notes")] = messages
     if by_program and (errors or unjustified):
         raise ValidationError({**({"program": errors} if errors else {}), **unjustified})
     errors += [message for messages in unjustified.values() for message in messages]
@@ -215,6 +231,7 @@ def referrals_create(
                     program=program,
                     agency=agencies[program.pk],
                     notes=notes_of[program.pk],
+                    incomplete_note="" if files[program.pk].complete else notes_of[program.pk],
                     eligible=eligible[program.pk],
                     eligibility_summary=explanation_summary(verdicts[program.pk]),
                     status=Status.SENT,
@@ -236,6 +253,20 @@ def referrals_create(
         _refuse_referred_again(complaint, programs)
         raise ValidationError({"program": _("Already referred for this complaint.")}) from error
     return created
+
+
+def incomplete_file_error(file: DocumentFile, note: str, *, code: str | None = None) -> str | None:
+    """The one rule of sending a referral whose file lacks a required document: only with a
+    note telling the agency (`Referral.incomplete_note`). The message refusing it (naming
+    the programme `code` when given), or None."""
+    if file.complete or note.strip():
+        return None
+    missing = file.missing_names()
+    if code:
+        return _("The file for %(code)s is incomplete (missing: %(missing)s): write a note for "
+                 "the receiving agency.") % {"code": code, "missing": missing}  # fmt: skip
+    return _("The file is incomplete (missing: %(missing)s). Write a note for the receiving "
+             "agency.") % {"missing": missing}  # fmt: skip
 
 
 def _refuse_referred_again(complaint: Complaint, programs: list[Program]) -> None:
@@ -325,8 +356,58 @@ def referral_transition(
             raise ValidationError({"note": _("Give the reason for rejecting the referral.")})
         if to == Status.COMPLETED and not note:
             raise ValidationError({"note": _("Say what the household received.")})
+        if to == Status.SENT:
+            file = referral_file(current)
+            incomplete = incomplete_file_error(file, note)
+            if incomplete:
+                raise ValidationError({"note": incomplete})
+            current.incomplete_note = "" if file.complete else note
         _move(current, to=to, actor=actor, via=via, note=note)
     return current
+
+
+def referral_request_document(
+    *,
+    actor: AbstractBaseUser,
+    referral: Referral,
+    kind: DocumentKind | None,
+    note: str = "",
+    via: str = Via.WEB,
+) -> ReferralEvent:
+    """The agency the referral is with asks the sending office for a document its file
+    lacks: an event the office sees on the referral until a document of that kind is in the
+    file. A kind the programme does not require needs a note saying what and why."""
+    note = note.strip()
+    with transaction.atomic():
+        current = (
+            Referral.objects.select_for_update(of=("self",))
+            .select_related("program")
+            .get(pk=referral.pk)
+        )
+        if not is_receiver(actor, current):
+            raise ValidationError(_("Only the agency the referral was sent to asks for documents."))
+        if current.status not in Referral.AT_AGENCY:
+            raise ValidationError(
+                _("It is %(status)s: documents are asked for only while the agency handles it.")
+                % {"status": current.get_status_display()}
+            )
+        if kind is None or not kind.is_active:
+            raise ValidationError({"kind": _("Choose the document you need.")})
+        file = referral_file(current)
+        if file.holds(kind.pk):
+            raise ValidationError(
+                {"kind": _("The file holds %(kind)s already: open it on this page.")
+                 % {"kind": kind.name}}
+            )  # fmt: skip
+        if not note and kind.pk not in {item.kind.pk for item in file.items}:
+            raise ValidationError(
+                {"note": _("%(kind)s is not among the programme's required documents: say what "
+                           "you need and why.") % {"kind": kind.name}}
+            )  # fmt: skip
+        return ReferralEvent.objects.create(
+            referral=current, actor=actor, via=via, kind=kind, note=note,
+            action=ReferralEvent.Action.DOCUMENT_REQUESTED,
+        )  # fmt: skip
 
 
 def _not_allowed(referral: Referral, to: str) -> ValidationError:

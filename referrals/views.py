@@ -3,6 +3,7 @@ comes through `referrals.selectors`, every change goes through `referrals.servic
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, ExpressionWrapper
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,11 +21,15 @@ from households.services import household_identifiers_seen
 from programs.models import Program
 from referrals import services
 from referrals.filters import ReferralFilter
-from referrals.forms import ReferralCreateForm, ReferralTransitionForm
+from referrals.forms import DocumentRequestForm, ReferralCreateForm, ReferralTransitionForm
 from referrals.models import Dispatch, Referral
 from referrals.selectors import (
     agency_inbox_for,
+    agency_reads_file,
+    complaint_files,
+    documents_asked_q,
     failed_dispatches_for,
+    referral_file,
     referral_get_for,
     referrals_for,
     referred_program_codes,
@@ -42,6 +47,7 @@ def referral_create(request: HttpRequest, complaint_pk: int) -> HttpResponse:
     complaint = complaint_get_for(request.user, complaint_pk)
     matches = complaint_matches(complaint, assessment_of(complaint.pk))
     offered = Program.objects.filter(pk__in=[match.program.pk for match in matches])
+    files = complaint_files(complaint, [match.program for match in matches])
     form = ReferralCreateForm(
         request.POST if request.method == "POST" else None,
         programs=offered,
@@ -71,7 +77,7 @@ def referral_create(request: HttpRequest, complaint_pk: int) -> HttpResponse:
         {
             "complaint": complaint,
             "matches": matches,
-            "rows": form.programme_rows(matches),
+            "rows": form.programme_rows(matches, files),
             "form": form,
             "referred_codes": referred_program_codes(complaint.pk),
         },
@@ -88,6 +94,9 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     referrals = agency_inbox_for(request.user) if is_agency else referrals_for(request.user)
     filters = ReferralFilter(request.GET, queryset=referrals, districts=districts_for(request.user))
     listed = filters.qs if filters.is_valid() else referrals.none()
+    listed = listed.annotate(
+        documents_asked=ExpressionWrapper(documents_asked_q(), output_field=BooleanField())
+    )
     may_supervise = has_role(request.user, *SUPERVISING_ROLES)
     page = EstimatedCountPaginator(listed, 25).get_page(request.GET.get("page"))
     personal_list_shown(
@@ -118,9 +127,11 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, referral_get_for(request.user, pk))
 
 
-def _render_detail(request, referral, *, form=None, status=200) -> HttpResponse:
+def _render_detail(request, referral, *, form=None, request_form=None, status=200) -> HttpResponse:
     household_identifiers_seen(actor=request.user, household=referral.household, path=request.path)
     assessment = assessment_of(referral.complaint_id)
+    is_receiver = services.is_receiver(request.user, referral)
+    may_ask = is_receiver and referral.status in Referral.AT_AGENCY
     return render(
         request,
         "referrals/referral_detail.html",
@@ -129,14 +140,49 @@ def _render_detail(request, referral, *, form=None, status=200) -> HttpResponse:
             "household": referral.household,
             "members": referral.household.members.all(),
             "assessment": assessment,
-            "events": referral.events.select_related("actor"),
+            "events": referral.events.select_related("actor", "kind"),
             "dispatches": referral.dispatches.all(),
             "moves": services.moves_for(request.user, referral),
             "is_sender": services.is_sender(request.user, referral),
             "form": form,
+            "file": referral_file(referral),
+            "file_readable": _reads_file(request.user, referral),
+            "request_form": request_form or (DocumentRequestForm() if may_ask else None),
         },
         status=status,
     )
+
+
+def _reads_file(user, referral: Referral) -> bool:
+    """Whether the page links the file's documents: the office's staff of the area always,
+    the agency's officers while the referral is with them (the download's own rule)."""
+    return has_role(user, *REGISTRY_ROLES) or agency_reads_file(user, referral)
+
+
+@shows_whole_identifiers
+@require_POST
+@role_required(Role.AGENCY_OFFICER)
+def referral_request_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agency asks the sending office for a document of the referral's file."""
+    referral = referral_get_for(request.user, pk)
+    form = DocumentRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_request_document(
+                actor=request.user,
+                referral=referral,
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The office is asked for %(kind)s.") % {"kind": form.cleaned_data["kind"].name},
+            )
+            return redirect("referrals:detail", pk=pk)
+    return _render_detail(request, referral, request_form=form, status=400)
 
 
 @shows_whole_identifiers
@@ -268,6 +314,7 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
             "household": referral.household,
             "assessment": assessment,
             "office": office_for_region(referral.household.region_id),
+            "file": referral_file(referral),
         },
     )
 

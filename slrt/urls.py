@@ -44,6 +44,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("referrals/", include("referrals.urls")),
     path("reports/", include("reports.urls")),
+    path("visits/", include("visits.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),

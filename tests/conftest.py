@@ -68,6 +68,9 @@ def as_user(client):
 @pytest.fixture
 def catalogue(kota_bima):
     call_command("seed_programs", verbosity=0)
+    # The catalogue's required documents are left out here, so that a referral needs no
+    # file unless the test is about one (tests/referrals/test_referral_file.py sets them).
+    Program.required_kinds.through.objects.all().delete()
     Agency.objects.filter(name__startswith="Dinas Sosial").update(email="dinsos@bima.example")
     Agency.objects.filter(name__startswith="Kementerian Sosial").update(
         email="kemensos@bima.example"

@@ -10,6 +10,9 @@ someone who may not see them, error pages included. The agency officers work for
 Kota Bima (52.72), so that their agency is what tells them apart; two more officers of the
 inside referral's agency work in Rasanae Timur and in Kota Mataram (52.71), and reach none
 of it: an agency officer sees their agency's referrals of their own area only.
+Facilitators read the households of their area and nothing of their complaints: one works
+in Rasanae Barat, another in Rasanae Timur (whose "inside" is the outside household). The
+village operator works for the inside village, and reaches no household data yet.
 """
 
 import datetime
@@ -22,7 +25,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
-from complaints.models import ComplaintCategory
+from complaints.models import Complaint, ComplaintCategory
 from complaints.services import complaint_assess, complaint_register
 from documents.services import document_upload
 from households.models import RegistryImport
@@ -31,12 +34,15 @@ from referrals.models import Dispatch
 from referrals.services import referrals_create
 from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
+from visits.models import Visit, VisitFinding
 
 OFFICE = {"front_office", "back_office", "supervisor", "admin"}  # the registry's roles
 # the inside referral's agency (Kota Bima), the outside one's (Kota Bima), the inside one's
 # again but working in the outside district, and in another city
 AGENCY = {"agency_officer", "other_agency", "agency_elsewhere", "agency_other_city"}
-STAFF = OFFICE | AGENCY | {"no_role"}  # every signed-in user
+FACILITATORS = {"facilitator", "facilitator_elsewhere"}  # in Rasanae Barat, in Rasanae Timur
+READERS = OFFICE | FACILITATORS  # who read the households of their area
+STAFF = OFFICE | AGENCY | FACILITATORS | {"village_operator", "no_role"}  # every signed-in user
 EVERYONE = STAFF | {"anonymous"}
 
 
@@ -74,14 +80,14 @@ RULES = {
     "api:me": rule(STAFF, api=True),
     "api:api-root": rule(STAFF, api=True),
     # the registry
-    "households:search": rule(OFFICE),
-    "households:detail": rule(OFFICE, "household"),
+    "households:search": rule(READERS),
+    "households:detail": rule(READERS, "household"),
     "households:register": rule({"front_office", "back_office"}),
     "households:edit": rule({"front_office", "back_office"}, "household"),
     "households:duplicates": rule(OFFICE),
     "households:duplicate_review": rule(OFFICE, "pair"),
-    "api:household-list": rule(OFFICE, api=True),
-    "api:household-detail": rule(OFFICE, "household", api=True),
+    "api:household-list": rule(READERS, api=True),
+    "api:household-detail": rule(READERS, "household", api=True),
     # complaints
     "complaints:queue": rule(OFFICE),
     "complaints:create": rule({"front_office", "back_office"}, "household_pk"),
@@ -104,7 +110,8 @@ RULES = {
     "documents:upload": rule(OFFICE, "household", kwargs={"owner_type": "household"}),
     "documents:download": rule(OFFICE, "document"),
     "documents:thumbnail": rule(OFFICE, "document"),
-    "api:document-list": rule(OFFICE, api=True),  # GET without its owner: 400 to the office
+    # GET without its owner: 400 to the office and the agencies (their referrals' files)
+    "api:document-list": rule(OFFICE | AGENCY, api=True),
     "api:document-detail": rule(OFFICE, "document", api=True),
     "api:document-download": rule(OFFICE, "document", api=True),
     # programmes
@@ -116,8 +123,8 @@ RULES = {
     "programs:screening_detail": rule({"supervisor", "admin"}, "run"),
     "programs:screening_download": rule({"supervisor", "admin"}, "run"),
     "programs:screening_run_again": rule({"supervisor", "admin"}, "run", method="post"),
-    "api:program-list": rule(OFFICE | AGENCY, api=True),
-    "api:program-detail": rule(OFFICE | AGENCY, api=True, kwargs={"code": "BPNT"}),
+    "api:program-list": rule(OFFICE | AGENCY | FACILITATORS, api=True),
+    "api:program-detail": rule(OFFICE | AGENCY | FACILITATORS, api=True, kwargs={"code": "BPNT"}),
     # referrals
     "referrals:list": rule(OFFICE | AGENCY),
     "referrals:create": rule({"back_office"}, "complaint_pk"),
@@ -127,6 +134,8 @@ RULES = {
     "referrals:confirm": rule(
         {"back_office"}, "referral", agency=True, kwargs={"move": "completed"}
     ),
+    # only the officers of the agency the referral is with ask for a document of its file
+    "referrals:request_document": rule(set(), "referral", method="post", agency=True),
     "referrals:dispatches": rule({"supervisor", "admin"}),
     "referrals:dispatch_retry": rule({"supervisor", "admin"}, "dispatch", method="post"),
     "api:referral-list": rule(OFFICE | AGENCY, api=True),
@@ -134,6 +143,12 @@ RULES = {
     "api:referral-transition": rule(
         {"back_office"}, "referral", method="post", agency=True, api=True
     ),
+    # home visits: their review and verification sheet
+    "visits:review": rule(OFFICE, "visit"),
+    "visits:sheet": rule(OFFICE, "visit"),
+    "visits:finding_decide": rule({"back_office", "supervisor"}, "finding", method="post"),
+    "visits:review_finish": rule({"back_office", "supervisor"}, "visit", method="post"),
+    "api:referral-request-document": rule(set(), "referral", method="post", agency=True, api=True),
     # supervision
     "reports:dashboard": rule({"supervisor", "admin"}),
     "reports:monthly": rule({"supervisor", "admin"}),
@@ -191,8 +206,8 @@ def household_with_head(region: str, kk: str, name: str, address: str):
 def world(catalogue):
     """In Rasanae Barat (inside), and in Rasanae Timur (outside): a household with a head,
     an assessed complaint referred to one programme (BPNT inside, PIP outside, so that each
-    goes to another agency), a failed message, a screening run, a registry import and a pair
-    of possible duplicates."""
+    goes to another agency), a failed message, a screening run, a registry import, a pair
+    of possible duplicates and a submitted home visit with one difference to decide."""
     bpnt, pip = Program.objects.get(code="BPNT"), Program.objects.get(code="PIP")
     assert bpnt.agency_id != pip.agency_id
     Region.objects.create(code="52.71", name="Kota Mataram", level=2, parent_id="52")
@@ -245,6 +260,15 @@ def world(catalogue):
                           name=f"Nur {side}", birth_date=born, sex="F")
             for _ in range(2)
         ]  # fmt: skip
+        visit = Visit.objects.create(
+            household=household, reason=f"Kunjungan {side}", due=datetime.date(2026, 12, 1),
+            status=Visit.Status.SUBMITTED, requested_by=back,
+            assignee=staff_user(Role.FACILITATOR, district), observed={"floor_material": 3},
+            verdict=Visit.Verdict.LAYAK,
+        )  # fmt: skip
+        finding = VisitFinding.objects.create(
+            visit=visit, field="floor_material", recorded=None, observed=3
+        )
         photo = document_upload(
             actor=front, owner_type="household", owner_id=household.pk, kind_code="foto_depan",
             upload=SimpleUploadedFile("rumah.jpg", PHOTO, content_type="image/jpeg"),
@@ -260,6 +284,8 @@ def world(catalogue):
             "run": run.pk,
             "import": registry_import.pk,
             "pair": (twins[0].pk, twins[1].pk),
+            "visit": visit.pk,
+            "finding": finding.pk,
         }
         markers[side] = [kk, head_name, address, complaint.ticket_number]
     users = {
@@ -273,6 +299,9 @@ def world(catalogue):
         "other_agency": staff_user(Role.AGENCY_OFFICER, "52.72", agency=pip.agency),
         "agency_elsewhere": staff_user(Role.AGENCY_OFFICER, "52.72.02", agency=bpnt.agency),
         "agency_other_city": staff_user(Role.AGENCY_OFFICER, "52.71", agency=bpnt.agency),
+        "facilitator": staff_user(Role.FACILITATOR, "52.72.01"),
+        "facilitator_elsewhere": staff_user(Role.FACILITATOR, "52.72.02"),
+        "village_operator": staff_user(Role.VILLAGE_OPERATOR, "52.72.01.1001"),
     }
     return objects, markers, users
 
@@ -305,11 +334,20 @@ def may_see(role: str, the_rule: Rule, side: str) -> bool:
     if role in AGENCY:
         own = {"agency_officer": "inside", "other_agency": "outside"}.get(role)
         return the_rule.agency and side == own and the_rule.obj == "referral"
-    return role in the_rule.roles and side == "inside"
+    return role in the_rule.roles and side == HOME_SIDE.get(role, "inside")
+
+
+# Whose working area holds the outside objects rather than the inside ones.
+HOME_SIDE = {"facilitator_elsewhere": "outside"}
+# Who may read every identifying text of a side, and who only its household's (not the
+# ticket number of its complaint).
+SEES_ALL = {"inside": OFFICE | {"agency_officer"}, "outside": {"other_agency"}}
+SEES_THE_HOUSEHOLD = {"inside": {"facilitator"}, "outside": {"facilitator_elsewhere"}}
 
 
 def test_each_role_reaches_exactly_what_the_policy_allows(world, client):
     objects, markers, users = world
+    tickets = set(Complaint.objects.values_list("ticket_number", flat=True))
     wrong = []
     for name, the_rule in sorted(RULES.items()):
         if the_rule.roles == EVERYONE and the_rule.obj is None:
@@ -339,11 +377,11 @@ def test_each_role_reaches_exactly_what_the_policy_allows(world, client):
                 )
                 body = content.decode(errors="replace")
                 for other_side, texts in markers.items():
-                    if other_side == "inside" and role in OFFICE | {"agency_officer"}:
-                        continue
-                    if other_side == "outside" and role == "other_agency":
+                    if role in SEES_ALL[other_side]:
                         continue
                     leaked = [text for text in texts if text in body]
+                    if role in SEES_THE_HOUSEHOLD[other_side]:
+                        leaked = [text for text in leaked if text in tickets]
                     if leaked:
                         wrong.append(f"{role} {the_rule.method} {url}: shows {leaked}")
     assert wrong == [], "\n".join(wrong)

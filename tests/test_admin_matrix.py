@@ -11,8 +11,9 @@ fails `test_every_extra_admin_page_has_a_rule`.
 Everyone works in district Rasanae Barat (52.72.01); "outside" objects belong to Rasanae
 Timur (52.72.02), the city of Mataram (52.71), the province (a ministry) or a superuser.
 Supervisors and administrators open the admin (`is_staff`, as `staff_user_upsert` makes
-them); the other roles are sent to its sign-in page. What identifies an outside object
-never appears in an answer to someone who may not see it.
+them); the other roles (facilitators and village operators too) are sent to its sign-in
+page. What identifies an outside object never appears in an answer to someone who may not
+see it.
 """
 
 from dataclasses import dataclass, field
@@ -36,7 +37,16 @@ from referrals.services import referrals_create
 from regions.models import Region
 from tests.factories import AgencyFactory, HouseholdFactory, PersonFactory, staff_user
 
-ROLES = ["front_office", "back_office", "supervisor", "admin", "agency_officer", "superuser"]
+ROLES = [
+    "front_office",
+    "back_office",
+    "supervisor",
+    "admin",
+    "agency_officer",
+    "facilitator",
+    "village_operator",
+    "superuser",
+]
 EVERY = "every side"  # every object, wherever it is
 
 
@@ -402,6 +412,8 @@ def world(catalogue):
         "supervisor": staff_user(Role.SUPERVISOR, "52.72.01", is_staff=True),
         "admin": staff_user(Role.ADMIN, "52.72.01", is_staff=True),
         "agency_officer": staff_user(Role.AGENCY_OFFICER, "52.72.01", agency=bpnt.agency),
+        "facilitator": staff_user(Role.FACILITATOR, "52.72.01"),
+        "village_operator": staff_user(Role.VILLAGE_OPERATOR, "52.72.01.1001"),
         "superuser": User.objects.create_superuser("su", "su@example.org", "x-long-pass-2"),
     }
     return objects, markers, users

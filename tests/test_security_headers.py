@@ -104,6 +104,8 @@ WHOLE_IDENTIFIERS = [
     ("bo", "get", "/api/v1/households/{household}/", None),
     ("bo", "patch", "/api/v1/households/{household}/", {}),
     ("bo", "get", "/api/v1/households/", None),
+    ("fasilitator", "get", "/households/{household}/", None),
+    ("fasilitator", "get", "/api/v1/households/{household}/", None),
     # A NIK typed into a search comes back in the search box and the layout's links.
     ("bo", "get", "/households/?q={nik}", None),
     ("supervisor", "get", "/complaints/?q={nik}", None),

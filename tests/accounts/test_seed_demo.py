@@ -8,10 +8,13 @@ from django.urls import reverse
 
 from accounts.roles import Role, user_roles
 from complaints.models import Complaint
+from complaints.workdays import add_working_days
 from households.models import Household
 from programs.models import Agency
 from referrals.selectors import agency_inbox_for
 from regions.models import Region, within_q
+from regions.time_zones import local_date_in
+from visits.models import Visit, VisitEvent
 
 DEMO_USERS = {
     "fo": Role.FRONT_OFFICE,
@@ -19,7 +22,11 @@ DEMO_USERS = {
     "supervisor": Role.SUPERVISOR,
     "agency": Role.AGENCY_OFFICER,
     "admin": Role.ADMIN,
+    "fasilitator": Role.FACILITATOR,
+    "desa": Role.VILLAGE_OPERATOR,
 }
+# Each works for all of Kota Bima but the village operator, who works for Kelurahan Paruga.
+DEMO_AREAS = dict.fromkeys(DEMO_USERS, "52.72") | {"desa": "52.72.01.1001"}
 
 
 def snapshot() -> dict:
@@ -33,6 +40,9 @@ def snapshot() -> dict:
         "agencies": sorted(Agency.objects.values_list("name", "level")),
         "regions": Region.objects.count(),
         "complaints": sorted(Complaint.objects.values_list("ticket_number", "status")),
+        "visits": sorted(
+            Visit.objects.values_list("household__kk_number", "assignee__username", "status")
+        ),
     }
 
 
@@ -52,7 +62,7 @@ def test_seed_demo_is_idempotent_and_prints_the_password(capsys):
     for username, role in DEMO_USERS.items():
         user = User.objects.get(username=username)
         assert user_roles(user) == {role}
-        assert user.staff_profile.scope_id == "52.72"
+        assert user.staff_profile.scope_id == DEMO_AREAS[username]
         assert user.check_password("slrt-demo-2026")
 
 
@@ -83,6 +93,39 @@ def test_every_demo_user_can_sign_in_and_sees_home(client, username):
     assert response.status_code == 200
     assert response.context["user"].username == username
     assert "Selamat datang" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_demo_facilitator_finds_one_visit_waiting_in_their_area(capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")  # again: still one
+    facilitator = User.objects.get(username="fasilitator")
+
+    visit = Visit.objects.get()
+    assert visit.assignee == facilitator
+    assert visit.status == Visit.Status.ASSIGNED
+    assert visit.reason == "Verifikasi kelayakan PBI-JK"
+    assert visit.requested_by.username == "bo"
+    assert visit.due == add_working_days(local_date_in(visit.household.region_id), 3)
+    assert visit.household.region_id.startswith(facilitator.staff_profile.scope_id + ".")
+    assert list(VisitEvent.objects.values_list("visit", "action")) == [(visit.pk, "assigned")]
+    out = capsys.readouterr().out
+    assert f"Home visit #{visit.pk} waits for fasilitator" in out
+    assert "desa (village 52.72.01.1001)" in out
+
+
+@pytest.mark.django_db
+def test_the_demo_facilitator_reads_the_households_the_village_operator_sees_none(client):
+    call_command("seed_demo", verbosity=0)
+    household = Visit.objects.get().household
+
+    client.force_login(User.objects.get(username="fasilitator"))
+    read = client.get(reverse("households:detail", args=[household.pk]))
+    client.force_login(User.objects.get(username="desa"))
+    refused = client.get(reverse("households:detail", args=[household.pk]))
+
+    assert read.status_code == 200
+    assert refused.status_code == 403
 
 
 @pytest.mark.django_db

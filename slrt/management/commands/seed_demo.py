@@ -5,20 +5,33 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.demo import DEMO_PASSWORD, DEMO_SCOPE, DEMO_USERS, seed_office, seed_users
+from accounts.demo import (
+    DEMO_PASSWORD,
+    DEMO_SCOPE,
+    DEMO_USERS,
+    DEMO_VILLAGE,
+    seed_office,
+    seed_users,
+)
 from complaints.demo import seed_complaints
+from complaints.workdays import add_working_days
 from households.demo import seed_households
 from programs.catalogue import catalogue_install
 from programs.demo import seed_agencies, social_affairs_office
 from programs.models import Agency
 from referrals.demo import seed_referrals
 from regions.services import regions_load
+from regions.time_zones import local_date_in
+from visits.models import Visit, VisitEvent
+
+DEMO_VISIT_REASON = "Verifikasi kelayakan PBI-JK"
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo users fo, bo, supervisor, agency and admin (scoped to Kota Bima, 52.72), "
-        "agencies and sample households. Running it again resets them to the same state."
+        "Create the demo users fo, bo, supervisor, agency, admin and fasilitator (scoped to Kota "
+        "Bima, 52.72) and desa (one village of it), agencies, sample households and a home visit "
+        "waiting for the facilitator. Running it again resets them to the same state."
     )
 
     def add_arguments(self, parser):
@@ -48,19 +61,53 @@ class Command(BaseCommand):
                 households = seed_households(actor=users["fo"])
                 complaints = seed_complaints(front_office=users["fo"], back_office=users["bo"])
                 referrals = seed_referrals(back_office=users["bo"], agency_officer=users["agency"])
+                visit = seed_waiting_visit(
+                    facilitator=users["fasilitator"],
+                    back_office=users["bo"],
+                    household=next(h for h in households if h.region_id == DEMO_VILLAGE),
+                )
         except ValidationError as error:
             raise CommandError("Demo data refused: " + "; ".join(error.messages)) from None
 
-        usernames = ", ".join(username for username, *_rest in DEMO_USERS)
+        usernames = ", ".join(
+            username for username, *_rest, area in DEMO_USERS if area == DEMO_SCOPE
+        )
+        villagers = ", ".join(
+            username for username, *_rest, area in DEMO_USERS if area != DEMO_SCOPE
+        )
         agencies = Agency.objects.count()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo users {usernames} (scope {DEMO_SCOPE}), {agencies} agencies and "
+                f"Demo users {usernames} (scope {DEMO_SCOPE}) and {villagers} (village "
+                f"{DEMO_VILLAGE}), {agencies} agencies and "
                 f"{len(households)} households, {len(complaints)} complaints and "
                 f"{len(referrals)} referrals are ready; printouts carry the letterhead of "
                 f"{office.name}."
             )
         )
+        self.stdout.write(
+            f"Home visit #{visit.pk} waits for fasilitator, due {visit.due:%d-%m-%Y}."
+        )
         # Last, so that it is what one reads when the server starts after it (`make run`).
         self.stdout.write(self.style.WARNING(f"Password for every demo user: {password}"))
         self.stdout.write(self.style.WARNING(f"Open {settings.SITE_URL}/ and sign in."))
+
+
+def seed_waiting_visit(*, facilitator, back_office, household) -> Visit:
+    """The home visit the demo facilitator finds waiting: asked by the back office, due in
+    three working days. Made once; a run after it leaves it (and what was done on it) as it is."""
+    visit = Visit.objects.filter(
+        household=household, assignee=facilitator, reason=DEMO_VISIT_REASON
+    ).first()
+    if visit is not None:
+        return visit
+    visit = Visit.objects.create(
+        household=household,
+        reason=DEMO_VISIT_REASON,
+        due=add_working_days(local_date_in(household.region_id), 3),
+        status=Visit.Status.ASSIGNED,
+        requested_by=back_office,
+        assignee=facilitator,
+    )
+    VisitEvent.objects.create(visit=visit, action=VisitEvent.Action.ASSIGNED, actor=back_office)
+    return visit

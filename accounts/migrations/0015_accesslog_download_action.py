@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0013_field_roles'),
+        ('accounts', '0014_facilitator_program_permissions'),
     ]
 
     operations = [
