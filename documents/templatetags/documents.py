@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from documents.forms import DocumentUploadForm
-from documents.selectors import documents_for, documents_of, owner_record_for
+from documents.selectors import documents_for, documents_of, owner_record_for, reads_documents
 
 register = template.Library()
 
@@ -18,12 +18,15 @@ def documents_panel(context, owner_type: str, owner_id: int, household=None) -> 
     `household` every document of that household; and the upload form if the user may
     attach one to the record."""
     request = context["request"]
+    if not reads_documents(request.user):  # a facilitator on a household's page: no panel
+        return {"shown": False}
     if household is not None:
         documents = documents_for(request.user).filter(household=household)
     else:
         documents = documents_of(request.user, owner_type, owner_id)
     may_upload = owner_record_for(request.user, owner_type, owner_id) is not None
     return {
+        "shown": True,
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "documents": list(documents),

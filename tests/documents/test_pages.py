@@ -220,3 +220,13 @@ def test_the_household_page_reads_its_documents_in_constant_queries(
         return len(captured)
 
     assert queries_with(1) == queries_with(10)
+
+
+def test_a_facilitator_reads_the_household_page_without_its_documents(as_user, household):
+    client = as_user(staff_user(Role.FACILITATOR, "52.72.01"))
+
+    page = client.get(reverse("households:detail", args=[household.pk]))
+
+    assert page.status_code == 200
+    assert 'id="documents-title"' not in page.content.decode()
+    assert upload_url(household) not in page.content.decode()
