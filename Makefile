@@ -48,6 +48,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/screening.py --households $(BENCH_HOUSEHOLDS)
 	$(BIN)/python bench/exports.py --households $(BENCH_HOUSEHOLDS)
 	$(BIN)/python bench/routing.py --referrals $(BENCH_REFERRALS)
+	$(BIN)/python bench/documents.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -56,7 +56,8 @@ class StaffProfile(models.Model):
 
 
 class AccessLog(models.Model):
-    """One access to personal data: a whole NIK/KK seen, a search run, a list exported.
+    """One access to personal data: a whole NIK/KK seen, a search run, a list exported, a
+    document (a photo, a scan) downloaded.
 
     Append-only (UU PDP 27/2022): rows are written by `accounts.services.access_record` and
     never changed or deleted; on PostgreSQL a trigger refuses both. The user is protected:
@@ -67,6 +68,7 @@ class AccessLog(models.Model):
         VIEW = "view", _("Whole NIK/KK viewed")
         SEARCH = "search", _("Search")
         EXPORT = "export", _("Export")
+        DOWNLOAD = "download", _("Document downloaded")
 
     class Purpose(models.TextChoices):
         SERVICE = "service", _("Serving a resident")

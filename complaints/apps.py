@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        """A complaint carries documents (the letter a resident brings to the desk), reached
+        through the complaints of the user's area."""
+        from complaints.selectors import complaints_in_scope
+        from documents.owners import register_owner
+
+        register_owner("complaint", records_for=complaints_in_scope, household_path="household_id")

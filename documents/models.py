@@ -4,8 +4,15 @@ complaint, a referral, a visit or a registry proposal) and always to the househo
 record is about, which is what scope reads."""
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def document_storage() -> Storage:
+    """Where documents' files are kept: `STORAGES["documents"]` (the file system under
+    MEDIA_ROOT, or an S3-compatible store; docs/DOCUMENTS.md). Never read by URL."""
+    return storages["documents"]
 
 
 class DocumentKind(models.Model):
@@ -58,8 +65,10 @@ class Document(models.Model):
     )
     owner_type = models.CharField(_("belongs to"), max_length=20, choices=Owner.choices)
     owner_id = models.PositiveBigIntegerField(_("record"))
-    file = models.FileField(_("file"), max_length=255)
-    thumbnail = models.FileField(_("thumbnail"), max_length=255, blank=True)
+    file = models.FileField(_("file"), max_length=255, storage=document_storage)
+    thumbnail = models.FileField(
+        _("thumbnail"), max_length=255, blank=True, storage=document_storage
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
@@ -87,3 +96,11 @@ class Document(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def download_name(self) -> str:
+        """The name a download is saved under: the uploaded name, with the extension of
+        what is stored (photos are kept as JPEG whatever they came as)."""
+        stem = self.original_name.rsplit(".", 1)[0] if "." in self.original_name else ""
+        extension = "jpg" if self.is_image else "pdf"
+        return f"{stem or self.kind.code}.{extension}"

@@ -25,17 +25,24 @@ WHY = {
 # Form data cannot carry `null`, nested members or needs, so a client that sends what the
 # schema allows in it is misread; the token endpoint's flat fields are the exception.
 FORM_BODIES_ACCEPTED = {"/api/v1/auth/token/"}
+# A file is sent as multipart form data, and only so.
+MULTIPART_BODIES = {"/api/v1/documents/"}
 
 
 def document_json_bodies(result, generator, request, public):
-    """drf-spectacular postprocessing hook: request bodies are JSON (README: the API)."""
+    """drf-spectacular postprocessing hook: request bodies are JSON (README: the API), but
+    for the uploads of files (multipart)."""
     for path, operations in result.get("paths", {}).items():
         if path in FORM_BODIES_ACCEPTED:
             continue
+        kept = "multipart/form-data" if path in MULTIPART_BODIES else "application/json"
         for operation in operations.values():
             content = operation.get("requestBody", {}).get("content", {})
-            for media_type in [m for m in content if m != "application/json"]:
+            for media_type in [m for m in content if m != kept]:
                 del content[media_type]
+            if kept in content and path in MULTIPART_BODIES:  # its fields, and no others
+                name = content[kept]["schema"]["$ref"].rsplit("/", 1)[-1]
+                result["components"]["schemas"][name]["additionalProperties"] = False
     return result
 
 

@@ -211,6 +211,10 @@ FILE_UPLOAD_HANDLERS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Documents (photos, scans): under MEDIA_ROOT/documents/ by default, never served by URL
+    # (the scoped download view streams them). SLRT_DOCUMENT_STORAGE=s3: any S3-compatible
+    # store, private objects (docs/DEPLOYMENT.md).
+    "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -219,6 +223,26 @@ STORAGES = {
         )
     },
 }
+
+if env.str("SLRT_DOCUMENT_STORAGE", default="filesystem") == "s3":  # needs requirements-s3.txt
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("SLRT_DOCUMENT_S3_BUCKET"),
+            # MinIO and other S3-compatible stores: their address; empty for AWS itself.
+            "endpoint_url": env.str("SLRT_DOCUMENT_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("SLRT_DOCUMENT_S3_REGION", default="") or None,
+            # Empty: boto3 finds credentials itself (an instance role, AWS_* variables).
+            "access_key": env.str("SLRT_DOCUMENT_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("SLRT_DOCUMENT_S3_SECRET_KEY", default="") or None,
+            "addressing_style": env.str("SLRT_DOCUMENT_S3_ADDRESSING_STYLE", default="") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            # The application reads objects itself; it never hands out their addresses.
+            "querystring_auth": True,
+            "querystring_expire": 60,
+        },
+    }
 
 # --- E-mail ---------------------------------------------------------------------------------
 # smtp+tls://user:password@host:587, or consolemail:// (the default) to print mails.

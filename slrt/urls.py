@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView, TokenView
 from accounts.views import home
 from complaints.api import ComplaintViewSet
+from documents.api import DocumentViewSet
 from households.api import HouseholdViewSet
 from programs.api import ProgramViewSet
 from referrals.api import ReferralViewSet
@@ -25,6 +26,7 @@ router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("programs", ProgramViewSet, basename="program")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("visits", VisitViewSet, basename="visit")
+router.register("documents", DocumentViewSet, basename="document")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
@@ -40,6 +42,7 @@ urlpatterns = [
     path("households/regions/", include("regions.urls")),  # the picker, where it always was
     path("households/", include("households.urls")),
     path("complaints/", include("complaints.urls")),
+    path("documents/", include("documents.urls")),
     path("programs/", include("programs.urls")),
     path("referrals/", include("referrals.urls")),
     path("visits/", include("visits.urls")),

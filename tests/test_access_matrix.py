@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
 from complaints.models import Complaint, ComplaintCategory
 from complaints.services import complaint_assess, complaint_register
+from documents.services import document_upload
 from households.models import RegistryImport
 from programs.models import Program, ScreeningRun
 from referrals.models import Dispatch
@@ -105,6 +107,14 @@ RULES = {
     "api:complaint-close": rule(
         {"back_office", "supervisor"}, "complaint", method="post", api=True
     ),
+    # documents: the registry's roles, within their area (uploads: to a record they reach)
+    "documents:upload": rule(OFFICE, "household", kwargs={"owner_type": "household"}),
+    "documents:download": rule(OFFICE, "document"),
+    "documents:thumbnail": rule(OFFICE, "document"),
+    # GET without its owner: 400 to the office and the agencies (their referrals' files)
+    "api:document-list": rule(OFFICE | AGENCY, api=True),
+    "api:document-detail": rule(OFFICE, "document", api=True),
+    "api:document-download": rule(OFFICE, "document", api=True),
     # programmes
     "households:imports": rule({"supervisor", "admin"}),
     "households:import_detail": rule({"supervisor", "admin"}, "import"),
@@ -184,6 +194,19 @@ def test_every_url_has_a_rule():
 # --- the world the matrix runs in ---------------------------------------------------------
 
 
+def _photo() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 120, 40)).save(out, "JPEG")
+    return out.getvalue()
+
+
+PHOTO = _photo()
+
+
 def household_with_head(region: str, kk: str, name: str, address: str):
     household = HouseholdFactory(region_id=region, kk_number=kk, address=address)
     PersonFactory(household=household, name=name, relationship="head")
@@ -260,8 +283,13 @@ def world(catalogue):
         finding = VisitFinding.objects.create(
             visit=visit, field="floor_material", recorded=None, observed=3
         )
+        photo = document_upload(
+            actor=front, owner_type="household", owner_id=household.pk, kind_code="foto_depan",
+            upload=SimpleUploadedFile("rumah.jpg", PHOTO, content_type="image/jpeg"),
+        )  # fmt: skip
         objects[side] = {
             "open_visit": open_visit.pk,
+            "document": photo.pk,
             "household": household.pk,
             "household_pk": household.pk,
             "complaint": complaint.pk,

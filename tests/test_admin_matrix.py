@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +30,8 @@ from accounts.roles import Role
 from accounts.services import access_record
 from complaints.models import ComplaintCategory
 from complaints.services import complaint_assess, complaint_register
+from documents.models import DocumentKind
+from documents.services import document_upload
 from programs.models import Enrollment, Program
 from referrals.services import referrals_create
 from regions.models import Region
@@ -139,6 +142,16 @@ POLICY = {
     ),
     # Home visits change through their pages and services: read here within the area.
     "visits.Visit": Rule(view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})),
+    "documents.Document": Rule(
+        view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
+    ),
+    # Document kinds are data of every area: administrators add and change them, supervisors
+    # read them; none is deleted (documents keep their kind).
+    "documents.DocumentKind": Rule(
+        view={"supervisor": EVERY, "admin": EVERY, "superuser": EVERY},
+        change={"admin": EVERY, "superuser": EVERY},
+        add=frozenset({"admin", "superuser"}),
+    ),
     # Shared by every area: read by the office, changed by superusers.
     "complaints.ComplaintCategory": Rule(
         view={"supervisor": EVERY, "admin": EVERY, "superuser": EVERY},
@@ -234,7 +247,12 @@ def referred_household(side: str, village: str, program: Program) -> dict:
     (referral,) = referrals_create(
         actor=back, complaint=complaint, programs=[program], notes="Mohon dibantu."
     )
+    document = document_upload(
+        actor=front, owner_type="complaint", owner_id=complaint.pk, kind_code="sktm",
+        upload=SimpleUploadedFile("sktm.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+    )  # fmt: skip
     return {
+        "document": document,
         "household": household,
         "complaint": complaint,
         "referral": referral,
@@ -320,6 +338,11 @@ def world(catalogue):
         },
         "households.Household": {"inside": inside["household"], "outside": outside["household"]},
         "complaints.Complaint": {"inside": inside["complaint"], "outside": outside["complaint"]},
+        "documents.Document": {"inside": inside["document"], "outside": outside["document"]},
+        "documents.DocumentKind": {
+            "inside": DocumentKind.objects.get(code="ktp"),
+            "outside": DocumentKind.objects.get(code="kk"),
+        },
         "referrals.Referral": {"inside": inside["referral"], "outside": outside["referral"]},
         "visits.Visit": {
             side: visit_request(

@@ -159,7 +159,9 @@ def test_the_schema_documents_json_request_bodies(client):
     }
 
     assert bodies
+    files = {path: bodies.pop(path) for path in ("/api/v1/documents/",)}
     assert all(types == {"application/json"} for types in bodies.values()), bodies
+    assert all(types == {"multipart/form-data"} for types in files.values()), files
 
 
 @override_settings(DEBUG=True)

@@ -14,7 +14,7 @@ from django.utils import translation
 from accounts.models import AccessLog
 from accounts.roles import Role
 from accounts.services import office_upsert
-from documents.models import DocumentKind
+from documents.models import Document, DocumentKind
 from households.models import Person
 from regions.models import Region
 from tests.factories import DocumentFactory, staff_user
@@ -78,7 +78,11 @@ def test_the_sheet_carries_the_office_household_visit_decisions_photos_and_signa
         verdict = str(Visit.Verdict.LAYAK.label)
     assert all(html.escape(label) in page for label in labels)
     assert html.escape(verdict) in page
-    assert page.index("depan.jpg") < page.index("dalam.jpg")  # the front first
+    front, inside = (
+        reverse("documents:download", args=[Document.objects.get(kind__code=code).pk])
+        for code in ("foto_depan", "foto_dalam")
+    )
+    assert page.index(front) < page.index(inside)  # the front first, streamed by its view
     assert page.count('class="signatory"') == 3
     assert "css/receipt-a4.css" in page  # @page size A4
 

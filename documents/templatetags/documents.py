@@ -1,0 +1,37 @@
+"""`{% documents_panel owner_type owner_id %}`: a record's documents and the form to add one,
+on any record's page (the pages of the apps below `documents` load it by name, without
+importing it)."""
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+
+from documents.forms import DocumentUploadForm
+from documents.selectors import documents_for, documents_of, owner_record_for, reads_documents
+
+register = template.Library()
+
+
+@register.inclusion_tag("documents/includes/documents_panel.html", takes_context=True)
+def documents_panel(context, owner_type: str, owner_id: int, household=None) -> dict:
+    """The documents of the record (`owner_type`, `owner_id`) the user may read, or with
+    `household` every document of that household; and the upload form if the user may
+    attach one to the record."""
+    request = context["request"]
+    if not reads_documents(request.user):  # a facilitator on a household's page: no panel
+        return {"shown": False}
+    if household is not None:
+        documents = documents_for(request.user).filter(household=household)
+    else:
+        documents = documents_of(request.user, owner_type, owner_id)
+    may_upload = owner_record_for(request.user, owner_type, owner_id) is not None
+    return {
+        "shown": True,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "documents": list(documents),
+        "upload_form": DocumentUploadForm() if may_upload else None,
+        "upload_url": reverse("documents:upload", args=[owner_type, owner_id]),
+        "next": request.get_full_path(),
+        "max_mb": settings.SLRT_DOCUMENT_MAX_MB,
+    }

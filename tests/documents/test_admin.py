@@ -1,0 +1,62 @@
+"""Document kinds are kept by administrators; documents are read-only in the admin, in the
+user's area, and link to the scoped download page, never to the stored file."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from documents.models import DocumentKind
+from documents.services import document_upload
+from tests.documents.conftest import pdf_bytes, upload
+from tests.factories import staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_administrator_adds_a_kind_and_changes_its_retention(as_user, kota_bima):
+    client = as_user(staff_user(Role.ADMIN, "52.72", is_staff=True))
+
+    added = client.post(reverse("admin:documents_documentkind_add"), {
+        "code": "surat_domisili", "name": "Surat keterangan domisili", "ordering": 130,
+        "is_active": "on", "retention_days": "365", "description": "",
+    })  # fmt: skip
+    sktm = DocumentKind.objects.get(code="sktm")
+    changed = client.post(reverse("admin:documents_documentkind_change", args=[sktm.pk]), {
+        "name": sktm.name, "ordering": sktm.ordering, "is_active": "on",
+        "retention_days": "1825", "description": "",
+    })  # fmt: skip
+
+    assert added.status_code == 302 and changed.status_code == 302
+    assert DocumentKind.objects.get(code="surat_domisili").retention_days == 365
+    assert DocumentKind.objects.get(code="sktm").retention_days == 1825
+
+
+def test_a_supervisor_reads_kinds_without_changing_them(as_user, kota_bima):
+    client = as_user(staff_user(Role.SUPERVISOR, "52.72", is_staff=True))
+    sktm = DocumentKind.objects.get(code="sktm")
+
+    response = client.post(
+        reverse("admin:documents_documentkind_change", args=[sktm.pk]),
+        {"name": "Diubah", "ordering": 1, "is_active": "on"},
+    )
+
+    assert response.status_code == 403
+    assert DocumentKind.objects.get(code="sktm").name != "Diubah"
+
+
+def test_the_document_admin_links_the_download_page_only(as_user, front_office, household):
+    document = document_upload(
+        actor=front_office,
+        owner_type="household",
+        owner_id=household.pk,
+        kind_code="sktm",
+        upload=upload(pdf_bytes(), "sktm.pdf"),
+    )
+    client = as_user(staff_user(Role.SUPERVISOR, "52.72", is_staff=True))
+
+    page = client.get(reverse("admin:documents_document_change", args=[document.pk]))
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert reverse("documents:download", args=[document.pk]) in body
+    assert document.file.name not in body
