@@ -18,6 +18,7 @@ from regions.time_zones import moment_text, time_zone_of
 from slrt.middleware import shows_whole_identifiers
 from visits import review
 from visits.models import Visit, VisitFinding
+from visits.selectors import reads_origin
 
 
 @require_GET
@@ -128,5 +129,6 @@ def visit_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "submitted_text": moment_text(visit.submitted_at, zone) if visit.submitted_at else "",
             "reviewed_text": moment_text(visit.reviewed_at, zone) if visit.reviewed_at else "",
             "office": office_for_region(household.region_id),
+            "shows_origin": reads_origin(request.user),
         },
     )
