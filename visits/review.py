@@ -15,20 +15,20 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
-from accounts.roles import REGISTRY_ROLES, Role, has_role, user_roles
-from accounts.selectors import region_scope_q
+from accounts.roles import Role, has_role
 from complaints.models import ComplaintEvent
 from documents.models import Document
 from households.models import Household
 from referrals.models import ReferralEvent
 from regions.time_zones import local_date_in
 from visits.models import OBSERVED_FIELDS, Visit, VisitEvent, VisitFinding
+from visits.selectors import visits_for
 
 # Who decides a visit's differences: "the person who prepared a thing never decides it", so
 # never the facilitator who made the visit, whatever roles they hold.
@@ -46,16 +46,10 @@ CHANGE_REASON_LENGTH = 100
 
 
 def visits_readable_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Visit]:
-    """Visits `user` may read: office staff those of the households of their area, a
-    facilitator those assigned to them (in their area). Anyone else: none."""
-    roles = user_roles(user)
-    in_area = region_scope_q(user, "household__region")
-    visible = Q(pk__in=[])
-    if not roles.isdisjoint(REGISTRY_ROLES):
-        visible |= in_area
-    if Role.FACILITATOR in roles:
-        visible |= Q(assignee_id=user.pk) & in_area
-    return Visit.objects.filter(visible)
+    """Visits `user` may read: the one rule of `visits.selectors.visits_for` (office staff
+    those of the households of their area, a facilitator those assigned to them in their
+    area; anyone else none)."""
+    return visits_for(user)
 
 
 def _visit_with_context(visits: QuerySet[Visit]) -> QuerySet[Visit]:
