@@ -7,7 +7,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from documents.forms import DocumentUploadForm
-from documents.selectors import documents_for, documents_of, owner_record_for, reads_documents
+from documents.selectors import (
+    documents_for,
+    documents_of,
+    owner_record_for,
+    reads_documents,
+    reads_registry_documents,
+)
 
 register = template.Library()
 
@@ -18,8 +24,10 @@ def documents_panel(context, owner_type: str, owner_id: int, household=None) -> 
     `household` every document of that household; and the upload form if the user may
     attach one to the record."""
     request = context["request"]
-    if not reads_documents(request.user):  # a facilitator on a household's page: no panel
+    if not reads_documents(request.user):
         return {"shown": False}
+    if household is not None and not reads_registry_documents(request.user):
+        return {"shown": False}  # a facilitator on a household's page: no panel
     if household is not None:
         documents = documents_for(request.user).filter(household=household)
     else:
