@@ -18,14 +18,9 @@ from referrals.models import ReferralEvent
 from referrals.services import referrals_create
 from tests.factories import staff_user
 from tests.visits.review_data import submitted_visit
+from visits.findings import value_label, variable_label
 from visits.models import OBSERVED_FIELDS, Visit, VisitEvent, VisitFinding
-from visits.review import (
-    FindingOutdated,
-    value_label,
-    variable_label,
-    visit_finding_decide,
-    visit_review_finish,
-)
+from visits.review import FindingOutdated, visit_finding_decide, visit_review_finish
 
 
 @pytest.fixture

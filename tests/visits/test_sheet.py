@@ -19,8 +19,9 @@ from households.models import Person
 from regions.models import Region
 from tests.factories import DocumentFactory, staff_user
 from tests.visits.review_data import submitted_visit
+from visits.findings import value_label
 from visits.models import Visit
-from visits.review import value_label, visit_finding_decide
+from visits.review import visit_finding_decide
 
 OFFICE = {
     "name": "SLRT Kecamatan Rasanae Barat",
