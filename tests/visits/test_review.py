@@ -211,6 +211,35 @@ def test_a_visit_without_differences_is_finished_by_hand(kota_bima, back_office,
     assert visit.status == "reviewed"
 
 
+def test_each_decision_and_the_move_to_reviewed_raise_the_version_once(visit, back_office):
+    version = Visit.objects.get(pk=visit.pk).version
+
+    for field in ("floor_material", "wall_material", "owns_motorcycle"):
+        finding = finding_of(visit, field)
+        visit_finding_decide(actor=back_office, finding=finding, decision="refused")
+
+    visit.refresh_from_db()
+    assert visit.status == "reviewed"
+    assert visit.version == version + 4  # three decisions and one move
+    assert VisitEvent.objects.filter(visit=visit, action="reviewed").count() == 1
+
+
+def test_the_review_finishes_only_as_the_transition_table_allows(
+    kota_bima, back_office, monkeypatch
+):
+    from visits import services
+
+    visit = submitted_visit(findings=[])
+    monkeypatch.setitem(services.VISIT_TRANSITIONS, Visit.Status.SUBMITTED, {})
+
+    with pytest.raises(ValidationError):
+        visit_review_finish(actor=back_office, visit=visit)
+
+    visit.refresh_from_db()
+    assert visit.status == "submitted"
+    assert not VisitEvent.objects.filter(visit=visit).exists()
+
+
 def test_a_review_is_not_finished_while_a_difference_waits(visit, back_office, as_user):
     answer = as_user(back_office).post(reverse("visits:review_finish", args=[visit.pk]))
 
