@@ -6,8 +6,8 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
-from documents.forms import DocumentUploadForm
 from accounts.roles import REGISTRY_ROLES, has_role
+from documents.forms import DocumentUploadForm
 from documents.selectors import documents_for, documents_of, owner_record_for, reads_documents
 
 register = template.Library()
