@@ -113,13 +113,6 @@ def documents_past_retention(now: datetime.datetime) -> QuerySet[Document]:
     return Document.objects.filter(past).select_related("kind").order_by("uploaded_at", "pk")
 
 
-def reads_registry_documents(user: User) -> bool:
-    """Whether `user` reads the documents of the households of their area (the registry's
-    roles): a reader's user (an agency officer, a facilitator) reads only what its reader
-    gives, never a household's whole file."""
-    return user.is_authenticated and user.is_active and has_role(user, *REGISTRY_ROLES)
-
-
 def reads_documents(user: User) -> bool:
     """Whether `user` may read any document at all: a registry role, or a reader's user."""
     if not user.is_authenticated or not user.is_active:

@@ -17,12 +17,12 @@ from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.services import personal_list_shown
 from complaints.selectors import complaints_in_scope
-from households.models import Household
 from households.selectors import household_get_for
 from referrals.selectors import referrals_for
 from slrt.field_errors import add_service_errors
 from visits import services
 from visits.api import visit_representation
+from visits.findings import finding_rows
 from visits.forms import (
     VisitAssignForm,
     VisitCancelForm,
@@ -34,7 +34,9 @@ from visits.models import Visit
 from visits.selectors import (
     is_overdue,
     reads_origin,
+    visit_findings,
     visit_get_for,
+    visit_photos,
     visit_queue_for,
     visits_for,
 )
@@ -141,12 +143,9 @@ def _render_detail(request, visit, *, assign_form=None, cancel_form=None, status
             "visit": visit,
             "household": visit.household,
             "events": visit.events.select_related("actor"),
-            "findings": [
-                (Household._meta.get_field(finding.field).verbose_name, finding)
-                for finding in visit.findings.all()
-            ],
+            "findings": finding_rows(visit, visit_findings(visit)),
             "members_present": visit.members_present.all(),
-            "photos": services.photos_of(visit).values(),
+            "photos": visit_photos(visit),
             "overdue": is_overdue(visit),
             # The complaint's ticket and the referral's number are the office's, not the field's.
             "shows_origin": reads_origin(request.user),
@@ -285,7 +284,7 @@ def visit_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_form(request, visit, form, *, conflict=None, current=None, status=200):
-    photos = services.photos_of(visit)
+    stored = {photo.kind.code for photo in visit_photos(visit)}
     return render(
         request,
         "visits/visit_form.html",
@@ -294,7 +293,7 @@ def _render_form(request, visit, form, *, conflict=None, current=None, status=20
             "household": visit.household,
             "form": form,
             "observed_fields": form.observed_fields(),
-            "photos_stored": {code: code in photos for code in services.PHOTO_FIELDS},
+            "photos_stored": {code: code in stored for code in services.PHOTO_FIELDS},
             "conflict": conflict,
             "current": current,
         },
