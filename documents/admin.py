@@ -3,15 +3,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scoping import ReadOnlyAdminMixin
+from accounts.admin_scoping import ReadOnlyAdminMixin, SuperuserEditsAdminMixin
 from documents.models import Document, DocumentKind
 from documents.selectors import documents_for
 
 
 @admin.register(DocumentKind)
-class DocumentKindAdmin(admin.ModelAdmin):
-    """Kinds are data: administrators add and edit them (a programme's required letter, a
-    retention period); supervisors read them. Never deleted: documents keep their kind, so a
+class DocumentKindAdmin(SuperuserEditsAdminMixin, admin.ModelAdmin):
+    """Kinds are data every area shares: superusers add and edit them (a programme's required
+    letter, a retention period, which decides what `purge_documents` deletes everywhere);
+    administrators and supervisors read them. Never deleted: documents keep their kind, so a
     kind no longer used is made inactive."""
 
     list_display = ["code", "name", "images_only", "retention_days", "is_active", "ordering"]

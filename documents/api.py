@@ -18,6 +18,7 @@ from documents import services
 from documents.models import Document
 from documents.selectors import documents_for, reads_documents
 from documents.views import document_file_response
+from households.masking import mask_free_text
 from slrt.serializers import StrictCharField
 from slrt.uploads import limits_uploads
 
@@ -96,6 +97,9 @@ class DocumentViewSet(
         owner.is_valid(raise_exception=True)
         documents = self.get_queryset().filter(**owner.validated_data)
         page = self.paginate_queryset(documents)
+        data = self.get_serializer(page, many=True).data
+        for item in data:
+            mask_free_text(item, ("original_name",))  # a scan saved under its NIK: masked
         personal_list_shown(
             actor=request.user,
             what=_("Documents"),
@@ -103,7 +107,7 @@ class DocumentViewSet(
             filters=request.query_params.urlencode(),
             path=request.path,
         )
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(data)
 
     @extend_schema(
         request={"multipart/form-data": DocumentUploadSerializer},

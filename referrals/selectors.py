@@ -255,18 +255,39 @@ def complaint_files(complaint, programs: list[Program]) -> dict[int, DocumentFil
             for program in programs}  # fmt: skip
 
 
+def _outer_outer(name: str) -> OuterRef:
+    return OuterRef(OuterRef(name))
+
+
 def agency_documents_q(user: AbstractBaseUser | AnonymousUser) -> Q | None:
     """The documents an agency officer reads (a `documents.owners` reader): the files of the
     referrals with their agency now (`Referral.AT_AGENCY`) of households in their area
-    (`agency_referrals_q`), the documents of the kinds its programme requires and those
-    attached to the referral. Once the referral is settled, nothing."""
+    (`agency_referrals_q`), as `referral_file` makes them: for each kind the programme
+    requires, the newest document of that kind in the file (not the older ones, nor every
+    member's), and the documents attached to the referral. Once the referral is settled,
+    nothing."""
     if Role.AGENCY_OFFICER not in user_roles(user):
         return None
     open_referrals = Referral.objects.filter(
         agency_referrals_q(user), status__in=Referral.AT_AGENCY
     )
-    # `file_owners_q` seen from the document: a referral whose file it is in.
+    # A document of the same kind, newer (as `_newest_first` orders them), in the same
+    # referral's file: the one the file holds instead. Seen from the referral (`OuterRef`)
+    # inside the document (`OuterRef(OuterRef)`).
+    document = _outer_outer
+    newer = Document.objects.filter(
+        file_owners_q(
+            household_id=OuterRef("household_id"),
+            complaint_id=OuterRef("complaint_id"),
+            referral_id=OuterRef("pk"),
+        ),
+        Q(uploaded_at__gt=document("uploaded_at"))
+        | Q(uploaded_at=document("uploaded_at"), pk__gt=document("pk")),
+        kind_id=document("kind_id"),
+    )
+    # `file_owners_q` seen from the document: a referral whose file holds it.
     files = open_referrals.filter(
+        ~Exists(newer),
         household_id=OuterRef("household_id"),
         program__required_kinds=OuterRef("kind_id"),
         program__required_kinds__is_active=True,

@@ -145,12 +145,12 @@ POLICY = {
     "documents.Document": Rule(
         view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
     ),
-    # Document kinds are data of every area: administrators add and change them, supervisors
-    # read them; none is deleted (documents keep their kind).
+    # Document kinds are data of every area (a kind's retention decides what is purged
+    # everywhere): superusers add and change them, the office reads them; none is deleted.
     "documents.DocumentKind": Rule(
         view={"supervisor": EVERY, "admin": EVERY, "superuser": EVERY},
-        change={"admin": EVERY, "superuser": EVERY},
-        add=frozenset({"admin", "superuser"}),
+        change={"superuser": EVERY},
+        add=frozenset({"superuser"}),
     ),
     # Shared by every area: read by the office, changed by superusers.
     "complaints.ComplaintCategory": Rule(

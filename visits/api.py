@@ -3,6 +3,8 @@ facilitator's own, the registry roles' area), and `submit/` the facilitator's re
 the web's scope and rules. The photos are stored first through `/api/v1/documents/`
 (`owner_type` `visit`, kinds `foto_depan` and `foto_dalam`)."""
 
+from types import SimpleNamespace
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -20,7 +22,7 @@ from households.selectors import households_in_scope
 from slrt.serializers import StrictCharField
 from visits import services
 from visits.models import OBSERVED_FIELDS, Visit, VisitEvent
-from visits.selectors import visits_for
+from visits.selectors import reads_origin, visits_for
 
 
 class VisitEventSerializer(serializers.ModelSerializer):
@@ -40,11 +42,17 @@ class HouseholdInScopeField(serializers.PrimaryKeyRelatedField):
         return households_in_scope(self.context["request"].user)
 
 
-class FacilitatorField(serializers.PrimaryKeyRelatedField):
-    """A facilitator's user id; whether they cover the household is the service's to say."""
+class FacilitatorField(serializers.IntegerField):
+    """A facilitator's user id, resolved among those whose area covers the household
+    by the service (`VisitViewSet.perform_create`): any other id, a facilitator elsewhere,
+    an office user's or nobody's, answers the service's one message, so the field tells
+    nothing of other areas' users."""
 
-    def get_queryset(self):
-        return get_user_model().objects.filter(is_active=True, groups__name=Role.FACILITATOR)
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
+
+    def to_representation(self, value):
+        return getattr(value, "pk", value)
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -79,6 +87,13 @@ class VisitSerializer(serializers.ModelSerializer):
             "verdict", "submitted_at",
         ]  # fmt: skip
 
+    def to_representation(self, visit: Visit) -> dict:
+        data = super().to_representation(visit)
+        request = self.context.get("request")
+        if request is None or not reads_origin(request.user):
+            data["complaint"] = data["referral"] = None  # the office's records
+        return data
+
     def get_assignee_name(self, visit: Visit) -> str | None:
         if visit.assignee_id is None:
             return None
@@ -90,14 +105,15 @@ class VisitListSerializer(VisitSerializer):
         fields = [name for name in VisitSerializer.Meta.fields if name != "events"]
 
 
-def visit_representation(visit: Visit) -> dict:
-    """The visit as it is now: what a conflict answers with, on the API and the phone form."""
+def visit_representation(visit: Visit, user) -> dict:
+    """The visit as it is now, as `user` reads it: what a conflict answers with, on the API
+    and the phone form."""
     fresh = (
         Visit.objects.select_related("assignee")
         .prefetch_related("events__actor", "members_present")
         .get(pk=visit.pk)
     )
-    return VisitSerializer(fresh).data
+    return VisitSerializer(fresh, context={"request": SimpleNamespace(user=user)}).data
 
 
 def _observed_as_sent(self, data):
@@ -188,8 +204,17 @@ class VisitViewSet(
             household=data["household"],
             reason=data["reason"],
             due=data.get("due"),
-            assignee=data.get("assignee"),
+            assignee=self._assignee(data["household"], data.get("assignee")),
         )
+
+    @staticmethod
+    def _assignee(household, user_id: int | None):
+        """The facilitator `user_id` if one covers the household; else a user reference
+        that none does, which the service refuses with its message, among its others."""
+        if user_id is None:
+            return None
+        found = services.facilitators_for(household).filter(pk=user_id).first()
+        return found or get_user_model()(pk=user_id)
 
     @extend_schema(
         request=SubmitSerializer,
@@ -218,8 +243,9 @@ class VisitViewSet(
                 actor=request.user, visit=visit, members_present=members, **data
             )
         except services.VisitConflict as conflict:
+            current = visit_representation(conflict.visit, request.user)
             return Response(
-                {"detail": str(conflict), "current": visit_representation(conflict.visit)},
+                {"detail": str(conflict), "current": current},
                 status=status.HTTP_409_CONFLICT,
             )
-        return Response(visit_representation(visit))
+        return Response(visit_representation(visit, request.user))

@@ -21,6 +21,7 @@ from visits.findings import finding_rows
 from visits.models import Visit, VisitFinding
 from visits.selectors import (
     finding_get_for,
+    reads_origin,
     visit_date,
     visit_findings,
     visit_get_for,
@@ -136,5 +137,6 @@ def visit_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "submitted_text": moment_text(visit.submitted_at, zone) if visit.submitted_at else "",
             "reviewed_text": moment_text(visit.reviewed_at, zone) if visit.reviewed_at else "",
             "office": office_for_region(household.region_id),
+            "shows_origin": reads_origin(request.user),
         },
     )

@@ -29,6 +29,13 @@ def _visible_q(user: AbstractBaseUser | AnonymousUser) -> Q:
     return visible
 
 
+def reads_origin(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether `user` reads what asked for a visit (its complaint's ticket number, its
+    referral's number): the office's records, not the field's. A facilitator reads the
+    visit and its household only, on every page, sheet and API answer."""
+    return not user_roles(user).isdisjoint(REGISTRY_ROLES)
+
+
 def visits_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Visit]:
     """Visits the user may see, soonest due first, with what lists show."""
     return Visit.objects.filter(_visible_q(user)).select_related(

@@ -176,7 +176,7 @@ def visit_request(
         if not has_role(actor, *ASSIGNING_ROLES):
             errors["assignee"] = _("Only back office and supervisors assign visits.")
         elif not facilitators_for(household).filter(pk=assignee.pk).exists():
-            errors["assignee"] = _not_a_facilitator_here()
+            errors["assignee"] = not_a_facilitator_here()
     if errors:
         raise ValidationError(errors)
     visit = Visit.objects.create(
@@ -195,7 +195,7 @@ def visit_request(
     return visit
 
 
-def _not_a_facilitator_here() -> str:
+def not_a_facilitator_here() -> str:
     return _("Choose an active facilitator whose working area covers the household's village.")
 
 
@@ -263,7 +263,7 @@ def visit_assign(
                                     "assign visits."))  # fmt: skip
         _check(current, Status.ASSIGNED, version)
         if not facilitators_for(current.household).filter(pk=assignee.pk).exists():
-            raise ValidationError({"assignee": _not_a_facilitator_here()})
+            raise ValidationError({"assignee": not_a_facilitator_here()})
         if current.assignee_id == assignee.pk:
             raise ValidationError({"assignee": _("The visit is assigned to them already.")})
         _assign(current, assignee=assignee, actor=actor)

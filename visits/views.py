@@ -33,6 +33,7 @@ from visits.forms import (
 from visits.models import Visit
 from visits.selectors import (
     is_overdue,
+    reads_origin,
     visit_findings,
     visit_get_for,
     visit_photos,
@@ -147,7 +148,7 @@ def _render_detail(request, visit, *, assign_form=None, cancel_form=None, status
             "photos": visit_photos(visit),
             "overdue": is_overdue(visit),
             # The complaint's ticket and the referral's number are the office's, not the field's.
-            "shows_origin": has_role(request.user, *REGISTRY_ROLES),
+            "shows_origin": reads_origin(request.user),
             "may_assign": Visit.Status.ASSIGNED in moves,
             "may_cancel": Visit.Status.CANCELLED in moves,
             "may_submit": Visit.Status.SUBMITTED in moves,
@@ -267,7 +268,7 @@ def visit_submit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Visit sent. The back office reviews the differences."))
             return redirect(done)
     if conflict is not None:
-        current = visit_representation(conflict.visit)
+        current = visit_representation(conflict.visit, request.user)
         if _wants_json(request):
             return JsonResponse({"detail": str(conflict), "current": current}, status=409)
         # The page keeps the facilitator's entries at the current version: sending them

@@ -1,5 +1,5 @@
-"""Document kinds are kept by administrators; documents are read-only in the admin, in the
-user's area, and link to the scoped download page, never to the stored file."""
+"""Document kinds, shared by every area, are kept by superusers; documents are read-only
+in the admin, in the user's area, and link to the scoped download page, never to the stored file."""
 
 import pytest
 from django.urls import reverse
@@ -13,8 +13,8 @@ from tests.factories import staff_user
 pytestmark = pytest.mark.django_db
 
 
-def test_an_administrator_adds_a_kind_and_changes_its_retention(as_user, kota_bima):
-    client = as_user(staff_user(Role.ADMIN, "52.72", is_staff=True))
+def test_a_superuser_adds_a_kind_and_changes_its_retention(as_user, kota_bima):
+    client = as_user(staff_user(None, None, is_staff=True, is_superuser=True))
 
     added = client.post(reverse("admin:documents_documentkind_add"), {
         "code": "surat_domisili", "name": "Surat keterangan domisili", "ordering": 130,
@@ -29,6 +29,25 @@ def test_an_administrator_adds_a_kind_and_changes_its_retention(as_user, kota_bi
     assert added.status_code == 302 and changed.status_code == 302
     assert DocumentKind.objects.get(code="surat_domisili").retention_days == 365
     assert DocumentKind.objects.get(code="sktm").retention_days == 1825
+
+
+@pytest.mark.parametrize("scope", ["52.72.01", "52.72"])
+def test_an_areas_administrator_reads_kinds_without_changing_them(as_user, kota_bima, scope):
+    """A kind's retention period decides what `purge_documents` deletes in every area: a
+    district's administrator shortening it would delete the other districts' KTPs."""
+    client = as_user(staff_user(Role.ADMIN, scope, is_staff=True))
+    sktm = DocumentKind.objects.get(code="sktm")
+    form = {"name": "Diubah", "ordering": 1, "is_active": "on", "retention_days": "1"}
+
+    page = client.get(reverse("admin:documents_documentkind_change", args=[sktm.pk]))
+    changed = client.post(reverse("admin:documents_documentkind_change", args=[sktm.pk]), form)
+    added = client.post(reverse("admin:documents_documentkind_add"), {**form, "code": "baru"})
+
+    sktm.refresh_from_db()
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert changed.status_code == 403 and added.status_code == 403
+    assert (sktm.name, sktm.retention_days) != ("Diubah", 1)
+    assert not DocumentKind.objects.filter(code="baru").exists()
 
 
 def test_a_supervisor_reads_kinds_without_changing_them(as_user, kota_bima):
