@@ -165,7 +165,11 @@ def test_a_layak_verdict_shows_without_the_person_status_prompt(kota_bima, back_
 
 
 def test_a_replaced_photo_is_neither_on_the_sheet_nor_on_the_review(visit, back_office, as_user):
-    DocumentFactory(
+    front, inside = (
+        Document.objects.get(owner_type="visit", owner_id=visit.pk, kind__code=code)
+        for code in ("foto_depan", "foto_dalam")
+    )
+    newer = DocumentFactory(
         household=visit.household, owner_type="visit", owner_id=visit.pk,
         kind=DocumentKind.objects.get(code="foto_depan"),
         original_name="depan-lagi.jpg", content_type="image/jpeg",
@@ -175,10 +179,13 @@ def test_a_replaced_photo_is_neither_on_the_sheet_nor_on_the_review(visit, back_
     sheet = sheet_of(client, visit).content.decode()
     review = client.get(reverse("visits:review", args=[visit.pk])).content.decode()
 
+    newer_url, inside_url, older_url = (
+        reverse("documents:download", args=[document.pk]) for document in (newer, inside, front)
+    )
     for page in (sheet, review):
-        assert "depan-lagi.jpg" in page and "dalam.jpg" in page
-        assert "depan.jpg" not in page
-        assert page.index("depan-lagi.jpg") < page.index("dalam.jpg")  # the front first
+        assert f'href="{newer_url}"' in page and f'href="{inside_url}"' in page
+        assert f'href="{older_url}"' not in page
+        assert page.index(f'href="{newer_url}"') < page.index(f'href="{inside_url}"')  # front first
 
 
 def test_a_facilitator_finds_on_the_household_page_only_the_visits_assigned_to_them(
