@@ -4,8 +4,12 @@ pages: one waiting for the demo agency, one it acknowledged, one it completed.""
 from django.contrib.auth.models import User
 
 from complaints.models import Complaint
+from documents.demo import sample_upload
+from documents.models import Document
+from documents.services import document_store
 from programs.models import Program
 from referrals.models import Referral
+from referrals.selectors import DocumentFile, referral_file
 from referrals.services import referral_transition, referrals_create
 
 # complaint category, programmes, then the demo agency's answers to its own programme's referral
@@ -44,3 +48,19 @@ def seed_referrals(*, back_office: User, agency_officer: User) -> list[Referral]
                 )
         made += referrals
     return made
+
+
+def seed_referral_file(*, referral: Referral, actor: User) -> DocumentFile:
+    """Attach to `referral` a sample document (`documents.demo`) of each kind its programme
+    requires and its file lacks, through the upload pipeline: the demo's referral then
+    shows its file complete. A second run finds nothing missing and adds nothing."""
+    for kind in referral_file(referral).missing:
+        document_store(
+            actor=actor,
+            household_id=referral.household_id,
+            owner_type=Document.Owner.REFERRAL,
+            owner_id=referral.pk,
+            kind=kind,
+            upload=sample_upload(kind),
+        )
+    return referral_file(referral)
