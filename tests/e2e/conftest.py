@@ -51,16 +51,23 @@ def demo(live_server, settings):
     return live_server.url
 
 
-@pytest.fixture
-def watched(page, demo):
-    """`page`, failing the test at its end on console errors or requests elsewhere."""
+def watch(page, base: str) -> list[str]:
+    """The console errors, uncaught errors and requests to another host than `base` that
+    `page` meets from now on: a journey asserts the list is empty at its end."""
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on(
         "request",
-        lambda r: None if r.url.startswith((demo, "data:", "blob:")) else problems.append(r.url),
+        lambda r: None if r.url.startswith((base, "data:", "blob:")) else problems.append(r.url),
     )
+    return problems
+
+
+@pytest.fixture
+def watched(page, demo):
+    """`page`, failing the test at its end on console errors or requests elsewhere."""
+    problems = watch(page, demo)
     yield page
     assert problems == []
 
