@@ -10,6 +10,7 @@ own, on a fresh test database.
 import io
 import os
 import re
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
@@ -51,10 +52,15 @@ def demo(live_server, settings):
     return live_server.url
 
 
+# What each watched page met, by the page's id: `answered` takes the expected out of it.
+_problems_of: dict[int, list[str]] = {}
+
+
 def watch(page, base: str) -> list[str]:
     """The console errors, uncaught errors and requests to another host than `base` that
     `page` meets from now on: a journey asserts the list is empty at its end."""
     problems: list[str] = []
+    _problems_of[id(page)] = problems
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on(
@@ -70,6 +76,19 @@ def watched(page, demo):
     problems = watch(page, demo)
     yield page
     assert problems == []
+
+
+def answered(page, status: int) -> None:
+    """Chromium writes a console error for every answer of 400 or more, a page's or a
+    script's: a journey that meets one on purpose (a form refused with 400, a page not
+    found) says so here, once per answer. The line must be there; nothing else is taken."""
+    line = (
+        "Failed to load resource: the server responded with a status of "
+        f"{status} ({HTTPStatus(status).phrase})"
+    )
+    problems = _problems_of[id(page)]
+    assert line in problems, problems
+    problems.remove(line)
 
 
 def sign_in(page, base: str, username: str) -> None:
