@@ -9,7 +9,7 @@ from documents.models import Document
 from documents.services import document_store
 from programs.models import Program
 from referrals.models import Referral
-from referrals.selectors import DocumentFile, referral_file
+from referrals.selectors import DocumentFile, complaint_files, referral_file
 from referrals.services import referral_transition, referrals_create
 
 # complaint category, programmes, then the demo agency's answers to its own programme's referral
@@ -29,10 +29,15 @@ def seed_referrals(*, back_office: User, agency_officer: User) -> list[Referral]
         if complaint.referrals.exists():
             made += list(complaint.referrals.all())
             continue
+        programs = list(Program.objects.filter(code__in=codes).select_related("agency"))
+        if "completed" not in answers:  # the referral left open carries its whole file
+            for program in programs:
+                if program.agency_id == agency_officer.staff_profile.agency_id:
+                    seed_complaint_file(complaint=complaint, program=program, actor=back_office)
         referrals = referrals_create(
             actor=back_office,
             complaint=complaint,
-            programs=Program.objects.filter(code__in=codes),
+            programs=programs,
             notes="Mohon ditindaklanjuti; warga sudah membawa KTP dan KK.",
         )
         for referral in referrals:
@@ -50,10 +55,25 @@ def seed_referrals(*, back_office: User, agency_officer: User) -> list[Referral]
     return made
 
 
+def seed_complaint_file(*, complaint: Complaint, program: Program, actor: User) -> None:
+    """Attach to `complaint` a sample document (`documents.demo`) of each kind `program`
+    requires and the complaint's file lacks, through the upload pipeline: referred then,
+    the referral goes with its file complete."""
+    for kind in complaint_files(complaint, [program])[program.pk].missing:
+        document_store(
+            actor=actor,
+            household_id=complaint.household_id,
+            owner_type=Document.Owner.COMPLAINT,
+            owner_id=complaint.pk,
+            kind=kind,
+            upload=sample_upload(kind),
+        )
+
+
 def seed_referral_file(*, referral: Referral, actor: User) -> DocumentFile:
-    """Attach to `referral` a sample document (`documents.demo`) of each kind its programme
-    requires and its file lacks, through the upload pipeline: the demo's referral then
-    shows its file complete. A second run finds nothing missing and adds nothing."""
+    """Attach to `referral` a sample document of each kind its programme requires and its
+    file lacks (none when `seed_complaint_file` ran before it was sent; some in a demo
+    database made before the demo had documents). A second run adds nothing."""
     for kind in referral_file(referral).missing:
         document_store(
             actor=actor,

@@ -16,7 +16,7 @@ from documents.models import Document
 from households.models import Household
 from programs.models import Agency
 from referrals.models import Referral
-from referrals.selectors import agency_inbox_for
+from referrals.selectors import agency_inbox_for, referral_file
 from regions.models import Region, within_q
 from regions.time_zones import local_date_in
 from visits.models import Visit, VisitEvent
@@ -198,12 +198,14 @@ def test_the_demo_agency_finds_its_open_referral_with_the_whole_file(client, cap
     referral = Referral.objects.get(
         agency=officer.staff_profile.agency, status__in=Referral.AT_AGENCY
     )
-    documents = Document.objects.filter(owner_type="referral", owner_id=referral.pk)
+    file = referral_file(referral)
     required = set(referral.program.required_kinds.values_list("code", flat=True))
 
     assert required  # the programme asks for documents: the demo shows the checklist
-    assert sorted(documents.values_list("kind__code", flat=True)) == sorted(required)
+    assert file.complete and file.held_codes == required
+    assert referral.incomplete_note == ""  # sent with its file complete
     assert Document.objects.count() == len(required)
+    documents = Document.objects.filter(pk__in=[document.pk for document in file.documents])
     for document in documents:
         stored = document.file.open("rb").read()
         assert hashlib.sha256(stored).hexdigest() == document.sha256

@@ -16,6 +16,7 @@ from documents.models import Document, DocumentKind
 from documents.services import document_store
 from programs.models import Program
 from referrals.models import Referral
+from referrals.selectors import referral_file
 from referrals.services import referrals_create
 from tests.e2e.conftest import PHONE, answered, assert_accessible, shot, sign_in
 
@@ -132,10 +133,7 @@ def test_an_agency_officer_downloads_its_referrals_documents_and_not_another_age
     referral = Referral.objects.get(
         agency=officer.staff_profile.agency, status__in=Referral.AT_AGENCY
     )  # the demo's, with its file (seed_demo)
-    documents = {
-        document.content_type: document
-        for document in Document.objects.filter(owner_type="referral", owner_id=referral.pk)
-    }
+    documents = {document.content_type: document for document in referral_file(referral).documents}
     pdf, photo = documents["application/pdf"], documents["image/jpeg"]
 
     page = watched
