@@ -28,6 +28,21 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory):
+    """On SQLite, a test database in a file, as the demo's: the live server answers a page's
+    requests in parallel threads (two photos' thumbnails, each writing the access log), and
+    an in-memory database shared between threads refuses a second writer at once ("database
+    table is locked") where a file makes it wait (the `timeout` in settings)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("database") / "journeys.sqlite3"
+        )
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
