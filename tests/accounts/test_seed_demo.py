@@ -1,3 +1,5 @@
+import hashlib
+import io
 from pathlib import Path
 
 import pytest
@@ -5,13 +7,16 @@ from django.conf import settings as settings_module
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from PIL import Image
 
 from accounts.roles import Role, user_roles
 from complaints.models import Complaint
 from complaints.workdays import add_working_days
+from documents.models import Document
 from households.models import Household
 from programs.models import Agency
-from referrals.selectors import agency_inbox_for
+from referrals.models import Referral
+from referrals.selectors import agency_inbox_for, referral_file
 from regions.models import Region, within_q
 from regions.time_zones import local_date_in
 from visits.models import Visit, VisitEvent
@@ -186,3 +191,33 @@ def test_make_run_serves_and_links_to_the_same_address():
     assert "SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}" in makefile
     assert run.count("$(DEMO_ENV)") == 5
     assert run.rstrip().endswith("runserver $(HOST):$(PORT)")
+
+
+@pytest.mark.django_db
+def test_the_demo_agency_finds_its_open_referral_with_the_whole_file(client, capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")  # again: nothing added
+    officer = User.objects.get(username="agency")
+    referral = Referral.objects.get(
+        agency=officer.staff_profile.agency, status__in=Referral.AT_AGENCY
+    )
+    file = referral_file(referral)
+    required = set(referral.program.required_kinds.values_list("code", flat=True))
+
+    assert required  # the programme asks for documents: the demo shows the checklist
+    assert file.complete and file.held_codes == required
+    assert referral.incomplete_note == ""  # sent with its file complete
+    assert Document.objects.count() == len(required)
+    documents = Document.objects.filter(pk__in=[document.pk for document in file.documents])
+    for document in documents:
+        stored = document.file.open("rb").read()
+        assert hashlib.sha256(stored).hexdigest() == document.sha256
+        if document.content_type == "application/pdf":
+            assert stored.startswith(b"%PDF-") and stored.rstrip().endswith(b"%%EOF")
+        else:  # a photo, re-encoded by the pipeline, with its thumbnail
+            assert document.content_type == "image/jpeg" and document.thumbnail
+            assert Image.open(io.BytesIO(stored)).format == "JPEG"
+    client.force_login(officer)
+    page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert f"Kelengkapan berkas: {len(required)} dari {len(required)}" in page
+    assert f"Referral {referral.number} " in capsys.readouterr().out

@@ -10,6 +10,7 @@ own, on a fresh test database.
 import io
 import os
 import re
+from http import HTTPStatus
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,21 @@ PHONE = {"width": 390, "height": 844}
 # Set for the whole pytest that runs these: the test database is set up and torn down while
 # Playwright's loop runs too. No deployment sets it (tests/test_deployment_files.py).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory):
+    """On SQLite, a test database in a file, as the demo's: the live server answers a page's
+    requests in parallel threads (two photos' thumbnails, each writing the access log), and
+    an in-memory database shared between threads refuses a second writer at once ("database
+    table is locked") where a file makes it wait (the `timeout` in settings)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("database") / "journeys.sqlite3"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -51,18 +67,43 @@ def demo(live_server, settings):
     return live_server.url
 
 
-@pytest.fixture
-def watched(page, demo):
-    """`page`, failing the test at its end on console errors or requests elsewhere."""
+# What each watched page met, by the page's id: `answered` takes the expected out of it.
+_problems_of: dict[int, list[str]] = {}
+
+
+def watch(page, base: str) -> list[str]:
+    """The console errors, uncaught errors and requests to another host than `base` that
+    `page` meets from now on: a journey asserts the list is empty at its end."""
     problems: list[str] = []
+    _problems_of[id(page)] = problems
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on(
         "request",
-        lambda r: None if r.url.startswith((demo, "data:", "blob:")) else problems.append(r.url),
+        lambda r: None if r.url.startswith((base, "data:", "blob:")) else problems.append(r.url),
     )
+    return problems
+
+
+@pytest.fixture
+def watched(page, demo):
+    """`page`, failing the test at its end on console errors or requests elsewhere."""
+    problems = watch(page, demo)
     yield page
     assert problems == []
+
+
+def answered(page, status: int) -> None:
+    """Chromium writes a console error for every answer of 400 or more, a page's or a
+    script's: a journey that meets one on purpose (a form refused with 400, a page not
+    found) says so here, once per answer. The line must be there; nothing else is taken."""
+    line = (
+        "Failed to load resource: the server responded with a status of "
+        f"{status} ({HTTPStatus(status).phrase})"
+    )
+    problems = _problems_of[id(page)]
+    assert line in problems, problems
+    problems.remove(line)
 
 
 def sign_in(page, base: str, username: str) -> None:

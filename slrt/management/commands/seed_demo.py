@@ -19,7 +19,8 @@ from households.demo import seed_households
 from programs.catalogue import catalogue_install
 from programs.demo import seed_agencies, social_affairs_office
 from programs.models import Agency
-from referrals.demo import seed_referrals
+from referrals.demo import seed_referral_file, seed_referrals
+from referrals.models import Referral
 from regions.services import regions_load
 from regions.time_zones import local_date_in
 from visits.models import Visit
@@ -31,8 +32,9 @@ DEMO_VISIT_REASON = "Verifikasi kelayakan PBI-JK"
 class Command(BaseCommand):
     help = (
         "Create the demo users fo, bo, supervisor, agency, admin and fasilitator (scoped to Kota "
-        "Bima, 52.72) and desa (one village of it), agencies, sample households and a home visit "
-        "waiting for the facilitator. Running it again resets them to the same state."
+        "Bima, 52.72) and desa (one village of it), agencies, sample households, a referral "
+        "with its documents and a home visit waiting for the facilitator. "
+        "Running it again resets them to the same state."
     )
 
     def add_arguments(self, parser):
@@ -62,6 +64,22 @@ class Command(BaseCommand):
                 households = seed_households(actor=users["fo"])
                 complaints = seed_complaints(front_office=users["fo"], back_office=users["bo"])
                 referrals = seed_referrals(back_office=users["bo"], agency_officer=users["agency"])
+                # The referral left open with the demo agency carries its whole file.
+                with_file = (
+                    Referral.objects.filter(
+                        pk__in=[referral.pk for referral in referrals],
+                        agency_id=users["agency"].staff_profile.agency_id,
+                        status__in=Referral.AT_AGENCY,
+                    )
+                    .select_related("agency")
+                    .order_by("pk")
+                    .first()
+                )
+                file = (
+                    seed_referral_file(referral=with_file, actor=users["bo"])
+                    if with_file is not None
+                    else None
+                )
                 visit = seed_waiting_visit(
                     facilitator=users["fasilitator"],
                     back_office=users["bo"],
@@ -86,6 +104,11 @@ class Command(BaseCommand):
                 f"{office.name}."
             )
         )
+        if file is not None:
+            self.stdout.write(
+                f"Referral {with_file.number} (to {with_file.agency.name}) carries its file: "
+                f"{file.present} of {file.required} documents."
+            )
         self.stdout.write(
             f"Home visit #{visit.pk} waits for fasilitator, due {visit.due:%d-%m-%Y}."
         )
