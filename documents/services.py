@@ -6,6 +6,8 @@ JPEG of at most `MAX_SIDE` pixels, upright, with no metadata (no GPS position, n
 serial); a PDF is kept as sent only if it carries no script, no launch action and no
 embedded file. The checksum is of what is stored."""
 
+import contextlib
+import contextvars
 import datetime
 import hashlib
 import io
@@ -13,6 +15,7 @@ import logging
 import re
 import uuid
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -265,6 +268,33 @@ def _clean_original_name(name: str) -> str:
     return name[-255:] or "berkas"
 
 
+# The files `document_store` wrote inside `files_undone_on_failure()`, if one is open.
+_written_files: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "documents_written_files", default=None
+)
+
+
+@contextlib.contextmanager
+def files_undone_on_failure() -> Iterator[None]:
+    """Around a transaction that stores documents along with other writes (a visit sent with
+    its photos): when it fails, its rows are rolled back and the files `document_store`
+    wrote inside are deleted, so a refused submission leaves no file in the storage. Put it
+    outside the `transaction.atomic()` block."""
+    written: list[str] = []
+    outer = _written_files.get()
+    token = _written_files.set(written)
+    try:
+        yield
+    except BaseException:
+        for name in written:
+            _delete_quietly(name)
+        raise
+    finally:
+        _written_files.reset(token)
+    if outer is not None:  # an enclosing block undoes them too if it fails
+        outer.extend(written)
+
+
 @transaction.atomic
 def document_store(
     *,
@@ -280,7 +310,8 @@ def document_store(
     (`document_prepared`), with its checksum and thumbnail. The caller has checked that
     `actor` may reach the record (`document_upload` does). A refusal is a ValidationError
     by field (`file`, `kind`, `owner_id`) and stores nothing: files written before a failure
-    are deleted again."""
+    are deleted again (and, inside `files_undone_on_failure()`, when the caller's transaction
+    fails after)."""
     if owner_type not in OWNER_TYPES:
         raise ValidationError({"owner_id": _("No such record to attach a document to.")})
     if not kind.is_active:
@@ -314,6 +345,9 @@ def document_store(
         for stored in written:
             _delete_quietly(stored)
         raise
+    undone_with_caller = _written_files.get()
+    if undone_with_caller is not None:
+        undone_with_caller.extend(written)
     return document
 
 

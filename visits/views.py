@@ -17,6 +17,7 @@ from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.services import personal_list_shown
 from complaints.selectors import complaints_in_scope
+from documents.services import files_undone_on_failure
 from households.models import Household
 from households.selectors import household_get_for
 from referrals.selectors import referrals_for
@@ -236,8 +237,8 @@ def visit_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                # Photos are stored with the submission, or not at all.
+            # Photos are stored with the submission, or not at all (their files neither).
+            with files_undone_on_failure(), transaction.atomic():
                 for code, field in services.PHOTO_FIELDS.items():
                     if data.get(field):
                         services.visit_photo_store(
