@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from documents.models import Document
 from tests.documents.conftest import stored_files
-from tests.visits.conftest import report
+from tests.visits.conftest import photo_upload, report
 from tests.visits.test_visit_api import client_for, submission
 from tests.visits.test_visit_pages import JSON, form_data
 from visits.models import Visit, VisitEvent
@@ -125,3 +125,35 @@ def test_the_api_refuses_a_position_that_is_not_a_number_at_its_field(with_photo
     )
 
     assert response.status_code == 400 and set(response.json()) == {"latitude"}
+
+
+def test_the_phone_form_says_every_mistake_at_once(assigned, staff, client, settings):
+    client.force_login(staff["facilitator"])
+    fake = photo_upload("dalam.jpg")
+    fake.file.seek(0)
+    fake.file.truncate()
+    fake.file.write(b"<html>bukan foto</html>")
+    fake.file.seek(0)
+
+    response = client.post(
+        reverse("visits:submit", args=[assigned.pk]),
+        form_data(assigned, verdict="", latitude="40,5", photo_inside=fake, floor_area="abc"),
+        **JSON,
+    )
+
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {"verdict", "latitude", "photo_inside", "floor_area"}
+    assert "bukan foto" in errors["photo_inside"][0]
+    assert not Document.objects.exists() and stored_files(settings) == []
+
+
+def test_the_phone_forms_variables_are_labelled_as_the_house_style_writes_labels(
+    assigned, staff, client
+):
+    client.force_login(staff["facilitator"])
+
+    page = client.get(reverse("visits:submit", args=[assigned.pk])).content.decode()
+
+    assert ">Lantai<" in page.replace("\n", "").replace(" <", "<").replace("> ", ">")
+    assert ">lantai<" not in page.replace("\n", "").replace(" <", "<").replace("> ", ">")
