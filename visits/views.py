@@ -18,11 +18,10 @@ from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.services import personal_list_shown
 from complaints.selectors import complaints_in_scope
 from documents.services import files_undone_on_failure
-from households.models import Household
 from households.selectors import household_get_for
 from referrals.selectors import referrals_for
 from slrt.field_errors import add_service_errors
-from visits import services
+from visits import review, services
 from visits.api import visit_representation
 from visits.forms import (
     VisitAssignForm,
@@ -141,10 +140,8 @@ def _render_detail(request, visit, *, assign_form=None, cancel_form=None, status
             "visit": visit,
             "household": visit.household,
             "events": visit.events.select_related("actor"),
-            "findings": [
-                (Household._meta.get_field(finding.field).verbose_name, finding)
-                for finding in visit.findings.all()
-            ],
+            # Labels, not codes: as the review page writes them.
+            "findings": review.finding_rows(visit, list(visit.findings.all())),
             "members_present": visit.members_present.all(),
             "photos": services.photos_of(visit).values(),
             "overdue": is_overdue(visit),

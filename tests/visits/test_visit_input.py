@@ -157,3 +157,18 @@ def test_the_phone_forms_variables_are_labelled_as_the_house_style_writes_labels
 
     assert ">Lantai<" in page.replace("\n", "").replace(" <", "<").replace("> ", ">")
     assert ">lantai<" not in page.replace("\n", "").replace(" <", "<").replace("> ", ">")
+
+
+def test_the_visits_page_shows_its_differences_by_label_not_by_code(with_photos, staff, client):
+    visit = with_photos("foto_depan", "foto_dalam")
+    visit_submit(
+        actor=staff["facilitator"], visit=visit,
+        **report(visit, observed={"floor_material": 9, "floor_area": "40.5"}),
+    )  # fmt: skip
+    client.force_login(staff["back_office"])
+
+    page = client.get(reverse("visits:detail", args=[visit.pk])).content.decode()
+
+    table = page[page.index("table-stack") :]
+    assert ">Lantai<" in table and "40,5 m²" in table
+    assert ">9<" not in table and ">2<" not in table and "40.50" not in table
