@@ -111,8 +111,9 @@ RULES = {
     "documents:upload": rule(OFFICE, "household", kwargs={"owner_type": "household"}),
     "documents:download": rule(OFFICE, "document"),
     "documents:thumbnail": rule(OFFICE, "document"),
-    # GET without its owner: 400 to the office and the agencies (their referrals' files)
-    "api:document-list": rule(OFFICE | AGENCY, api=True),
+    # GET without its owner: 400 to those who read documents: the office, the agencies (their
+    # referrals' files) and the facilitators (their visits' photos)
+    "api:document-list": rule(OFFICE | AGENCY | FACILITATORS, api=True),
     "api:document-detail": rule(OFFICE, "document", api=True),
     "api:document-download": rule(OFFICE, "document", api=True),
     # programmes

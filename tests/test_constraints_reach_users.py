@@ -439,6 +439,17 @@ CASES: dict[str, Case] = {
         api=None,
         no_api=ADMIN_ONLY,
     ),
+    "DocumentKind.code": Case(
+        form=admin_page(
+            "DocumentKind.code",
+            "code",
+            {"name": "KTP lagi", "ordering": "10", "is_active": "on"},
+            existing=lambda request: {"code": "ktp"},  # seeded
+        ),
+        expected_form="telah ada.",
+        api=None,
+        no_api=ADMIN_ONLY,
+    ),
     "Agency.name": Case(
         form=admin_page(
             "Agency.name",

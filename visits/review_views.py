@@ -1,5 +1,5 @@
-"""The review of a submitted visit and its verification sheet. Every visit comes through the
-reads of `visits.review`, every decision goes through its services."""
+"""The review of a submitted visit and its verification sheet. Every visit comes through
+`visits.selectors`, every decision goes through the review's services (`visits.review`)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +17,15 @@ from households.services import household_identifiers_seen
 from regions.time_zones import moment_text, time_zone_of
 from slrt.middleware import shows_whole_identifiers
 from visits import review
+from visits.findings import finding_rows
 from visits.models import Visit, VisitFinding
+from visits.selectors import (
+    finding_get_for,
+    visit_date,
+    visit_findings,
+    visit_get_for,
+    visit_photos,
+)
 
 
 @require_GET
@@ -27,15 +35,15 @@ def visit_review(request: HttpRequest, pk: int) -> HttpResponse:
     card each, with Terima / Tolak for those who decide. The facilitator who made the visit
     reads it; anyone out of reach of the visit gets 404 (no role check first, whose 403
     would say the visit exists)."""
-    return _render_review(request, review.visit_get_for(request.user, pk))
+    return _render_review(request, visit_get_for(request.user, pk))
 
 
 def _render_review(
     request: HttpRequest, visit: Visit, *, error: str = "", error_finding: int | None = None,
     status: int = 200,
 ) -> HttpResponse:  # fmt: skip
-    findings = review.visit_findings(visit)
-    rows = review.finding_rows(visit, findings)
+    findings = visit_findings(visit)
+    rows = finding_rows(visit, findings)
     return render(
         request,
         "visits/visit_review.html",
@@ -45,8 +53,8 @@ def _render_review(
             "head": visit.household.members.filter(relationship=Relationship.HEAD).first(),
             "rows": rows,
             "pending": sum(1 for row in rows if row.pending),
-            "photos": review.visit_photos(visit),
-            "visit_date": review.visit_date(visit),
+            "photos": visit_photos(visit),
+            "visit_date": visit_date(visit),
             "may_decide": review.visit_may_decide(request.user, visit)
             and visit.status == Visit.Status.SUBMITTED,
             "error": error,
@@ -61,23 +69,23 @@ def _render_review(
 def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept or refuse one difference. Out of the user's reach: 404; within it, for those
     who do not decide (the front office, the facilitator): 403."""
-    finding = review.finding_get_for(request.user, pk)
+    finding = finding_get_for(request.user, pk)
     if not has_role(request.user, *review.DECIDING_ROLES):
         raise PermissionDenied
     decision = request.POST.get("decision", "")
     try:
         review.visit_finding_decide(actor=request.user, finding=finding, decision=decision)
     except review.FindingOutdated as outdated:
-        visit = review.visit_get_for(request.user, finding.visit_id)
+        visit = visit_get_for(request.user, finding.visit_id)
         return _render_review(
             request, visit, error=" ".join(outdated.messages), error_finding=finding.pk, status=409
         )
     except ValidationError as error:
-        visit = review.visit_get_for(request.user, finding.visit_id)
+        visit = visit_get_for(request.user, finding.visit_id)
         return _render_review(
             request, visit, error=" ".join(error.messages), error_finding=finding.pk, status=400
         )
-    visit = review.visit_get_for(request.user, finding.visit_id)
+    visit = visit_get_for(request.user, finding.visit_id)
     if visit.status == Visit.Status.REVIEWED:
         messages.success(request, _("Every difference is decided: the visit is reviewed."))
     elif decision == VisitFinding.Decision.ACCEPTED:
@@ -91,7 +99,7 @@ def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def visit_review_finish(request: HttpRequest, pk: int) -> HttpResponse:
     """Finish the review of a visit none of whose differences waits (one that found none)."""
-    visit = review.visit_get_for(request.user, pk)
+    visit = visit_get_for(request.user, pk)
     if not has_role(request.user, *review.DECIDING_ROLES):
         raise PermissionDenied
     try:
@@ -109,11 +117,11 @@ def visit_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """The verification sheet (lembar verifikasi), to print on A4 for the household's file,
     on the letterhead of the office serving the household. It carries the whole KK number
     and NIK, so opening it is written to the access log."""
-    visit = review.visit_get_for(request.user, pk)
+    visit = visit_get_for(request.user, pk)
     household = visit.household
     household_identifiers_seen(actor=request.user, household=household, path=request.path)
     zone = time_zone_of(household.region_id)
-    findings = review.visit_findings(visit)
+    findings = visit_findings(visit)
     return render(
         request,
         "visits/visit_sheet.html",
@@ -122,9 +130,9 @@ def visit_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "household": household,
             "head": household.members.filter(relationship=Relationship.HEAD).first(),
             "present": visit.members_present.order_by("pk"),
-            "rows": review.finding_rows(visit, findings),
-            "photos": review.visit_photos(visit),
-            "visit_date": review.visit_date(visit),
+            "rows": finding_rows(visit, findings),
+            "photos": visit_photos(visit),
+            "visit_date": visit_date(visit),
             "submitted_text": moment_text(visit.submitted_at, zone) if visit.submitted_at else "",
             "reviewed_text": moment_text(visit.reviewed_at, zone) if visit.reviewed_at else "",
             "office": office_for_region(household.region_id),

@@ -29,7 +29,7 @@ from households.models import Household, Person
 from referrals.models import Referral
 from regions.time_zones import local_date_in, zones_q
 from visits.models import OBSERVED_FIELDS, Visit, VisitEvent, VisitFinding
-from visits.selectors import OPEN_STATUSES
+from visits.selectors import OPEN_STATUSES, visit_photos
 
 logger = logging.getLogger(__name__)
 
@@ -376,15 +376,6 @@ def _coordinate(value, bounds, name: str, errors: dict) -> decimal.Decimal | Non
     return number.quantize(decimal.Decimal("0.000001"))
 
 
-def photos_of(visit: Visit) -> dict[str, Document]:
-    """The visit's latest photo of each kind (code → document)."""
-    photos: dict[str, Document] = {}
-    documents = Document.objects.filter(owner_type=Document.Owner.VISIT, owner_id=visit.pk)
-    for document in documents.select_related("kind").order_by("uploaded_at", "pk"):
-        photos[document.kind.code] = document
-    return photos
-
-
 def visit_submit(
     *,
     actor: AbstractBaseUser,
@@ -444,7 +435,7 @@ def visit_submit(
         elif len(no_location_reason) > 300:
             errors["no_location_reason"] = _("Write at most 300 characters.")
         if verdict in PHOTOS_FOR_VERDICT:
-            stored = photos_of(current)
+            stored = {photo.kind.code for photo in visit_photos(current)}
             for code in PHOTOS_FOR_VERDICT[verdict]:
                 if code not in stored:
                     errors[PHOTO_FIELDS[code]] = _missing_photo(code, verdict)

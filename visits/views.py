@@ -21,8 +21,9 @@ from documents.services import files_undone_on_failure
 from households.selectors import household_get_for
 from referrals.selectors import referrals_for
 from slrt.field_errors import add_service_errors
-from visits import review, services
+from visits import services
 from visits.api import visit_representation
+from visits.findings import finding_rows
 from visits.forms import (
     VisitAssignForm,
     VisitCancelForm,
@@ -33,7 +34,9 @@ from visits.forms import (
 from visits.models import Visit
 from visits.selectors import (
     is_overdue,
+    visit_findings,
     visit_get_for,
+    visit_photos,
     visit_queue_for,
     visits_for,
 )
@@ -140,10 +143,9 @@ def _render_detail(request, visit, *, assign_form=None, cancel_form=None, status
             "visit": visit,
             "household": visit.household,
             "events": visit.events.select_related("actor"),
-            # Labels, not codes: as the review page writes them.
-            "findings": review.finding_rows(visit, list(visit.findings.all())),
+            "findings": finding_rows(visit, visit_findings(visit)),
             "members_present": visit.members_present.all(),
-            "photos": services.photos_of(visit).values(),
+            "photos": visit_photos(visit),
             "overdue": is_overdue(visit),
             # The complaint's ticket and the referral's number are the office's, not the field's.
             "shows_origin": has_role(request.user, *REGISTRY_ROLES),
@@ -300,7 +302,7 @@ def _submit_with_photos(request: HttpRequest, visit: Visit, form: VisitSubmitFor
 
 
 def _render_form(request, visit, form, *, conflict=None, current=None, status=200):
-    photos = services.photos_of(visit)
+    stored = {photo.kind.code for photo in visit_photos(visit)}
     return render(
         request,
         "visits/visit_form.html",
@@ -309,7 +311,7 @@ def _render_form(request, visit, form, *, conflict=None, current=None, status=20
             "household": visit.household,
             "form": form,
             "observed_fields": form.observed_fields(),
-            "photos_stored": {code: code in photos for code in services.PHOTO_FIELDS},
+            "photos_stored": {code: code in stored for code in services.PHOTO_FIELDS},
             "conflict": conflict,
             "current": current,
         },

@@ -6,6 +6,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.roles import REGISTRY_ROLES, has_role
 from documents.forms import DocumentUploadForm
 from documents.selectors import documents_for, documents_of, owner_record_for, reads_documents
 
@@ -18,18 +19,23 @@ def documents_panel(context, owner_type: str, owner_id: int, household=None) -> 
     `household` every document of that household; and the upload form if the user may
     attach one to the record."""
     request = context["request"]
-    if not reads_documents(request.user):  # a facilitator on a household's page: no panel
+    if not reads_documents(request.user):
         return {"shown": False}
     if household is not None:
-        documents = documents_for(request.user).filter(household=household)
+        documents = list(documents_for(request.user).filter(household=household))
     else:
-        documents = documents_of(request.user, owner_type, owner_id)
+        documents = list(documents_of(request.user, owner_type, owner_id))
     may_upload = owner_record_for(request.user, owner_type, owner_id) is not None
+    # The office always sees the panel (its empty state says what is missing); a reader
+    # outside it (a facilitator on a household's page) only what it holds for them.
+    shown = has_role(request.user, *REGISTRY_ROLES) or bool(documents) or may_upload
+    if not shown:
+        return {"shown": False}
     return {
         "shown": True,
         "request": request,
         "csrf_token": context.get("csrf_token"),
-        "documents": list(documents),
+        "documents": documents,
         "upload_form": DocumentUploadForm() if may_upload else None,
         "upload_url": reverse("documents:upload", args=[owner_type, owner_id]),
         "next": request.get_full_path(),

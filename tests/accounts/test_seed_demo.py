@@ -108,7 +108,10 @@ def test_the_demo_facilitator_finds_one_visit_waiting_in_their_area(capsys):
     assert visit.requested_by.username == "bo"
     assert visit.due == add_working_days(local_date_in(visit.household.region_id), 3)
     assert visit.household.region_id.startswith(facilitator.staff_profile.scope_id + ".")
-    assert list(VisitEvent.objects.values_list("visit", "action")) == [(visit.pk, "assigned")]
+    assert list(VisitEvent.objects.order_by("pk").values_list("visit", "action", "actor")) == [
+        (visit.pk, "requested", visit.requested_by.pk),
+        (visit.pk, "assigned", visit.requested_by.pk),
+    ]
     out = capsys.readouterr().out
     assert f"Home visit #{visit.pk} waits for fasilitator" in out
     assert "desa (village 52.72.01.1001)" in out

@@ -18,14 +18,9 @@ from referrals.models import ReferralEvent
 from referrals.services import referrals_create
 from tests.factories import staff_user
 from tests.visits.review_data import submitted_visit
+from visits.findings import value_label, variable_label
 from visits.models import OBSERVED_FIELDS, Visit, VisitEvent, VisitFinding
-from visits.review import (
-    FindingOutdated,
-    value_label,
-    variable_label,
-    visit_finding_decide,
-    visit_review_finish,
-)
+from visits.review import FindingOutdated, visit_finding_decide, visit_review_finish
 
 
 @pytest.fixture
@@ -214,6 +209,35 @@ def test_a_visit_without_differences_is_finished_by_hand(kota_bima, back_office,
     assert reverse("visits:review_finish", args=[visit.pk]) in page
     assert answer.status_code == 302
     assert visit.status == "reviewed"
+
+
+def test_each_decision_and_the_move_to_reviewed_raise_the_version_once(visit, back_office):
+    version = Visit.objects.get(pk=visit.pk).version
+
+    for field in ("floor_material", "wall_material", "owns_motorcycle"):
+        finding = finding_of(visit, field)
+        visit_finding_decide(actor=back_office, finding=finding, decision="refused")
+
+    visit.refresh_from_db()
+    assert visit.status == "reviewed"
+    assert visit.version == version + 4  # three decisions and one move
+    assert VisitEvent.objects.filter(visit=visit, action="reviewed").count() == 1
+
+
+def test_the_review_finishes_only_as_the_transition_table_allows(
+    kota_bima, back_office, monkeypatch
+):
+    from visits import services
+
+    visit = submitted_visit(findings=[])
+    monkeypatch.setitem(services.VISIT_TRANSITIONS, Visit.Status.SUBMITTED, {})
+
+    with pytest.raises(ValidationError):
+        visit_review_finish(actor=back_office, visit=visit)
+
+    visit.refresh_from_db()
+    assert visit.status == "submitted"
+    assert not VisitEvent.objects.filter(visit=visit).exists()
 
 
 def test_a_review_is_not_finished_while_a_difference_waits(visit, back_office, as_user):

@@ -19,8 +19,9 @@ from households.models import Person
 from regions.models import Region
 from tests.factories import DocumentFactory, staff_user
 from tests.visits.review_data import submitted_visit
+from visits.findings import value_label
 from visits.models import Visit
-from visits.review import value_label, visit_finding_decide
+from visits.review import visit_finding_decide
 
 OFFICE = {
     "name": "SLRT Kecamatan Rasanae Barat",
@@ -161,3 +162,36 @@ def test_a_layak_verdict_shows_without_the_person_status_prompt(kota_bima, back_
     body = page.content.decode()
     assert reverse("visits:sheet", args=[visit.pk]) in body
     assert "list-group-item-warning" not in body
+
+
+def test_a_replaced_photo_is_neither_on_the_sheet_nor_on_the_review(visit, back_office, as_user):
+    DocumentFactory(
+        household=visit.household, owner_type="visit", owner_id=visit.pk,
+        kind=DocumentKind.objects.get(code="foto_depan"),
+        original_name="depan-lagi.jpg", content_type="image/jpeg",
+    )  # fmt: skip
+    client = as_user(back_office)
+
+    sheet = sheet_of(client, visit).content.decode()
+    review = client.get(reverse("visits:review", args=[visit.pk])).content.decode()
+
+    for page in (sheet, review):
+        assert "depan-lagi.jpg" in page and "dalam.jpg" in page
+        assert "depan.jpg" not in page
+        assert page.index("depan-lagi.jpg") < page.index("dalam.jpg")  # the front first
+
+
+def test_a_facilitator_finds_on_the_household_page_only_the_visits_assigned_to_them(
+    kota_bima, client
+):
+    own = submitted_visit(findings=[])
+    other = submitted_visit(household=own.household, findings=[], status=Visit.Status.REVIEWED)
+    client.force_login(own.assignee)
+
+    page = client.get(reverse("households:detail", args=[own.household_id]))
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert reverse("visits:review", args=[own.pk]) in body
+    assert reverse("visits:sheet", args=[other.pk]) not in body
+    assert reverse("visits:review", args=[other.pk]) not in body

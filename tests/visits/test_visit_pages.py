@@ -2,11 +2,15 @@
 facilitator's phone form, with its photos stored with the submission or not at all, its
 answers to the page's script (JSON) and its 409 when the visit changed meanwhile."""
 
+import html
+
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from documents.models import Document
 from tests.visits.conftest import photo_upload
+from visits.findings import value_label, variable_label
 from visits.models import Visit, VisitFinding
 from visits.services import visit_assign
 
@@ -150,3 +154,8 @@ def test_a_sent_visit_leads_the_office_to_its_review(with_photos, staff, client)
 
     assert reverse("visits:review", args=[visit.pk]) in page
     assert client.get(reverse("visits:review", args=[visit.pk])).status_code == 200
+    # the difference reads as on the review: the variable and the codes' labels
+    with translation.override("id"):
+        labels = [variable_label("floor_material"), value_label("floor_material", 2),
+                  value_label("floor_material", 9)]  # fmt: skip
+    assert all(html.escape(label) in page for label in labels), labels

@@ -22,7 +22,8 @@ from programs.models import Agency
 from referrals.demo import seed_referrals
 from regions.services import regions_load
 from regions.time_zones import local_date_in
-from visits.models import Visit, VisitEvent
+from visits.models import Visit
+from visits.services import visit_request
 
 DEMO_VISIT_REASON = "Verifikasi kelayakan PBI-JK"
 
@@ -94,20 +95,18 @@ class Command(BaseCommand):
 
 
 def seed_waiting_visit(*, facilitator, back_office, household) -> Visit:
-    """The home visit the demo facilitator finds waiting: asked by the back office, due in
-    three working days. Made once; a run after it leaves it (and what was done on it) as it is."""
+    """The home visit the demo facilitator finds waiting: asked by the back office and
+    assigned at once (through the visits' service, as the office's page does), due in three
+    working days. Made once; a run after it leaves it (and what was done on it) as it is."""
     visit = Visit.objects.filter(
         household=household, assignee=facilitator, reason=DEMO_VISIT_REASON
     ).first()
     if visit is not None:
         return visit
-    visit = Visit.objects.create(
+    return visit_request(
+        actor=back_office,
         household=household,
         reason=DEMO_VISIT_REASON,
         due=add_working_days(local_date_in(household.region_id), 3),
-        status=Visit.Status.ASSIGNED,
-        requested_by=back_office,
         assignee=facilitator,
     )
-    VisitEvent.objects.create(visit=visit, action=VisitEvent.Action.ASSIGNED, actor=back_office)
-    return visit
