@@ -6,6 +6,9 @@ JPEG of at most `MAX_SIDE` pixels, upright, with no metadata (no GPS position, n
 serial); a PDF is kept as sent only if it carries no script, no launch action and no
 embedded file. The checksum is of what is stored."""
 
+import base64
+import contextlib
+import contextvars
 import datetime
 import hashlib
 import io
@@ -13,6 +16,7 @@ import logging
 import re
 import uuid
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -144,10 +148,15 @@ def photo_reencoded(data: bytes, found: str) -> Prepared:
     unreadable = ValidationError(
         {"file": _("This photo is damaged or incomplete and cannot be read; take it again.")}
     )
+    too_many_pixels = ValidationError(
+        {"file": _("This photo has too many pixels to be a photo from a camera.")}
+    )
     if ImageFile.LOAD_TRUNCATED_IMAGES:  # a setting some library may flip, never here
         raise ImproperlyTruncatedImages
     try:
         image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError:  # Pillow's own limit, past twice MAX_IMAGE_PIXELS
+        raise too_many_pixels from None
     except UnidentifiedImageError:
         if found == HEIC:
             raise ValidationError(
@@ -164,9 +173,7 @@ def photo_reencoded(data: bytes, found: str) -> Prepared:
     width, height = image.size
     # Before any pixel is decoded: a small file may claim a huge image (a decompression bomb).
     if width * height > MAX_PIXELS:
-        raise ValidationError(
-            {"file": _("This photo has too many pixels to be a photo from a camera.")}
-        )
+        raise too_many_pixels
     try:
         if image.format == "JPEG":  # decode at the smallest scale still at least MAX_SIDE
             ratio = MAX_SIDE / max(width, height)
@@ -195,6 +202,8 @@ def _flattened(image: Image.Image) -> Image.Image:
     """`image` in a mode JPEG stores: RGB (transparency on white) or grey."""
     if image.mode in ("RGB", "L"):
         return image
+    if image.mode == "I" or image.mode.startswith("I;16"):  # a 16-bit scan: its greys kept
+        return image.convert("I").point(lambda value: value / 256).convert("L")
     if image.mode in ("RGBA", "LA", "P", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         white = Image.new("RGB", rgba.size, (255, 255, 255))
@@ -217,7 +226,17 @@ def pdf_checked(data: bytes) -> None:
         raise ValidationError(
             {"file": _("This PDF is incomplete (its end is missing); send the whole file.")}
         )
-    if _pdf_names(data) & PDF_FORBIDDEN_NAMES:
+    names = _pdf_names(data)
+    if "Encrypt" in names:  # its streams cannot be read to look for scripts
+        raise ValidationError(
+            {
+                "file": _(
+                    "This PDF is encrypted (protected by a password) and its content cannot "
+                    "be checked; save or print it again without protection."
+                )
+            }
+        )
+    if names & PDF_FORBIDDEN_NAMES:
         raise ValidationError(
             {
                 "file": _(
@@ -230,20 +249,66 @@ def pdf_checked(data: bytes) -> None:
 
 def _pdf_names(data: bytes) -> set[str]:
     """The names (`/JavaScript`, with `#xx` escapes read) in the PDF's text and inside its
-    compressed (Flate) streams, inflated up to PDF_INFLATED_MAX in all."""
+    streams, as they decode through the text filters (ASCIIHex, ASCII85) and Flate, inflated
+    up to PDF_INFLATED_MAX in all: a stream inflating past that is refused, never searched
+    in part."""
     names = {_pdf_name(match) for match in PDF_NAME.findall(data)}
-    budget = PDF_INFLATED_MAX
+    budget = [PDF_INFLATED_MAX]
     for stream in PDF_STREAM.findall(data):
-        if budget <= 0:
-            raise ValidationError({"file": _("This PDF's content is too large to check.")})
-        inflater = zlib.decompressobj()
-        try:
-            inflated = inflater.decompress(stream, budget)
-        except zlib.error:
-            continue  # not a Flate stream (an image, another filter): no objects in it
-        budget -= len(inflated)
-        names |= {_pdf_name(match) for match in PDF_NAME.findall(inflated)}
+        for decoded in _stream_decodings(stream, budget):
+            names |= {_pdf_name(match) for match in PDF_NAME.findall(decoded)}
     return names
+
+
+# Whole streams of hexadecimal or ASCII85 text (stripped first; no pattern backtracks far).
+PDF_HEX_TEXT = re.compile(rb"[0-9A-Fa-f\s]*>?")
+PDF_A85_TEXT = re.compile(rb"(?:<~)?[!-uz\s]*~>")
+
+
+def _stream_decodings(stream: bytes, budget: list[int]) -> list[bytes]:
+    """What `stream` may decode to: itself inflated, or read as hexadecimal or ASCII85 text
+    and then, perhaps, inflated. A stream that is none of these (an image) gives nothing."""
+    decodings = []
+    stripped = stream.strip()
+    for text in (_hex_decoded(stripped), _a85_decoded(stripped)):
+        if text is not None:
+            budget[0] -= len(text)
+            decodings.append(text)
+    for candidate in (stream, *decodings):
+        inflated = _inflated(candidate, budget)
+        if inflated is not None:
+            decodings.append(inflated)
+    return decodings
+
+
+def _hex_decoded(stream: bytes) -> bytes | None:
+    if not stream or not PDF_HEX_TEXT.fullmatch(stream):
+        return None
+    digits = re.sub(rb"[\s>]", b"", stream)
+    return bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
+
+
+def _a85_decoded(stream: bytes) -> bytes | None:
+    if not PDF_A85_TEXT.fullmatch(stream):
+        return None
+    try:
+        return base64.a85decode(stream, adobe=True)
+    except ValueError:
+        return None
+
+
+def _inflated(stream: bytes, budget: list[int]) -> bytes | None:
+    if budget[0] <= 0:
+        raise ValidationError({"file": _("This PDF's content is too large to check.")})
+    inflater = zlib.decompressobj()
+    try:
+        inflated = inflater.decompress(stream, budget[0])
+    except zlib.error:
+        return None  # not a Flate stream (an image, another filter): no objects in it
+    if inflater.unconsumed_tail:  # more than the budget left: the rest would go unsearched
+        raise ValidationError({"file": _("This PDF's content is too large to check.")})
+    budget[0] -= len(inflated)
+    return inflated
 
 
 def _pdf_name(raw: bytes) -> str:
@@ -265,6 +330,33 @@ def _clean_original_name(name: str) -> str:
     return name[-255:] or "berkas"
 
 
+# The files `document_store` wrote inside `files_undone_on_failure()`, if one is open.
+_written_files: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "documents_written_files", default=None
+)
+
+
+@contextlib.contextmanager
+def files_undone_on_failure() -> Iterator[None]:
+    """Around a transaction that stores documents along with other writes (a visit sent with
+    its photos): when it fails, its rows are rolled back and the files `document_store`
+    wrote inside are deleted, so a refused submission leaves no file in the storage. Put it
+    outside the `transaction.atomic()` block."""
+    written: list[str] = []
+    outer = _written_files.get()
+    token = _written_files.set(written)
+    try:
+        yield
+    except BaseException:
+        for name in written:
+            _delete_quietly(name)
+        raise
+    finally:
+        _written_files.reset(token)
+    if outer is not None:  # an enclosing block undoes them too if it fails
+        outer.extend(written)
+
+
 @transaction.atomic
 def document_store(
     *,
@@ -280,7 +372,8 @@ def document_store(
     (`document_prepared`), with its checksum and thumbnail. The caller has checked that
     `actor` may reach the record (`document_upload` does). A refusal is a ValidationError
     by field (`file`, `kind`, `owner_id`) and stores nothing: files written before a failure
-    are deleted again."""
+    are deleted again (and, inside `files_undone_on_failure()`, when the caller's transaction
+    fails after)."""
     if owner_type not in OWNER_TYPES:
         raise ValidationError({"owner_id": _("No such record to attach a document to.")})
     if not kind.is_active:
@@ -314,6 +407,9 @@ def document_store(
         for stored in written:
             _delete_quietly(stored)
         raise
+    undone_with_caller = _written_files.get()
+    if undone_with_caller is not None:
+        undone_with_caller.extend(written)
     return document
 
 

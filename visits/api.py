@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -134,6 +134,25 @@ ObservedSerializer = type(
 )
 
 
+@extend_schema_field({"oneOf": [{"type": "number"}, {"type": "string", "maxLength": 40}]})
+class CoordinateField(serializers.Field):
+    """Degrees as the phone gives them: a JSON number of any precision, or a string (with a
+    decimal point or comma, as the web form takes it). Its range and its rounding to six
+    decimals are the service's (`visits.services`), the same for the web and the API."""
+
+    default_error_messages = {"invalid": _("Enter a number.")}
+
+    def to_internal_value(self, data) -> str:
+        if isinstance(data, bool) or not isinstance(data, (str, int, float)):
+            self.fail("invalid")
+        if isinstance(data, str) and len(data) > 40:
+            self.fail("invalid")
+        return str(data)
+
+    def to_representation(self, value) -> str:
+        return str(value)
+
+
 class SubmitSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         min_value=1, help_text="The version you read: a visit changed since answers 409."
@@ -146,12 +165,8 @@ class SubmitSerializer(serializers.Serializer):
         max_length=50, help_text="Person ids of the household's members who were there.",
     )  # fmt: skip
     gps_consent = serializers.BooleanField(required=False, default=False)
-    latitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
-    )
-    longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, required=False, allow_null=True, default=None
-    )
+    latitude = CoordinateField(required=False, allow_null=True, default=None)
+    longitude = CoordinateField(required=False, allow_null=True, default=None)
     no_location_reason = StrictCharField(
         max_length=300, required=False, allow_blank=True, default=""
     )

@@ -4,6 +4,7 @@ facilitator outside the area, a point outside Indonesia, the photos a verdict ne
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Household
@@ -94,16 +95,17 @@ YES_NO = [("", "—"), ("true", _("yes")), ("false", _("no"))]
 def _observed_field(name: str) -> forms.Field:
     """A form field for the household variable `name`, shaped as the registry records it."""
     model_field = Household._meta.get_field(name)
+    label = capfirst(model_field.verbose_name)  # a label, as the form's others: Lantai
     if model_field.get_internal_type() == "BooleanField":
-        return forms.ChoiceField(label=model_field.verbose_name, choices=YES_NO, required=False)
+        return forms.ChoiceField(label=label, choices=YES_NO, required=False)
     if model_field.choices:
         return forms.ChoiceField(
-            label=model_field.verbose_name,
+            label=label,
             choices=[("", "—"), *model_field.choices],
             required=False,
         )
     return forms.CharField(
-        label=model_field.verbose_name,
+        label=label,
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
@@ -161,12 +163,12 @@ class VisitSubmitForm(forms.Form):
     notes = forms.CharField(
         label=_("Notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # Not required here: an empty verdict is the service's to refuse, with every other
+    # mistake of the sending at once.
     verdict = forms.ChoiceField(
-        label=_("Verdict"),
-        choices=Visit.Verdict.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the verdict of the visit.")},
-    )
+        label=_("Verdict"), choices=Visit.Verdict.choices, widget=forms.RadioSelect,
+        required=False,
+    )  # fmt: skip
 
     def __init__(self, *args, visit: Visit, **kwargs):
         super().__init__(*args, **kwargs)

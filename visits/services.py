@@ -10,6 +10,7 @@ transaction, and sends what follows (e-mails) once the transaction commits.
 import datetime
 import decimal
 import logging
+import re
 from collections.abc import Iterable, Mapping
 
 from django.conf import settings
@@ -307,10 +308,30 @@ def observed_value(name: str, value):
         value = str(value).lower() in ("true", "1", "on", "ya")
     if isinstance(value, (list, dict)):
         raise ValidationError(_("Enter one value."))
+    value = _as_typed_in_indonesia(field, value)
     cleaned = field.clean(value, None)
     if isinstance(cleaned, decimal.Decimal):
         return str(cleaned.quantize(decimal.Decimal("0.01")))
     return cleaned
+
+
+# An amount of rupiah typed with dots between its thousands: 1.500.000.
+THOUSANDS_DOTS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+def _as_typed_in_indonesia(field, value):
+    """`value` as Indonesian phones and people write numbers, in the form the field reads: a
+    decimal comma (36,5 m²) for a decimal, dots between thousands (1.500.000) for a whole
+    amount. A fraction where a whole number is wanted is refused, never cut."""
+    kind = field.get_internal_type()
+    if kind == "DecimalField" and isinstance(value, str) and value.count(",") == 1:
+        return value.replace(",", ".") if "." not in value else value
+    if kind.endswith("IntegerField") and not field.choices:
+        if isinstance(value, float) and not value.is_integer():
+            raise ValidationError(_("Enter a whole number."))
+        if isinstance(value, str) and THOUSANDS_DOTS.fullmatch(value.strip()):
+            return value.strip().replace(".", "")
+    return value
 
 
 def recorded_values(household: Household) -> dict:
@@ -382,12 +403,7 @@ def visit_submit(
         current = _locked(visit)
         if not may_submit(actor, current):
             raise ValidationError(_("Only the facilitator the visit is assigned to sends it."))
-        if current.status == Status.SUBMITTED or current.status == Status.REVIEWED:
-            raise VisitConflict(
-                current,
-                _("This visit was sent already on %(day)s; nothing was changed.")
-                % {"day": timezone.localtime(current.submitted_at).strftime("%d-%m-%Y %H.%M")},
-            )
+        _refuse_if_sent(current)
         _check(current, Status.SUBMITTED, version)
         errors: dict[str, str] = {}
         met_name = (met_name or "").strip()
@@ -438,6 +454,17 @@ def visit_submit(
     return current
 
 
+def _refuse_if_sent(current: Visit) -> None:
+    """A visit sent already (a double tap, a second tab) answers the conflict that shows it
+    as it is, whatever the second sending carried (its photos included)."""
+    if current.status in (Status.SUBMITTED, Status.REVIEWED):
+        raise VisitConflict(
+            current,
+            _("This visit was sent already on %(day)s; nothing was changed.")
+            % {"day": timezone.localtime(current.submitted_at).strftime("%d-%m-%Y %H.%M")},
+        )
+
+
 def _missing_photo(code: str, verdict: str) -> str:
     names = {"foto_depan": _("the photo of the front of the house"),
              "foto_dalam": _("the photo of the inside of the house")}  # fmt: skip
@@ -463,6 +490,7 @@ def visit_findings_make(visit: Visit) -> list[VisitFinding]:
 # --- photos ------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def visit_photo_store(*, actor: AbstractBaseUser, visit: Visit, kind_code: str, upload):
     """Store a photo (`foto_depan` or `foto_dalam`) for the open visit assigned to `actor`,
     through the documents' upload pipeline."""
@@ -472,6 +500,9 @@ def visit_photo_store(*, actor: AbstractBaseUser, visit: Visit, kind_code: str, 
     field = PHOTO_FIELDS.get(kind_code, "photo")
     if kind_code not in PHOTO_FIELDS:
         raise ValidationError({"photo": _("Choose the photo of the front or of the inside.")})
+    if may_submit(actor, visit):
+        visit = _locked(visit)
+        _refuse_if_sent(visit)
     if visit.status != Status.ASSIGNED or not may_submit(actor, visit):
         raise ValidationError({field: _("Photos are added by the facilitator the visit is "
                                         "assigned to, before it is sent.")})  # fmt: skip

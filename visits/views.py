@@ -17,6 +17,7 @@ from accounts.decorators import role_required
 from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.services import personal_list_shown
 from complaints.selectors import complaints_in_scope
+from documents.services import files_undone_on_failure
 from households.selectors import household_get_for
 from referrals.selectors import referrals_for
 from slrt.field_errors import add_service_errors
@@ -234,29 +235,10 @@ def visit_submit(request: HttpRequest, pk: int) -> HttpResponse:
     form = VisitSubmitForm(request.POST, request.FILES, visit=visit)
     conflict = None
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            with transaction.atomic():
-                # Photos are stored with the submission, or not at all.
-                for code, field in services.PHOTO_FIELDS.items():
-                    if data.get(field):
-                        services.visit_photo_store(
-                            actor=request.user, visit=visit, kind_code=code, upload=data[field]
-                        )
-                services.visit_submit(
-                    actor=request.user,
-                    visit=visit,
-                    version=data["version"],
-                    met_name=data["met_name"],
-                    members_present=data["members_present"],
-                    observed=form.observed(),
-                    gps_consent=data["gps_consent"],
-                    latitude=data["latitude"],
-                    longitude=data["longitude"],
-                    no_location_reason=data["no_location_reason"],
-                    notes=data["notes"],
-                    verdict=data["verdict"],
-                )
+            # Photos are stored with the submission, or not at all (their files neither).
+            with files_undone_on_failure(), transaction.atomic():
+                _submit_with_photos(request, visit, form)
         except services.VisitConflict as error:
             conflict = error
         except ValidationError as error:
@@ -281,6 +263,43 @@ def visit_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"errors": {k: list(v) for k, v in form.errors.items()}}, status=400)
     return _render_form(request, visit, form, status=400)
+
+
+def _submit_with_photos(request: HttpRequest, visit: Visit, form: VisitSubmitForm) -> None:
+    """Store the photos sent, then the report; every refusal (a photo's, the report's) is
+    raised at once, by field, so the phone shows all there is to fix in one answer."""
+    data = form.cleaned_data
+    photo_errors: dict[str, list[str]] = {}
+    for code, field in services.PHOTO_FIELDS.items():
+        if data.get(field):
+            try:
+                services.visit_photo_store(
+                    actor=request.user, visit=visit, kind_code=code, upload=data[field]
+                )
+            except ValidationError as error:
+                photo_errors.update(error.message_dict)
+    try:
+        services.visit_submit(
+            actor=request.user,
+            visit=visit,
+            version=data["version"],
+            met_name=data["met_name"],
+            members_present=data["members_present"],
+            observed=form.observed(),
+            gps_consent=data["gps_consent"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            no_location_reason=data["no_location_reason"],
+            notes=data["notes"],
+            verdict=data["verdict"],
+        )
+    except ValidationError as error:
+        if not photo_errors or not hasattr(error, "error_dict"):
+            raise
+        # A photo refused for what it is says so, rather than that the verdict lacks it.
+        raise ValidationError({**error.message_dict, **photo_errors}) from error
+    if photo_errors:
+        raise ValidationError(photo_errors)
 
 
 def _render_form(request, visit, form, *, conflict=None, current=None, status=200):
