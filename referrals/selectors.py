@@ -194,6 +194,9 @@ class DocumentFile:
     def missing_names(self) -> str:
         return ", ".join(kind.name for kind in self.missing)
 
+    def present_names(self) -> str:
+        return ", ".join(item.kind.name for item in self.items if item.document)
+
 
 def required_kinds_of(program_ids: Iterable[int]) -> dict[int, list[DocumentKind]]:
     """The active kinds each programme requires, by programme id, in the kinds' order."""

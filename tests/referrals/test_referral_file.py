@@ -200,7 +200,8 @@ def test_the_letter_lists_the_required_documents_and_asks_for_those_missing(
     )
 
     assert "Kelengkapan berkas: 2 dari 3" in text
-    assert "SKTM (Surat Keterangan Tidak Mampu) (belum ada di berkas: mohon dibawa)" in text
+    assert "Ada: KTP (Kartu Tanda Penduduk), Kartu Keluarga" in text
+    assert "Mohon dibawa: SKTM (Surat Keterangan Tidak Mampu)" in text
 
 
 # --- sending an incomplete file needs a note ----------------------------------------------
