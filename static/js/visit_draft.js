@@ -245,4 +245,5 @@
   });
 
   restore();
+  locateAllowed();  // a restored draft may hold the consent already
 })();
