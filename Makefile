@@ -49,6 +49,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/exports.py --households $(BENCH_HOUSEHOLDS)
 	$(BIN)/python bench/routing.py --referrals $(BENCH_REFERRALS)
 	$(BIN)/python bench/documents.py
+	$(BIN)/python bench/referral_file.py --households $(BENCH_HOUSEHOLDS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

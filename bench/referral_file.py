@@ -33,6 +33,7 @@ django.setup()
 warnings.filterwarnings("ignore", message="No directory at")
 
 from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -129,6 +130,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep (and reuse) the database")
     options = parser.parse_args()
     require_postgresql()
+    # The pages are rendered as in production (DEBUG off): their static files' manifest.
+    call_command("collectstatic", interactive=False, verbosity=0)
     with bench_registry(households=options.households, keep=options.keep, catalogue=True):
         run(options.requests)
 
