@@ -16,6 +16,7 @@ from referrals.models import Referral
 from regions.models import within_q
 from tests.factories import staff_user
 from tests.households.test_import_dtks import HEADER, ROWS
+from visits.models import Visit
 
 PAGES = [
     "/",
@@ -30,6 +31,11 @@ PAGES = [
     "/reports/exports/referrals/",
     "/accounts/access-log/",
     "/programs/screening/",
+    "/visits/",
+    "/visits/{visit}/",
+    "/visits/{visit}/review/",
+    "/visits/{visit}/sheet/",
+    "/documents/household/{household}/upload/",
     "/admin/",
     "/admin/referrals/referral/",
 ]
@@ -47,7 +53,11 @@ def test_pages_load_scripts_only_from_files_the_policy_allows(supervisor, client
     client.force_login(supervisor)
     problems = []
 
-    ids = {"household": Household.objects.first().pk, "referral": Referral.objects.first().pk}
+    ids = {
+        "household": Household.objects.first().pk,
+        "referral": Referral.objects.first().pk,
+        "visit": Visit.objects.first().pk,
+    }
     for path in PAGES:  # one seeded demo for all of them
         path = path.format(**ids)
         response = client.get(path)
@@ -85,6 +95,7 @@ def demo_identifiers(supervisor):
         "first": first.pk,
         "second": second.pk,
         "referral": Referral.objects.first().pk,
+        "visit": Visit.objects.first().pk,
         "nik": first.nik,
     }
 
@@ -105,6 +116,8 @@ WHOLE_IDENTIFIERS = [
     ("bo", "patch", "/api/v1/households/{household}/", {}),
     ("bo", "get", "/api/v1/households/", None),
     ("fasilitator", "get", "/households/{household}/", None),
+    ("supervisor", "get", "/visits/{visit}/sheet/", None),
+    ("fasilitator", "get", "/visits/{visit}/sheet/", None),
     ("fasilitator", "get", "/api/v1/households/{household}/", None),
     # A NIK typed into a search comes back in the search box and the layout's links.
     ("bo", "get", "/households/?q={nik}", None),
