@@ -3,17 +3,18 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scoping import ReadOnlyAdminMixin, SuperuserEditsAdminMixin
+from accounts.admin_scoping import ReadOnlyAdminMixin, is_superuser
 from documents.models import Document, DocumentKind
 from documents.selectors import documents_for
 
 
 @admin.register(DocumentKind)
-class DocumentKindAdmin(SuperuserEditsAdminMixin, admin.ModelAdmin):
-    """Kinds are data every area shares: superusers add and edit them (a programme's required
-    letter, a retention period, which decides what `purge_documents` deletes everywhere);
-    administrators and supervisors read them. Never deleted: documents keep their kind, so a
-    kind no longer used is made inactive."""
+class DocumentKindAdmin(admin.ModelAdmin):
+    """Kinds are data every area shares. Administrators add them and edit what a kind is
+    called and whether it is still offered; its retention period, which decides what
+    `purge_documents` deletes in every area, is set by superusers (the installation's IT)
+    alone. Supervisors read them. Never deleted: documents keep their kind, so a kind no
+    longer used is made inactive."""
 
     list_display = ["code", "name", "images_only", "retention_days", "is_active", "ordering"]
     list_filter = ["is_active", "images_only"]
@@ -24,7 +25,10 @@ class DocumentKindAdmin(SuperuserEditsAdminMixin, admin.ModelAdmin):
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        return ["code"] if obj is not None else []  # other code reads a kind by its code
+        fields = ["code"] if obj is not None else []  # other code reads a kind by its code
+        if not is_superuser(request.user):
+            fields.append("retention_days")
+        return fields
 
 
 @admin.register(Document)

@@ -145,12 +145,13 @@ POLICY = {
     "documents.Document": Rule(
         view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
     ),
-    # Document kinds are data of every area (a kind's retention decides what is purged
-    # everywhere): superusers add and change them, the office reads them; none is deleted.
+    # Document kinds are data of every area: administrators add and change them (their
+    # retention, which decides what is purged everywhere, is the superusers' alone:
+    # tests/documents/test_admin.py), the office reads them; none is deleted.
     "documents.DocumentKind": Rule(
         view={"supervisor": EVERY, "admin": EVERY, "superuser": EVERY},
-        change={"superuser": EVERY},
-        add=frozenset({"superuser"}),
+        change={"admin": EVERY, "superuser": EVERY},
+        add=frozenset({"admin", "superuser"}),
     ),
     # Shared by every area: read by the office, changed by superusers.
     "complaints.ComplaintCategory": Rule(
