@@ -21,12 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
-from accounts.selectors import region_scope_q, staff_covering
+from accounts.selectors import scope_code_of, staff_covering
 from complaints.models import Complaint
 from complaints.workdays import add_working_days
 from documents.models import Document
 from households.models import Household, Person
 from referrals.models import Referral
+from regions.models import Region
 from regions.time_zones import local_date_in, zones_q
 from visits.models import OBSERVED_FIELDS, Visit, VisitEvent, VisitFinding
 from visits.selectors import OPEN_STATUSES, visit_photos
@@ -94,7 +95,10 @@ class VisitConflict(Exception):
 
 
 def _in_area(user: AbstractBaseUser, household: Household) -> bool:
-    return Household.objects.filter(region_scope_q(user, "region"), pk=household.pk).exists()
+    """Whether the household's village lies in the user's working area (`within_q`'s rule,
+    in Python: no query)."""
+    scope = scope_code_of(user)
+    return scope is not None and Region.code_is_within(household.region_id, scope)
 
 
 def may_request(user: AbstractBaseUser, household: Household) -> bool:
