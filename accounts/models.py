@@ -3,6 +3,7 @@ of personal data."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -190,6 +191,46 @@ class Office(models.Model):
         help_text=_("The town written before the date of a letter, such as “Bima”."),
     )
 
+    # The monthly cycle of proposals to the national registry (DTSEN), by day of the month:
+    # the regulation sets them and may move them (`proposals.calendar`).
+    proposal_meeting_last_day = models.PositiveSmallIntegerField(
+        _("last day of the village meetings"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Musdesus/Muskel are held from the 1st to this day of the month."),
+    )
+    proposal_input_last_day = models.PositiveSmallIntegerField(
+        _("last day of input"),
+        default=11,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Village operators enter proposals from the 1st to this day of the month."),
+    )
+    proposal_cutoff_day = models.PositiveSmallIntegerField(
+        _("cut-off day"),
+        default=17,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_(
+            "Proposals submitted after this day of the month go into next month's batch."
+        ),
+    )
+    proposal_pull_day = models.PositiveSmallIntegerField(
+        _("pull day"),
+        default=18,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("The day the ministry pulls the month's data."),
+    )
+    objection_working_days = models.PositiveSmallIntegerField(
+        _("working days to verify an objection"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    objection_unverified_outcome = models.CharField(
+        _("an objection not verified in time is"),
+        max_length=12,
+        choices=[("upheld", _("upheld (Cek Bansos rule)")), ("not_upheld", _("not upheld"))],
+        default="upheld",
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -201,11 +242,18 @@ class Office(models.Model):
         return self.name
 
     def clean(self) -> None:
+        errors = {}
         digits = self.head_nip.replace(" ", "")
         if digits and (not digits.isdigit() or len(digits) != 18):
-            raise ValidationError(
-                {"head_nip": _("A NIP is 18 digits (spaces between groups are allowed).")}
+            errors["head_nip"] = _("A NIP is 18 digits (spaces between groups are allowed).")
+        days = (self.proposal_input_last_day, self.proposal_cutoff_day, self.proposal_pull_day)
+        if all(isinstance(day, int) for day in days) and not days[0] <= days[1] < days[2]:
+            errors["proposal_cutoff_day"] = _(
+                "The last day of input comes no later than the cut-off day, and the cut-off "
+                "before the pull day."
             )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def head_nip_display(self) -> str:

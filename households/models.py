@@ -146,8 +146,23 @@ class Household(ConstraintsByField, models.Model):
         )
 
 
+class PersonQuerySet(models.QuerySet):
+    def active(self) -> "PersonQuerySet":
+        """The members who live in their household: neither died nor moved out."""
+        return self.filter(status=Person.Status.ACTIVE)
+
+
 class Person(ConstraintsByField, models.Model):
-    """A member of a household. A person may lack a NIK (newborns, people never registered)."""
+    """A member of a household. A person may lack a NIK (newborns, people never registered).
+
+    A member who died or moved out stays on the household's record, with their history, and
+    `status` says so: the rules, screening and counts read only `active` members
+    (`Person.objects.active()`)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("lives here")
+        DECEASED = "deceased", _("died")
+        MOVED_OUT = "moved_out", _("moved out")
 
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="members"
@@ -197,10 +212,17 @@ class Person(ConstraintsByField, models.Model):
         default=codes.ChronicIllness.NONE,
     )
     is_pregnant = models.BooleanField(_("pregnant"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    # The day of death or of moving out (of the status set for an active member: empty).
+    status_date = models.DateField(_("since"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         # The head first, then by age.
@@ -224,6 +246,14 @@ class Person(ConstraintsByField, models.Model):
                 violation_error_message=_("A NIK is 16 digits."),
             ),
             models.CheckConstraint(
+                condition=models.Q(status="active", status_date__isnull=True)
+                | (~models.Q(status="active") & models.Q(status_date__isnull=False)),
+                name="person_status_dated",
+                violation_error_message=_(
+                    "A member who died or moved out has the date of it; one who lives here has none."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=~models.Q(sex=codes.Sex.MALE, is_pregnant=True),
                 name="person_pregnant_is_female",
                 violation_error_message=_("Only a woman can be recorded as pregnant."),
@@ -235,6 +265,7 @@ class Person(ConstraintsByField, models.Model):
         "one_head_per_household": "relationship",
         "person_nik_16_digits": "nik",
         "person_pregnant_is_female": "is_pregnant",
+        "person_status_dated": "status_date",
     }
 
     def __str__(self) -> str:
@@ -243,6 +274,10 @@ class Person(ConstraintsByField, models.Model):
     def save(self, *args, **kwargs):
         self.name_normalized = normalize_name(self.name)
         super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == Person.Status.ACTIVE
 
     def age_on(self, day: datetime.date) -> int:
         """Completed years on `day`."""

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "referrals",
     "documents",
     "visits",
+    "proposals",
     "reports",
     "slrt",  # project-wide commands: seed_demo
 ]

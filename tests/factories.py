@@ -86,3 +86,16 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     size = 15
     sha256 = "0" * 64
     uploaded_by = factory.SubFactory(UserFactory)
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A draft proposal of a new household, made by a front-office user of Kota Bima."""
+
+    class Meta:
+        model = "proposals.Proposal"
+
+    kind = "new_household"
+    household = factory.SubFactory(HouseholdFactory)
+    region = factory.LazyAttribute(lambda proposal: proposal.household.region)
+    source = "desk"
+    created_by = factory.LazyFunction(staff_user)

@@ -19,6 +19,7 @@ APPS = [
     "complaints",
     "referrals",
     "visits",
+    "proposals",
     "reports",
 ]
 # The project package's top: what wires every app together. Its other modules are framework

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalsConfig(AppConfig):
+    name = "proposals"
+    verbose_name = _("Registry proposals")
+
+    def ready(self) -> None:
+        from documents.owners import register_owner
+        from proposals.selectors import proposals_for
+
+        # A proposal's evidence (a death certificate, the papers of a correction) is filed
+        # by whoever may see the proposal.
+        register_owner("proposal", records_for=proposals_for, household_path="household_id")

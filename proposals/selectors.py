@@ -1,0 +1,58 @@
+"""Which proposals, batches and objections a user may see: those of the villages in their
+area, for the roles that work on them (the registry's roles, village operators, facilitators
+for what they proposed). Out of those, 404."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.roles import REGISTRY_ROLES, Role, has_role
+from accounts.selectors import region_scope_q
+from proposals.models import Objection, Proposal, ProposalBatch
+
+User = AbstractBaseUser | AnonymousUser
+
+# The roles that see the proposals and objections of their area.
+PROPOSAL_ROLES = REGISTRY_ROLES | {Role.VILLAGE_OPERATOR}
+
+
+def proposals_for(user: User) -> QuerySet[Proposal]:
+    """Proposals the user may see, with what lists show. Facilitators see the ones they
+    proposed, in their area."""
+    if has_role(user, *PROPOSAL_ROLES):
+        visible = region_scope_q(user, "region")
+    elif has_role(user, Role.FACILITATOR):
+        visible = region_scope_q(user, "region") & Q(created_by_id=user.pk)
+    else:
+        return Proposal.objects.none()
+    return Proposal.objects.filter(visible).select_related(
+        "household", "person", "region", "batch", "created_by"
+    )
+
+
+def proposal_get_for(user: User, pk: int) -> Proposal:
+    return get_object_or_404(proposals_for(user), pk=pk)
+
+
+def batches_for(user: User) -> QuerySet[ProposalBatch]:
+    """The monthly batches of the villages in the user's area."""
+    if not has_role(user, *PROPOSAL_ROLES):
+        return ProposalBatch.objects.none()
+    return ProposalBatch.objects.filter(region_scope_q(user, "region")).select_related("region")
+
+
+def batch_get_for(user: User, pk: int) -> ProposalBatch:
+    return get_object_or_404(batches_for(user), pk=pk)
+
+
+def objections_for(user: User) -> QuerySet[Objection]:
+    """Objections to the households of the user's area."""
+    if not has_role(user, *PROPOSAL_ROLES):
+        return Objection.objects.none()
+    return Objection.objects.filter(region_scope_q(user, "region")).select_related(
+        "household", "region", "visit", "proposal"
+    )
+
+
+def objection_get_for(user: User, pk: int) -> Objection:
+    return get_object_or_404(objections_for(user), pk=pk)
