@@ -209,9 +209,7 @@ class Office(models.Model):
         _("cut-off day"),
         default=17,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
-        help_text=_(
-            "Proposals submitted after this day of the month go into next month's batch."
-        ),
+        help_text=_("Proposals submitted after this day of the month go into next month's batch."),
     )
     proposal_pull_day = models.PositiveSmallIntegerField(
         _("pull day"),

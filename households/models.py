@@ -250,7 +250,8 @@ class Person(ConstraintsByField, models.Model):
                 | (~models.Q(status="active") & models.Q(status_date__isnull=False)),
                 name="person_status_dated",
                 violation_error_message=_(
-                    "A member who died or moved out has the date of it; one who lives here has none."
+                    "A member who died or moved out has the date of it; one who lives here "
+                    "has none."
                 ),
             ),
             models.CheckConstraint(

@@ -20,6 +20,16 @@ class Cycle:
     objection_unverified_outcome: str
 
 
+CYCLE_FIELDS = [
+    "proposal_meeting_last_day",
+    "proposal_input_last_day",
+    "proposal_cutoff_day",
+    "proposal_pull_day",
+    "objection_working_days",
+    "objection_unverified_outcome",
+]
+
+
 def _default(name: str):
     return Office._meta.get_field(name).default
 
@@ -28,9 +38,7 @@ def cycle_for(region_code: str | None) -> Cycle:
     """The cycle of the office serving `region_code` (the nearest office above it), or the
     regulation's defaults where no office is set up."""
     office = office_for_region(region_code)
-    names = ["proposal_meeting_last_day", "proposal_input_last_day", "proposal_cutoff_day",
-             "proposal_pull_day", "objection_working_days", "objection_unverified_outcome"]  # fmt: skip
-    values = [getattr(office, name) if office else _default(name) for name in names]
+    values = [getattr(office, name) if office else _default(name) for name in CYCLE_FIELDS]
     return Cycle(*values)
 
 

@@ -189,9 +189,7 @@ class Proposal(models.Model):
                 condition=models.Q(person__isnull=False)
                 & ~models.Q(status__in=["accepted", "rejected"]),
                 name="proposal_one_open_per_person_kind",
-                violation_error_message=_(
-                    "This member already has an open proposal of this kind."
-                ),
+                violation_error_message=_("This member already has an open proposal of this kind."),
             ),
             models.UniqueConstraint(
                 fields=["household", "kind"],
