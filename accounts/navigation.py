@@ -119,8 +119,8 @@ HOME_GUIDANCE = {
             "with the village's documents such as the minutes of the village deliberation."
         ),
         _(
-            "These pages are not available yet in this version, so your account shows no "
-            "household data for now."
+            "You read the households of your village and who lives in them; nothing outside "
+            "the village."
         ),
     ],
 }

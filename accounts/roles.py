@@ -19,9 +19,10 @@ class Role(models.TextChoices):
 # only through the referrals sent to their agency.
 REGISTRY_ROLES = frozenset({Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.SUPERVISOR, Role.ADMIN})
 
-# Roles that read the households of their area without changing them: the registry's roles
-# and the facilitators who visit those households.
-REGISTRY_READING_ROLES = REGISTRY_ROLES | {Role.FACILITATOR}
+# Roles that read the households of their area: the registry's roles, the facilitators who
+# visit those households (without changing them) and the village operators who propose them
+# to the national registry and object to its recipients (in their one village).
+REGISTRY_READING_ROLES = REGISTRY_ROLES | {Role.FACILITATOR, Role.VILLAGE_OPERATOR}
 
 # Roles that supervise their area: the dashboard and reports, exports, screening, registry
 # imports, failed messages, the access log and the admin.

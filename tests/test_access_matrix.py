@@ -42,8 +42,9 @@ OFFICE = {"front_office", "back_office", "supervisor", "admin"}  # the registry'
 # again but working in the outside district, and in another city
 AGENCY = {"agency_officer", "other_agency", "agency_elsewhere", "agency_other_city"}
 FACILITATORS = {"facilitator", "facilitator_elsewhere"}  # in Rasanae Barat, in Rasanae Timur
-READERS = OFFICE | FACILITATORS  # who read the households of their area
-STAFF = OFFICE | AGENCY | FACILITATORS | {"village_operator", "no_role"}  # every signed-in user
+VILLAGE = {"village_operator"}  # of Paruga, in Rasanae Barat
+READERS = OFFICE | FACILITATORS | VILLAGE  # who read the households of their area
+STAFF = OFFICE | AGENCY | FACILITATORS | VILLAGE | {"no_role"}  # every signed-in user
 EVERYONE = STAFF | {"anonymous"}
 
 
@@ -358,7 +359,10 @@ HOME_SIDE = {"facilitator_elsewhere": "outside"}
 # Who may read every identifying text of a side, and who only its household's (not the
 # ticket number of its complaint).
 SEES_ALL = {"inside": OFFICE | {"agency_officer"}, "outside": {"other_agency"}}
-SEES_THE_HOUSEHOLD = {"inside": {"facilitator"}, "outside": {"facilitator_elsewhere"}}
+SEES_THE_HOUSEHOLD = {
+    "inside": {"facilitator", "village_operator"},
+    "outside": {"facilitator_elsewhere"},
+}
 
 
 def test_each_role_reaches_exactly_what_the_policy_allows(world, client):

@@ -212,19 +212,20 @@ def test_a_facilitators_token_reads_the_catalogue_not_complaints_or_referrals(
     assert response.status_code == (200 if allowed else 403)
 
 
-def test_a_village_operator_sees_no_household_data_yet(homes, village_operator, as_user, client):
-    inside, _outside, _complaint = homes
+def test_a_village_operator_reads_the_households_of_their_village_only(
+    homes, village_operator, as_user, client
+):
+    inside, outside, _complaint = homes
     web = as_user(village_operator)
 
-    assert households_in_scope(village_operator).count() == 0
-    assert persons_in_scope(village_operator).count() == 0
-    assert web.get(reverse("households:search")).status_code == 403
-    assert web.get(reverse("households:detail", args=[inside.pk])).status_code == 403
+    assert set(households_in_scope(village_operator)) == {inside}
+    assert web.get(reverse("households:detail", args=[inside.pk])).status_code == 200
+    assert web.get(reverse("households:detail", args=[outside.pk])).status_code == 404
     assert web.get(reverse("complaints:queue")).status_code == 403
     client.logout()
     auth = token_header(village_operator)
-    assert client.get(reverse("api:household-list"), **auth).status_code == 403
-    assert client.get(reverse("api:program-list"), **auth).status_code == 403
+    assert client.get(reverse("api:household-list"), **auth).status_code == 200
+    assert client.get(reverse("api:complaint-list"), **auth).status_code == 403
 
 
 def test_the_village_operators_home_says_what_they_will_do_here(village_operator, as_user):
@@ -233,8 +234,10 @@ def test_the_village_operators_home_says_what_they_will_do_here(village_operator
     for paragraph in HOME_GUIDANCE[Role.VILLAGE_OPERATOR]:
         assert escape(str(paragraph)) in page
     assert escape(str(Role.VILLAGE_OPERATOR.label)) in page
-    assert reverse("households:search") not in page
-    assert [item["url"] for item in menu_for(village_operator)] == [reverse("home")]
+    assert [item["url"] for item in menu_for(village_operator)] == [
+        reverse("home"),
+        reverse("households:search"),
+    ]
 
 
 def test_the_facilitators_home_and_menu_lead_to_the_households(facilitator, as_user):

@@ -123,17 +123,20 @@ def test_the_demo_facilitator_finds_one_visit_waiting_in_their_area(capsys):
 
 
 @pytest.mark.django_db
-def test_the_demo_facilitator_reads_the_households_the_village_operator_sees_none(client):
+def test_the_demo_facilitator_and_village_operator_read_the_village_they_work_in(client):
     call_command("seed_demo", verbosity=0)
     household = Visit.objects.get().household
+    elsewhere = Household.objects.exclude(region_id="52.72.01.1001").first()
 
     client.force_login(User.objects.get(username="fasilitator"))
     read = client.get(reverse("households:detail", args=[household.pk]))
     client.force_login(User.objects.get(username="desa"))
-    refused = client.get(reverse("households:detail", args=[household.pk]))
+    village = client.get(reverse("households:detail", args=[household.pk]))
+    refused = client.get(reverse("households:detail", args=[elsewhere.pk]))
 
-    assert read.status_code == 200
-    assert refused.status_code == 403
+    assert household.region_id == "52.72.01.1001"
+    assert read.status_code == village.status_code == 200
+    assert refused.status_code == 404
 
 
 @pytest.mark.django_db
