@@ -136,8 +136,22 @@ def proposal_open(
     complaint=None,
 ) -> Proposal:
     """Open a draft proposal. (Checks to come: the area, a correction that changes
-    something, the exit's evidence, one open proposal per kind and member.)"""
+    something, the exit's evidence.) A second open proposal of the same kind for the same
+    member (or, without a member, the same household) is refused, the household locked so
+    that two desks cannot both open it."""
+    from households.models import Household
+
     with transaction.atomic():
+        Household.objects.select_for_update().filter(pk=household.pk).first()
+        open_ones = Proposal.objects.exclude(status__in=Proposal.FINAL).filter(kind=kind)
+        if person is not None and open_ones.filter(person=person).exists():
+            raise ValidationError(
+                {"person": _("This member already has an open proposal of this kind.")}
+            )
+        if person is None and open_ones.filter(household=household, person=None).exists():
+            raise ValidationError(
+                {"kind": _("This household already has an open proposal of this kind.")}
+            )
         proposal = Proposal.objects.create(
             kind=kind, household=household, person=person, region_id=household.region_id,
             changes=changes or {}, exit_reason=exit_reason, reason=reason, source=source,

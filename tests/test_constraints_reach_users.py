@@ -528,6 +528,11 @@ UNREACHABLE = {
     "visit_finding_once": "visit_findings_make writes one row per variable, once per submission",
     "visit_reminder_once": "the visits' SLA sweep claims each reminder with it and sends nothing"
     " when it holds",
+    "proposal_one_open_per_person_kind": "proposal_open refuses it first, the household locked",
+    "proposal_one_open_per_household_kind": "proposal_open refuses it first, the household locked",
+    "person_status_dated": "nothing records a member's death or move yet: the column waits",
+    "objection_escalated_once": "nothing escalates an objection yet: the constraint waits",
+    "proposal_batch_once_per_village_month": "batch_for gets or creates the village's batch",
 }
 
 
