@@ -46,6 +46,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("referrals/", include("referrals.urls")),
     path("visits/", include("visits.urls")),
+    path("proposals/", include("proposals.urls")),
     path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
