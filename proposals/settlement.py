@@ -42,13 +42,13 @@ DESIL_RANGE = range(1, 11)
 
 def proposals_watched() -> tuple[set[str], set[str]]:
     """The KK numbers and NIKs an import should report: those of the sent proposals'
-    households and their members (two queries, whatever the registry's size)."""
+    households and the members they have had (two queries, whatever the registry's size)."""
     sent = Proposal.objects.filter(status=Status.SENT)
     kk_numbers = set(
         sent.exclude(household__kk_number=None).values_list("household__kk_number", flat=True)
     )
     niks = set(
-        Person.objects.filter(household__proposals__status=Status.SENT)
+        Person.history.filter(household_id__in=sent.values("household_id"))
         .exclude(nik=None)
         .values_list("nik", flat=True)
     )
@@ -77,9 +77,14 @@ def proposals_settle_from_import(seen: ImportSeen) -> ImportSettlement:
     ]
     if not sent:
         return ImportSettlement(accepted=0, unanswered=0)
-    members: dict[int, list[Person]] = {}
-    for person in Person.objects.filter(household_id__in={p.household_id for p in sent}):
-        members.setdefault(person.household_id, []).append(person)
+    # The NIKs each household has had, with the member's relationship then: an import that
+    # finds a member's NIK under another KK number moves them to the registry's household.
+    members: dict[int, set[tuple[str, str]]] = {}
+    had = Person.history.filter(household_id__in={p.household_id for p in sent}).exclude(nik=None)
+    for household_id, nik, relationship in had.values_list(
+        "household_id", "nik", "relationship"
+    ).distinct():
+        members.setdefault(household_id, set()).add((nik, relationship))
     with translation.override(settings.LANGUAGE_CODE):
         note = _("Accepted from the DTSEN import of %(date)s") % {
             "date": formats.date_format(seen.day, "j F Y")
@@ -87,7 +92,7 @@ def proposals_settle_from_import(seen: ImportSeen) -> ImportSettlement:
     accepted, unanswered = 0, []
     with transaction.atomic():
         for proposal in sent:
-            answer = _answer(proposal, seen, members.get(proposal.household_id, []))
+            answer = _answer(proposal, seen, members.get(proposal.household_id, set()))
             if answer is None:
                 unanswered.append(proposal.pk)
             elif _accept(proposal, desil=answer.desil, note=note):
@@ -106,16 +111,17 @@ class _Answer:
     desil: int | None
 
 
-def _answer(proposal: Proposal, seen: ImportSeen, members: list[Person]) -> _Answer | None:
-    """What the extract answers `proposal`, or None when it does not answer it yet."""
+def _answer(proposal: Proposal, seen: ImportSeen, members: set[tuple[str, str]]) -> _Answer | None:
+    """What the extract answers `proposal`, or None when it does not answer it yet.
+    `members`: the NIKs the household has had, with their relationship."""
     household, person = proposal.household, proposal.person
     kk_number = household.kk_number
     in_file = kk_number is not None and kk_number in seen.households
     if proposal.kind == Kind.NEW_HOUSEHOLD:
         if in_file:
             return _Answer(seen.households[kk_number])
-        head = next((m for m in members if m.relationship == Relationship.HEAD and m.nik), None)
-        sighting = seen.persons.get(head.nik) if head else None
+        heads = [nik for nik, relationship in members if relationship == Relationship.HEAD]
+        sighting = next((seen.persons[nik] for nik in sorted(heads) if nik in seen.persons), None)
         return _Answer(sighting.desil) if sighting else None
     if proposal.kind == Kind.NEW_MEMBER:
         sighting = seen.persons.get(person.nik) if person and person.nik else None
@@ -136,7 +142,7 @@ def _answer(proposal: Proposal, seen: ImportSeen, members: list[Person]) -> _Ans
             # A member without a NIK cannot be looked for: left to a person.
             gone = bool(person.nik) and person.nik not in seen.persons
             return _Answer(None) if gone else None
-        still = in_file or any(m.nik in seen.persons for m in members if m.nik)
+        still = in_file or any(nik in seen.persons for nik, _relationship in members)
         return None if still else _Answer(None)
     return None
 

@@ -9,7 +9,6 @@ tells each watcher after the import commits (`transaction.on_commit`, robust: a 
 fails is logged and never undoes the import)."""
 
 import datetime
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -88,4 +87,8 @@ class Sightings:
     def tell(self) -> None:
         """Tell each watcher what was seen, after the import's transactions commit."""
         for watcher in self.watchers:
-            transaction.on_commit(functools.partial(watcher.notify, self.seen), robust=True)
+            # A function, not a partial: Django logs a robust callback's failure by its name.
+            def notify(watcher: ImportWatcher = watcher) -> None:
+                watcher.notify(self.seen)
+
+            transaction.on_commit(notify, robust=True)
