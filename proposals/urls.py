@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from proposals import settlement_views
 
 app_name = "proposals"
 
@@ -6,4 +8,7 @@ urlpatterns = [
     # proposals: the list, opening one, its page and its moves
     # the monthly batches: their pages, approval, sending, the BNBA download
     # objections: recording one, its page and its decision
+    # the registry's answer: settling by hand, and the proposals it leaves unanswered
+    path("<int:pk>/settle/", settlement_views.proposal_settle, name="settle"),
+    path("follow-up/", settlement_views.proposals_follow_up, name="follow_up"),
 ]

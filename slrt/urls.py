@@ -12,6 +12,7 @@ from complaints.api import ComplaintViewSet
 from documents.api import DocumentViewSet
 from households.api import HouseholdViewSet
 from programs.api import ProgramViewSet
+from proposals.settlement_api import ProposalSettleView
 from referrals.api import ReferralViewSet
 from slrt.views import api_not_found, healthz
 from visits.api import VisitViewSet
@@ -31,6 +32,8 @@ router.register("documents", DocumentViewSet, basename="document")
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
+    # the registry's answer to a proposal, by hand (before the router's proposals/ routes)
+    path("proposals/<int:pk>/settle/", ProposalSettleView.as_view(), name="proposal-settle"),
     *router.urls,
 ]
 

@@ -33,7 +33,7 @@ from programs.models import Program, ScreeningRun
 from referrals.models import Dispatch
 from referrals.services import referrals_create
 from regions.models import Region
-from tests.factories import HouseholdFactory, PersonFactory, staff_user
+from tests.factories import HouseholdFactory, PersonFactory, ProposalFactory, staff_user
 from visits.models import Visit, VisitFinding
 from visits.services import visit_request
 
@@ -162,6 +162,10 @@ RULES = {
     "visits:finding_decide": rule({"back_office", "supervisor"}, "finding", method="post"),
     "visits:review_finish": rule({"back_office", "supervisor"}, "visit", method="post"),
     "api:referral-request-document": rule(set(), "referral", method="post", agency=True, api=True),
+    # proposals: the registry's answer by hand, and those it leaves unanswered
+    "proposals:settle": rule({"supervisor"}, "sent_proposal"),
+    "proposals:follow_up": rule({"supervisor", "back_office"}),
+    "api:proposal-settle": rule({"supervisor"}, "sent_proposal", method="post", api=True),
     # supervision
     "reports:dashboard": rule({"supervisor", "admin"}),
     "reports:monthly": rule({"supervisor", "admin"}),
@@ -289,7 +293,9 @@ def world(catalogue):
             actor=front, owner_type="household", owner_id=household.pk, kind_code="foto_depan",
             upload=SimpleUploadedFile("rumah.jpg", PHOTO, content_type="image/jpeg"),
         )  # fmt: skip
+        sent_proposal = ProposalFactory(household=household, status="sent", created_by=front)
         objects[side] = {
+            "sent_proposal": sent_proposal.pk,
             "open_visit": open_visit.pk,
             "document": photo.pk,
             "household": household.pk,
