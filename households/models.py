@@ -109,6 +109,10 @@ class Household(ConstraintsByField, models.Model):
     owns_car = models.BooleanField(codes.ASSETS["car"], default=False)
     owns_gold = models.BooleanField(codes.ASSETS["gold"], default=False)
 
+    # The day the household ended (`households.lifecycle`: dissolved, or merged into
+    # another); its record and its members' stay. Screening skips it.
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -284,6 +288,147 @@ class Person(ConstraintsByField, models.Model):
         """Completed years on `day`."""
         born = self.birth_date
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class HouseholdEvent(models.Model):
+    """One change in a household's life (`households.lifecycle`): a member died or moved, the
+    family card split, merged or ended, a member came from another area. `details` holds
+    what the change recorded (the document of a death, where a member went, the new KK)."""
+
+    class Kind(models.TextChoices):
+        DIED = "died", _("member died")
+        MOVED_OUT = "moved_out", _("member moved out")
+        SPLIT_FROM = "split_from", _("split: a new KK left")
+        SPLIT_INTO = "split_into", _("split: founded from another KK")
+        MERGED_INTO = "merged_into", _("merged into another KK")
+        MERGED_FROM = "merged_from", _("another KK merged in")
+        DISSOLVED = "dissolved", _("dissolved")
+        TRANSFER_REQUESTED = "transfer_requested", _("transfer in requested")
+        TRANSFER_REFUSED = "transfer_refused", _("transfer in refused")
+        TRANSFERRED_IN = "transferred_in", _("member moved in from another area")
+        TRANSFERRED_OUT = "transferred_out", _("member moved to another area")
+        HEAD_CHANGED = "head_changed", _("new head of household")
+
+    class Evidence(models.TextChoices):
+        """The document that records a death."""
+
+        AKTA_KEMATIAN = "akta_kematian", _("death certificate (akta kematian)")
+        SURAT_DESA = "surat_desa", _("death letter of the village (surat keterangan kematian)")
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="events"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="household_events",
+    )
+    kind = models.CharField(_("change"), max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("household event")
+        verbose_name_plural = _("household events")
+        permissions = [
+            ("record_change", _("Can record deaths, moves and family card changes")),
+            ("approve_transfer", _("Can approve a member's transfer between areas")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id}: {self.get_kind_display()}"
+
+    @property
+    def day(self) -> datetime.date | None:
+        """The day of the death or move the event records."""
+        text = self.details.get("date")
+        return datetime.date.fromisoformat(text) if text else None
+
+    @property
+    def evidence_label(self) -> str:
+        kind = self.details.get("evidence_kind")
+        return str(self.Evidence(kind).label) if kind in self.Evidence.values else ""
+
+
+class PersonTransfer(ConstraintsByField, models.Model):
+    """A member of a household of one area asked into a household of another: the person
+    record moves (with its history) once a supervisor covering both areas approves."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="transfers"
+    )
+    from_household = models.ForeignKey(
+        Household,
+        verbose_name=_("from household"),
+        on_delete=models.CASCADE,
+        related_name="transfers_out",
+    )
+    to_household = models.ForeignKey(
+        Household,
+        verbose_name=_("to household"),
+        on_delete=models.CASCADE,
+        related_name="transfers_in",
+    )
+    relationship = models.CharField(
+        _("relationship to the head"), max_length=20, choices=codes.Relationship.choices
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("person transfer")
+        verbose_name_plural = _("person transfers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="pending"),
+                name="one_pending_transfer_per_person",
+                violation_error_message=_("This person already has a transfer waiting."),
+            ),
+        ]
+
+    constraint_fields = {"one_pending_transfer_per_person": "person"}
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.to_household_id}"
 
 
 class DuplicateDismissal(models.Model):

@@ -7,16 +7,16 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import REGISTRY_READING_ROLES, has_role
 from accounts.selectors import region_scope_q, scope_code_of
-from households.models import Household, Person, RegistryImport
+from households.models import Household, Person, PersonTransfer, RegistryImport
 from households.names import normalize_name
 from households.registry_codes import Relationship
-from regions.models import Region
+from regions.models import Region, within_q
 from regions.selectors import region_in_area
 
 MAX_QUERY_LENGTH = 150
@@ -276,3 +276,66 @@ def registry_imports_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Reg
 def registry_import_get_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> RegistryImport:
     """One registry import inside the user's scope, or 404."""
     return get_object_or_404(registry_imports_for(user), pk=pk)
+
+
+# --- People and households that change (`households.lifecycle`) ---------------------------------
+
+
+def household_events_of(household: Household):
+    """The household's history of changes, oldest first, with who made them."""
+    return household.events.select_related("actor", "person")
+
+
+def member_get_for(user: AbstractBaseUser | AnonymousUser, household_pk: int, pk: int) -> Person:
+    """One member of a household the user may see, or 404."""
+    return get_object_or_404(
+        persons_in_scope(user).select_related("household__region"),
+        household_id=household_pk,
+        pk=pk,
+    )
+
+
+def person_for_transfer(actor: AbstractBaseUser, nik: str) -> Person | None:
+    """The person with `nik`, wherever they are registered, for a transfer into the actor's
+    area; the look-up goes to the access log, since it tells whether a NIK exists. The page
+    shows only the name, never where the person lives."""
+    from accounts.models import AccessLog
+    from accounts.services import access_record
+
+    found = Person.objects.filter(nik=nik).select_related("household").first()
+    access_record(
+        actor=actor, action=AccessLog.Action.SEARCH, what="transfer",
+        household_id=found.household_id if found else None, query=nik, rows=int(bool(found)),
+    )  # fmt: skip
+    return found
+
+
+def transfer_approver_q(user: AbstractBaseUser | AnonymousUser) -> Q:
+    """Transfers whose two households both lie inside `user`'s area: those they decide."""
+    scope = scope_code_of(user)
+    if scope is None:
+        return Q(pk__in=[])
+    return within_q(scope, "from_household__region") & within_q(scope, "to_household__region")
+
+
+def transfers_for_approval(user: AbstractBaseUser | AnonymousUser) -> QuerySet[PersonTransfer]:
+    """Transfers a supervisor decides: both households in their area; waiting ones first."""
+    if not user.has_perm("households.approve_transfer"):
+        return PersonTransfer.objects.none()
+    waiting_first = Case(When(status="pending", then=Value(0)), default=Value(1))
+    return (
+        PersonTransfer.objects.filter(transfer_approver_q(user))
+        .select_related("person", "from_household__region", "to_household__region", "requested_by")
+        .order_by(waiting_first, "-requested_at", "-pk")
+    )
+
+
+def transfer_get_for(user: AbstractBaseUser | AnonymousUser, pk: int):
+    """One transfer the user decides, or 404."""
+    return get_object_or_404(transfers_for_approval(user), pk=pk)
+
+
+def transfers_into(household: Household) -> QuerySet[PersonTransfer]:
+    """The transfers asked into a household (its page lists them; the household is one the
+    user sees, from `household_get_for`)."""
+    return PersonTransfer.objects.filter(to_household=household).select_related("person")

@@ -25,6 +25,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from households import registry_codes as codes
 from households.models import Household, Person
@@ -245,9 +246,11 @@ def rule_q(rule, *, today: datetime.date) -> Q:
 
 
 def with_rule_fields(households):
-    """Add the derived household fields the compiled rules read (`rule_size`)."""
+    """Add the derived household fields the compiled rules read (`rule_size`: the active
+    members, as every rule counts them)."""
     members = (
-        Person.objects.filter(household=OuterRef("pk"))
+        Person.objects.active()
+        .filter(household=OuterRef("pk"))
         .order_by()
         .values("household")
         .annotate(count=Count("pk"))
@@ -285,8 +288,10 @@ def _compile(rule, today, *, member: bool) -> Q:
     if "not" in rule:
         return ~_compile(rule["not"], today, member=member)
     if "member" in rule:
-        matching = Person.objects.filter(household=OuterRef("pk")).filter(
-            _compile(rule["member"], today, member=True)
+        matching = (
+            Person.objects.active()
+            .filter(household=OuterRef("pk"))
+            .filter(_compile(rule["member"], today, member=True))
         )
         return Q(Exists(matching))
     if "enrolled" in rule:
@@ -362,7 +367,7 @@ class Explanation:
     no_member, enrolled, compare), `fact` (what the household or member is: "desil 3") and
     `wanted` (what the clause asks: "desil 1–4"; of a member clause, what the member must be)
     are what `programs.verdicts` builds its one-line verdict from; `subject` is the member a
-    member clause found or tried.
+    member clause found or tried. Only active members are ever judged (`rule_evaluate`).
     """
 
     text: str
@@ -372,13 +377,17 @@ class Explanation:
     fact: str = ""
     wanted: str = ""
     subject: str = ""
+    # What the reader should know beside the clauses ("2 members not counted (died or
+    # moved out)"): listed after them, at the top level, and judged by nothing.
+    notes: list[str] = field(default_factory=list)
 
     def lines(self, depth: int = 0) -> list[tuple[int, str, bool]]:
-        """(depth, text, met) for each clause, depth first: what a page lists."""
+        """(depth, text, met) for each clause, depth first, then the notes: what a page
+        lists."""
         found = [(depth, self.text, self.met)]
         for part in self.parts:
             found += part.lines(depth + 1)
-        return found
+        return found + [(depth, note, self.met) for note in self.notes]
 
 
 def rule_evaluate(
@@ -388,11 +397,35 @@ def rule_evaluate(
     today: datetime.date,
     enrolled_codes: set[str] | None = None,
 ) -> Explanation:
-    """Run the rule on one household (members prefetched is best) and explain each clause."""
+    """Run the rule on one household (members prefetched is best) and explain each clause.
+
+    Only the active members count (those who died or moved out stay on the record); when
+    the rule reads the members and some are not counted, `notes` says how many."""
     if enrolled_codes is None:
         enrolled_codes = household.enrollments.active().program_codes()
-    members = list(household.members.all())
-    return _explain(rule, household, members, enrolled_codes, today, person=None)
+    everyone = list(household.members.all())
+    members = [person for person in everyone if person.is_active]
+    explanation = _explain(rule, household, members, enrolled_codes, today, person=None)
+    not_counted = len(everyone) - len(members)
+    if not_counted and rule_reads_members(rule):
+        explanation.notes.append(
+            ngettext(
+                "%(n)s member not counted (died or moved out)",
+                "%(n)s members not counted (died or moved out)",
+                not_counted,
+            )
+            % {"n": not_counted}
+        )
+    return explanation
+
+
+def rule_reads_members(rule) -> bool:
+    """Whether a rule reads the members: a member clause, or the household's size."""
+    if "all" in rule or "any" in rule:
+        return any(rule_reads_members(part) for part in rule.get("all", rule.get("any")))
+    if "not" in rule:
+        return rule_reads_members(rule["not"])
+    return "member" in rule or rule.get("field") == "size"
 
 
 def rule_household_fields(rule) -> set[str]:

@@ -3,8 +3,11 @@
 An *exclusion error* is a household that qualifies under the programme's rule but is not
 enrolled; an *inclusion error* is one enrolled that no longer qualifies. Both come from one
 SQL query per programme: the compiled rule (`rules.rule_q`) beside a left join on the
-programme's active enrolments, keeping the rows where the two disagree. No household is ever
-looked at in Python; the CSV writer only formats the rows the database returns.
+programme's active enrolments, keeping the rows where the two disagree. The rule counts only
+the active members (`rules.with_rule_fields`): the dead and those who moved out are skipped,
+and so are the households that ended.
+No household is ever looked at in Python; the CSV writer only formats the rows the database
+returns.
 """
 
 import datetime
@@ -74,11 +77,12 @@ def screening_query(
         output_field=BooleanField(),
     )
     head_name = (
-        Person.objects.filter(household=OuterRef("pk"), relationship=Relationship.HEAD)
+        Person.objects.active()
+        .filter(household=OuterRef("pk"), relationship=Relationship.HEAD)
         .order_by()  # one head per household (a constraint): no sort needed
         .values("name")[:1]
     )
-    households = with_rule_fields(Household.objects.all())
+    households = with_rule_fields(Household.objects.filter(dissolved_on__isnull=True))
     if region_code:
         households = households.filter(within_q(region_code, "region"))
     return (

@@ -33,8 +33,10 @@ DETAILS = (Detail(3, 2), Detail(3, 1), Detail(2, 1), Detail(1, 1))
 
 
 def explanation_summary(explanation: Explanation) -> str:
-    """The verdict in one sentence: met or not, and the clauses that decided it."""
-    sentences = [_sentence(explanation, detail) for detail in DETAILS]
+    """The verdict in one sentence: met or not, and the clauses that decided it; then the
+    explanation's notes ("2 members not counted (died or moved out)"), which always fit."""
+    notes = " (" + "; ".join(explanation.notes) + ")" if explanation.notes else ""
+    sentences = [_sentence(explanation, detail) + notes for detail in DETAILS]
     for limit in (ONE_LINE, TWO_LINES):
         for sentence in sentences:
             if len(sentence) <= limit:
@@ -42,7 +44,8 @@ def explanation_summary(explanation: Explanation) -> str:
     shortest = min(sentences, key=len)
     if len(shortest) <= MAX_LENGTH:
         return shortest
-    return shortest[: MAX_LENGTH - 1].rstrip() + "…"
+    cut = MAX_LENGTH - len(notes) - 1
+    return shortest[: len(shortest) - len(notes)][:cut].rstrip() + "…" + notes
 
 
 def _sentence(explanation: Explanation, detail: Detail) -> str:

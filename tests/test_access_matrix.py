@@ -88,6 +88,15 @@ RULES = {
     "households:edit": rule({"front_office", "back_office"}, "household"),
     "households:duplicates": rule(OFFICE),
     "households:duplicate_review": rule(OFFICE, "pair"),
+    # the registry: people and households that change (recorded by the office, transfers
+    # between areas decided by a supervisor covering both)
+    "households:record_death": rule({"front_office", "back_office", "supervisor"}, "household"),
+    "households:record_move_out": rule({"front_office", "back_office", "supervisor"}, "household"),
+    "households:split": rule({"front_office", "back_office", "supervisor"}, "household"),
+    "households:merge": rule({"front_office", "back_office", "supervisor"}, "household"),
+    "households:dissolve": rule({"front_office", "back_office", "supervisor"}, "household"),
+    "households:transfer_request": rule({"front_office", "back_office", "supervisor"}, "household"),
+    "households:transfers": rule({"supervisor"}),
     "api:household-list": rule(READERS, api=True),
     "api:household-detail": rule(READERS, "household", api=True),
     # complaints
