@@ -533,6 +533,7 @@ UNREACHABLE = {
     "person_status_dated": "nothing records a member's death or move yet: the column waits",
     "objection_escalated_once": "nothing escalates an objection yet: the constraint waits",
     "proposal_batch_once_per_village_month": "batch_for gets or creates the village's batch",
+    "one_pending_transfer_per_person": "person_transfer_request refuses a second one first",
 }
 
 
