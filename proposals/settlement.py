@@ -42,17 +42,26 @@ DESIL_RANGE = range(1, 11)
 
 def proposals_watched() -> tuple[set[str], set[str]]:
     """The KK numbers and NIKs an import should report: those of the sent proposals'
-    households and the members they have had (two queries, whatever the registry's size)."""
+    households and the members they have and have had (three queries, whatever the
+    registry's size)."""
     sent = Proposal.objects.filter(status=Status.SENT)
     kk_numbers = set(
         sent.exclude(household__kk_number=None).values_list("household__kk_number", flat=True)
     )
-    niks = set(
-        Person.history.filter(household_id__in=sent.values("household_id"))
-        .exclude(nik=None)
-        .values_list("nik", flat=True)
-    )
+    households = sent.values("household_id")
+    niks = {nik for nik, _relationship in _niks_had(households)}
     return kk_numbers, niks
+
+
+def _niks_had(households, by_household: bool = False) -> set[tuple]:
+    """(NIK, relationship) — with the household id first when `by_household` — of the
+    members `households` (ids, or a query of them) have now, and have had: an import that
+    finds a member's NIK under another KK number moves them to the registry's household.
+    (People an import creates have no history yet: the members of now are asked too.)"""
+    fields = ["household_id", "nik", "relationship"] if by_household else ["nik", "relationship"]
+    now = Person.objects.filter(household_id__in=households).exclude(nik=None)
+    had = Person.history.filter(household_id__in=households).exclude(nik=None)
+    return set(now.values_list(*fields)) | set(had.values_list(*fields).distinct())
 
 
 @dataclass(frozen=True)
@@ -77,13 +86,8 @@ def proposals_settle_from_import(seen: ImportSeen) -> ImportSettlement:
     ]
     if not sent:
         return ImportSettlement(accepted=0, unanswered=0)
-    # The NIKs each household has had, with the member's relationship then: an import that
-    # finds a member's NIK under another KK number moves them to the registry's household.
     members: dict[int, set[tuple[str, str]]] = {}
-    had = Person.history.filter(household_id__in={p.household_id for p in sent}).exclude(nik=None)
-    for household_id, nik, relationship in had.values_list(
-        "household_id", "nik", "relationship"
-    ).distinct():
+    for household_id, nik, relationship in _niks_had({p.household_id for p in sent}, True):
         members.setdefault(household_id, set()).add((nik, relationship))
     with translation.override(settings.LANGUAGE_CODE):
         note = _("Accepted from the DTSEN import of %(date)s") % {

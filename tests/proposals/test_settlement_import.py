@@ -233,3 +233,19 @@ def test_a_failing_watcher_never_undoes_the_import(
         run_import(tmp_path, *yusuf_rows())
     assert Household.objects.get(pk=household.pk).dtks_id == "DTKS-1"
     assert "watcher down" in caplog.text
+
+
+def test_members_an_import_loaded_are_watched_too(tmp_path, django_capture_on_commit_callbacks):
+    run_import(tmp_path, *yusuf_rows())  # the registry's own household, no history of them
+    household = Household.objects.get(dtks_id="DTKS-1")
+    wife = household.members.get(nik=WIFE_NIK)
+    assert not wife.history.exists()
+    proposal = sent(kind="exit", household=household, person=wife, exit_reason="died")
+    head_exit = sent(kind="exit", household=household, person=household.members.get(nik=HEAD_NIK),
+                     exit_reason="moved")  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, *yusuf_rows(wife=False))
+    proposal.refresh_from_db()
+    head_exit.refresh_from_db()
+    assert proposal.status == Proposal.Status.ACCEPTED
+    assert head_exit.status == Proposal.Status.SENT
