@@ -82,6 +82,13 @@ MENU = [
         SUPERVISION,
     ),
     MenuItem(
+        _("Transfers"),
+        "households:transfers",
+        frozenset({Role.SUPERVISOR}),
+        _("People moving in from another household of your area: approve or refuse."),
+        SUPERVISION,
+    ),
+    MenuItem(
         _("Access log"),
         "accounts:access_log",
         SUPERVISING_ROLES,

@@ -185,10 +185,12 @@ def _leave(*, actor, person, status, date, kind, details, note, new_head, errors
                 % {"name": person.name, "status": person.get_status_display()},
             )
         _check_date(errors, date, today=local_date_in(household.region_id), person=person)
+        if new_head is not None:
+            new_head = _locked_person(new_head)  # as it is now: still a member here?
         old_head = _check_new_head(errors, household, {person.pk}, new_head, "new_head")
         _raise(errors)
         details = dict(details, date=date.isoformat())
-        _handover(household, old_head, new_head and _locked_person(new_head), details)
+        _handover(household, old_head, new_head, details)
         if old_head is not None:
             person.refresh_from_db(fields=["relationship"])
         person.status = status
@@ -426,8 +428,11 @@ def person_transfer_decide(
         if transfer.status != PersonTransfer.Status.PENDING:
             _add(errors, "transfer", _("This transfer was decided already."))
             _raise(errors)
+        # Households before persons, in the order of their ids, as every change locks them.
+        ids = sorted({transfer.from_household_id, transfer.to_household_id})
+        locked = {pk: _locked_household(Household(pk=pk)) for pk in ids}
+        target = locked[transfer.to_household_id]
         person = _locked_person(transfer.person)
-        target = _locked_household(transfer.to_household)
         if approve:
             if not person.is_active or person.household_id != transfer.from_household_id:
                 _add(errors, "transfer", _("The person's record changed meanwhile: refuse it."))
@@ -453,7 +458,7 @@ def person_transfer_decide(
             _event(target, Kind.TRANSFER_REFUSED, actor=actor, person=person, note=note,
                    details={"transfer": transfer.pk})  # fmt: skip
             return transfer
-        source = Household.objects.get(pk=transfer.from_household_id)
+        source = locked[transfer.from_household_id]
         person.household = target
         person.relationship = transfer.relationship
         person._change_reason = _reason(_("Moved in from another area"))

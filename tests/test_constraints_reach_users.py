@@ -530,10 +530,13 @@ UNREACHABLE = {
     " when it holds",
     "proposal_one_open_per_person_kind": "proposal_open refuses it first, the household locked",
     "proposal_one_open_per_household_kind": "proposal_open refuses it first, the household locked",
-    "person_status_dated": "nothing records a member's death or move yet: the column waits",
+    "person_status_dated": "person_record_death and person_move_out (households.lifecycle) "
+    "refuse a missing or future date at `date` before they set the status; the pages' date "
+    "field is required",
+    "one_pending_transfer_per_person": "person_transfer_request refuses a second waiting "
+    "transfer first (at `nik`), the person locked",
     "objection_escalated_once": "nothing escalates an objection yet: the constraint waits",
     "proposal_batch_once_per_village_month": "batch_for gets or creates the village's batch",
-    "one_pending_transfer_per_person": "person_transfer_request refuses a second one first",
 }
 
 

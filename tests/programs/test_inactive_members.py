@@ -131,3 +131,13 @@ def test_matching_says_why_a_household_no_longer_qualifies(catalogue, poor_house
     assert not pkh.eligible
     assert "1 anggota tidak dihitung (meninggal/pindah)" in pkh.summary
     assert any("1 anggota tidak dihitung" in text for _d, text, _m in pkh.explanation.lines())
+
+
+def test_screening_skips_a_household_that_ended(pkh):
+    ended = family(None)
+    Household.objects.filter(pk=ended.pk).update(dissolved_on=datetime.date(2026, 11, 1))
+    left_out = family(None)
+
+    rows = list(screening_rows(pkh, region_code=None, today=TODAY))
+
+    assert [row["household_id"] for row in rows] == [left_out.pk]
