@@ -8,8 +8,10 @@ class ProposalsConfig(AppConfig):
 
     def ready(self) -> None:
         from documents.owners import register_owner
-        from proposals.selectors import proposals_for
+        from proposals.selectors import objections_for, proposals_for
 
         # A proposal's evidence (a death certificate, the papers of a correction) is filed
         # by whoever may see the proposal.
         register_owner("proposal", records_for=proposals_for, household_path="household_id")
+        # The photo of the house an objector sends (foto_depan), filed with the objection.
+        register_owner("objection", records_for=objections_for, household_path="household_id")
