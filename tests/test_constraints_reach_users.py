@@ -531,7 +531,9 @@ UNREACHABLE = {
     "proposal_one_open_per_person_kind": "proposal_open refuses it first, the household locked",
     "proposal_one_open_per_household_kind": "proposal_open refuses it first, the household locked",
     "person_status_dated": "nothing records a member's death or move yet: the column waits",
-    "objection_escalated_once": "nothing escalates an objection yet: the constraint waits",
+    "objection_escalated_once": "objection_sla_sweep claims each escalation with it and sends"
+    " nothing when it holds",
+    "InclusionErrorFlag.household": "an upheld objection writes the flag with update_or_create",
     "proposal_batch_once_per_village_month": "batch_for gets or creates the village's batch",
 }
 
