@@ -15,7 +15,5 @@ urlpatterns = [
         name="objection_create",
     ),
     path("objections/<int:pk>/", objection_views.objection_detail, name="objection_detail"),
-    path(
-        "objections/<int:pk>/decide/", objection_views.objection_decide, name="objection_decide"
-    ),
+    path("objections/<int:pk>/decide/", objection_views.objection_decide, name="objection_decide"),
 ]

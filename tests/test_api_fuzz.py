@@ -71,9 +71,14 @@ REFUSED_BY_STORED_DATA = {
     # named unless anonymous, a location inside Indonesia (both coordinates or neither) with
     # a photo, a reason that is more than spaces; decided once, with the home visit sent.
     "POST /api/v1/objections/": {
-        "household", "objector_village", "objector_name", "latitude", "longitude", "photo",
+        "household",
+        "objector_village",
+        "objector_name",
+        "latitude",
+        "longitude",
+        "photo",
         "reason",
-    },  # fmt: skip
+    },
     "POST /api/v1/objections/{id}/decide/": {"outcome", "proposal_kind"},
     "POST /api/v1/households/": REGISTRY_RULES,
     "PUT /api/v1/households/{id}/": REGISTRY_RULES,
