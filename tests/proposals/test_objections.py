@@ -326,3 +326,12 @@ def test_the_objector_is_not_shown_to_the_household(recorded, staff, client):
     client.force_login(staff["village_operator"])
     detail = client.get(reverse("proposals:objection_detail", args=[recorded.pk]))
     assert name not in detail.content.decode(), "only those who decide see who objected"
+
+
+def test_the_household_page_links_to_objecting_for_who_may(recipient, staff, client):
+    url = reverse("households:detail", args=[recipient.pk])
+    link = reverse("proposals:objection_create", args=[recipient.pk])
+    client.force_login(staff["village_operator"])
+    assert link in client.get(url).content.decode()
+    client.force_login(staff["facilitator"])
+    assert link not in client.get(url).content.decode()
