@@ -1,5 +1,6 @@
-"""`python manage.py sla_sweep`: the reminders and escalations of referrals and of home
-visits, once (beat runs each sweep hourly). It sits at the top because it runs both apps'."""
+"""`python manage.py sla_sweep`: the reminders and escalations of referrals, home visits and
+objections, once (beat runs each sweep hourly). It sits at the top because it runs every
+app's."""
 
 from django.core.management.base import BaseCommand
 
