@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import role_required
-from documents.models import Document
+from documents.selectors import documents_of
 from documents.services import files_undone_on_failure
 from households.selectors import household_get_for
 from proposals import objections
@@ -88,9 +88,7 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail(request, objection, form, status=200) -> HttpResponse:
-    photos = Document.objects.filter(owner_type="objection", owner_id=objection.pk).select_related(
-        "kind"
-    )
+    photos = documents_of(request.user, "objection", objection.pk).select_related("kind")
     return render(
         request,
         "proposals/objection_detail.html",

@@ -19,11 +19,12 @@ from django.urls import reverse
 from accounts.models import Office
 from complaints.workdays import add_working_days
 from documents.models import Document
-from programs.models import InclusionErrorFlag
+from programs.models import Enrollment, InclusionErrorFlag
 from programs.screening import screening_rows
 from proposals.models import Objection, ObjectionEvent, Proposal
 from proposals.objections import objection_decide, objection_record, objection_sla_sweep
 from reports.subject_access import person_data_export
+from tests.factories import HouseholdFactory
 from tests.proposals.conftest import OTHER_VILLAGE, VILLAGE, photo_upload
 from visits.models import Visit
 
@@ -335,3 +336,18 @@ def test_the_household_page_links_to_objecting_for_who_may(recipient, staff, cli
     assert link in client.get(url).content.decode()
     client.force_login(staff["facilitator"])
     assert link not in client.get(url).content.decode()
+
+
+def test_the_list_shows_days_left_in_a_few_queries(recipient, staff, client, program,
+                                                   django_assert_max_num_queries):  # fmt: skip
+    with time_machine.travel(RECORDED, tick=False):
+        for number in range(5):
+            household = HouseholdFactory(region_id=VILLAGE, kk_number=f"52720101012099{number:02d}")
+            Enrollment.objects.create(household=household, program=program)
+            objection_record(actor=staff["front_office"], household=household,
+                             reason="Punya mobil.", anonymous=True)  # fmt: skip
+    client.force_login(staff["supervisor"])
+    with time_machine.travel(at(26), tick=False), django_assert_max_num_queries(12):
+        page = client.get(reverse("proposals:objection_list"))
+    assert page.status_code == 200
+    assert page.content.decode().count("list-group-item-danger") == 5, "overdue"
