@@ -17,7 +17,6 @@ from proposals import objections
 from proposals.objection_forms import ObjectionDecideForm, ObjectionForm
 from proposals.selectors import PROPOSAL_ROLES, objection_get_for, objections_for
 from regions.models import Region, within_q
-from regions.time_zones import local_date_in
 from slrt.field_errors import add_service_errors
 
 
@@ -31,7 +30,7 @@ def objection_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     rows = list(rows[:200])
     for row in rows:
-        row.days_left = objections.working_days_left(row)
+        row.days_left = objections.working_days_left(row) if row.status == "open" else None
     return render(
         request,
         "proposals/objection_list.html",
@@ -95,8 +94,9 @@ def _detail(request, objection, form, status=200) -> HttpResponse:
         {
             "objection": objection,
             "events": objection.events.select_related("actor"),
-            "days_left": objections.working_days_left(objection),
-            "today": local_date_in(objection.region_id),
+            "days_left": objections.working_days_left(objection)
+            if objection.status == objections.Status.OPEN
+            else None,
             "sees_objector": request.user.has_perm(objections.DECIDE),
             "may_decide": objections.may_decide(request.user, objection),
             "photos": photos,

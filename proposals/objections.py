@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
-from accounts.selectors import staff_covering
+from accounts.selectors import scope_code_of, staff_covering
 from complaints.workdays import add_working_days, is_working_day
 from households.models import Household
 from households.selectors import households_in_scope
@@ -127,8 +127,6 @@ def objection_record(
     if not households_in_scope(actor).filter(pk=household.pk).exists():
         raise ValidationError({"household": _("No such household in your area.")})
     if has_role(actor, Role.VILLAGE_OPERATOR) and not objector_village:
-        from accounts.selectors import scope_code_of
-
         objector_village = scope_code_of(actor) or ""
     objector_village = (objector_village or household.region_id).strip()
     if objector_village != household.region_id:
@@ -154,8 +152,6 @@ def objection_record(
     if len(objector_contact) > 60:
         errors["objector_contact"] = _("Write at most 60 characters.")
     lat, lng = _coordinates(latitude, longitude, errors)
-    if (lat is not None) and photo is None and "latitude" not in errors:
-        errors["photo"] = _("The coordinates belong to a photo of the house: add the photo.")
     if via not in Objection.Via.values:
         errors["via"] = _("Choose how the objection was received.")
     if errors:

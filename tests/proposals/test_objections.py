@@ -301,11 +301,17 @@ def test_the_api_records_an_objection(recipient, staff, client):
     client.force_login(staff["front_office"])
     response = client.post(
         "/api/v1/objections/",
-        {"household": recipient.pk, "reason": "Punya mobil.", "objector_name": "Ahmad"},
+        {
+            "household": recipient.pk,
+            "reason": "Punya mobil.",
+            "objector_name": "Ahmad",
+            "latitude": "-8.4601",
+            "longitude": "118.7262",
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
-    assert response.json()["via"] == "api"
+    assert (response.json()["via"], response.json()["latitude"]) == ("api", "-8.460100")
     assert response.json()["objector_name"] is None, "front office does not decide"
     bad = client.post("/api/v1/objections/", {"household": recipient.pk, "reason": ""},
                       content_type="application/json", HTTP_ACCEPT_LANGUAGE="id")  # fmt: skip
