@@ -357,3 +357,21 @@ def test_the_list_shows_days_left_in_a_few_queries(recipient, staff, client, pro
         page = client.get(reverse("proposals:objection_list"))
     assert page.status_code == 200
     assert page.content.decode().count("list-group-item-danger") == 5, "overdue"
+
+
+def test_the_photo_follows_through_the_documents_api(recorded, staff, client):
+    client.force_login(staff["front_office"])
+    response = client.post(
+        "/api/v1/documents/",
+        {"owner_type": "objection", "owner_id": recorded.pk, "kind": "foto_depan",
+         "file": photo_upload()},
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+    assert Document.objects.get().owner_id == recorded.pk
+    client.force_login(staff["front_office_other_district"])
+    elsewhere = client.post(
+        "/api/v1/documents/",
+        {"owner_type": "objection", "owner_id": recorded.pk, "kind": "foto_depan",
+         "file": photo_upload()},
+    )  # fmt: skip
+    assert elsewhere.status_code == 400
