@@ -71,6 +71,17 @@ class ProposalBatch(models.Model):
         return f"{self.region_id} {self.month:%m-%Y}"
 
 
+# Registry imports covering a sent proposal's village without answering it, after which
+# the office follows it up (`Proposal.objects.needs_follow_up()`).
+FOLLOW_UP_CYCLES = 2
+
+
+class ProposalQuerySet(models.QuerySet):
+    def needs_follow_up(self) -> "ProposalQuerySet":
+        """Sent proposals the registry has left unanswered for FOLLOW_UP_CYCLES cycles."""
+        return self.filter(status=Proposal.Status.SENT, cycles_unanswered__gte=FOLLOW_UP_CYCLES)
+
+
 class Proposal(models.Model):
     """One proposal to the national registry about a household or one of its members."""
 
@@ -169,6 +180,9 @@ class Proposal(models.Model):
     outcome_note = models.CharField(_("outcome note"), max_length=500, blank=True)
     # Registry imports since it was sent that covered its village without answering it.
     cycles_unanswered = models.PositiveSmallIntegerField(_("cycles without an answer"), default=0)
+    # The month (its first day) of the last import counted in `cycles_unanswered`: an
+    # extract imported twice in a month counts once.
+    last_cycle_month = models.DateField(_("last cycle counted"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("proposed by"),
@@ -178,6 +192,8 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     version = models.PositiveIntegerField(default=1)
+
+    objects = ProposalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -213,6 +229,11 @@ class Proposal(models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in self.FINAL
+
+    @property
+    def needs_follow_up(self) -> bool:
+        """The rule of `ProposalQuerySet.needs_follow_up`, for one proposal."""
+        return self.status == self.Status.SENT and self.cycles_unanswered >= FOLLOW_UP_CYCLES
 
 
 class ProposalEvent(models.Model):

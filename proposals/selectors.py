@@ -56,3 +56,15 @@ def objections_for(user: User) -> QuerySet[Objection]:
 
 def objection_get_for(user: User, pk: int) -> Objection:
     return get_object_or_404(objections_for(user), pk=pk)
+
+
+# The follow-up of the proposals the registry has not answered: supervisors and back office.
+FOLLOW_UP_ROLES = frozenset({Role.SUPERVISOR, Role.BACK_OFFICE})
+
+
+def proposals_needing_follow_up_for(user: User) -> QuerySet[Proposal]:
+    """Sent proposals of the user's area left unanswered for `FOLLOW_UP_CYCLES` imports,
+    the longest waiting first."""
+    if not has_role(user, *FOLLOW_UP_ROLES):
+        return Proposal.objects.none()
+    return proposals_for(user).needs_follow_up().order_by("-cycles_unanswered", "pk")

@@ -58,7 +58,7 @@ class ProposalConflict(Exception):
 
 def _locked(proposal: Proposal) -> Proposal:
     return (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("household", "region", "person", "batch")
         .get(pk=proposal.pk)
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proposals import objection_views
+from proposals import objection_views, settlement_views
 
 app_name = "proposals"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     ),
     path("objections/<int:pk>/", objection_views.objection_detail, name="objection_detail"),
     path("objections/<int:pk>/decide/", objection_views.objection_decide, name="objection_decide"),
+    # the registry's answer: settling by hand, and the proposals it leaves unanswered
+    path("<int:pk>/settle/", settlement_views.proposal_settle, name="settle"),
+    path("follow-up/", settlement_views.proposals_follow_up, name="follow_up"),
 ]

@@ -13,6 +13,7 @@ from documents.api import DocumentViewSet
 from households.api import HouseholdViewSet
 from programs.api import ProgramViewSet
 from proposals.objection_api import ObjectionViewSet
+from proposals.settlement_api import ProposalSettleView
 from referrals.api import ReferralViewSet
 from slrt.views import api_not_found, healthz
 from visits.api import VisitViewSet
@@ -33,6 +34,8 @@ router.register("objections", ObjectionViewSet, basename="objection")
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
+    # the registry's answer to a proposal, by hand (before the router's proposals/ routes)
+    path("proposals/<int:pk>/settle/", ProposalSettleView.as_view(), name="proposal-settle"),
     *router.urls,
 ]
 

@@ -34,7 +34,7 @@ from proposals.models import Objection
 from referrals.models import Dispatch
 from referrals.services import referrals_create
 from regions.models import Region
-from tests.factories import HouseholdFactory, PersonFactory, staff_user
+from tests.factories import HouseholdFactory, PersonFactory, ProposalFactory, staff_user
 from visits.models import Visit, VisitFinding
 from visits.services import visit_request
 
@@ -176,6 +176,10 @@ RULES = {
     "api:objection-decide": rule(
         {"back_office", "supervisor"}, "objection", method="post", api=True
     ),
+    # proposals: the registry's answer by hand, and those it leaves unanswered
+    "proposals:settle": rule({"supervisor"}, "sent_proposal"),
+    "proposals:follow_up": rule({"supervisor", "back_office"}),
+    "api:proposal-settle": rule({"supervisor"}, "sent_proposal", method="post", api=True),
     # supervision
     "reports:dashboard": rule({"supervisor", "admin"}),
     "reports:monthly": rule({"supervisor", "admin"}),
@@ -303,7 +307,9 @@ def world(catalogue):
             actor=front, owner_type="household", owner_id=household.pk, kind_code="foto_depan",
             upload=SimpleUploadedFile("rumah.jpg", PHOTO, content_type="image/jpeg"),
         )  # fmt: skip
+        sent_proposal = ProposalFactory(household=household, status="sent", created_by=front)
         objects[side] = {
+            "sent_proposal": sent_proposal.pk,
             "open_visit": open_visit.pk,
             "document": photo.pk,
             "household": household.pk,

@@ -4,6 +4,7 @@
 worker): it takes the fastest path the database has. The package, from the bottom up —
 each module imports only those below it (`tests/households/test_registry_import_layers.py`):
 
+- `watchers`: who hears what an import saw (the apps the registry's answer settles);
 - `result`: what an import reports (counts, refused rows by line and column, time by step);
 - `extract`: the file's columns, defined once (`COLUMNS`), and reading its header and rows;
 - `writer`: writing an extract from the registry (generated registries, round trips);
@@ -29,11 +30,19 @@ from households.registry_import.extract import (
 from households.registry_import.result import ImportResult, RowError
 from households.registry_import.rowwise import import_row_by_row
 from households.registry_import.setwise import import_set_based
+from households.registry_import.watchers import (
+    ImportSeen,
+    Sighting,
+    Sightings,
+    register_import_watcher,
+)
 from households.registry_import.writer import write_extract
+from regions.time_zones import local_date_in
 
-__all__ = ["EXTRACT_COLUMNS", "ImportResult", "MissingColumns", "RowError",
-           "UnreadableExtract", "import_extract", "import_row_by_row", "import_set_based",
-           "read_header", "read_rows", "write_extract"]  # fmt: skip
+__all__ = ["EXTRACT_COLUMNS", "ImportResult", "ImportSeen", "MissingColumns", "RowError",
+           "Sighting", "UnreadableExtract", "import_extract", "import_row_by_row",
+           "import_set_based", "read_header", "read_rows", "register_import_watcher",
+           "write_extract"]  # fmt: skip
 
 
 def import_extract(
@@ -46,13 +55,19 @@ def import_extract(
 ) -> ImportResult:
     """Import the extract `handle` reads (binary): through `COPY` and set-based SQL on
     PostgreSQL, else a row at a time. With `area` (a region code), households elsewhere are
-    refused. Raises `MissingColumns`, or `UnicodeDecodeError` for a file not in UTF-8."""
+    refused. Raises `MissingColumns`, or `UnicodeDecodeError` for a file not in UTF-8.
+    Once it has committed, the registered watchers hear what it saw (`watchers`)."""
+    watch = Sightings.start(local_date_in(area))
     options = {"area": area, "batch_households": batch_households, "progress": progress,
-               "on_error": on_error}  # fmt: skip
+               "on_error": on_error, "watch": watch}  # fmt: skip
     if connection.vendor == "postgresql":
-        return import_set_based(handle, **options)
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    try:
-        return import_row_by_row(read_rows(text), **options)
-    finally:
-        text.detach()
+        result = import_set_based(handle, **options)
+    else:
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        try:
+            result = import_row_by_row(read_rows(text), **options)
+        finally:
+            text.detach()
+    if watch is not None:
+        watch.tell()
+    return result

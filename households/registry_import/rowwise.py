@@ -45,6 +45,7 @@ from households.registry_import.extract import (
     Kind,
 )
 from households.registry_import.result import MOVED_REASON, ImportResult, RowError
+from households.registry_import.watchers import Sightings
 from households.rules import household_rule_errors, neighbourhood_number
 from regions.models import Region, within_q
 from regions.time_zones import local_date_in
@@ -87,11 +88,13 @@ def import_row_by_row(
     batch_households: int = 500,
     progress: Callable[[ImportResult], None] | None = None,
     on_error: Callable[[RowError], None] | None = None,
+    watch: Sightings | None = None,
 ) -> ImportResult:
     """Load the rows (from `extract.read_rows`); return the counts. Each refused row goes to
     `on_error` as it is found (a report written as the file is read), else to the result.
     With `area` (a region code), households outside it are refused, and so are rows
-    naming a NIK, KK number or registry ID registered outside it."""
+    naming a NIK, KK number or registry ID registered outside it. Each row of a village of
+    the area is noted in `watch`, refused or not: the registry has it."""
     result = ImportResult(on_error=on_error)
     context = _Context(
         villages=set(
@@ -105,6 +108,9 @@ def import_row_by_row(
     for line, row in rows:
         result.rows += 1
         household, person, errors = parse_row(line, row, context)
+        if watch is not None and not any(error.column == "region_code" for error in errors):
+            watch.saw(household["region_id"], household["kk_number"] or None,
+                      person["nik"] or None, household["desil"])  # fmt: skip
         if errors:
             for error in errors:
                 result.add_error(error)

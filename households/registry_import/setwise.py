@@ -60,6 +60,7 @@ from households.registry_import.extract import (
 )
 from households.registry_import.result import MOVED_REASON, ImportResult, RowError
 from households.registry_import.rowwise import import_row_by_row
+from households.registry_import.watchers import Sighting, Sightings
 from households.rules import EARLIEST_BIRTH_DATE, NEIGHBOURHOOD_DIGITS
 from regions.models import Region, within_sql
 from regions.time_zones import local_date_in
@@ -83,10 +84,12 @@ def import_set_based(
     batch_households: int = 500,
     progress: Callable[[ImportResult], None] | None = None,
     on_error: Callable[[RowError], None] | None = None,
+    watch: Sightings | None = None,
 ) -> ImportResult:
     """Load an extract (opened in binary) on PostgreSQL; return the counts. With `area`,
     households outside that region, and those naming a registry ID, KK number or NIK of a
-    record outside it, are left to Python, which refuses those rows."""
+    record outside it, are left to Python, which refuses those rows. What `watch` watches
+    is noted from the staged rows (`_note_sightings`)."""
     result = ImportResult(on_error=on_error)
     # The file's table is not temporary, so that parallel workers can scan it (they cannot
     # read a session's temporary tables): unlogged, named for this import alone, dropped
@@ -95,7 +98,7 @@ def import_set_based(
     staging = f"dtks_staging_{uuid.uuid4().hex}"
     with connection.cursor() as cursor:
         try:
-            return _import(cursor, handle, staging, area, batch_households, progress, result)
+            return _import(cursor, handle, staging, area, batch_households, progress, result, watch)
         finally:
             _drop(cursor, f"{staging}, {STAGING_TABLES}")
 
@@ -117,6 +120,7 @@ def _import(
     batch_households: int,
     progress: Callable[[ImportResult], None] | None,
     result: ImportResult,
+    watch: Sightings | None = None,
 ) -> ImportResult:
     """`import_set_based`, the file staged in the table `staging`."""
     today = local_date_in(area)
@@ -127,6 +131,9 @@ def _import(
         progress(result)
     with result.clock("checks"):
         _check(cursor, staging, header, today, area, result)
+        if watch is not None:
+            with result.clock("sightings", of_checks=True):
+                _note_sightings(cursor, area, watch)
         with result.clock("counts", of_checks=True):
             homes = _scalar(cursor, "SELECT coalesce(max(turn), 0) FROM dtks_home")
             cursor.execute(
@@ -551,6 +558,33 @@ def _number_the_changed(cursor) -> None:
         """
     )
     cursor.execute("CREATE INDEX ON dtks_home (turn)")
+
+
+def _note_sightings(cursor, area: str | None, watch: Sightings) -> None:
+    """Note in `watch` the villages of the area the file's rows name (refused or not: the
+    registry has them), and its rows naming a watched KK number or NIK: two queries over
+    the typed rows, whatever the file's size."""
+    regions = Region._meta.db_table
+    cursor.execute(
+        f"""SELECT DISTINCT r.region_id FROM dtks_row r JOIN {regions} v
+        ON v.code = r.region_id AND v.level = {Region.Level.VILLAGE}
+        WHERE {_within("r.region_id", area)}"""
+    )
+    watch.seen.villages.update(code for (code,) in cursor.fetchall())
+    if not (watch.kk_numbers or watch.niks):
+        return
+    cursor.execute(
+        f"""SELECT r.kk_number, r.nik, r.desil FROM dtks_row r JOIN {regions} v
+        ON v.code = r.region_id AND v.level = {Region.Level.VILLAGE}
+        WHERE {_within("r.region_id", area)}
+          AND (r.kk_number = ANY(%s) OR r.nik = ANY(%s)) ORDER BY r.line""",
+        [sorted(watch.kk_numbers), sorted(watch.niks)],
+    )
+    for kk_number, nik, desil in cursor.fetchall():
+        if kk_number in watch.kk_numbers:
+            watch.seen.households[kk_number] = desil
+        if nik in watch.niks:
+            watch.seen.persons[nik] = Sighting(kk_number, desil)
 
 
 # --- 3. writing: the models' columns, and their defaults for what the file does not set ---

@@ -14,7 +14,7 @@ from households.registry_import import extract, setwise
 PACKAGE = "households.registry_import"
 FOLDER = Path(__file__).resolve().parents[2] / "households" / "registry_import"
 # Bottom first: a module may import only those before it.
-LAYERS = ["result", "extract", "writer", "rowwise", "setwise", "__init__"]
+LAYERS = ["watchers", "result", "extract", "writer", "rowwise", "setwise", "__init__"]
 
 
 def package_imports(module: str) -> set[str]:
