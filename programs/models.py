@@ -280,3 +280,25 @@ class ScreeningRun(Job):
     @property
     def findings_written(self) -> int:
         return self.exclusion_count + self.inclusion_count
+
+
+class InclusionErrorFlag(models.Model):
+    """A household an upheld objection (or another finding in the field) says should not
+    be receiving: screening lists it as a possible inclusion error for every programme it is
+    enrolled in, whatever the rule says, until the flag is removed."""
+
+    household = models.OneToOneField(
+        "households.Household",
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="inclusion_error_flag",
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    flagged_at = models.DateTimeField(_("flagged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("possible inclusion error")
+        verbose_name_plural = _("possible inclusion errors")
+
+    def __str__(self) -> str:
+        return str(self.household_id)

@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    Exists,
     F,
     FilteredRelation,
     OuterRef,
@@ -34,7 +35,7 @@ from django.utils.translation import gettext as _
 from households.masking import mask_identifier
 from households.models import Household, Person
 from households.registry_codes import Relationship
-from programs.models import Enrollment, Program
+from programs.models import Enrollment, InclusionErrorFlag, Program
 from programs.rules import rule_q, with_rule_fields
 from regions.models import within_q
 from slrt.spreadsheets import csv_writer
@@ -92,9 +93,12 @@ def screening_query(
                 condition=Q(enrollments__program=program) & Enrollment.active_q("enrollments"),
             ),
             qualifies=qualifies,
+            # Enrolled but flagged (an objection upheld in the field): an inclusion error
+            # whatever the rule says.
+            flagged=Exists(InclusionErrorFlag.objects.filter(household=OuterRef("pk"))),
         )
         .annotate(enrolled=Q(enrolment__isnull=False), head_name=Subquery(head_name))
-        .exclude(qualifies=F("enrolled"))
+        .exclude(Q(qualifies=F("enrolled")) & ~(Q(enrolled=True) & Q(flagged=True)))
         .order_by("region_id", "pk")
         .values(
             "enrolled",

@@ -294,6 +294,16 @@ class Objection(models.Model):
     # Empty when the objector chose to stay anonymous. Never shown to the household.
     objector_name = models.CharField(_("objector's name"), max_length=150, blank=True)
     objector_contact = models.CharField(_("objector's contact"), max_length=60, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    # Where the objector lives: the household's own village (Cek Bansos' rule).
+    objector_region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("objector's village"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     reason = models.TextField(_("reason"), max_length=2000)
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
@@ -349,6 +359,7 @@ class Objection(models.Model):
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
         permissions = [("decide_objection", _("Can decide an objection"))]
+        indexes = [models.Index(fields=["region", "status"], name="objection_region_status")]
 
     def __str__(self) -> str:
         return _("Objection %(id)s") % {"id": self.pk}

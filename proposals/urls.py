@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proposals import settlement_views
+from proposals import objection_views, settlement_views
 
 app_name = "proposals"
 
@@ -8,6 +8,14 @@ urlpatterns = [
     # proposals: the list, opening one, its page and its moves
     # the monthly batches: their pages, approval, sending, the BNBA download
     # objections: recording one, its page and its decision
+    path("objections/", objection_views.objection_list, name="objection_list"),
+    path(
+        "objections/new/<int:household_pk>/",
+        objection_views.objection_create,
+        name="objection_create",
+    ),
+    path("objections/<int:pk>/", objection_views.objection_detail, name="objection_detail"),
+    path("objections/<int:pk>/decide/", objection_views.objection_decide, name="objection_decide"),
     # the registry's answer: settling by hand, and the proposals it leaves unanswered
     path("<int:pk>/settle/", settlement_views.proposal_settle, name="settle"),
     path("follow-up/", settlement_views.proposals_follow_up, name="follow_up"),

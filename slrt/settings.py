@@ -302,6 +302,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "referrals.tasks.sweep_outbox", "schedule": 60.0},
     "sla-sweep": {"task": "referrals.tasks.sla_sweep", "schedule": 60.0 * 60},
     "visit-sla-sweep": {"task": "visits.tasks.visit_sla_sweep", "schedule": 60.0 * 60},
+    "objection-sla-sweep": {
+        "task": "proposals.tasks.objection_sla_sweep",
+        "schedule": 60.0 * 60,
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------

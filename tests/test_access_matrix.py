@@ -28,8 +28,9 @@ from accounts.roles import Role
 from complaints.models import Complaint, ComplaintCategory
 from complaints.services import complaint_assess, complaint_register
 from documents.services import document_upload
-from households.models import RegistryImport
+from households.models import Household, RegistryImport
 from programs.models import Program, ScreeningRun
+from proposals.models import Objection
 from referrals.models import Dispatch
 from referrals.services import referrals_create
 from regions.models import Region
@@ -171,6 +172,19 @@ RULES = {
     "visits:finding_decide": rule({"back_office", "supervisor"}, "finding", method="post"),
     "visits:review_finish": rule({"back_office", "supervisor"}, "visit", method="post"),
     "api:referral-request-document": rule(set(), "referral", method="post", agency=True, api=True),
+    # objections: the registry's roles and the village operator, within their area; the
+    # back office and supervisors decide
+    "proposals:objection_list": rule(OFFICE | VILLAGE),
+    "proposals:objection_create": rule(
+        {"front_office", "back_office", "supervisor", "village_operator"}, "household_pk"
+    ),
+    "proposals:objection_detail": rule(OFFICE | VILLAGE, "objection"),
+    "proposals:objection_decide": rule({"back_office", "supervisor"}, "objection", method="post"),
+    "api:objection-list": rule(OFFICE | VILLAGE, api=True),
+    "api:objection-detail": rule(OFFICE | VILLAGE, "objection", api=True),
+    "api:objection-decide": rule(
+        {"back_office", "supervisor"}, "objection", method="post", api=True
+    ),
     # proposals: the registry's answer by hand, and those it leaves unanswered
     "proposals:settle": rule({"supervisor"}, "sent_proposal"),
     "proposals:follow_up": rule({"supervisor", "back_office"}),
@@ -320,6 +334,14 @@ def world(catalogue):
             "finding": finding.pk,
         }
         markers[side] = [kk, head_name, address, complaint.ticket_number]
+    # objections: one to each side's household
+    for side, district in (("inside", "52.72.01"), ("outside", "52.72.02")):
+        household = Household.objects.get(pk=objects[side]["household"])
+        objects[side]["objection"] = Objection.objects.create(
+            household=household, region_id=household.region_id, reason=f"Sanggahan {side}",
+            deadline=datetime.date(2026, 12, 18),
+            created_by=staff_user(Role.FRONT_OFFICE, district),
+        ).pk  # fmt: skip
     users = {
         "anonymous": None,
         "no_role": staff_user(None, "52.72.01"),

@@ -16,6 +16,7 @@ page. What identifies an outside object never appears in an answer to someone wh
 see it.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
@@ -33,6 +34,7 @@ from complaints.services import complaint_assess, complaint_register
 from documents.models import DocumentKind
 from documents.services import document_upload
 from programs.models import Enrollment, Program
+from proposals.models import Objection
 from referrals.services import referrals_create
 from regions.models import Region
 from tests.factories import AgencyFactory, HouseholdFactory, PersonFactory, staff_user
@@ -142,6 +144,10 @@ POLICY = {
     ),
     # Home visits change through their pages and services: read here within the area.
     "visits.Visit": Rule(view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})),
+    # Objections change through their pages, the API and the sweep: read here within the area.
+    "proposals.Objection": Rule(
+        view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
+    ),
     "documents.Document": Rule(
         view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
     ),
@@ -351,6 +357,16 @@ def world(catalogue):
                 household=found["household"],
                 reason=f"Kunjungan {side}",
                 complaint=found["complaint"],
+            )
+            for side, found in (("inside", inside), ("outside", outside))
+        },
+        "proposals.Objection": {
+            side: Objection.objects.create(
+                household=found["household"],
+                region_id=found["household"].region_id,
+                reason=f"Sanggahan {side}",
+                deadline=datetime.date(2026, 12, 18),
+                created_by=staff_user(Role.FRONT_OFFICE, "52.72"),
             )
             for side, found in (("inside", inside), ("outside", outside))
         },

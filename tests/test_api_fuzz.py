@@ -67,6 +67,18 @@ REFUSED_BY_STORED_DATA = {
         "non_field_errors",
         *(f"observed.{name}" for name in OBSERVED_FIELDS),
     },
+    # An objection: to a recipient household of the objector's own village, the objector
+    # named unless anonymous, a location inside Indonesia (both coordinates or neither),
+    # a reason that is more than spaces; decided once, with the home visit sent.
+    "POST /api/v1/objections/": {
+        "household",
+        "objector_village",
+        "objector_name",
+        "latitude",
+        "longitude",
+        "reason",
+    },
+    "POST /api/v1/objections/{id}/decide/": {"outcome", "proposal_kind"},
     "POST /api/v1/households/": REGISTRY_RULES,
     "PUT /api/v1/households/{id}/": REGISTRY_RULES,
     "PATCH /api/v1/households/{id}/": REGISTRY_RULES,

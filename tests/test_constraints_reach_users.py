@@ -535,7 +535,9 @@ UNREACHABLE = {
     "field is required",
     "one_pending_transfer_per_person": "person_transfer_request refuses a second waiting "
     "transfer first (at `nik`), the person locked",
-    "objection_escalated_once": "nothing escalates an objection yet: the constraint waits",
+    "objection_escalated_once": "objection_sla_sweep claims each escalation with it and sends"
+    " nothing when it holds",
+    "InclusionErrorFlag.household": "an upheld objection writes the flag with update_or_create",
     "proposal_batch_once_per_village_month": "batch_for gets or creates the village's batch",
 }
 

@@ -153,11 +153,16 @@ def visit_request(
     complaint: Complaint | None = None,
     referral: Referral | None = None,
     assignee: AbstractBaseUser | None = None,
+    by_rule: bool = False,
 ) -> Visit:
     """Ask for a home visit of `household`, for `reason`, by `due` (default:
     `SLRT_VISIT_DUE_DAYS` working days), from what asked for it (a complaint or a referral of
-    that household), assigned at once when `assignee` is given."""
-    if not may_request(actor, household):
+    that household), assigned at once when `assignee` is given. `by_rule`: a service whose
+    rule asks for the visit at once (an objection, which a village operator may record) has
+    checked who acts; the area is still checked here."""
+    if by_rule and not _in_area(actor, household):
+        raise ValidationError(_("The household is outside your area."))
+    if not by_rule and not may_request(actor, household):
         raise ValidationError(_("Only front office, back office and supervisors of the "
                                 "household's area ask for home visits."))  # fmt: skip
     errors: dict[str, str] = {}

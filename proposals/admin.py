@@ -1,0 +1,40 @@
+from django.contrib import admin
+
+from accounts.admin_scoping import ReadOnlyAdminMixin
+from households.admin import HouseholdDistrictFilter
+from proposals.models import Objection, ObjectionEvent
+from proposals.selectors import objections_for
+
+# --- objections --------------------------------------------------------------------------------
+
+
+class ObjectionEventInline(admin.TabularInline):
+    model = ObjectionEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "action", "actor", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Objection)
+class ObjectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: objections change through their pages, the API and the sweep. Who
+    objected is shown only to those who decide objections."""
+
+    list_display = ["pk", "deadline", "status", "region", "via"]
+    list_filter = ["status", HouseholdDistrictFilter]
+    list_select_related = ["region"]
+    raw_id_fields = ["household", "visit", "proposal"]
+    inlines = [ObjectionEventInline]
+    date_hierarchy = "deadline"
+
+    def get_queryset(self, request):
+        return objections_for(request.user)
+
+    def get_exclude(self, request, obj=None):
+        if request.user.has_perm("proposals.decide_objection"):
+            return []
+        return ["objector_name", "objector_contact"]
