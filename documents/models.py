@@ -52,6 +52,7 @@ class Document(models.Model):
         REFERRAL = "referral", _("referral")
         VISIT = "visit", _("home visit")
         PROPOSAL = "proposal", _("registry proposal")
+        BATCH = "batch", _("proposal batch")
 
     kind = models.ForeignKey(
         DocumentKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="documents"
