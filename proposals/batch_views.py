@@ -82,8 +82,8 @@ def _detail_context(request: HttpRequest, batch: ProposalBatch) -> dict:
         "has_minutes": batch_minutes(batch).exists(),
         "countdown": countdown if month == countdown["today"].replace(day=1) else None,
         "cycle_days": [
-            (_("Village meetings"), month.replace(day=1), month.replace(day=cycle.meeting_last_day)),
-            (_("Input"), month.replace(day=1), month.replace(day=cycle.input_last_day)),
+            (_("Village meetings"), month, month.replace(day=cycle.meeting_last_day)),
+            (_("Input"), month, month.replace(day=cycle.input_last_day)),
             (_("Cut-off"), month.replace(day=cycle.cutoff_day), None),
             (_("Pulled by the ministry"), month.replace(day=cycle.pull_day), None),
         ],
