@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,9 +17,15 @@ from accounts.models import AccessLog
 from accounts.services import access_record
 from documents.selectors import documents_of
 from proposals.batches import batch_approve as approve
-from proposals.batches import batch_countdown, batch_mark_sent, batch_minutes
+from proposals.batches import (
+    batch_countdown,
+    batch_mark_sent,
+    batch_minutes,
+    batch_proposals,
+    with_counts,
+)
 from proposals.bnba import bnba_file_name, bnba_workbook
-from proposals.models import Proposal, ProposalBatch
+from proposals.models import ProposalBatch
 from proposals.selectors import PROPOSAL_ROLES, batch_get_for, batches_for
 from proposals.services import APPROVE
 
@@ -44,19 +49,13 @@ class BnbaForm(forms.Form):
     )
 
 
-def _counted(batches):
-    return batches.annotate(
-        proposal_count=Count("proposals"),
-        verified_count=Count("proposals", filter=Q(proposals__status=Proposal.Status.VERIFIED)),
-    )
-
-
 @require_GET
 @role_required(*PROPOSAL_ROLES)
 def batch_list(request: HttpRequest) -> HttpResponse:
     """The batches of the user's villages, newest month first, with the countdown of each
     village's input this month."""
-    batches = list(_counted(batches_for(request.user))[: BATCH_PAGE + 1])
+    batches = with_counts(batches_for(request.user)).select_related("region")
+    batches = list(batches[: BATCH_PAGE + 1])
     countdowns = {}
     for batch in batches:
         if batch.region_id not in countdowns:
@@ -77,7 +76,9 @@ def _detail_context(request: HttpRequest, batch: ProposalBatch) -> dict:
     month = batch.month
     return {
         "batch": batch,
-        "proposals": batch.proposals.select_related("household", "person").order_by("kind", "pk"),
+        "proposals": batch_proposals(batch).select_related("household", "person").order_by(
+            "kind", "pk"
+        ),
         "minutes": documents_of(user, "batch", batch.pk),
         "has_minutes": batch_minutes(batch).exists(),
         "countdown": countdown if month == countdown["today"].replace(day=1) else None,
@@ -88,7 +89,7 @@ def _detail_context(request: HttpRequest, batch: ProposalBatch) -> dict:
             (_("Pulled by the ministry"), month.replace(day=cycle.pull_day), None),
         ],
         "may_upload": batch.status == ProposalBatch.Status.OPEN
-        and batch.proposals.exists() and user.has_perm("proposals.add_proposal"),
+        and batch_proposals(batch).exists() and user.has_perm("proposals.add_proposal"),
         "may_approve": batch.status == ProposalBatch.Status.OPEN and user.has_perm(APPROVE),
         "may_send": batch.status == ProposalBatch.Status.APPROVED and user.has_perm(APPROVE),
         "may_download": batch.status != ProposalBatch.Status.OPEN
@@ -146,7 +147,7 @@ def batch_bnba(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "proposals/batch_bnba.html",
-            {"batch": batch, "form": form, "rows": batch.proposals.count()},
+            {"batch": batch, "form": form, "rows": batch_proposals(batch).count()},
             status=400 if form.errors else 200,
         )
     content = bnba_workbook(batch)
@@ -156,7 +157,7 @@ def batch_bnba(request: HttpRequest, pk: int) -> HttpResponse:
         what=_("BNBA of batch %(village)s %(month)s")
         % {"village": batch.region_id, "month": f"{batch.month:%m-%Y}"},
         purpose=form.cleaned_data["purpose"],
-        rows=batch.proposals.count(),
+        rows=batch_proposals(batch).count(),
         path=request.path,
     )
     response = HttpResponse(content, content_type=XLSX)

@@ -6,6 +6,7 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,30 @@ def batch_minutes(batch: ProposalBatch):
     ).select_related("kind")
 
 
+# The proposals an open batch holds: those submitted or verified. A returned proposal, one
+# given up or one still a draft is not in it (a returned one joins a batch again when it is
+# submitted again); approval and sending let such leftovers go, so that an approved or sent
+# batch holds exactly the proposals it took along.
+OPEN_HOLDS = (Proposal.Status.SUBMITTED, Proposal.Status.VERIFIED)
+
+
+def batch_proposals(batch: ProposalBatch) -> QuerySet[Proposal]:
+    """The proposals `batch` holds (see OPEN_HOLDS), for its page, the API and the BNBA."""
+    proposals = batch.proposals.all()
+    if batch.status == ProposalBatch.Status.OPEN:
+        proposals = proposals.filter(status__in=OPEN_HOLDS)
+    return proposals
+
+
+def with_counts(batches: QuerySet[ProposalBatch]) -> QuerySet[ProposalBatch]:
+    """`batches`, newest month first, with `proposal_count` (the proposals each holds) and `verified_count`."""
+    held = ~Q(status=ProposalBatch.Status.OPEN) | Q(proposals__status__in=OPEN_HOLDS)
+    return batches.annotate(
+        proposal_count=Count("proposals", filter=held),
+        verified_count=Count("proposals", filter=Q(proposals__status=Proposal.Status.VERIFIED)),
+    ).order_by("-month", "region_id", "pk")
+
+
 def _locked_batch(batch: ProposalBatch) -> ProposalBatch:
     return (
         ProposalBatch.objects.select_for_update(of=("self",))
@@ -47,11 +72,16 @@ def _proposal_names(proposals) -> str:
     return ", ".join(f"#{proposal.pk}" for proposal in proposals)
 
 
+def _let_go(current: ProposalBatch, keep: list[Proposal]) -> None:
+    """The batch's proposals other than `keep` leave it (returned, given up, drafts)."""
+    current.proposals.exclude(pk__in=[proposal.pk for proposal in keep]).update(batch=None)
+
+
 def batch_approve(
     *, actor: AbstractBaseUser, batch: ProposalBatch, via: str = "web"
 ) -> ProposalBatch:
-    """Approve an open batch: its minutes attached, every proposal in it verified. Every
-    proposal moves to approved with its event; the approver is recorded. A refusal is a
+    """Approve an open batch: its minutes attached, every proposal it holds verified. Every
+    one of them moves to approved with its event; the approver is recorded. A refusal is a
     ValidationError on `batch` and changes nothing."""
     from proposals.services import APPROVE, _check, _locked, _move
 
@@ -65,12 +95,13 @@ def batch_approve(
                  % {"status": current.get_status_display()}}
             )  # fmt: skip
         proposals = [_locked(proposal) for proposal in current.proposals.order_by("pk")]
+        held = [proposal for proposal in proposals if proposal.status in OPEN_HOLDS]
         errors = []
         if not batch_minutes(current).exists():
             errors.append(_("Attach the berita acara or the SPTJM of the village meeting first."))
-        if not proposals:
+        if not held:
             errors.append(_("This batch has no proposals."))
-        unverified = [p for p in proposals if p.status != Proposal.Status.VERIFIED]
+        unverified = [p for p in held if p.status != Proposal.Status.VERIFIED]
         if unverified:
             errors.append(
                 _("Not every proposal is verified: %(proposals)s.")
@@ -78,7 +109,8 @@ def batch_approve(
             )
         if errors:
             raise ValidationError({"batch": errors})
-        for proposal in proposals:
+        _let_go(current, held)
+        for proposal in held:
             _check(proposal, Proposal.Status.APPROVED)
             _move(proposal, to=Proposal.Status.APPROVED, actor=actor, via=via)
         current.status = ProposalBatch.Status.APPROVED
@@ -92,7 +124,8 @@ def batch_mark_sent(
     *, actor: AbstractBaseUser, batch: ProposalBatch, via: str = "web"
 ) -> ProposalBatch:
     """Mark an approved batch as sent to the ministry: every approved proposal in it moves
-    to sent with its event. A refusal is a ValidationError on `batch`, nothing changed."""
+    to sent with its event (one returned since the approval leaves the batch). A refusal is
+    a ValidationError on `batch`, nothing changed."""
     from proposals.services import APPROVE, _check, _locked, _move
 
     with transaction.atomic():
@@ -102,7 +135,11 @@ def batch_mark_sent(
         if current.status != ProposalBatch.Status.APPROVED:
             raise ValidationError({"batch": _("Only an approved batch can be marked sent.")})
         proposals = [_locked(proposal) for proposal in current.proposals.order_by("pk")]
-        for proposal in proposals:
+        approved = [p for p in proposals if p.status == Proposal.Status.APPROVED]
+        if not approved:
+            raise ValidationError({"batch": _("This batch has no proposals.")})
+        _let_go(current, approved)
+        for proposal in approved:
             _check(proposal, Proposal.Status.SENT)
             _move(proposal, to=Proposal.Status.SENT, actor=actor, via=via)
         current.status = ProposalBatch.Status.SENT
@@ -110,19 +147,6 @@ def batch_mark_sent(
         current.sent_at = timezone.now()
         current.save(update_fields=["status", "sent_by", "sent_at"])
     return current
-
-
-def batch_membership(proposal: Proposal, to: str) -> None:
-    """Keep the locked `proposal`'s batch in step with a move to `to` (called by
-    `proposals.services._move`): a submitted proposal joins its village's batch of the
-    month (the next month's after the cut-off day); a returned one leaves its batch."""
-    from regions.time_zones import local_date_in
-
-    if to == Proposal.Status.SUBMITTED:
-        region = proposal.region
-        proposal.batch = batch_for(region, local_date_in(region.code))
-    elif to == Proposal.Status.RETURNED:
-        proposal.batch = None
 
 
 def batch_countdown(region: Region, day: datetime.date | None = None) -> dict:

@@ -7,6 +7,7 @@ import io
 import openpyxl
 
 from households.registry_codes import Relationship
+from proposals.batches import batch_proposals
 from proposals.models import Proposal, ProposalBatch
 from slrt.spreadsheets import xlsx_append
 
@@ -72,7 +73,8 @@ def _rows(proposal: Proposal, members: list) -> list[list]:
 
 
 def bnba_proposals(batch: ProposalBatch):
-    return batch.proposals.select_related("household", "person").order_by("kind", "pk")
+    """Every proposal the approved or sent batch holds, by kind."""
+    return batch_proposals(batch).select_related("household", "person").order_by("kind", "pk")
 
 
 def bnba_workbook(batch: ProposalBatch) -> bytes:

@@ -86,10 +86,7 @@ def _move(
 ) -> ProposalEvent:
     """Move the locked proposal `current` to `to` (checked by the caller): status, version
     and event."""
-    from proposals.batches import batch_membership
-
     from_status = current.status
-    batch_membership(current, to)
     current.status = to
     current.version += 1
     current.save()

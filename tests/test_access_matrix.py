@@ -182,6 +182,10 @@ RULES = {
     "proposals:batch_approve": rule({"supervisor"}, "batch", method="post"),
     "proposals:batch_send": rule({"supervisor"}, "batch", method="post"),
     "proposals:batch_bnba": rule({"supervisor"}, "batch"),
+    "api:proposal-batch-list": rule(OFFICE | VILLAGE, api=True),
+    "api:proposal-batch-detail": rule(OFFICE | VILLAGE, "batch", api=True),
+    "api:proposal-batch-approve": rule({"supervisor"}, "batch", method="post", api=True),
+    "api:proposal-batch-send": rule({"supervisor"}, "batch", method="post", api=True),
     # supervision
     "reports:dashboard": rule({"supervisor", "admin"}),
     "reports:monthly": rule({"supervisor", "admin"}),

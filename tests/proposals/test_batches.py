@@ -15,7 +15,6 @@ from accounts.roles import Role
 from documents.services import document_upload
 from proposals.batches import batch_approve, batch_countdown, batch_mark_sent
 from proposals.models import Proposal, ProposalBatch
-from proposals.services import proposal_transition
 from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory, ProposalFactory, staff_user
 
@@ -134,23 +133,19 @@ def test_sending_needs_an_approved_batch(staff, batch):
     assert snapshot(batch) == before
 
 
-def test_a_returned_proposal_leaves_its_approved_batch(staff, batch):
+def test_approval_lets_go_of_the_returned_and_takes_the_verified(staff, batch):
     proposals = add_proposals(batch)
+    Proposal.objects.filter(pk=proposals[0].pk).update(status="returned")
+    Proposal.objects.filter(pk=proposals[1].pk).update(status="rejected")
     attach_minutes(batch, staff["village_operator"])
     batch_approve(actor=staff["supervisor"], batch=batch)
-    proposal_transition(actor=staff["supervisor"], proposal=proposals[0], to="returned",
-                        note="KK salah")  # fmt: skip
-    proposals[0].refresh_from_db()
-    assert proposals[0].batch is None
-    assert batch.proposals.count() == 3
-
-
-def test_a_submitted_proposal_joins_this_months_batch_until_the_cutoff(staff):
-    proposal = ProposalFactory(household=HouseholdFactory(region_id=VILLAGE), status="draft")
-    proposal_transition(actor=staff["front_office"], proposal=proposal, to="submitted")
-    proposal.refresh_from_db()
-    assert proposal.batch is not None and proposal.batch.region_id == VILLAGE
-    assert proposal.batch.month.day == 1
+    assert sorted(batch.proposals.values_list("pk", flat=True)) == [p.pk for p in proposals[2:]]
+    assert set(batch.proposals.values_list("status", flat=True)) == {"approved"}
+    assert not proposals[0].events.exists()
+    # one returned after the approval is not sent with the batch and leaves it
+    Proposal.objects.filter(pk=proposals[2].pk).update(status="returned")
+    batch_mark_sent(actor=staff["supervisor"], batch=batch)
+    assert list(batch.proposals.values_list("pk", "status")) == [(proposals[3].pk, "sent")]
 
 
 def test_the_countdown_closes_after_the_last_day_of_input(staff):
@@ -161,18 +156,22 @@ def test_the_countdown_closes_after_the_last_day_of_input(staff):
     assert late["closed"] and late["joins_month"] == datetime.date(2027, 1, 1)
 
 
-def test_the_list_shows_this_months_countdown_in_indonesian(staff, client):
-    village = Region.objects.get(code=VILLAGE)
-    countdown = batch_countdown(village)
-    ProposalBatch.objects.create(region=village, month=countdown["today"].replace(day=1))
-    client.force_login(staff["village_operator"])
-    response = client.get(reverse("proposals:batch_list"))
-    assert response.status_code == 200
-    body = response.content.decode()
-    if countdown["closed"]:
-        assert "batas input lewat: usulan baru masuk berkas bulan depan" in body.lower()
-    else:
-        assert f"{countdown['days_left']} hari lagi sebelum batas input" in body
+@pytest.mark.parametrize(
+    "day, expected",
+    [(9, "3 hari lagi sebelum batas input"), (20, "usulan baru masuk berkas bulan depan")],
+)
+def test_the_list_shows_this_months_countdown_in_indonesian(
+    staff, client, monkeypatch, day, expected
+):
+    monkeypatch.setattr(
+        "regions.time_zones.local_date_in", lambda code: datetime.date(2026, 12, day)
+    )
+    ProposalBatch.objects.create(region_id=VILLAGE, month=datetime.date(2026, 12, 1))
+    for who in ("village_operator", "back_office"):
+        client.force_login(staff[who])
+        response = client.get(reverse("proposals:batch_list"))
+        assert response.status_code == 200
+        assert expected in response.content.decode()
 
 
 @pytest.mark.parametrize(
