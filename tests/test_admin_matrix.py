@@ -16,6 +16,7 @@ page. What identifies an outside object never appears in an answer to someone wh
 see it.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
@@ -33,6 +34,7 @@ from complaints.services import complaint_assess, complaint_register
 from documents.models import DocumentKind
 from documents.services import document_upload
 from programs.models import Enrollment, Program
+from proposals.models import ProposalBatch
 from referrals.services import referrals_create
 from regions.models import Region
 from tests.factories import AgencyFactory, HouseholdFactory, PersonFactory, staff_user
@@ -142,6 +144,10 @@ POLICY = {
     ),
     # Home visits change through their pages and services: read here within the area.
     "visits.Visit": Rule(view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})),
+    # A village's monthly batch changes on its page and through the API: read within the area.
+    "proposals.ProposalBatch": Rule(
+        view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
+    ),
     "documents.Document": Rule(
         view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
     ),
@@ -353,6 +359,10 @@ def world(catalogue):
                 complaint=found["complaint"],
             )
             for side, found in (("inside", inside), ("outside", outside))
+        },
+        "proposals.ProposalBatch": {
+            side: ProposalBatch.objects.create(region_id=village, month=datetime.date(2026, 11, 1))
+            for side, village in (("inside", "52.72.01.1001"), ("outside", "52.72.02.1008"))
         },
         "complaints.ComplaintCategory": {
             "inside": ComplaintCategory.objects.get(code="kesehatan-pbi"),
