@@ -52,7 +52,8 @@ def batch_proposals(batch: ProposalBatch) -> QuerySet[Proposal]:
 
 
 def with_counts(batches: QuerySet[ProposalBatch]) -> QuerySet[ProposalBatch]:
-    """`batches`, newest month first, with `proposal_count` (the proposals each holds) and `verified_count`."""
+    """`batches`, newest month first, with `proposal_count` (the proposals each holds)
+    and `verified_count`."""
     held = ~Q(status=ProposalBatch.Status.OPEN) | Q(proposals__status__in=OPEN_HOLDS)
     return batches.annotate(
         proposal_count=Count("proposals", filter=held),
