@@ -277,3 +277,28 @@ def test_an_open_batch_has_no_bnba(staff, batch, client):
     url = reverse("proposals:batch_bnba", args=[batch.pk])
     assert client.post(url, {"purpose": "supervision"}).status_code == 404
     assert AccessLog.objects.count() == 0
+
+
+def test_a_sent_batch_keeps_its_bnba_without_the_one_returned_before_sending(staff, batch, client):
+    proposals = add_proposals(batch)
+    attach_minutes(batch, staff["village_operator"])
+    batch_approve(actor=staff["supervisor"], batch=batch)
+    Proposal.objects.filter(pk=proposals[3].pk).update(status="returned")
+    batch_mark_sent(actor=staff["supervisor"], batch=batch)
+    client.force_login(staff["supervisor"])
+    response = client.post(
+        reverse("proposals:batch_bnba", args=[batch.pk]), {"purpose": "supervision"}
+    )
+    sheets = read_back(response.content)
+    found = {row["ID_USULAN"] for rows in sheets.values() for row in rows}
+    assert found == {proposal.pk for proposal in proposals[:3]}
+    assert sheets["KELUAR"] == [] and AccessLog.objects.get().rows == 3
+
+
+def test_the_list_counts_what_each_batch_holds(staff, batch, client):
+    proposals = add_proposals(batch)
+    Proposal.objects.filter(pk=proposals[0].pk).update(status="returned")
+    Proposal.objects.filter(pk=proposals[1].pk).update(status="submitted")
+    client.force_login(staff["village_operator"])
+    body = client.get(reverse("proposals:batch_list")).content.decode()
+    assert "3 usulan · 2 terverifikasi" in body
