@@ -31,7 +31,11 @@ class ProposalBatchSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_input_days_left(self, batch: ProposalBatch) -> int | None:
-        countdown = batch_countdown(batch.region)
+        # one countdown per village of the page, not one per batch
+        countdowns = self.context.setdefault("countdowns", {})
+        if batch.region_id not in countdowns:
+            countdowns[batch.region_id] = batch_countdown(batch.region)
+        countdown = countdowns[batch.region_id]
         if batch.month != countdown["today"].replace(day=1):
             return None
         return countdown["days_left"]
