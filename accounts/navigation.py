@@ -54,6 +54,16 @@ MENU = [
         frozenset({Role.FACILITATOR, Role.BACK_OFFICE, Role.SUPERVISOR}),
         _("Home visits: those assigned to you, or the area's queue of visits due."),
     ),
+    # the villages' monthly batches of proposals
+    MenuItem(
+        _("Proposal batches"),
+        "proposals:batch_list",
+        REGISTRY_ROLES | {Role.VILLAGE_OPERATOR},
+        _(
+            "Each village's proposals of the month: the days left to enter them, the berita "
+            "acara, approval by the head of office and the BNBA."
+        ),
+    ),
     MenuItem(
         _("Duplicates"),
         "households:duplicates",

@@ -53,6 +53,7 @@ class Document(models.Model):
         VISIT = "visit", _("home visit")
         PROPOSAL = "proposal", _("registry proposal")
         OBJECTION = "objection", _("objection")
+        BATCH = "batch", _("proposal batch")
 
     kind = models.ForeignKey(
         DocumentKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="documents"

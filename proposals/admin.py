@@ -2,8 +2,8 @@ from django.contrib import admin
 
 from accounts.admin_scoping import ReadOnlyAdminMixin
 from households.admin import HouseholdDistrictFilter
-from proposals.models import Objection, ObjectionEvent
-from proposals.selectors import objections_for
+from proposals.models import Objection, ObjectionEvent, ProposalBatch
+from proposals.selectors import batches_for, objections_for
 
 # --- objections --------------------------------------------------------------------------------
 
@@ -38,3 +38,20 @@ class ObjectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if request.user.has_perm("proposals.decide_objection"):
             return []
         return ["objector_name", "objector_contact"]
+
+
+# --- batches -----------------------------------------------------------------------------------
+
+
+@admin.register(ProposalBatch)
+class ProposalBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: a batch is approved and sent on its page or through the API, which take
+    every proposal of it along with their events. Read here within the area."""
+
+    list_display = ["pk", "region", "month", "status", "approved_at", "sent_at"]
+    list_filter = ["status"]
+    list_select_related = ["region"]
+    date_hierarchy = "month"
+
+    def get_queryset(self, request):
+        return batches_for(request.user)

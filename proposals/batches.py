@@ -3,9 +3,20 @@
 
 import datetime
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from proposals.calendar import batch_month, cycle_for
-from proposals.models import ProposalBatch
+from proposals.models import Proposal, ProposalBatch
 from regions.models import Region
+
+# The document kinds that carry a batch's minutes: the village meeting's berita acara, or
+# the SPTJM where no meeting was held.
+MINUTES_KINDS = ("berita_acara", "sptjm")
 
 
 def batch_for(region: Region, day: datetime.date) -> ProposalBatch:
@@ -14,3 +25,145 @@ def batch_for(region: Region, day: datetime.date) -> ProposalBatch:
     month = batch_month(cycle_for(region.code), day)
     batch, _created = ProposalBatch.objects.get_or_create(region=region, month=month)
     return batch
+
+
+def batch_minutes(batch: ProposalBatch):
+    """The berita acara and SPTJM documents attached to `batch`, newest first."""
+    from documents.models import Document
+
+    return Document.objects.filter(
+        owner_type=Document.Owner.BATCH, owner_id=batch.pk, kind__code__in=MINUTES_KINDS
+    ).select_related("kind")
+
+
+# The proposals an open batch holds: those submitted or verified. A returned proposal, one
+# given up or one still a draft is not in it (a returned one joins a batch again when it is
+# submitted again); approval and sending let such leftovers go, so that an approved or sent
+# batch holds exactly the proposals it took along.
+OPEN_HOLDS = (Proposal.Status.SUBMITTED, Proposal.Status.VERIFIED)
+
+
+def batch_proposals(batch: ProposalBatch) -> QuerySet[Proposal]:
+    """The proposals `batch` holds (see OPEN_HOLDS), for its page, the API and the BNBA."""
+    proposals = batch.proposals.all()
+    if batch.status == ProposalBatch.Status.OPEN:
+        proposals = proposals.filter(status__in=OPEN_HOLDS)
+    return proposals
+
+
+def with_counts(batches: QuerySet[ProposalBatch]) -> QuerySet[ProposalBatch]:
+    """`batches`, newest month first, with `proposal_count` (the proposals each holds)
+    and `verified_count`."""
+    held = ~Q(status=ProposalBatch.Status.OPEN) | Q(proposals__status__in=OPEN_HOLDS)
+    return batches.annotate(
+        proposal_count=Count("proposals", filter=held),
+        verified_count=Count("proposals", filter=Q(proposals__status=Proposal.Status.VERIFIED)),
+    ).order_by("-month", "region_id", "pk")
+
+
+def _locked_batch(batch: ProposalBatch) -> ProposalBatch:
+    return (
+        ProposalBatch.objects.select_for_update(of=("self",))
+        .select_related("region")
+        .get(pk=batch.pk)
+    )
+
+
+def _proposal_names(proposals) -> str:
+    return ", ".join(f"#{proposal.pk}" for proposal in proposals)
+
+
+def _let_go(current: ProposalBatch, keep: list[Proposal]) -> None:
+    """The batch's proposals other than `keep` leave it (returned, given up, drafts)."""
+    current.proposals.exclude(pk__in=[proposal.pk for proposal in keep]).update(batch=None)
+
+
+def batch_approve(
+    *, actor: AbstractBaseUser, batch: ProposalBatch, via: str = "web"
+) -> ProposalBatch:
+    """Approve an open batch: its minutes attached, every proposal it holds verified. Every
+    one of them moves to approved with its event; the approver is recorded. A refusal is a
+    ValidationError on `batch` and changes nothing."""
+    from proposals.services import APPROVE, _check, _locked, _move
+
+    with transaction.atomic():
+        current = _locked_batch(batch)
+        if not actor.has_perm(APPROVE):
+            raise ValidationError({"batch": _("Your role does not approve batches.")})
+        if current.status != ProposalBatch.Status.OPEN:
+            raise ValidationError(
+                {"batch": _("This batch is already %(status)s.")
+                 % {"status": current.get_status_display()}}
+            )  # fmt: skip
+        proposals = [_locked(proposal) for proposal in current.proposals.order_by("pk")]
+        held = [proposal for proposal in proposals if proposal.status in OPEN_HOLDS]
+        errors = []
+        if not batch_minutes(current).exists():
+            errors.append(_("Attach the berita acara or the SPTJM of the village meeting first."))
+        if not held:
+            errors.append(_("This batch has no proposals."))
+        unverified = [p for p in held if p.status != Proposal.Status.VERIFIED]
+        if unverified:
+            errors.append(
+                _("Not every proposal is verified: %(proposals)s.")
+                % {"proposals": _proposal_names(unverified)}
+            )
+        if errors:
+            raise ValidationError({"batch": errors})
+        _let_go(current, held)
+        for proposal in held:
+            _check(proposal, Proposal.Status.APPROVED)
+            _move(proposal, to=Proposal.Status.APPROVED, actor=actor, via=via)
+        current.status = ProposalBatch.Status.APPROVED
+        current.approved_by = actor
+        current.approved_at = timezone.now()
+        current.save(update_fields=["status", "approved_by", "approved_at"])
+    return current
+
+
+def batch_mark_sent(
+    *, actor: AbstractBaseUser, batch: ProposalBatch, via: str = "web"
+) -> ProposalBatch:
+    """Mark an approved batch as sent to the ministry: every approved proposal in it moves
+    to sent with its event (one returned since the approval leaves the batch). A refusal is
+    a ValidationError on `batch`, nothing changed."""
+    from proposals.services import APPROVE, _check, _locked, _move
+
+    with transaction.atomic():
+        current = _locked_batch(batch)
+        if not actor.has_perm(APPROVE):
+            raise ValidationError({"batch": _("Your role does not send batches.")})
+        if current.status != ProposalBatch.Status.APPROVED:
+            raise ValidationError({"batch": _("Only an approved batch can be marked sent.")})
+        proposals = [_locked(proposal) for proposal in current.proposals.order_by("pk")]
+        approved = [p for p in proposals if p.status == Proposal.Status.APPROVED]
+        if not approved:
+            raise ValidationError({"batch": _("This batch has no proposals.")})
+        _let_go(current, approved)
+        for proposal in approved:
+            _check(proposal, Proposal.Status.SENT)
+            _move(proposal, to=Proposal.Status.SENT, actor=actor, via=via)
+        current.status = ProposalBatch.Status.SENT
+        current.sent_by = actor
+        current.sent_at = timezone.now()
+        current.save(update_fields=["status", "sent_by", "sent_at"])
+    return current
+
+
+def batch_countdown(region: Region, day: datetime.date | None = None) -> dict:
+    """The countdown of the village's input for this month, in its own date: the month
+    whose batch a proposal entered now joins, and the days left before input closes (0
+    once it has: new proposals then go into next month's batch)."""
+    from proposals.calendar import input_days_left
+    from regions.time_zones import local_date_in
+
+    day = day or local_date_in(region.code)
+    cycle = cycle_for(region.code)
+    days_left = input_days_left(cycle, day)
+    return {
+        "today": day,
+        "days_left": days_left,
+        "closed": days_left == 0,
+        "joins_month": batch_month(cycle, day),
+        "cycle": cycle,
+    }

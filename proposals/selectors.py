@@ -3,7 +3,7 @@ area, for the roles that work on them (the registry's roles, village operators, 
 for what they proposed). Out of those, 404."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import REGISTRY_ROLES, Role, has_role
@@ -43,6 +43,12 @@ def batches_for(user: User) -> QuerySet[ProposalBatch]:
 
 def batch_get_for(user: User, pk: int) -> ProposalBatch:
     return get_object_or_404(batches_for(user), pk=pk)
+
+
+def batches_taking_minutes_for(user: User) -> QuerySet[ProposalBatch]:
+    """The batches of the user's area that a berita acara or SPTJM may be attached to:
+    those with a proposal (a document is filed under one of its households)."""
+    return batches_for(user).filter(Exists(Proposal.objects.filter(batch_id=OuterRef("pk"))))
 
 
 def objections_for(user: User) -> QuerySet[Objection]:

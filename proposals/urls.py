@@ -1,12 +1,17 @@
 from django.urls import path
 
-from proposals import objection_views, settlement_views
+from proposals import batch_views, objection_views, settlement_views
 
 app_name = "proposals"
 
 urlpatterns = [
     # proposals: the list, opening one, its page and its moves
     # the monthly batches: their pages, approval, sending, the BNBA download
+    path("batches/", batch_views.batch_list, name="batch_list"),
+    path("batches/<int:pk>/", batch_views.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/approve/", batch_views.batch_approve, name="batch_approve"),
+    path("batches/<int:pk>/send/", batch_views.batch_send, name="batch_send"),
+    path("batches/<int:pk>/bnba.xlsx", batch_views.batch_bnba, name="batch_bnba"),
     # objections: recording one, its page and its decision
     path("objections/", objection_views.objection_list, name="objection_list"),
     path(

@@ -15,6 +15,7 @@ from accounts.services import access_record
 from reports.exports import EXPORTS, csv_lines
 from reports.forms import ExportForm, MonthlyReportForm, PeriodForm, PersonDataForm
 from reports.monthly import report_csv, report_tables, report_title, report_xlsx
+from reports.proposal_figures import proposal_figures
 from reports.selectors import figures_for
 from reports.subject_access import person_data_export
 from slrt.middleware import shows_whole_identifiers
@@ -34,7 +35,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reports/dashboard.html", {"form": form}, status=400)
     figures = figures_for(request.user, form.period(), area=form.cleaned_data["district"])
-    return render(request, "reports/dashboard.html", {"form": form, "figures": figures})
+    # the registry's proposals (Usulan DTSEN) of the same period and area
+    proposals = proposal_figures(request.user, form.period(), area=form.cleaned_data["district"])
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"form": form, "figures": figures, "proposal_figures": proposals},
+    )
 
 
 @require_GET

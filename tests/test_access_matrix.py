@@ -30,7 +30,7 @@ from complaints.services import complaint_assess, complaint_register
 from documents.services import document_upload
 from households.models import Household, RegistryImport
 from programs.models import Program, ScreeningRun
-from proposals.models import Objection
+from proposals.models import Objection, ProposalBatch
 from referrals.models import Dispatch
 from referrals.services import referrals_create
 from regions.models import Region
@@ -189,6 +189,16 @@ RULES = {
     "proposals:settle": rule({"supervisor"}, "sent_proposal"),
     "proposals:follow_up": rule({"supervisor", "back_office"}),
     "api:proposal-settle": rule({"supervisor"}, "sent_proposal", method="post", api=True),
+    # proposals: the monthly batches, their approval, sending and BNBA
+    "proposals:batch_list": rule(OFFICE | VILLAGE),
+    "proposals:batch_detail": rule(OFFICE | VILLAGE, "batch"),
+    "proposals:batch_approve": rule({"supervisor"}, "batch", method="post"),
+    "proposals:batch_send": rule({"supervisor"}, "batch", method="post"),
+    "proposals:batch_bnba": rule({"supervisor"}, "batch"),
+    "api:proposal-batch-list": rule(OFFICE | VILLAGE, api=True),
+    "api:proposal-batch-detail": rule(OFFICE | VILLAGE, "batch", api=True),
+    "api:proposal-batch-approve": rule({"supervisor"}, "batch", method="post", api=True),
+    "api:proposal-batch-send": rule({"supervisor"}, "batch", method="post", api=True),
     # supervision
     "reports:dashboard": rule({"supervisor", "admin"}),
     "reports:monthly": rule({"supervisor", "admin"}),
@@ -317,8 +327,15 @@ def world(catalogue):
             upload=SimpleUploadedFile("rumah.jpg", PHOTO, content_type="image/jpeg"),
         )  # fmt: skip
         sent_proposal = ProposalFactory(household=household, status="sent", created_by=front)
+        batch = ProposalBatch.objects.create(
+            region_id=village, month=datetime.date(2026, 11, 1),
+            status=ProposalBatch.Status.APPROVED,
+        )  # fmt: skip
+        ProposalFactory(household=household, kind="exit", status="approved", batch=batch,
+                        created_by=front)  # fmt: skip
         objects[side] = {
             "sent_proposal": sent_proposal.pk,
+            "batch": batch.pk,
             "open_visit": open_visit.pk,
             "document": photo.pk,
             "household": household.pk,

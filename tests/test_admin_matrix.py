@@ -34,7 +34,7 @@ from complaints.services import complaint_assess, complaint_register
 from documents.models import DocumentKind
 from documents.services import document_upload
 from programs.models import Enrollment, Program
-from proposals.models import Objection
+from proposals.models import Objection, ProposalBatch
 from referrals.services import referrals_create
 from regions.models import Region
 from tests.factories import AgencyFactory, HouseholdFactory, PersonFactory, staff_user
@@ -146,6 +146,10 @@ POLICY = {
     "visits.Visit": Rule(view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})),
     # Objections change through their pages, the API and the sweep: read here within the area.
     "proposals.Objection": Rule(
+        view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
+    ),
+    # A village's monthly batch changes on its page and through the API: read within the area.
+    "proposals.ProposalBatch": Rule(
         view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
     ),
     "documents.Document": Rule(
@@ -369,6 +373,10 @@ def world(catalogue):
                 created_by=staff_user(Role.FRONT_OFFICE, "52.72"),
             )
             for side, found in (("inside", inside), ("outside", outside))
+        },
+        "proposals.ProposalBatch": {
+            side: ProposalBatch.objects.create(region_id=village, month=datetime.date(2026, 11, 1))
+            for side, village in (("inside", "52.72.01.1001"), ("outside", "52.72.02.1008"))
         },
         "complaints.ComplaintCategory": {
             "inside": ComplaintCategory.objects.get(code="kesehatan-pbi"),
