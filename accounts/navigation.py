@@ -55,6 +55,12 @@ MENU = [
         _("Home visits: those assigned to you, or the area's queue of visits due."),
     ),
     MenuItem(
+        _("DTSEN proposals"),
+        "proposals:list",
+        REGISTRY_ROLES | {Role.VILLAGE_OPERATOR, Role.FACILITATOR},
+        _("Proposals to the national registry: new households and members, corrections, exits."),
+    ),
+    MenuItem(
         _("Duplicates"),
         "households:duplicates",
         REGISTRY_ROLES,

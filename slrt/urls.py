@@ -12,6 +12,7 @@ from complaints.api import ComplaintViewSet
 from documents.api import DocumentViewSet
 from households.api import HouseholdViewSet
 from programs.api import ProgramViewSet
+from proposals.api import ProposalViewSet
 from proposals.settlement_api import ProposalSettleView
 from referrals.api import ReferralViewSet
 from slrt.views import api_not_found, healthz
@@ -28,6 +29,8 @@ router.register("programs", ProgramViewSet, basename="program")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("documents", DocumentViewSet, basename="document")
+# proposals to the national registry
+router.register("proposals", ProposalViewSet, basename="proposal")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

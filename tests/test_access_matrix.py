@@ -44,6 +44,8 @@ AGENCY = {"agency_officer", "other_agency", "agency_elsewhere", "agency_other_ci
 FACILITATORS = {"facilitator", "facilitator_elsewhere"}  # in Rasanae Barat, in Rasanae Timur
 VILLAGE = {"village_operator"}  # of Paruga, in Rasanae Barat
 READERS = OFFICE | FACILITATORS | VILLAGE  # who read the households of their area
+# who propose households of their area to the national registry
+PROPOSERS = {"front_office", "back_office", "supervisor", "village_operator"} | FACILITATORS
 STAFF = OFFICE | AGENCY | FACILITATORS | VILLAGE | {"no_role"}  # every signed-in user
 EVERYONE = STAFF | {"anonymous"}
 
@@ -166,6 +168,17 @@ RULES = {
     "proposals:settle": rule({"supervisor"}, "sent_proposal"),
     "proposals:follow_up": rule({"supervisor", "back_office"}),
     "api:proposal-settle": rule({"supervisor"}, "sent_proposal", method="post", api=True),
+    # proposals: the list, opening one, its page, its moves and its home visit; the API
+    "proposals:list": rule(OFFICE | FACILITATORS | VILLAGE),
+    "proposals:create": rule(PROPOSERS, "household_pk"),
+    "proposals:detail": rule(OFFICE | VILLAGE, "proposal"),
+    "proposals:transition": rule(PROPOSERS - FACILITATORS, "proposal", method="post"),
+    "proposals:visit_request": rule(
+        {"front_office", "back_office", "supervisor"}, "proposal", method="post"
+    ),
+    "api:proposal-list": rule(OFFICE | FACILITATORS | VILLAGE, api=True),
+    "api:proposal-detail": rule(OFFICE | VILLAGE, "proposal", api=True),
+    "api:proposal-transition": rule(OFFICE | VILLAGE, "proposal", method="post", api=True),
     # supervision
     "reports:dashboard": rule({"supervisor", "admin"}),
     "reports:monthly": rule({"supervisor", "admin"}),
@@ -294,8 +307,13 @@ def world(catalogue):
             upload=SimpleUploadedFile("rumah.jpg", PHOTO, content_type="image/jpeg"),
         )  # fmt: skip
         sent_proposal = ProposalFactory(household=household, status="sent", created_by=front)
+        draft_proposal = ProposalFactory(
+            household=household, kind="new_member", person=household.members.get(),
+            created_by=front,
+        )  # fmt: skip
         objects[side] = {
             "sent_proposal": sent_proposal.pk,
+            "proposal": draft_proposal.pk,
             "open_visit": open_visit.pk,
             "document": photo.pk,
             "household": household.pk,
