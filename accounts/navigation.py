@@ -65,6 +65,12 @@ MENU = [
         ),
     ),
     MenuItem(
+        _("DTSEN proposals"),
+        "proposals:list",
+        REGISTRY_ROLES | {Role.VILLAGE_OPERATOR, Role.FACILITATOR},
+        _("Proposals to the national registry: new households and members, corrections, exits."),
+    ),
+    MenuItem(
         _("Duplicates"),
         "households:duplicates",
         REGISTRY_ROLES,

@@ -17,6 +17,7 @@ from accounts.services import personal_list_shown
 from complaints import services
 from complaints.filters import ComplaintFilter
 from complaints.forms import AssessmentForm, AssignForm, CloseForm, ComplaintForm
+from complaints.models import Complaint
 from complaints.selectors import (
     assessment_of,
     complaint_get_for,
@@ -27,12 +28,30 @@ from complaints.selectors import (
 )
 from households.selectors import districts_for, household_get_for
 from households.services import typed_identifiers_seen
-from programs.matching import REGISTRY_PROPOSAL, enrolled_programs, registry_proposal
+from programs.matching import enrolled_programs
 from slrt.field_errors import add_service_errors
 from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
 
 INTAKE_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE)
+
+# The categories of a registration in, or a correction of, the national registry (DTSEN): such
+# a complaint is answered by a proposal to the registry, opened from its page, of this kind.
+REGISTRY_CATEGORIES = {"dtks-usulan": "new_household", "dtks-perbaikan": "correction"}
+REGISTRY_PARENT_CATEGORY = "dtks"
+
+
+def registry_proposal_kind(complaint: Complaint) -> str | None:
+    """The kind of proposal the complaint asks for: a registration or a correction by its
+    category; a household not in the registry yet, a registration. None: no proposal."""
+    category = complaint.category
+    if category.code in REGISTRY_CATEGORIES:
+        return REGISTRY_CATEGORIES[category.code]
+    if category.code == REGISTRY_PARENT_CATEGORY or complaint.household.desil is None:
+        return "new_household" if complaint.household.desil is None else "correction"
+    return None
+
+
 CASE_ROLES = (Role.BACK_OFFICE, Role.SUPERVISOR)
 
 
@@ -118,10 +137,10 @@ def _render_detail(
             "matches": matches,
             # Not in the national registry yet: no programme that reads the desil can be met.
             "unregistered": complaint.household.desil is None,
-            "registry_proposal": registry_proposal(matches),
-            "registry_referral": next(
-                (r for r in referrals if r.program.code == REGISTRY_PROPOSAL), None
-            ),
+            # Through the reverse relation: complaints do not import the proposals app.
+            "registry_proposals": list(complaint.proposals.all()),
+            "registry_kind": registry_proposal_kind(complaint),
+            "may_propose": request.user.has_perm("proposals.add_proposal"),
             "enrolments": enrolled_programs(complaint.household),
             # Through the reverse relation: complaints do not import the referrals app.
             "referrals": referrals,

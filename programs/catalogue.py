@@ -131,9 +131,6 @@ PROGRAMS = [
     ("DTKS-SURAT", "Surat Keterangan Terdaftar DTKS/DTSEN", "dinsos", ["documents"], 1, 3,
      ["ktp", "kk"], "",
      {"all": []}),
-    ("DTSEN-USUL", "Usulan masuk atau perbaikan DTSEN", "dinsos", ["documents"], 3, 30,
-     ["ktp", "kk", "sktm"], "SKTM diterbitkan oleh kelurahan.",
-     {"all": []}),
 ]  # fmt: skip
 
 

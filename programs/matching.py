@@ -13,10 +13,6 @@ from programs.models import Agency, Program
 from programs.rules import Explanation, rule_evaluate, rule_household_fields
 from programs.verdicts import explanation_summary
 
-# The registry proposal (usulan DTSEN) of the catalogue: the way forward for a household the
-# national registry does not know yet, whatever its needs.
-REGISTRY_PROPOSAL = "DTSEN-USUL"
-
 
 @dataclass
 class Match:
@@ -35,9 +31,10 @@ def programs_matching(
     addressing at least one of `domains`: eligible first, then those addressing more of the
     needs, then by code.
 
-    A household without a desil (not in the national registry yet) is also offered the
-    registry proposal, and, among the programmes it does not qualify for, those whose rule
-    does not read the desil come first: they are the ones it may still qualify for."""
+    For a household without a desil (not in the national registry yet), among the
+    programmes it does not qualify for, those whose rule does not read the desil come first:
+    they are the ones it may still qualify for. Its way into the registry is a proposal
+    (`proposals`), not a programme."""
     prefetch_related_objects([household], "members")  # once, not once per programme
     enrolled = household.enrollments.active().program_codes()
     unregistered = household.desil is None
@@ -47,7 +44,7 @@ def programs_matching(
     ).select_related("agency")
     for program in offered:
         addresses = [domain for domain in program.domains if domain in domains]
-        if not addresses and not (unregistered and program.code == REGISTRY_PROPOSAL):
+        if not addresses:
             continue
         explanation = rule_evaluate(program.rule, household, today=today, enrolled_codes=enrolled)
         matches.append(
@@ -69,11 +66,6 @@ def programs_matching(
         )
     )
     return matches
-
-
-def registry_proposal(matches: list[Match]) -> Match | None:
-    """The registry proposal among `matches`, if the office offers it."""
-    return next((m for m in matches if m.program.code == REGISTRY_PROPOSAL), None)
 
 
 def enrolled_programs(household: Household):

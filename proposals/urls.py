@@ -1,11 +1,16 @@
 from django.urls import path
 
-from proposals import batch_views, objection_views, settlement_views
+from proposals import batch_views, objection_views, settlement_views, views
 
 app_name = "proposals"
 
 urlpatterns = [
     # proposals: the list, opening one, its page and its moves
+    path("", views.proposal_list, name="list"),
+    path("new/<int:household_pk>/", views.proposal_create, name="create"),
+    path("<int:pk>/", views.proposal_detail, name="detail"),
+    path("<int:pk>/transition/", views.proposal_transition, name="transition"),
+    path("<int:pk>/visit/", views.proposal_visit_request, name="visit_request"),
     # the monthly batches: their pages, approval, sending, the BNBA download
     path("batches/", batch_views.batch_list, name="batch_list"),
     path("batches/<int:pk>/", batch_views.batch_detail, name="batch_detail"),

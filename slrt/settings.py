@@ -357,6 +357,7 @@ SPECTACULAR_SETTINGS = {
         "ComplaintStatusEnum": "complaints.models.Complaint.Status",
         "ReferralStatusEnum": "referrals.models.Referral.Status",
         "VisitStatusEnum": "visits.models.Visit.Status",
+        "ProposalStatusEnum": "proposals.models.Proposal.Status",
     },
 }
 

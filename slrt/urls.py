@@ -12,6 +12,7 @@ from complaints.api import ComplaintViewSet
 from documents.api import DocumentViewSet
 from households.api import HouseholdViewSet
 from programs.api import ProgramViewSet
+from proposals.api import ProposalViewSet
 from proposals.batch_api import ProposalBatchViewSet
 from proposals.objection_api import ObjectionViewSet
 from proposals.settlement_api import ProposalSettleView
@@ -33,6 +34,8 @@ router.register("documents", DocumentViewSet, basename="document")
 router.register("objections", ObjectionViewSet, basename="objection")
 # the monthly batches of proposals
 router.register("proposal-batches", ProposalBatchViewSet, basename="proposal-batch")
+# proposals to the national registry
+router.register("proposals", ProposalViewSet, basename="proposal")
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),

@@ -45,6 +45,8 @@ AGENCY = {"agency_officer", "other_agency", "agency_elsewhere", "agency_other_ci
 FACILITATORS = {"facilitator", "facilitator_elsewhere"}  # in Rasanae Barat, in Rasanae Timur
 VILLAGE = {"village_operator"}  # of Paruga, in Rasanae Barat
 READERS = OFFICE | FACILITATORS | VILLAGE  # who read the households of their area
+# who propose households of their area to the national registry
+PROPOSERS = {"front_office", "back_office", "supervisor", "village_operator"} | FACILITATORS
 STAFF = OFFICE | AGENCY | FACILITATORS | VILLAGE | {"no_role"}  # every signed-in user
 EVERYONE = STAFF | {"anonymous"}
 
@@ -189,6 +191,17 @@ RULES = {
     "proposals:settle": rule({"supervisor"}, "sent_proposal"),
     "proposals:follow_up": rule({"supervisor", "back_office"}),
     "api:proposal-settle": rule({"supervisor"}, "sent_proposal", method="post", api=True),
+    # proposals: the list, opening one, its page, its moves and its home visit; the API
+    "proposals:list": rule(OFFICE | FACILITATORS | VILLAGE),
+    "proposals:create": rule(PROPOSERS, "household_pk"),
+    "proposals:detail": rule(OFFICE | VILLAGE, "proposal"),
+    "proposals:transition": rule(PROPOSERS - FACILITATORS, "proposal", method="post"),
+    "proposals:visit_request": rule(
+        {"front_office", "back_office", "supervisor"}, "proposal", method="post"
+    ),
+    "api:proposal-list": rule(OFFICE | FACILITATORS | VILLAGE, api=True),
+    "api:proposal-detail": rule(OFFICE | VILLAGE, "proposal", api=True),
+    "api:proposal-transition": rule(OFFICE | VILLAGE, "proposal", method="post", api=True),
     # proposals: the monthly batches, their approval, sending and BNBA
     "proposals:batch_list": rule(OFFICE | VILLAGE),
     "proposals:batch_detail": rule(OFFICE | VILLAGE, "batch"),
@@ -333,9 +346,14 @@ def world(catalogue):
         )  # fmt: skip
         ProposalFactory(household=household, kind="exit", status="approved", batch=batch,
                         created_by=front)  # fmt: skip
+        draft_proposal = ProposalFactory(
+            household=household, kind="new_member", person=household.members.get(),
+            created_by=front,
+        )  # fmt: skip
         objects[side] = {
             "sent_proposal": sent_proposal.pk,
             "batch": batch.pk,
+            "proposal": draft_proposal.pk,
             "open_visit": open_visit.pk,
             "document": photo.pk,
             "household": household.pk,

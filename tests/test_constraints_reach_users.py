@@ -26,7 +26,7 @@ from households.models import Household, Person
 from households.services import household_register
 from referrals.services import referrals_create
 from slrt.constraints import violation_error
-from tests.factories import UserFactory, staff_user
+from tests.factories import ProposalFactory, UserFactory, staff_user
 from tests.households.test_api import HEAD, NEW_HOUSEHOLD, SPOUSE
 from tests.households.test_register import FAMILY_OF_FOUR, form_post
 
@@ -291,6 +291,43 @@ def referral_api(request):
     return response, response.json().get("program", [])
 
 
+# proposals to the national registry: a second open one of the same kind
+
+
+def proposed_already(request, kind: str):
+    """A household of the user's area with an open proposal of `kind` (a new member's about
+    its head)."""
+    household = registered_family()
+    head = household.members.get()
+    ProposalFactory(household=household, kind=kind,
+                    person=head if kind == "new_member" else None)  # fmt: skip
+    return household, head
+
+
+def proposal_page(kind: str, field: str):
+    def on_page(request):
+        household, head = proposed_already(request, kind)
+        data = {"kind": kind, "person": head.pk if kind == "new_member" else ""}
+        response = front_office(request).post(reverse("proposals:create", args=[household.pk]),
+                                              data)  # fmt: skip
+        return response, response.context["form"].errors.get(field, [])
+
+    return on_page
+
+
+def proposal_api(kind: str, field: str):
+    def in_api(request):
+        household, head = proposed_already(request, kind)
+        body = {"kind": kind, "household": household.pk}
+        if kind == "new_member":
+            body["person"] = head.pk
+        response = front_office(request).post(reverse("api:proposal-list"), body,
+                                              content_type="application/json")  # fmt: skip
+        return response, response.json().get(field, [])
+
+    return in_api
+
+
 # the admin (superusers), for what only the admin writes
 
 
@@ -346,7 +383,21 @@ def an_office(request):
 
 ADMIN_ONLY = "only the admin writes it; the API does not"
 
+HOUSEHOLD_PROPOSED = "Rumah tangga ini sudah memiliki usulan jenis ini yang masih berjalan."
+
 CASES: dict[str, Case] = {
+    "proposal_one_open_per_person_kind": Case(
+        form=proposal_page("new_member", "person"),
+        api=proposal_api("new_member", "person"),
+        expected_form="Anggota ini sudah memiliki usulan jenis ini yang masih berjalan.",
+        expected_api="Anggota ini sudah memiliki usulan jenis ini yang masih berjalan.",
+    ),
+    "proposal_one_open_per_household_kind": Case(
+        form=proposal_page("new_household", "kind"),
+        api=proposal_api("new_household", "kind"),
+        expected_form=HOUSEHOLD_PROPOSED,
+        expected_api=HOUSEHOLD_PROPOSED,
+    ),
     "household_kk_16_digits": Case(
         form=kk_page("527201120315000"),
         expected_form="Nomor KK terdiri dari 16 angka.",
@@ -528,8 +579,6 @@ UNREACHABLE = {
     "visit_finding_once": "visit_findings_make writes one row per variable, once per submission",
     "visit_reminder_once": "the visits' SLA sweep claims each reminder with it and sends nothing"
     " when it holds",
-    "proposal_one_open_per_person_kind": "proposal_open refuses it first, the household locked",
-    "proposal_one_open_per_household_kind": "proposal_open refuses it first, the household locked",
     "person_status_dated": "person_record_death and person_move_out (households.lifecycle) "
     "refuse a missing or future date at `date` before they set the status; the pages' date "
     "field is required",

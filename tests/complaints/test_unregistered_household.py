@@ -11,7 +11,6 @@ from accounts.roles import Role
 from complaints.services import complaint_assess
 from programs.matching import programs_matching
 from programs.rules import rule_household_fields
-from referrals.services import referrals_create
 from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -37,31 +36,9 @@ def test_the_complaint_page_says_not_in_dtsen_and_links_the_proposal(
 
     text = page.content.decode()
     assert "Belum ada di DTSEN: desil belum tercatat." in text
-    assert f"{reverse('referrals:create', args=[assessed.pk])}?program=DTSEN-USUL" in text
+    household = assessed.household_id
+    assert f"{reverse('proposals:create', args=[household])}?complaint={assessed.pk}" in text
     assert "Tidak memenuhi: desil belum tercatat (syarat: desil 1–4)" in text  # PKH
-
-
-def test_the_proposal_link_ticks_dtsen_on_the_referral_form(as_user, assessed, back_office):
-    url = reverse("referrals:create", args=[assessed.pk]) + "?program=DTSEN-USUL"
-
-    form = as_user(back_office).get(url).content.decode()
-
-    tick = form[form.index('id="program-DTSEN-USUL"') :].split(">", 1)[0]
-    assert "checked" in tick
-
-
-def test_once_proposed_the_page_links_the_proposal_instead(
-    as_user, assessed, back_office, catalogue
-):
-    (proposal,) = referrals_create(
-        actor=back_office, complaint=assessed, programs=[catalogue["DTSEN-USUL"]]
-    )
-
-    text = as_user(back_office).get(reverse("complaints:detail", args=[assessed.pk])).content
-    text = text.decode()
-
-    assert reverse("referrals:detail", args=[proposal.pk]) in text
-    assert "?program=DTSEN-USUL" not in text
 
 
 def test_programmes_that_do_not_need_a_desil_come_first(household, catalogue):
@@ -69,9 +46,9 @@ def test_programmes_that_do_not_need_a_desil_come_first(household, catalogue):
 
     codes = [m.program.code for m in matches]
     eligible = {m.program.code for m in matches if m.eligible}
-    assert eligible == {"BAZNAS-DARURAT", "DTSEN-USUL"}  # the proposal, whatever the needs
-    assert set(codes[:2]) == eligible
-    refused = matches[2:]
+    assert eligible == {"BAZNAS-DARURAT"}
+    assert set(codes[:1]) == eligible
+    refused = matches[1:]
     without_desil = [m for m in refused if "desil" not in rule_household_fields(m.program.rule)]
     assert [m.program.code for m in without_desil] == ["BSPS"]
     assert refused[0].program.code == "BSPS"

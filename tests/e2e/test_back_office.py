@@ -105,5 +105,5 @@ def test_a_household_without_a_desil_is_shown_the_proposal_to_dtsen(watched, dem
     assert page.locator("#match-BAZNAS-DARURAT .verdict").inner_text().startswith("Memenuhi: ")
     shot(page, "back-office-no-desil")
     assert_accessible(page)
-    step.get_by_role("link", name="Usulkan ke DTSEN").click()
-    assert page.locator("#program-DTSEN-USUL").is_checked()
+    page.locator("#registry-proposal").get_by_role("link", name="Usulkan ke DTSEN").click()
+    assert page.locator("select[name=kind]").input_value() == "new_household"

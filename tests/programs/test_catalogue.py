@@ -55,7 +55,6 @@ CASES = {
     "BAZNAS-DARURAT": (({"desil": None}, [ADULT], []), ({"desil": 4}, [ADULT], [])),
     "BAZNAS-NTB-PEDULI": (({"desil": 3}, [ADULT], []), ({"desil": None}, [ADULT], [])),
     "DTKS-SURAT": (({}, [ADULT], []), None),
-    "DTSEN-USUL": (({"desil": None}, [ADULT], []), None),
 }  # fmt: skip
 
 

@@ -42,7 +42,7 @@ def test_every_seeded_programme_says_its_verdict_in_two_lines_for_the_demo_house
         for household in households
     }
 
-    assert len(verdicts) == 14 * 6
+    assert len(verdicts) == 13 * 6
     for key, text in verdicts.items():
         assert len(text) <= TWO_LINES and "\n" not in text, (key, text)
         assert text.startswith(("Memenuhi: ", "Tidak memenuhi: ")), (key, text)

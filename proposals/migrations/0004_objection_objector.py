@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('households', '0011_person_status'),
-        ('proposals', '0005_proposal_last_cycle_month'),
+        ('proposals', '0003_proposal_last_cycle_month'),
         ('regions', '0002_constraint_messages'),
         ('visits', '0002_visit_permissions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
