@@ -9,10 +9,13 @@ tells each watcher after the import commits (`transaction.on_commit`, robust: a 
 fails is logged and never undoes the import)."""
 
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -62,11 +65,16 @@ class Sightings:
     `saw_many`, from the staged rows), `tell` once it is done."""
 
     def __init__(self, day: datetime.date, watchers: list[ImportWatcher]):
-        self.watchers = watchers
+        self.watchers: list[ImportWatcher] = []
         self.kk_numbers: set[str] = set()
         self.niks: set[str] = set()
         for watcher in watchers:
-            kk_numbers, niks = watcher.watching()
+            try:
+                kk_numbers, niks = watcher.watching()
+            except Exception:  # a watcher that cannot say is not told; the import goes on
+                logger.exception("registry import watcher %s failed", watcher.watching)
+                continue
+            self.watchers.append(watcher)
             self.kk_numbers |= set(kk_numbers)
             self.niks |= set(niks)
         self.seen = ImportSeen(day=day)

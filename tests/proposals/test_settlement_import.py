@@ -2,11 +2,14 @@
 
 import datetime
 import io
+import logging
 
 import pytest
 from django.core.management import call_command
 
 from households.models import Household
+from households.registry_import import import_extract
+from households.registry_import import watchers as registry_watchers
 from proposals.models import FOLLOW_UP_CYCLES, Proposal
 from tests.factories import HouseholdFactory, PersonFactory, ProposalFactory
 
@@ -249,3 +252,36 @@ def test_members_an_import_loaded_are_watched_too(tmp_path, django_capture_on_co
     head_exit.refresh_from_db()
     assert proposal.status == Proposal.Status.ACCEPTED
     assert head_exit.status == Proposal.Status.SENT
+
+
+def test_a_watcher_failing_to_say_what_it_watches_never_breaks_the_import(
+    tmp_path, household, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def broken():
+        raise RuntimeError("watch list down")
+
+    watcher = registry_watchers.ImportWatcher(watching=broken, notify=lambda seen: None)
+    monkeypatch.setitem(registry_watchers._watchers, "broken", watcher)
+    proposal = sent(household=household)
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, *yusuf_rows(desil=4))
+    assert Household.objects.get(pk=household.pk).dtks_id == "DTKS-1"
+    assert "watch list down" in caplog.text
+    proposal.refresh_from_db()  # the other watchers are still told
+    assert (proposal.status, proposal.desil_result) == (Proposal.Status.ACCEPTED, 4)
+
+
+def test_an_import_into_another_area_never_settles_this_areas_proposals(
+    household, django_capture_on_commit_callbacks
+):
+    """A supervisor of another district uploads a file naming this village too: those rows
+    are refused, and the proposals of this village stay as they are."""
+    exit_here = sent(kind="exit", household=household, exit_reason="moved")
+    new_here = sent(household=household)
+    rows = [HEADER, *yusuf_rows(desil=2), *other_district_rows()]
+    handle = io.BytesIO(("\n".join(rows) + "\n").encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        import_extract(handle, area="52.72.02")
+    for proposal in (exit_here, new_here):
+        proposal.refresh_from_db()
+        assert (proposal.status, proposal.cycles_unanswered) == (Proposal.Status.SENT, 0)
