@@ -562,7 +562,8 @@ def _number_the_changed(cursor) -> None:
 
 def _note_sightings(cursor, area: str | None, watch: Sightings) -> None:
     """Note in `watch` the villages of the area the file's rows name (refused or not: the
-    registry has them), and its rows naming a watched KK number or NIK: two queries over
+    registry has them), and its rows naming a watched KK number or NIK (whatever their
+    village code, as `rowwise` does): two queries over
     the typed rows, whatever the file's size."""
     regions = Region._meta.db_table
     cursor.execute(
@@ -573,11 +574,9 @@ def _note_sightings(cursor, area: str | None, watch: Sightings) -> None:
     watch.seen.villages.update(code for (code,) in cursor.fetchall())
     if not (watch.kk_numbers or watch.niks):
         return
-    cursor.execute(
-        f"""SELECT r.kk_number, r.nik, r.desil FROM dtks_row r JOIN {regions} v
-        ON v.code = r.region_id AND v.level = {Region.Level.VILLAGE}
-        WHERE {_within("r.region_id", area)}
-          AND (r.kk_number = ANY(%s) OR r.nik = ANY(%s)) ORDER BY r.line""",
+    cursor.execute(  # whatever the row's village code: the registry still names the numbers
+        """SELECT r.kk_number, r.nik, r.desil FROM dtks_row r
+        WHERE r.kk_number = ANY(%s) OR r.nik = ANY(%s) ORDER BY r.line""",
         [sorted(watch.kk_numbers), sorted(watch.niks)],
     )
     for kk_number, nik, desil in cursor.fetchall():

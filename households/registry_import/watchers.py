@@ -84,9 +84,11 @@ class Sightings:
         """The notes of an import beginning on `day`; None when nobody watches."""
         return cls(day, list(_watchers.values())) if _watchers else None
 
-    def saw(self, village: str, kk_number: str | None, nik: str | None, desil) -> None:
-        """A row of `village` (a village code of the import's area)."""
-        self.seen.villages.add(village)
+    def saw(self, village: str | None, kk_number: str | None, nik: str | None, desil) -> None:
+        """A row of `village` (a village code of the import's area; None for a row refused
+        for its village code, which still names its numbers)."""
+        if village is not None:
+            self.seen.villages.add(village)
         if kk_number and kk_number in self.kk_numbers:
             self.seen.households[kk_number] = desil
         if nik and nik in self.niks:

@@ -285,3 +285,17 @@ def test_an_import_into_another_area_never_settles_this_areas_proposals(
     for proposal in (exit_here, new_here):
         proposal.refresh_from_db()
         assert (proposal.status, proposal.cycles_unanswered) == (Proposal.Status.SENT, 0)
+
+
+def test_a_member_on_a_row_refused_for_its_village_code_has_not_left(
+    tmp_path, household, django_capture_on_commit_callbacks
+):
+    """The extract still lists the wife, on a row whose village code is mistyped: the
+    import refuses that row, and her exit is not accepted on its account."""
+    wife = household.members.get(nik=WIFE_NIK)
+    proposal = sent(kind="exit", household=household, person=wife, exit_reason="died")
+    mistyped = row("DTKS-1", KK, "52.72.01.10x1", 3, WIFE_NIK, "Siti Aminah", 2, "03-08-1982", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, *yusuf_rows(wife=False), mistyped)
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.cycles_unanswered) == (Proposal.Status.SENT, 1)
