@@ -299,3 +299,14 @@ def test_a_member_on_a_row_refused_for_its_village_code_has_not_left(
         run_import(tmp_path, *yusuf_rows(wife=False), mistyped)
     proposal.refresh_from_db()
     assert (proposal.status, proposal.cycles_unanswered) == (Proposal.Status.SENT, 1)
+
+
+def test_the_event_of_an_import_says_in_indonesian_which_import_accepted_it(
+    tmp_path, household, django_capture_on_commit_callbacks, time_machine
+):
+    time_machine.move_to(datetime.datetime(2026, 11, 20, 9))
+    proposal = sent(household=household)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, *yusuf_rows())
+    event = proposal.events.get(to_status=Proposal.Status.ACCEPTED)
+    assert event.note == "Diterima dari impor DTSEN tanggal 20 November 2026"
