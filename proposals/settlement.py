@@ -75,14 +75,16 @@ def cycle_month(day: datetime.date) -> datetime.date:
 
 
 def proposals_settle_from_import(seen: ImportSeen) -> ImportSettlement:
-    """Settle the sent proposals of the villages `seen` covers with what the extract says;
-    count one cycle for each one it leaves unanswered (once per month)."""
+    """Settle the sent proposals of the households of the villages `seen` covers with what
+    the extract says; count one cycle for each one it leaves unanswered (once per month)."""
     sent = [
         proposal
         for proposal in Proposal.objects.filter(status=Status.SENT).select_related(
             "household", "person"
         )
-        if proposal.region_id in seen.villages
+        # The household's village now (an import may have moved it), not the one it was
+        # proposed in: the extract lists the household where it lives.
+        if proposal.household.region_id in seen.villages
     ]
     if not sent:
         return ImportSettlement(accepted=0, unanswered=0)

@@ -310,3 +310,18 @@ def test_the_event_of_an_import_says_in_indonesian_which_import_accepted_it(
         run_import(tmp_path, *yusuf_rows())
     event = proposal.events.get(to_status=Proposal.Status.ACCEPTED)
     assert event.note == "Diterima dari impor DTSEN tanggal 20 November 2026"
+
+
+def test_a_household_the_registry_moved_is_answered_by_the_import_of_its_new_village(
+    tmp_path, household, django_capture_on_commit_callbacks
+):
+    """The extract lists the household in a village of another district: the import moves
+    it there, and answers its proposal (before, it waited for an import of its old
+    village, which no longer lists it, and was never answered nor counted)."""
+    proposal = sent(household=household)
+    moved = row("DTKS-1", KK, OTHER_DISTRICT, 3, HEAD_NIK, "Muhammad Yusuf", 1, "12-05-1978", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, moved)
+    assert Household.objects.get(pk=household.pk).region_id == OTHER_DISTRICT
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.desil_result) == (Proposal.Status.ACCEPTED, 3)
