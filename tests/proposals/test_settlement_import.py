@@ -282,6 +282,8 @@ def test_an_import_into_another_area_never_settles_this_areas_proposals(
     handle = io.BytesIO(("\n".join(rows) + "\n").encode())
     with django_capture_on_commit_callbacks(execute=True):
         import_extract(handle, area="52.72.02")
+    # The upload runs whole on PostgreSQL too (its query of the watched numbers once broke it).
+    assert Household.objects.filter(kk_number="5272021910160003", region_id=OTHER_DISTRICT).exists()
     for proposal in (exit_here, new_here):
         proposal.refresh_from_db()
         assert (proposal.status, proposal.cycles_unanswered) == (Proposal.Status.SENT, 0)
@@ -325,3 +327,20 @@ def test_a_household_the_registry_moved_is_answered_by_the_import_of_its_new_vil
     assert Household.objects.get(pk=household.pk).region_id == OTHER_DISTRICT
     proposal.refresh_from_db()
     assert (proposal.status, proposal.desil_result) == (Proposal.Status.ACCEPTED, 3)
+
+
+@pytest.mark.parametrize("desil", ["x", "0", "11"])
+def test_a_household_on_rows_the_import_refuses_is_not_accepted_from_them(
+    tmp_path, household, django_capture_on_commit_callbacks, desil
+):
+    """An unreadable desil refuses the household's rows: its proposal is not accepted
+    without a desil on their account, it waits for a readable extract."""
+    proposal = sent(household=household)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, *yusuf_rows(desil=desil))
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.cycles_unanswered) == (Proposal.Status.SENT, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, *yusuf_rows(desil=6))
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.desil_result) == (Proposal.Status.ACCEPTED, 6)
