@@ -75,14 +75,16 @@ def cycle_month(day: datetime.date) -> datetime.date:
 
 
 def proposals_settle_from_import(seen: ImportSeen) -> ImportSettlement:
-    """Settle the sent proposals of the villages `seen` covers with what the extract says;
-    count one cycle for each one it leaves unanswered (once per month)."""
+    """Settle the sent proposals of the households of the villages `seen` covers with what
+    the extract says; count one cycle for each one it leaves unanswered (once per month)."""
     sent = [
         proposal
         for proposal in Proposal.objects.filter(status=Status.SENT).select_related(
             "household", "person"
         )
-        if proposal.region_id in seen.villages
+        # The household's village now (an import may have moved it), not the one it was
+        # proposed in: the extract lists the household where it lives.
+        if proposal.household.region_id in seen.villages
     ]
     if not sent:
         return ImportSettlement(accepted=0, unanswered=0)
@@ -144,11 +146,18 @@ def _answer(proposal: Proposal, seen: ImportSeen, members: set[tuple[str, str]])
     if proposal.kind == Kind.EXIT:
         if person is not None:
             # A member without a NIK cannot be looked for: left to a person.
-            gone = bool(person.nik) and person.nik not in seen.persons
+            gone = bool(person.nik) and not _listed(seen, person.nik)
             return _Answer(None) if gone else None
-        still = in_file or any(nik in seen.persons for nik, _relationship in members)
+        still = (in_file or _listed(seen, kk_number)
+                 or any(_listed(seen, nik) for nik, _relationship in members))  # fmt: skip
         return None if still else _Answer(None)
     return None
+
+
+def _listed(seen: ImportSeen, number: str | None) -> bool:
+    """Whether the extract lists the NIK or KK number `number` on any row, even one the
+    import refused: an exit is accepted only for what no row names."""
+    return number is not None and (number in seen.persons or number in seen.named)
 
 
 _CELL_WRITER_OF = {column.target: CELL_WRITERS[column.kind] for column in COLUMNS}

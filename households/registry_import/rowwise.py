@@ -94,7 +94,8 @@ def import_row_by_row(
     `on_error` as it is found (a report written as the file is read), else to the result.
     With `area` (a region code), households outside it are refused, and so are rows
     naming a NIK, KK number or registry ID registered outside it. Each row of a village of
-    the area is noted in `watch`, refused or not: the registry has it."""
+    the area is noted in `watch`, refused or not: the registry has it (a refused row's
+    watched numbers are noted as named only, whatever its village code)."""
     result = ImportResult(on_error=on_error)
     context = _Context(
         villages=set(
@@ -108,9 +109,11 @@ def import_row_by_row(
     for line, row in rows:
         result.rows += 1
         household, person, errors = parse_row(line, row, context)
-        if watch is not None and not any(error.column == "region_code" for error in errors):
-            watch.saw(household["region_id"], household["kk_number"] or None,
-                      person["nik"] or None, household["desil"])  # fmt: skip
+        if watch is not None:  # a row refused for its village still names its numbers
+            village_ok = not any(error.column == "region_code" for error in errors)
+            watch.saw(household["region_id"] if village_ok else None,
+                      household["kk_number"] or None, person["nik"] or None,
+                      household["desil"], readable=not errors)  # fmt: skip
         if errors:
             for error in errors:
                 result.add_error(error)

@@ -60,7 +60,7 @@ from households.registry_import.extract import (
 )
 from households.registry_import.result import MOVED_REASON, ImportResult, RowError
 from households.registry_import.rowwise import import_row_by_row
-from households.registry_import.watchers import Sighting, Sightings
+from households.registry_import.watchers import Sightings
 from households.rules import EARLIEST_BIRTH_DATE, NEIGHBOURHOOD_DIGITS
 from regions.models import Region, within_sql
 from regions.time_zones import local_date_in
@@ -562,8 +562,9 @@ def _number_the_changed(cursor) -> None:
 
 def _note_sightings(cursor, area: str | None, watch: Sightings) -> None:
     """Note in `watch` the villages of the area the file's rows name (refused or not: the
-    registry has them), and its rows naming a watched KK number or NIK: two queries over
-    the typed rows, whatever the file's size."""
+    registry has them), and its rows naming a watched KK number or NIK, those the checks
+    refuse as named only (as `rowwise` does): two queries over the typed rows, whatever
+    the file's size. (`%` doubled where the query has parameters.)"""
     regions = Region._meta.db_table
     cursor.execute(
         f"""SELECT DISTINCT r.region_id FROM dtks_row r JOIN {regions} v
@@ -574,17 +575,14 @@ def _note_sightings(cursor, area: str | None, watch: Sightings) -> None:
     if not (watch.kk_numbers or watch.niks):
         return
     cursor.execute(
-        f"""SELECT r.kk_number, r.nik, r.desil FROM dtks_row r JOIN {regions} v
+        f"""SELECT r.kk_number, r.nik, r.desil, r.clean AND v.code IS NOT NULL
+        AND {_within("r.region_id", area).replace("%", "%%")} FROM dtks_row r LEFT JOIN {regions} v
         ON v.code = r.region_id AND v.level = {Region.Level.VILLAGE}
-        WHERE {_within("r.region_id", area)}
-          AND (r.kk_number = ANY(%s) OR r.nik = ANY(%s)) ORDER BY r.line""",
+        WHERE r.kk_number = ANY(%s) OR r.nik = ANY(%s) ORDER BY r.line""",
         [sorted(watch.kk_numbers), sorted(watch.niks)],
     )
-    for kk_number, nik, desil in cursor.fetchall():
-        if kk_number in watch.kk_numbers:
-            watch.seen.households[kk_number] = desil
-        if nik in watch.niks:
-            watch.seen.persons[nik] = Sighting(kk_number, desil)
+    for kk_number, nik, desil, readable in cursor.fetchall():
+        watch.saw(None, kk_number, nik, desil, readable=bool(readable))
 
 
 # --- 3. writing: the models' columns, and their defaults for what the file does not set ---

@@ -9,10 +9,13 @@ tells each watcher after the import commits (`transaction.on_commit`, robust: a 
 fails is logged and never undoes the import)."""
 
 import datetime
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,9 @@ class ImportSeen:
     villages: set[str] = field(default_factory=set)
     households: dict[str, int | None] = field(default_factory=dict)
     persons: dict[str, Sighting] = field(default_factory=dict)
+    # The watched numbers only rows it refused name: the registry still lists them, but
+    # what those rows say (a desil, a KK number) cannot be taken as an answer.
+    named: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -62,11 +68,16 @@ class Sightings:
     `saw_many`, from the staged rows), `tell` once it is done."""
 
     def __init__(self, day: datetime.date, watchers: list[ImportWatcher]):
-        self.watchers = watchers
+        self.watchers: list[ImportWatcher] = []
         self.kk_numbers: set[str] = set()
         self.niks: set[str] = set()
         for watcher in watchers:
-            kk_numbers, niks = watcher.watching()
+            try:
+                kk_numbers, niks = watcher.watching()
+            except Exception:  # a watcher that cannot say is not told; the import goes on
+                logger.exception("registry import watcher %s failed", watcher.watching)
+                continue
+            self.watchers.append(watcher)
             self.kk_numbers |= set(kk_numbers)
             self.niks |= set(niks)
         self.seen = ImportSeen(day=day)
@@ -76,9 +87,21 @@ class Sightings:
         """The notes of an import beginning on `day`; None when nobody watches."""
         return cls(day, list(_watchers.values())) if _watchers else None
 
-    def saw(self, village: str, kk_number: str | None, nik: str | None, desil) -> None:
-        """A row of `village` (a village code of the import's area)."""
-        self.seen.villages.add(village)
+    def saw(
+        self, village: str | None, kk_number: str | None, nik: str | None, desil,
+        readable: bool = True,
+    ) -> None:  # fmt: skip
+        """A row of `village` (a village code of the import's area; None for a row refused
+        for its village code); not `readable`: a row refused for what it holds, whose
+        numbers are only noted as named."""
+        if village is not None:
+            self.seen.villages.add(village)
+        if not readable:
+            self.seen.named.update(
+                number for number, watched in ((kk_number, self.kk_numbers), (nik, self.niks))
+                if number and number in watched
+            )  # fmt: skip
+            return
         if kk_number and kk_number in self.kk_numbers:
             self.seen.households[kk_number] = desil
         if nik and nik in self.niks:

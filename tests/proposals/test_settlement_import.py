@@ -2,11 +2,14 @@
 
 import datetime
 import io
+import logging
 
 import pytest
 from django.core.management import call_command
 
 from households.models import Household
+from households.registry_import import import_extract
+from households.registry_import import watchers as registry_watchers
 from proposals.models import FOLLOW_UP_CYCLES, Proposal
 from tests.factories import HouseholdFactory, PersonFactory, ProposalFactory
 
@@ -249,3 +252,95 @@ def test_members_an_import_loaded_are_watched_too(tmp_path, django_capture_on_co
     head_exit.refresh_from_db()
     assert proposal.status == Proposal.Status.ACCEPTED
     assert head_exit.status == Proposal.Status.SENT
+
+
+def test_a_watcher_failing_to_say_what_it_watches_never_breaks_the_import(
+    tmp_path, household, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def broken():
+        raise RuntimeError("watch list down")
+
+    watcher = registry_watchers.ImportWatcher(watching=broken, notify=lambda seen: None)
+    monkeypatch.setitem(registry_watchers._watchers, "broken", watcher)
+    proposal = sent(household=household)
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, *yusuf_rows(desil=4))
+    assert Household.objects.get(pk=household.pk).dtks_id == "DTKS-1"
+    assert "watch list down" in caplog.text
+    proposal.refresh_from_db()  # the other watchers are still told
+    assert (proposal.status, proposal.desil_result) == (Proposal.Status.ACCEPTED, 4)
+
+
+def test_an_import_into_another_area_never_settles_this_areas_proposals(
+    household, django_capture_on_commit_callbacks
+):
+    """A supervisor of another district uploads a file naming this village too: those rows
+    are refused, and the proposals of this village stay as they are."""
+    exit_here = sent(kind="exit", household=household, exit_reason="moved")
+    new_here = sent(household=household)
+    rows = [HEADER, *yusuf_rows(desil=2), *other_district_rows()]
+    handle = io.BytesIO(("\n".join(rows) + "\n").encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        import_extract(handle, area="52.72.02")
+    # The upload runs whole on PostgreSQL too (its query of the watched numbers once broke it).
+    assert Household.objects.filter(kk_number="5272021910160003", region_id=OTHER_DISTRICT).exists()
+    for proposal in (exit_here, new_here):
+        proposal.refresh_from_db()
+        assert (proposal.status, proposal.cycles_unanswered) == (Proposal.Status.SENT, 0)
+
+
+def test_a_member_on_a_row_refused_for_its_village_code_has_not_left(
+    tmp_path, household, django_capture_on_commit_callbacks
+):
+    """The extract still lists the wife, on a row whose village code is mistyped: the
+    import refuses that row, and her exit is not accepted on its account."""
+    wife = household.members.get(nik=WIFE_NIK)
+    proposal = sent(kind="exit", household=household, person=wife, exit_reason="died")
+    mistyped = row("DTKS-1", KK, "52.72.01.10x1", 3, WIFE_NIK, "Siti Aminah", 2, "03-08-1982", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, *yusuf_rows(wife=False), mistyped)
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.cycles_unanswered) == (Proposal.Status.SENT, 1)
+
+
+def test_the_event_of_an_import_says_in_indonesian_which_import_accepted_it(
+    tmp_path, household, django_capture_on_commit_callbacks, time_machine
+):
+    time_machine.move_to(datetime.datetime(2026, 11, 20, 9))
+    proposal = sent(household=household)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, *yusuf_rows())
+    event = proposal.events.get(to_status=Proposal.Status.ACCEPTED)
+    assert event.note == "Diterima dari impor DTSEN tanggal 20 November 2026"
+
+
+def test_a_household_the_registry_moved_is_answered_by_the_import_of_its_new_village(
+    tmp_path, household, django_capture_on_commit_callbacks
+):
+    """The extract lists the household in a village of another district: the import moves
+    it there, and answers its proposal (before, it waited for an import of its old
+    village, which no longer lists it, and was never answered nor counted)."""
+    proposal = sent(household=household)
+    moved = row("DTKS-1", KK, OTHER_DISTRICT, 3, HEAD_NIK, "Muhammad Yusuf", 1, "12-05-1978", 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, moved)
+    assert Household.objects.get(pk=household.pk).region_id == OTHER_DISTRICT
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.desil_result) == (Proposal.Status.ACCEPTED, 3)
+
+
+@pytest.mark.parametrize("desil", ["x", "0", "11"])
+def test_a_household_on_rows_the_import_refuses_is_not_accepted_from_them(
+    tmp_path, household, django_capture_on_commit_callbacks, desil
+):
+    """An unreadable desil refuses the household's rows: its proposal is not accepted
+    without a desil on their account, it waits for a readable extract."""
+    proposal = sent(household=household)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, *yusuf_rows(desil=desil))
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.cycles_unanswered) == (Proposal.Status.SENT, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(tmp_path, *yusuf_rows(desil=6))
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.desil_result) == (Proposal.Status.ACCEPTED, 6)
