@@ -4,6 +4,7 @@ import io
 
 import pytest
 import time_machine
+from django.core import mail
 from django.core.management import call_command
 
 from proposals.models import Objection
@@ -91,3 +92,16 @@ def test_the_recorder_who_decides_objections_does_not_decide_their_own(recipient
     response = client.post(f"/api/v1/objections/{objection.pk}/decide/", {"outcome": "upheld"},
                            content_type="application/json", HTTP_ACCEPT_LANGUAGE="id")  # fmt: skip
     assert response.status_code == 400 and "outcome" in response.json()
+
+
+def test_an_objection_found_past_its_deadline_is_settled_without_an_escalation(
+    recorded,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    # The sweep did not run for days: the objection is settled, not announced as still open.
+    with django_capture_on_commit_callbacks(execute=True), time_machine.travel(at(26)):
+        sweep()
+    recorded.refresh_from_db()
+    assert recorded.status == "upheld"
+    assert not recorded.events.filter(action="escalation").exists()
+    assert not mail.outbox
