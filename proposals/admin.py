@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.admin_scoping import ReadOnlyAdminMixin
+from accounts.admin_scoping import ReadOnlyAdminMixin, UnfilterableFieldsMixin
 from households.admin import HouseholdDistrictFilter
 from proposals.models import Objection, ObjectionEvent, ProposalBatch
 from proposals.selectors import batches_for, objections_for
@@ -20,9 +20,12 @@ class ObjectionEventInline(admin.TabularInline):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ObjectionAdmin(UnfilterableFieldsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: objections change through their pages, the API and the sweep. Who
-    objected is shown only to those who decide objections."""
+    objected is shown only to those who decide objections, and no list is filtered by it
+    (`?objector_name__startswith=A` would read it out past the hidden field)."""
+
+    unfilterable_fields = ("objector_name", "objector_contact")
 
     list_display = ["pk", "deadline", "status", "region", "via"]
     list_filter = ["status", HouseholdDistrictFilter]

@@ -32,19 +32,24 @@ class ObjectionEventSerializer(serializers.ModelSerializer):
 class ObjectionSerializer(serializers.ModelSerializer):
     household = HouseholdInScopeField()
     objector_name = serializers.CharField(
-        required=False, allow_blank=True, max_length=150,
-        help_text="Shown only to those who decide objections.",
+        required=False, allow_blank=True, allow_null=True, max_length=150,
+        help_text="Shown only to those who decide objections (null to the others).",
     )  # fmt: skip
     objector_contact = serializers.CharField(
-        required=False, allow_blank=True, max_length=60,
-        help_text="Shown only to those who decide objections.",
+        required=False, allow_blank=True, allow_null=True, max_length=60,
+        help_text="Shown only to those who decide objections (null to the others).",
     )  # fmt: skip
     objector_village = serializers.CharField(
         source="objector_region_id", required=False, allow_blank=True, max_length=13,
         help_text="The objector's village code; it must be the household's village.",
     )  # fmt: skip
-    latitude = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    longitude = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    # Null when the objector sent no location.
+    latitude = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=20
+    )
+    longitude = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=20
+    )
     via = serializers.CharField(read_only=True, help_text="`desk` or `api`.")
     events = ObjectionEventSerializer(many=True, read_only=True)
 

@@ -310,9 +310,10 @@ def objection_sla_sweep(*, now: datetime.datetime | None = None) -> dict[str, in
     for zone, in_zone in zones_q("region"):
         day = timezone.localdate(now, zone)
         soon = add_working_days(day, ESCALATE_DAYS_BEFORE)
-        due = Objection.objects.filter(in_zone, status=Status.OPEN, deadline__lte=soon).exclude(
-            events__action=Action.ESCALATION
-        )
+        # One past its deadline is settled below, not announced as still to verify.
+        due = Objection.objects.filter(
+            in_zone, status=Status.OPEN, deadline__gte=day, deadline__lte=soon
+        ).exclude(events__action=Action.ESCALATION)
         for pk in due.values_list("pk", flat=True):
             counts["objection_escalations"] += _claim_escalation(pk)
         late = Objection.objects.filter(in_zone, status=Status.OPEN, deadline__lt=day)
@@ -323,6 +324,8 @@ def objection_sla_sweep(*, now: datetime.datetime | None = None) -> dict[str, in
 
 def _claim_escalation(pk: int) -> int:
     objection = Objection.objects.get(pk=pk)
+    if objection.status != Status.OPEN:  # decided since the sweep listed it
+        return 0
     recipients = supervisors_of(objection)
     note = ", ".join(recipients) or _("no supervisor with an e-mail address")
     try:

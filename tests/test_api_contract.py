@@ -266,3 +266,27 @@ def test_the_schema_and_the_server_agree_on_a_floor_area(client, kota_bima, floo
 
     assert bool(re.search(pattern, floor_area)) is accepted
     assert (response.status_code == 200) is accepted, response.json()
+
+
+def test_an_objection_read_by_who_does_not_decide_matches_the_schema(api, kota_bima):
+    from programs.models import Enrollment, Program
+    from proposals.objections import objection_record
+    from tests.factories import AgencyFactory
+
+    household = HouseholdFactory(region_id="52.72.01.1001")
+    program = Program.objects.create(
+        code="PKH", name="PKH", level="central", agency=AgencyFactory(),
+        rule={"field": "desil", "op": "lte", "value": 4},
+    )  # fmt: skip
+    Enrollment.objects.create(household=household, program=program)
+    front_office = staff_user(Role.FRONT_OFFICE, scope="52.72")
+    objection = objection_record(actor=front_office, household=household,
+                                 reason="Punya mobil.", objector_name="Ahmad")  # fmt: skip
+    headers = token_of(front_office)
+
+    listed = call(api, "GET", "/api/v1/objections/", headers)
+    read = call(api, "GET", "/api/v1/objections/{id}/", headers,
+                path_parameters={"id": objection.pk})  # fmt: skip
+
+    assert listed.json()["results"][0]["objector_name"] is None
+    assert read.json()["objector_contact"] is None
