@@ -372,6 +372,8 @@ def person_transfer_request(
     """Ask that `person`, a member of a household elsewhere (found by NIK), join
     `to_household` as `relationship`. A supervisor whose area covers both households decides
     (`person_transfer_decide`); until then nothing moves."""
+    from households.selectors import persons_in_scope
+
     _require(actor, RECORD, to_household)
     errors: dict = {}
     if person is None:
@@ -398,6 +400,12 @@ def person_transfer_request(
             )
         elif PersonTransfer.objects.filter(person=person, status="pending").exists():
             _add(errors, "nik", _("This person already has a transfer waiting."))
+        if "nik" in errors and not persons_in_scope(actor).filter(pk=person.pk).exists():
+            # Outside the actor's area the NIK tells no more than registration does: that
+            # it is registered, not whether the person died, heads a family or waits.
+            errors["nik"] = [
+                _("This person cannot be moved in from here; ask the office of their area.")
+            ]
         _raise(errors)
         transfer = PersonTransfer.objects.create(
             person=person, from_household_id=person.household_id, to_household=to_household,
