@@ -454,6 +454,8 @@ def person_transfer_decide(
                 .exists()
             ):
                 _add(errors, "transfer", _("The person heads a household: a new head first."))
+            elif transfer.relationship == Relationship.HEAD and target.members.active().exists():
+                _add(errors, "transfer", _("The household has members meanwhile: refuse it."))
         _raise(errors)
         transfer.status = (
             PersonTransfer.Status.APPROVED if approve else PersonTransfer.Status.REFUSED
@@ -467,6 +469,11 @@ def person_transfer_decide(
                    details={"transfer": transfer.pk})  # fmt: skip
             return transfer
         source = locked[transfer.from_household_id]
+        if transfer.relationship == Relationship.HEAD:  # the former head died or moved out
+            for former in target.members.filter(relationship=Relationship.HEAD):
+                former.relationship = Relationship.OTHER
+                former._change_reason = _("No longer the head of household")
+                former.save()
         person.household = target
         person.relationship = transfer.relationship
         person._change_reason = _reason(_("Moved in from another area"))

@@ -4,6 +4,7 @@ absence: a person asked in from another area is known there only by the NIK type
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -31,8 +32,14 @@ def clerk(kota_bima):
 def rina(kota_bima):
     """Rina lives in Rasanae Timur (52.72.02), outside the clerk's district."""
     household = HouseholdFactory(region_id="52.72.02.1008", kk_number="5272020101200001")
-    return PersonFactory(household=household, name="Rina Wati", sex="F", nik=NIK,
-                         relationship="head", birth_date=datetime.date(1995, 1, 1))  # fmt: skip
+    return PersonFactory(
+        household=household,
+        name="Rina Wati",
+        sex="F",
+        nik=NIK,
+        relationship="head",
+        birth_date=datetime.date(1995, 1, 1),
+    )
 
 
 def _ask(as_user, clerk, home, nik=NIK):
@@ -57,9 +64,13 @@ def test_a_refused_nik_of_another_area_says_nothing_of_the_person(
     else:
         other = HouseholdFactory(region_id="52.72.02.1008")
         PersonFactory(household=other, relationship="head")
-        PersonTransfer.objects.create(person=rina, from_household=rina.household,
-                                      to_household=other, relationship="other",
-                                      requested_by=clerk)  # fmt: skip
+        PersonTransfer.objects.create(
+            person=rina,
+            from_household=rina.household,
+            to_household=other,
+            relationship="other",
+            requested_by=clerk,
+        )
     other_village = HouseholdFactory(region_id="52.72.01.1001")
     PersonFactory(household=other_village, relationship="head")
     stranger = PersonFactory(household=rina.household, nik="5272024101950002", relationship="other")
@@ -87,8 +98,10 @@ def test_the_name_of_a_person_asked_in_stays_in_their_area_until_approved(
     assert "Rina Wati" not in page  # the NIK typed tells nobody else's name
     supervisor = as_user(staff_user(Role.SUPERVISOR, "52.72"))
     assert "Rina Wati" in supervisor.get(reverse("households:transfers")).content.decode()
-    supervisor.post(reverse("households:transfers"),
-                    {"transfer": PersonTransfer.objects.get().pk, "decision": "approve"})  # fmt: skip
+    supervisor.post(
+        reverse("households:transfers"),
+        {"transfer": PersonTransfer.objects.get().pk, "decision": "approve"},
+    )
     page = as_user(clerk).get(reverse("households:detail", args=[home.pk])).content.decode()
     assert "Rina Wati" in page  # a member now
 
@@ -96,8 +109,9 @@ def test_the_name_of_a_person_asked_in_stays_in_their_area_until_approved(
 def test_a_person_moves_in_as_head_of_a_household_whose_head_died(clerk, rina, as_user, kota_bima):
     home = HouseholdFactory(region_id="52.72.01.1001")
     widow = PersonFactory(household=home, name="Almarhum", relationship="head")
-    lifecycle.person_record_death(actor=clerk, person=widow, date=DAY,
-                                  evidence_kind="akta_kematian", evidence_number="KM-1")  # fmt: skip
+    lifecycle.person_record_death(
+        actor=clerk, person=widow, date=DAY, evidence_kind="akta_kematian", evidence_number="KM-1"
+    )
     transfer = lifecycle.person_transfer_request(
         actor=clerk, person=rina, to_household=home, relationship="head"
     )
@@ -110,3 +124,28 @@ def test_a_person_moves_in_as_head_of_a_household_whose_head_died(clerk, rina, a
     moved = Person.objects.get(pk=rina.pk)
     assert (moved.household_id, moved.relationship) == (home.pk, "head")
     assert Person.objects.get(pk=widow.pk).relationship == "other"
+
+
+def test_a_second_head_asked_in_meanwhile_is_refused_at_the_transfer(clerk, rina, kota_bima):
+    home = HouseholdFactory(region_id="52.72.01.1001")
+    late = PersonFactory(household=home, relationship="head")
+    lifecycle.person_move_out(actor=clerk, person=late, date=DAY, destination="Mataram")
+    other = PersonFactory(
+        household=HouseholdFactory(region_id="52.72.02.1008"),
+        nik="5272024101950003",
+        relationship="head",
+    )
+    first, second = (
+        lifecycle.person_transfer_request(
+            actor=clerk, person=p, to_household=home, relationship="head"
+        )
+        for p in (rina, other)
+    )
+    supervisor = staff_user(Role.SUPERVISOR, "52.72")
+    lifecycle.person_transfer_decide(actor=supervisor, transfer=first, approve=True)
+
+    with pytest.raises(ValidationError) as caught:
+        lifecycle.person_transfer_decide(actor=supervisor, transfer=second, approve=True)
+
+    assert "transfer" in caught.value.message_dict
+    assert Person.objects.get(pk=other.pk).household_id != home.pk
