@@ -287,7 +287,9 @@ def household_split(
                note=note)  # fmt: skip
         return founded
 
-    with constraint_violations_as_field_errors(), transaction.atomic():
+    # The new household's only constraint a concurrent change can break: its KK number.
+    kk_at_its_field = {Household: "new_kk_number"}
+    with constraint_violations_as_field_errors(under=kk_at_its_field), transaction.atomic():
         return write()
 
 

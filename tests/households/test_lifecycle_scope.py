@@ -149,3 +149,28 @@ def test_a_second_head_asked_in_meanwhile_is_refused_at_the_transfer(clerk, rina
 
     assert "transfer" in caught.value.message_dict
     assert Person.objects.get(pk=other.pk).household_id != home.pk
+
+
+def test_a_kk_number_taken_meanwhile_is_said_at_the_new_kk_field(home, clerk, as_user, monkeypatch):
+    """Two splits at once giving the same new KK: the check passed for both, the database
+    refuses the second; the clerk reads it at the KK field."""
+    from households import services
+
+    taken = HouseholdFactory(region_id="52.72.01.1001", kk_number="5272010101309999")
+    PersonFactory(household=taken, relationship="head")
+    son = PersonFactory(household=home, name="Budi", birth_date=datetime.date(2004, 5, 1))
+    monkeypatch.setattr(services, "validate_household_input", lambda **kwargs: None)
+
+    response = as_user(clerk).post(
+        reverse("households:split", args=[home.pk]),
+        {
+            "members": [son.pk],
+            "new_head": son.pk,
+            "new_kk_number": taken.kk_number,
+            "address": "Jalan Baru 2",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "new_kk_number" in response.context["form"].errors
+    assert Person.objects.get(pk=son.pk).household_id == home.pk
