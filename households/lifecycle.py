@@ -287,7 +287,9 @@ def household_split(
                note=note)  # fmt: skip
         return founded
 
-    with constraint_violations_as_field_errors(), transaction.atomic():
+    # The new household's only constraint a concurrent change can break: its KK number.
+    kk_at_its_field = {Household: "new_kk_number"}
+    with constraint_violations_as_field_errors(under=kk_at_its_field), transaction.atomic():
         return write()
 
 
@@ -372,6 +374,8 @@ def person_transfer_request(
     """Ask that `person`, a member of a household elsewhere (found by NIK), join
     `to_household` as `relationship`. A supervisor whose area covers both households decides
     (`person_transfer_decide`); until then nothing moves."""
+    from households.selectors import persons_in_scope
+
     _require(actor, RECORD, to_household)
     errors: dict = {}
     if person is None:
@@ -398,6 +402,12 @@ def person_transfer_request(
             )
         elif PersonTransfer.objects.filter(person=person, status="pending").exists():
             _add(errors, "nik", _("This person already has a transfer waiting."))
+        if "nik" in errors and not persons_in_scope(actor).filter(pk=person.pk).exists():
+            # Outside the actor's area the NIK tells no more than registration does: that
+            # it is registered, not whether the person died, heads a family or waits.
+            errors["nik"] = [
+                _("This person cannot be moved in from here; ask the office of their area.")
+            ]
         _raise(errors)
         transfer = PersonTransfer.objects.create(
             person=person, from_household_id=person.household_id, to_household=to_household,
@@ -446,6 +456,8 @@ def person_transfer_decide(
                 .exists()
             ):
                 _add(errors, "transfer", _("The person heads a household: a new head first."))
+            elif transfer.relationship == Relationship.HEAD and target.members.active().exists():
+                _add(errors, "transfer", _("The household has members meanwhile: refuse it."))
         _raise(errors)
         transfer.status = (
             PersonTransfer.Status.APPROVED if approve else PersonTransfer.Status.REFUSED
@@ -459,6 +471,11 @@ def person_transfer_decide(
                    details={"transfer": transfer.pk})  # fmt: skip
             return transfer
         source = locked[transfer.from_household_id]
+        if transfer.relationship == Relationship.HEAD:  # the former head died or moved out
+            for former in target.members.filter(relationship=Relationship.HEAD):
+                former.relationship = Relationship.OTHER
+                former._change_reason = _("No longer the head of household")
+                former.save()
         person.household = target
         person.relationship = transfer.relationship
         person._change_reason = _reason(_("Moved in from another area"))

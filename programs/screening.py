@@ -72,8 +72,10 @@ def screening_query(
     errors, the others exclusion errors. One query."""
     # CASE WHEN turns the rule's SQL NULL (a comparison with a missing desil) into false,
     # exactly as the Python engine reads it.
+    # A household where nobody lives any more (all died or moved out, not yet dissolved)
+    # qualifies for nothing: enrolled, it is an inclusion error.
     qualifies = Case(
-        When(rule_q(program.rule, today=today), then=Value(True)),
+        When(rule_q(program.rule, today=today) & Q(rule_size__gt=0), then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
     )

@@ -4,7 +4,12 @@ the household's changes (`households.lifecycle`)."""
 from django import template
 
 from households.lifecycle import APPROVE, RECORD
-from households.selectors import household_events_of, households_in_scope, transfers_into
+from households.selectors import (
+    household_events_of,
+    households_in_scope,
+    persons_in_scope,
+    transfers_into,
+)
 
 register = template.Library()
 
@@ -17,11 +22,17 @@ def household_history(context, household):
     others = {e.details.get("household") for e in events} - {None}
     # Another household is linked only where the user may open it (a transfer's is elsewhere).
     visible = set(households_in_scope(user).filter(pk__in=others).values_list("pk", flat=True))
+    transfers = list(transfers_into(household).filter(status="pending"))
+    # A person asked in from another area is named only once the user may see them: the
+    # NIK typed is no way to learn whose it is.
+    people = {e.person_id for e in events} | {t.person_id for t in transfers}
+    known = set(persons_in_scope(user).filter(pk__in=people).values_list("pk", flat=True))
     return {
         "household": household,
         "events": events,
         "linked": visible,
-        "transfers": list(transfers_into(household).filter(status="pending")),
+        "known": known,
+        "transfers": transfers,
         "may_approve": user.has_perm(APPROVE),
     }
 

@@ -419,6 +419,13 @@ def test_one_transfer_waits_at_a_time(family, clerk, elsewhere):
     errors = refused(lambda: lifecycle.person_transfer_request(
         actor=clerk, person=rina, to_household=home, relationship="other"))  # fmt: skip
 
+    # Rina lives in another district: the clerk learns only that she cannot be moved in.
+    assert errors["nik"] == [
+        "Orang ini tidak dapat dipindahkan masuk dari sini; tanyakan ke kantor wilayahnya."
+    ]
+    supervisor = staff_user(Role.SUPERVISOR, "52.72")  # sees her: the reason is said
+    errors = refused(lambda: lifecycle.person_transfer_request(
+        actor=supervisor, person=rina, to_household=home, relationship="other"))  # fmt: skip
     assert "menunggu" in errors["nik"][0]
 
 

@@ -141,3 +141,19 @@ def test_screening_skips_a_household_that_ended(pkh):
     rows = list(screening_rows(pkh, region_code=None, today=TODAY))
 
     assert [row["household_id"] for row in rows] == [left_out.pk]
+
+
+def test_a_household_where_nobody_lives_any_more_qualifies_for_nothing(pkh):
+    pkh.rule = {"field": "desil", "op": "lte", "value": 4}
+    pkh.save()
+    paid_for_nobody = family(None)
+    Enrollment.objects.create(household=paid_for_nobody, program=pkh)
+    nobody_to_enrol = family(None)
+    Person.objects.filter(household__in=[paid_for_nobody, nobody_to_enrol]).update(
+        status=Person.Status.DECEASED, status_date=datetime.date(2026, 10, 1)
+    )
+
+    rows = {row["household_id"]: row for row in screening_rows(pkh, region_code=None, today=TODAY)}
+
+    assert set(rows) == {paid_for_nobody.pk}  # enrolled, yet nobody lives there
+    assert rows[paid_for_nobody.pk]["finding"] == "inclusion"
