@@ -21,10 +21,14 @@ MINUTES_KINDS = ("berita_acara", "sptjm")
 
 def batch_for(region: Region, day: datetime.date) -> ProposalBatch:
     """The batch of village `region` that a proposal submitted on `day` (the village's own
-    date) joins: this month's until the cut-off day, next month's after it."""
+    date) joins: this month's until the cut-off day, next month's after it; and when that
+    batch is approved or sent already, the next month's still open."""
     month = batch_month(cycle_for(region.code), day)
-    batch, _created = ProposalBatch.objects.get_or_create(region=region, month=month)
-    return batch
+    while True:
+        batch, _created = ProposalBatch.objects.get_or_create(region=region, month=month)
+        if batch.status == ProposalBatch.Status.OPEN:
+            return batch
+        month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
 def batch_minutes(batch: ProposalBatch):

@@ -82,6 +82,9 @@ class DecideSerializer(serializers.Serializer):
     proposal_kind = serializers.ChoiceField(
         choices=[Proposal.Kind.EXIT, Proposal.Kind.CORRECTION], default=Proposal.Kind.EXIT
     )
+    # For a correction: the household's variables and their new values, as
+    # /api/v1/proposals/ takes them.
+    changes = serializers.JSONField(required=False, default=None)
 
 
 class ObjectionPermission(permissions.BasePermission):

@@ -206,10 +206,13 @@ def objection_decide(
     outcome: str,
     note: str = "",
     proposal_kind: str = Proposal.Kind.EXIT,
+    changes: dict | None = None,
 ) -> Objection:
     """Decide an open objection with its home visit's verdict: upheld (an exit or a correction
     proposal is opened, and screening lists the household as a possible inclusion error) or
-    not upheld. The caller found `objection` through the actor's scope."""
+    not upheld. A correction names the household's variables the visit found wrong
+    (`changes`, as a correction proposal takes them). The caller found `objection` through
+    the actor's scope."""
     note = (note or "").strip()
     with transaction.atomic():
         current = _locked(objection)
@@ -232,7 +235,8 @@ def objection_decide(
             errors["note"] = _("Write at most 500 characters.")
         if errors:
             raise ValidationError(errors)
-        _settle(current, outcome=outcome, actor=actor, note=note, proposal_kind=proposal_kind)
+        _settle(current, outcome=outcome, actor=actor, note=note, proposal_kind=proposal_kind,
+                changes=changes)  # fmt: skip
     return current
 
 
@@ -245,7 +249,14 @@ def _locked(objection: Objection) -> Objection:
 
 
 def _settle(
-    current: Objection, *, outcome: str, actor, note: str, proposal_kind: str, by_deadline=False
+    current: Objection,
+    *,
+    outcome: str,
+    actor,
+    note: str,
+    proposal_kind: str,
+    by_deadline=False,
+    changes: dict | None = None,
 ) -> None:
     current.status = outcome
     current.decided_by = actor
@@ -260,7 +271,7 @@ def _settle(
             # Settled all the same: the proposal is left to whoever reads the objection.
             logger.warning("objection %s: no proposal opened", current.pk, exc_info=True)
     elif outcome == Status.UPHELD:
-        current.proposal = _proposal_for(current, actor, proposal_kind)
+        current.proposal = _proposal_for(current, actor, proposal_kind, changes)
     if outcome == Status.UPHELD:
         InclusionErrorFlag.objects.update_or_create(
             household_id=current.household_id,
@@ -271,7 +282,7 @@ def _settle(
     _event(current, action, actor, note)
 
 
-def _proposal_for(current: Objection, actor, kind: str) -> Proposal:
+def _proposal_for(current: Objection, actor, kind: str, changes: dict | None = None) -> Proposal:
     """The exit or correction proposal an upheld objection opens; an open one of that kind
     for the household already is the one it joins."""
     existing = (
@@ -284,6 +295,7 @@ def _proposal_for(current: Objection, actor, kind: str) -> Proposal:
     try:
         return proposal_open(
             actor=actor, kind=kind, household=current.household,
+            changes=changes if kind == Proposal.Kind.CORRECTION else None,
             exit_reason=Proposal.ExitReason.BETTER_OFF if kind == Proposal.Kind.EXIT else "",
             reason=current.reason, source=Proposal.Source.OBJECTION,
         )  # fmt: skip

@@ -33,10 +33,12 @@ def test_a_referral_goes_with_its_complete_file_and_an_incomplete_one_needs_a_no
     complaint = Complaint.objects.filter(status="registered", consent_given=True).first()
     complaint_assess(actor=back_office, complaint=complaint,
                      needs=[{"domain": "documents", "severity": 2, "notes": ""}])  # fmt: skip
-    complete, incomplete = (
-        Program.objects.get(code="DTKS-SURAT"),
-        Program.objects.get(code="DTSEN-USUL"),
-    )
+    complete = Program.objects.get(code="DTKS-SURAT")
+    # A programme of the same need that asks one paper more (an SKTM) than the demo holds.
+    incomplete = Program.objects.get(code="DTKS-SURAT")
+    incomplete.pk, incomplete.code, incomplete.name = None, "SKTM-RUJUK", "Rujukan dengan SKTM"
+    incomplete.save()
+    incomplete.required_kinds.set(DocumentKind.objects.filter(code__in=["ktp", "kk", "sktm"]))
     assert set(complete.required_kinds.values_list("code", flat=True)) == {"ktp", "kk"}
     assert set(incomplete.required_kinds.values_list("code", flat=True)) == {"ktp", "kk", "sktm"}
     ktp, kk = tmp_path / "ktp-ibu.pdf", tmp_path / "kartu-keluarga.jpg"

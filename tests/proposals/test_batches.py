@@ -13,7 +13,7 @@ from django.urls import reverse
 from accounts.models import AccessLog
 from accounts.roles import Role
 from documents.services import document_upload
-from proposals.batches import batch_approve, batch_countdown, batch_mark_sent
+from proposals.batches import batch_approve, batch_countdown, batch_for, batch_mark_sent
 from proposals.models import Proposal, ProposalBatch
 from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory, ProposalFactory, staff_user
@@ -302,3 +302,14 @@ def test_the_list_counts_what_each_batch_holds(staff, batch, client):
     client.force_login(staff["village_operator"])
     body = client.get(reverse("proposals:batch_list")).content.decode()
     assert "3 usulan · 2 terverifikasi" in body
+
+
+def test_a_proposal_submitted_after_its_months_batch_was_approved_joins_the_next_month(batch):
+    day = datetime.date(2026, 11, 5)  # before the cut-off: November's batch
+    assert batch_for(batch.region, day) == batch
+    batch.status = ProposalBatch.Status.APPROVED
+    batch.save()
+
+    later = batch_for(batch.region, day)
+
+    assert (later.month, later.status) == (datetime.date(2026, 12, 1), "open")

@@ -19,6 +19,7 @@ from django.urls import reverse
 from accounts.models import Office
 from complaints.workdays import add_working_days
 from documents.models import Document
+from households.registry_codes import WallMaterial
 from programs.models import Enrollment, InclusionErrorFlag
 from programs.screening import screening_rows
 from proposals.models import Objection, ObjectionEvent, Proposal
@@ -258,8 +259,10 @@ def test_an_upheld_objection_opens_the_proposal_and_screening_lists_the_househol
     today = datetime.date(2026, 10, 6)
     assert not list(screening_rows(program, region_code="52.72", today=today)), "it qualifies"
 
+    walls = next(code for code in WallMaterial.values if code != recorded.household.wall_material)
     objection_decide(actor=staff["back_office"], objection=submitted(recorded), outcome="upheld",
-                     note="Rumah permanen, ada mobil.", proposal_kind="correction")  # fmt: skip
+                     note="Rumah permanen, ada mobil.", proposal_kind="correction",
+                     changes={"wall_material": walls})  # fmt: skip
 
     recorded.refresh_from_db()
     assert recorded.status == "upheld" and recorded.decided_by == staff["back_office"]
