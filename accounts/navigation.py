@@ -54,6 +54,12 @@ MENU = [
         frozenset({Role.FACILITATOR, Role.BACK_OFFICE, Role.SUPERVISOR}),
         _("Home visits: those assigned to you, or the area's queue of visits due."),
     ),
+    MenuItem(
+        _("DTSEN proposals"),
+        "proposals:list",
+        REGISTRY_ROLES | {Role.VILLAGE_OPERATOR, Role.FACILITATOR},
+        _("Proposals to the national registry: new households and members, corrections, exits."),
+    ),
     # the villages' monthly batches of proposals
     MenuItem(
         _("Proposal batches"),
@@ -65,10 +71,10 @@ MENU = [
         ),
     ),
     MenuItem(
-        _("DTSEN proposals"),
-        "proposals:list",
-        REGISTRY_ROLES | {Role.VILLAGE_OPERATOR, Role.FACILITATOR},
-        _("Proposals to the national registry: new households and members, corrections, exits."),
+        _("Objections"),
+        "proposals:objection_list",
+        REGISTRY_ROLES | {Role.VILLAGE_OPERATOR},
+        _("Residents' objections to a named recipient: the home visit, the deadline, the outcome."),
     ),
     MenuItem(
         _("Duplicates"),

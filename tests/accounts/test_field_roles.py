@@ -237,6 +237,9 @@ def test_the_village_operators_home_says_what_they_will_do_here(village_operator
     assert [item["url"] for item in menu_for(village_operator)] == [
         reverse("home"),
         reverse("households:search"),
+        reverse("proposals:list"),
+        reverse("proposals:batch_list"),
+        reverse("proposals:objection_list"),
     ]
 
 

@@ -15,6 +15,7 @@ from complaints.workdays import add_working_days
 from documents.models import Document
 from households.models import Household
 from programs.models import Agency
+from proposals.models import Proposal
 from referrals.models import Referral
 from referrals.selectors import agency_inbox_for, referral_file
 from regions.models import Region, within_q
@@ -224,3 +225,25 @@ def test_the_demo_agency_finds_its_open_referral_with_the_whole_file(client, cap
     page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert f"Kelengkapan berkas: {len(required)} dari {len(required)}" in page
     assert f"Referral {referral.number} " in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_demo_village_operator_finds_the_months_proposals_of_the_village(client, capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")  # again: the same three
+    desa = User.objects.get(username="desa")
+    village = desa.staff_profile.scope_id
+
+    proposals = Proposal.objects.filter(created_by=desa).order_by("pk")
+    assert [(p.kind, p.status, p.source) for p in proposals] == [
+        ("new_household", "submitted", "village_operator"),
+        ("new_household", "submitted", "village_operator"),
+        ("correction", "draft", "village_operator"),
+    ]
+    assert {p.region_id for p in proposals} == {village}
+    [batch] = {p.batch for p in proposals if p.status == "submitted"}
+    assert (batch.region_id, batch.status) == (village, "open")
+    client.force_login(desa)
+    page = client.get(reverse("proposals:list")).content.decode()
+    assert all(reverse("proposals:detail", args=[p.pk]) in page for p in proposals)
+    assert "desa has 3 proposals to DTSEN this month" in capsys.readouterr().out

@@ -77,8 +77,9 @@ def test_the_demo_dashboard_draws_the_figures_a_person_would_count(demo, client)
     } == referrals
     figures = response.context["figures"]
     assert (figures.received, figures.handled) == (len(complaints), handled)
-    assert page.count("<canvas") == 5  # every chart but the overdue one, empty in the demo
-    assert page.count("data-chart-table") == 5
+    # every chart but the overdue one, empty in the demo; the proposals' two among them
+    assert page.count("<canvas") == 7
+    assert page.count("data-chart-table") == 7
     assert "vendor/chartjs/chart.umd.min.js" in page
 
 

@@ -19,6 +19,7 @@ from households.demo import seed_households
 from programs.catalogue import catalogue_install
 from programs.demo import seed_agencies, social_affairs_office
 from programs.models import Agency
+from proposals.demo import seed_proposals
 from referrals.demo import seed_referral_file, seed_referrals
 from referrals.models import Referral
 from regions.services import regions_load
@@ -33,7 +34,8 @@ class Command(BaseCommand):
     help = (
         "Create the demo users fo, bo, supervisor, agency, admin and fasilitator (scoped to Kota "
         "Bima, 52.72) and desa (one village of it), agencies, sample households, a referral "
-        "with its documents and a home visit waiting for the facilitator. "
+        "with its documents, a home visit waiting for the facilitator and the village's "
+        "proposals to DTSEN of the month. "
         "Running it again resets them to the same state."
     )
 
@@ -85,6 +87,10 @@ class Command(BaseCommand):
                     back_office=users["bo"],
                     household=next(h for h in households if h.region_id == DEMO_VILLAGE),
                 )
+                proposals = seed_proposals(
+                    village_operator=users["desa"], front_office=users["fo"],
+                    household=next(h for h in households if h.region_id == DEMO_VILLAGE),
+                )  # fmt: skip
         except ValidationError as error:
             raise CommandError("Demo data refused: " + "; ".join(error.messages)) from None
 
@@ -111,6 +117,10 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"Home visit #{visit.pk} waits for fasilitator, due {visit.due:%d-%m-%Y}."
+        )
+        self.stdout.write(
+            f"desa has {len(proposals)} proposals to DTSEN this month "
+            f"({', '.join(sorted({p.get_status_display() for p in proposals}))})."
         )
         # Last, so that it is what one reads when the server starts after it (`make run`).
         self.stdout.write(self.style.WARNING(f"Password for every demo user: {password}"))
