@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import role_required
@@ -123,6 +124,19 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, proposal)
 
 
+# What each move's button says: the step, where the status says what it leads to.
+MOVE_LABELS = {
+    services.Status.SUBMITTED: gettext_lazy("Submit"),
+    services.Status.VERIFIED: gettext_lazy("Verify"),
+    services.Status.RETURNED: gettext_lazy("Return to fix"),
+    services.Status.REJECTED: gettext_lazy("Give up"),
+}
+
+
+def _status_label(status: str) -> str:
+    return services.Status(status).label if status in services.Status.values else status
+
+
 def _render_detail(request, proposal, *, form=None, status=200):
     moves = services.moves_for(request.user, proposal)
     changes = proposal.changes
@@ -136,8 +150,11 @@ def _render_detail(request, proposal, *, form=None, status=200):
                 (field_label(name), change.get("from"), change.get("to"))
                 for name, change in changes.items()
             ],
-            "events": proposal.events.select_related("actor"),
-            "moves": [(to, services.Status(to).label) for to in moves],
+            "events": [
+                (event, _status_label(event.from_status), _status_label(event.to_status))
+                for event in proposal.events.select_related("actor")
+            ],
+            "moves": [(to, MOVE_LABELS.get(to) or services.Status(to).label) for to in moves],
             "form": form or TransitionForm(initial={"version": proposal.version}),
             "evidence_missing": proposal.status in ("draft", "returned")
             and services.evidence_missing(proposal),

@@ -98,6 +98,8 @@ def test_submitting_from_the_page_needs_the_evidence_then_moves(as_user, househo
     assert moved.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == "submitted" and proposal.batch is not None
+    page = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    assert "draf → dikirim" in page and "draft →" not in page  # the history, in Indonesian
 
 
 def test_a_new_household_page_offers_the_home_visit(as_user, household):
