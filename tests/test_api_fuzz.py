@@ -20,6 +20,7 @@ from schemathesis.core.failures import Failure
 
 from accounts.roles import Role
 from documents.services import document_upload
+from proposals.corrections import HOUSEHOLD_FIELDS, PERSON_FIELDS
 from referrals.services import referrals_create
 from slrt.wsgi import application
 from tests.factories import staff_user
@@ -78,7 +79,25 @@ REFUSED_BY_STORED_DATA = {
         "longitude",
         "reason",
     },
-    "POST /api/v1/objections/{id}/decide/": {"outcome", "proposal_kind"},
+    "POST /api/v1/objections/{id}/decide/": {"outcome", "proposal_kind", "changes"},
+    # A proposal: a household and member of the caller's area, living there, of a kind the
+    # household's registry state allows (a new household not in it yet), a correction that
+    # changes a variable to a value the record takes, an exit's reason; one open per kind.
+    # Moved, settled and approved as the table and the stored state allow.
+    "POST /api/v1/proposals/": {
+        "household",
+        "person",
+        "kind",
+        "changes",
+        "exit_reason",
+        "reason",
+        "non_field_errors",
+        *(f"changes.{name}" for name in (*PERSON_FIELDS, *HOUSEHOLD_FIELDS)),
+    },
+    "POST /api/v1/proposals/{id}/transition/": {"to", "note", "version", "non_field_errors"},
+    "POST /api/v1/proposals/{id}/settle/": {"outcome", "desil", "reason", "version"},
+    "POST /api/v1/proposal-batches/{id}/approve/": {"batch"},
+    "POST /api/v1/proposal-batches/{id}/send/": {"batch"},
     "POST /api/v1/households/": REGISTRY_RULES,
     "PUT /api/v1/households/{id}/": REGISTRY_RULES,
     "PATCH /api/v1/households/{id}/": REGISTRY_RULES,

@@ -37,13 +37,15 @@ def test_a_worker_runs_a_task_sent_through_redis(worker):
 def test_a_worker_runs_a_programme_screening(worker, kota_bima):
     from programs.models import Enrollment, Program, ScreeningRun
     from programs.tasks import screen_program
-    from tests.factories import AgencyFactory, HouseholdFactory
+    from tests.factories import AgencyFactory, HouseholdFactory, PersonFactory
 
     program = Program.objects.create(
         code="BAZNAS-DARURAT", name="Bantuan darurat", level="non_government",
         agency=AgencyFactory(), rule={"field": "desil", "op": "lte", "value": 2},
     )  # fmt: skip
     left_out, wrongly_served = HouseholdFactory(desil=1), HouseholdFactory(desil=6)
+    for household in (left_out, wrongly_served):  # someone lives there: screening counts them
+        PersonFactory(household=household, relationship="head")
     Enrollment.objects.create(household=wrongly_served, program=program)
     run = ScreeningRun.objects.create(program=program, region_id="52.72")
 
