@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from households.models import Household, Person
 from proposals.corrections import HOUSEHOLD_FIELDS, PERSON_FIELDS
 from proposals.models import Proposal
+from slrt.form_style import StyledForm, styled
 
 CHANGE_PREFIX = "changes."
 
@@ -31,6 +32,12 @@ def _change_field(model, name: str) -> forms.Field:
     )
 
 
+def _member_label(person: Person) -> str:
+    if person.is_active:
+        return person.name
+    return f"{person.name} ({person.get_status_display()})"
+
+
 class ProposalForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Proposal.Kind.choices)
     person = forms.ModelChoiceField(
@@ -48,11 +55,15 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, household: Household, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = household.members.active()
+        # Every member, those who died or moved out too: their exit is proposed after the
+        # office recorded it (the service refuses any other kind for them).
+        self.fields["person"].queryset = household.members.order_by("pk")
+        self.fields["person"].label_from_instance = _member_label
         for name in PERSON_FIELDS:
             self.fields[CHANGE_PREFIX + name] = _change_field(Person, name)
         for name in HOUSEHOLD_FIELDS:
             self.fields[CHANGE_PREFIX + name] = _change_field(Household, name)
+        styled(self)
 
     def person_change_fields(self):
         return [self[CHANGE_PREFIX + name] for name in PERSON_FIELDS]
@@ -72,7 +83,7 @@ class ProposalForm(forms.Form):
         }
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(StyledForm):
     to = forms.ChoiceField(choices=Proposal.Status.choices, widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Note"), required=False, max_length=500,
@@ -81,7 +92,7 @@ class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class ProposalFilterForm(forms.Form):
+class ProposalFilterForm(StyledForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("all")), *Proposal.Status.choices]
     )

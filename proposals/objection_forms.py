@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from proposals.models import Objection, Proposal
+from slrt.form_style import StyledForm, styled
 
 
 class ObjectionForm(forms.Form):
@@ -28,13 +29,10 @@ class ObjectionForm(forms.Form):
     def __init__(self, *args, villages=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["objector_village"].choices = [(r.code, r.name) for r in villages]
-        for field in self.fields.values():
-            if not isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs.setdefault("class", "form-control")
-        self.fields["objector_village"].widget.attrs["class"] = "form-select"
+        styled(self)
 
 
-class ObjectionDecideForm(forms.Form):
+class ObjectionDecideForm(StyledForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[
@@ -51,11 +49,10 @@ class ObjectionDecideForm(forms.Form):
         ],
         initial=Proposal.Kind.EXIT,
         required=False,
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
     note = forms.CharField(
         label=_("Note"),
         max_length=500,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

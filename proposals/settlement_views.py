@@ -23,11 +23,12 @@ from proposals.selectors import (
 from proposals.services import SETTLE, ProposalConflict
 from proposals.settlement import proposal_settle as settle
 from slrt.field_errors import add_service_errors
+from slrt.form_style import StyledForm
 
 FOLLOW_UP_PAGE = 50
 
 
-class SettleForm(forms.Form):
+class SettleForm(StyledForm):
     outcome = forms.ChoiceField(
         label=gettext_lazy("The registry's answer"),
         choices=[(status, Proposal.Status(status).label) for status in

@@ -10,26 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from households.models import Household
 from slrt.date_inputs import LocalDateField
 from slrt.field_errors import add_service_errors
+from slrt.form_style import styled
 from visits.models import OBSERVED_FIELDS, Visit
 
 
 class FacilitatorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user) -> str:
         return user.get_full_name() or user.get_username()
-
-
-def _styled(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.HiddenInput):
-            continue
-        if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple,
-                               forms.RadioSelect)):  # fmt: skip
-            widget.attrs.setdefault("class", "form-check-input")
-            continue
-        widget.attrs.setdefault(
-            "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
-        )
 
 
 class VisitRequestForm(forms.Form):
@@ -58,7 +45,7 @@ class VisitRequestForm(forms.Form):
             self.fields["assignee"].queryset = facilitators
         else:
             del self.fields["assignee"]
-        _styled(self)
+        styled(self)
 
 
 class VisitAssignForm(forms.Form):
@@ -72,7 +59,7 @@ class VisitAssignForm(forms.Form):
     def __init__(self, *args, facilitators, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = facilitators
-        _styled(self)
+        styled(self)
 
 
 class VisitCancelForm(forms.Form):
@@ -86,7 +73,7 @@ class VisitCancelForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _styled(self)
+        styled(self)
 
 
 YES_NO = [("", "—"), ("true", _("yes")), ("false", _("no"))]
@@ -175,7 +162,7 @@ class VisitSubmitForm(forms.Form):
         self.fields["members_present"].queryset = visit.household.members.order_by("pk")
         for name in OBSERVED_FIELDS:
             self.fields[name] = _observed_field(name)
-        _styled(self)
+        styled(self)
 
     def observed_fields(self):
         return [self[name] for name in OBSERVED_FIELDS]
