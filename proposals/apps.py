@@ -7,9 +7,14 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Registry proposals")
 
     def ready(self) -> None:
-        from documents.owners import register_owner
+        from documents.owners import register_owner, register_reader
         from households.registry_import import register_import_watcher
-        from proposals.selectors import batches_taking_minutes_for, objections_for, proposals_for
+        from proposals.selectors import (
+            batches_taking_minutes_for,
+            objections_for,
+            proposal_documents_q,
+            proposals_for,
+        )
         from proposals.settlement import proposals_watched, settle_on_import
 
         # A proposal's evidence (a death certificate, the papers of a correction) is filed
@@ -25,5 +30,7 @@ class ProposalsConfig(AppConfig):
             records_for=batches_taking_minutes_for,
             household_path="proposals__household_id",
         )
+        # A village operator (and a facilitator who proposed) reads what it filed there.
+        register_reader(proposal_documents_q)
         # The next national extract answers the sent proposals of the villages it covers.
         register_import_watcher("proposals", watching=proposals_watched, notify=settle_on_import)

@@ -41,6 +41,16 @@ def field_label(name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
 
 
+def value_label(name: str, value):
+    """A variable's value as a page says it: a code by its label (a wall material's code
+    `2` as "tembok"), anything else as stored."""
+    model = Person if name in PERSON_FIELDS else Household
+    field = model._meta.get_field(name)
+    if value is None or not field.choices:
+        return value
+    return {str(code): label for code, label in field.flatchoices}.get(str(value), value)
+
+
 def _stored(value):
     """A value as the JSON of `changes` holds it."""
     if isinstance(value, datetime.date):

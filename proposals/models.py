@@ -9,6 +9,7 @@ office's rule once its deadline passes."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProposalBatch(models.Model):
@@ -106,7 +107,8 @@ class Proposal(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
-        SUBMITTED = "submitted", _("submitted")
+        # Proposed to the office ("diajukan"), not yet sent to the ministry ("terkirim").
+        SUBMITTED = "submitted", pgettext_lazy("proposal status", "submitted")
         VERIFIED = "verified", _("verified")
         APPROVED = "approved", _("approved")
         SENT = "sent", _("sent")

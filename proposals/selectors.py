@@ -60,6 +60,20 @@ def objections_for(user: User) -> QuerySet[Objection]:
     )
 
 
+def proposal_documents_q(user: User) -> Q | None:
+    """The documents a user who is not of the registry's roles reads: a village operator's,
+    those of the village's proposals, objections and batches (the evidence it attached, the
+    minutes); a facilitator's, those of the proposals they opened. The registry's roles
+    read these through their area already."""
+    if has_role(user, *REGISTRY_ROLES) or not has_role(user, *PROPOSAL_ROLES, Role.FACILITATOR):
+        return None
+    return (
+        Q(owner_type="proposal", owner_id__in=proposals_for(user).values("pk"))
+        | Q(owner_type="objection", owner_id__in=objections_for(user).values("pk"))
+        | Q(owner_type="batch", owner_id__in=batches_for(user).values("pk"))
+    )
+
+
 def objection_get_for(user: User, pk: int) -> Objection:
     return get_object_or_404(objections_for(user), pk=pk)
 

@@ -119,6 +119,12 @@ EVIDENCE_KINDS = (Kind.CORRECTION, Kind.EXIT)
 EXIT_EVIDENCE: dict[str, str | None] = {ExitReason.DIED: "akta_kematian"}
 # The kinds about one member; a new household and a household's correction or exit name none.
 MEMBER_KINDS = (Kind.NEW_MEMBER,)
+# The exit that a member recorded as no longer living in the household is proposed with:
+# the registry hears of a death or a move through the office, after it was recorded.
+EXIT_OF_STATUS: dict[str, str] = {
+    Person.Status.DECEASED: ExitReason.DIED,
+    Person.Status.MOVED_OUT: ExitReason.MOVED,
+}
 # Visits whose report is in: submitted, and reviewed after.
 VISIT_DONE = ("submitted", "reviewed")
 
@@ -269,7 +275,11 @@ def proposal_open(
     if person is not None and person.household_id != household.pk:
         add("person", _("Choose a member of this household."))
     elif person is not None and not person.is_active:
-        add("person", _("This member died or moved out: propose their exit instead."))
+        if kind != Kind.EXIT:
+            add("person", _("This member died or moved out: propose their exit instead."))
+        elif exit_reason and exit_reason != EXIT_OF_STATUS.get(person.status):
+            add("exit_reason", _("This member is recorded as %(status)s: propose the exit "
+                                 "for that reason.") % {"status": person.get_status_display()})
     if kind in MEMBER_KINDS and person is None:
         add("person", _("Choose the member to propose."))
     if kind == Kind.NEW_HOUSEHOLD and person is not None:

@@ -20,7 +20,7 @@ from households.selectors import household_get_for
 from proposals import services
 from proposals.api import shows_identifier
 from proposals.calendar import cycle_for, input_days_left
-from proposals.corrections import field_label
+from proposals.corrections import field_label, value_label
 from proposals.forms import ProposalFilterForm, ProposalForm, TransitionForm
 from proposals.selectors import PROPOSAL_ROLES, proposal_get_for, proposals_for
 from regions.time_zones import local_date_in
@@ -82,7 +82,7 @@ def proposal_create(request: HttpRequest, household_pk: int) -> HttpResponse:
             complaints_in_scope(request.user), pk=source["complaint"], household=household
         )
     form = ProposalForm(request.POST or None, household=household,
-                        initial={"kind": source.get("kind", "")})  # fmt: skip
+                        initial=_initial(household, request.GET))  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -107,6 +107,18 @@ def proposal_create(request: HttpRequest, household_pk: int) -> HttpResponse:
         {"household": household, "complaint": complaint, "form": form},
         status=400 if form.errors else 200,
     )
+
+
+def _initial(household, query) -> dict:
+    """What a link fills in: the kind, and a member (whose exit's reason, for one recorded
+    as died or moved out, is that)."""
+    initial = {"kind": query.get("kind", "")}
+    member = query.get("person", "")
+    person = household.members.filter(pk=member).first() if member.isdigit() else None
+    if person is not None:
+        initial["person"] = person.pk
+        initial["exit_reason"] = services.EXIT_OF_STATUS.get(person.status, "")
+    return initial
 
 
 @require_GET
@@ -147,7 +159,8 @@ def _render_detail(request, proposal, *, form=None, status=200):
             "proposal": proposal,
             "household": proposal.household,
             "changes": [
-                (field_label(name), change.get("from"), change.get("to"))
+                (field_label(name), value_label(name, change.get("from")),
+                 value_label(name, change.get("to")))
                 for name, change in changes.items()
             ],
             "events": [

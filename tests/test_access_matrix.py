@@ -125,8 +125,9 @@ RULES = {
     "documents:download": rule(OFFICE, "document"),
     "documents:thumbnail": rule(OFFICE, "document"),
     # GET without its owner: 400 to those who read documents: the office, the agencies (their
-    # referrals' files) and the facilitators (their visits' photos)
-    "api:document-list": rule(OFFICE | AGENCY | FACILITATORS, api=True),
+    # referrals' files), the facilitators (their visits' photos) and the village operators
+    # (their village's proposals, objections and batch minutes)
+    "api:document-list": rule(OFFICE | AGENCY | FACILITATORS | VILLAGE, api=True),
     "api:document-detail": rule(OFFICE, "document", api=True),
     "api:document-download": rule(OFFICE, "document", api=True),
     # programmes

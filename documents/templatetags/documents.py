@@ -14,10 +14,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("documents/includes/documents_panel.html", takes_context=True)
-def documents_panel(context, owner_type: str, owner_id: int, household=None) -> dict:
+def documents_panel(
+    context, owner_type: str, owner_id: int, household=None, back: str | None = None
+) -> dict:
     """The documents of the record (`owner_type`, `owner_id`) the user may read, or with
     `household` every document of that household; and the upload form if the user may
-    attach one to the record."""
+    attach one to the record, which comes back to `back` (the record's page, where the page
+    showing the panel may be a refused form's answer to a POST) or else to this page."""
     request = context["request"]
     if not reads_documents(request.user):
         return {"shown": False}
@@ -38,6 +41,6 @@ def documents_panel(context, owner_type: str, owner_id: int, household=None) -> 
         "documents": documents,
         "upload_form": DocumentUploadForm() if may_upload else None,
         "upload_url": reverse("documents:upload", args=[owner_type, owner_id]),
-        "next": request.get_full_path(),
+        "next": back or request.get_full_path(),
         "max_mb": settings.SLRT_DOCUMENT_MAX_MB,
     }

@@ -134,6 +134,18 @@ def test_the_member_belongs_to_the_household_and_lives_there(desk, household, me
             changes={"name": "Siti"})  # fmt: skip
 
 
+def test_a_member_who_died_is_proposed_out_for_that_reason_only(desk, household, member):
+    member.status, member.status_date = Person.Status.DECEASED, datetime.date(2026, 1, 1)
+    member.save()
+    message = refused("exit_reason", actor=desk, kind="exit", household=household,
+                      person=member, exit_reason="moved")  # fmt: skip
+    assert member.get_status_display() in message
+    refused("person", actor=desk, kind="new_member", household=household, person=member)
+    proposal = proposal_open(actor=desk, kind="exit", household=household, person=member,
+                             exit_reason="died")  # fmt: skip
+    assert (proposal.person, proposal.exit_reason) == (member, "died")
+
+
 def test_changes_belong_to_a_correction_only(desk, household, member):
     refused("changes", actor=desk, kind="new_member", household=household, person=member,
             changes={"name": "Siti"})  # fmt: skip
