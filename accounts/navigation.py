@@ -27,6 +27,8 @@ class MenuItem:
 
 
 SUPERVISION = _("Supervision")
+# The national registry's monthly cycle: proposals, their batches, objections, follow-up.
+DTSEN = "DTSEN"
 
 MENU = [
     MenuItem(_("Home"), "home", frozenset(Role.values)),
@@ -59,6 +61,7 @@ MENU = [
         "proposals:list",
         REGISTRY_ROLES | {Role.VILLAGE_OPERATOR, Role.FACILITATOR},
         _("Proposals to the national registry: new households and members, corrections, exits."),
+        DTSEN,
     ),
     # the villages' monthly batches of proposals
     MenuItem(
@@ -69,12 +72,21 @@ MENU = [
             "Each village's proposals of the month: the days left to enter them, the berita "
             "acara, approval by the head of office and the BNBA."
         ),
+        DTSEN,
     ),
     MenuItem(
         _("Objections"),
         "proposals:objection_list",
         REGISTRY_ROLES | {Role.VILLAGE_OPERATOR},
         _("Residents' objections to a named recipient: the home visit, the deadline, the outcome."),
+        DTSEN,
+    ),
+    MenuItem(
+        _("Proposals to follow up"),
+        "proposals:follow_up",
+        frozenset({Role.SUPERVISOR, Role.BACK_OFFICE}),
+        _("Sent proposals the registry has not answered after two monthly extracts."),
+        DTSEN,
     ),
     MenuItem(
         _("Duplicates"),
@@ -143,7 +155,7 @@ HOME_GUIDANCE = {
     ],
     Role.VILLAGE_OPERATOR: [
         _(
-            "You will enter your village's proposals to the national social registry (DTSEN): "
+            "You enter your village's proposals to the national social registry (DTSEN): "
             "new households and members, corrections and exits, and residents' objections, "
             "with the village's documents such as the minutes of the village deliberation."
         ),

@@ -61,12 +61,18 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         if batch.region_id not in countdowns:
             countdowns[batch.region_id] = batch_countdown(batch.region)
         countdown = countdowns[batch.region_id]
-        batch.countdown = countdown if batch.month == countdown["today"].replace(day=1) else None
+        batch.countdown = countdown if _counting_down(batch, countdown) else None
     return render(
         request,
         "proposals/batch_list.html",
         {"batches": batches[:BATCH_PAGE], "more": len(batches) > BATCH_PAGE},
     )
+
+
+def _counting_down(batch: ProposalBatch, countdown: dict) -> bool:
+    """Whether the batch still takes this month's input: open, and of this month."""
+    this_month = countdown["today"].replace(day=1)
+    return batch.status == ProposalBatch.Status.OPEN and batch.month == this_month
 
 
 def _detail_context(request: HttpRequest, batch: ProposalBatch) -> dict:
@@ -81,7 +87,7 @@ def _detail_context(request: HttpRequest, batch: ProposalBatch) -> dict:
         ),
         "minutes": documents_of(user, "batch", batch.pk),
         "has_minutes": batch_minutes(batch).exists(),
-        "countdown": countdown if month == countdown["today"].replace(day=1) else None,
+        "countdown": countdown if _counting_down(batch, countdown) else None,
         "cycle_days": [
             (_("Village meetings"), month, month.replace(day=cycle.meeting_last_day)),
             (_("Input"), month, month.replace(day=cycle.input_last_day)),

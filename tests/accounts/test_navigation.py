@@ -14,10 +14,8 @@ def test_supervisors_find_their_tools_in_one_drop_down(as_user):
     page = as_user(staff_user("supervisor")).get(reverse("households:imports")).content.decode()
 
     menu = page[page.index('<ul class="navbar-nav me-auto">') :]
-    drop_down = menu[
-        menu.index("dropdown-toggle") : menu.index("</ul>", menu.index("dropdown-menu"))
-    ]
-    assert "Supervisi" in drop_down
+    toggle = menu.index(">Supervisi<")
+    drop_down = menu[menu.rindex("dropdown-toggle", 0, toggle) : menu.index("</ul>", toggle)]
     for url in ("reports:dashboard", "programs:screening", "households:imports", "admin:index"):
         assert f'href="{reverse(url)}"' in drop_down
     assert 'dropdown-toggle active"' in drop_down  # the import is the current page
@@ -38,3 +36,13 @@ def test_the_current_page_is_the_longest_matching_address():
     ]
 
     assert active == [reverse("households:imports")]  # not /households/ too
+
+
+def test_the_registry_cycle_is_one_drop_down(as_user):
+    page = as_user(staff_user("back_office")).get(reverse("home")).content.decode()
+    menu = page[page.index('<ul class="navbar-nav me-auto">') :]
+    toggle = menu.index(">DTSEN<")
+    drop_down = menu[menu.rindex("dropdown-toggle", 0, toggle) : menu.index("</ul>", toggle)]
+    for url in ("proposals:list", "proposals:batch_list", "proposals:objection_list",
+                "proposals:follow_up"):  # fmt: skip
+        assert f'href="{reverse(url)}"' in drop_down

@@ -174,6 +174,18 @@ def test_the_list_shows_this_months_countdown_in_indonesian(
         assert expected in response.content.decode()
 
 
+def test_a_sent_batch_counts_no_days_down(staff, client, monkeypatch):
+    monkeypatch.setattr(
+        "regions.time_zones.local_date_in", lambda code: datetime.date(2026, 12, 9)
+    )
+    batch = ProposalBatch.objects.create(region_id=VILLAGE, month=datetime.date(2026, 12, 1),
+                                         status=ProposalBatch.Status.SENT)  # fmt: skip
+    client.force_login(staff["village_operator"])
+    for url in (reverse("proposals:batch_list"),
+                reverse("proposals:batch_detail", args=[batch.pk])):  # fmt: skip
+        assert "sebelum batas input" not in client.get(url).content.decode()
+
+
 @pytest.mark.parametrize(
     "who", ["supervisor_other_district", "supervisor_other_city", "operator_other_village",
             "agency_officer"],
