@@ -26,6 +26,7 @@ from households.models import Household
 from households.selectors import households_in_scope
 from programs.models import Enrollment, InclusionErrorFlag
 from proposals.calendar import cycle_for
+from proposals.corrections import HOUSEHOLD_FIELDS
 from proposals.models import Objection, ObjectionEvent, Proposal
 from proposals.services import proposal_open
 from regions.time_zones import local_date_in, zones_q
@@ -271,6 +272,13 @@ def _settle(
             # Settled all the same: the proposal is left to whoever reads the objection.
             logger.warning("objection %s: no proposal opened", current.pk, exc_info=True)
     elif outcome == Status.UPHELD:
+        if proposal_kind == Proposal.Kind.CORRECTION and changes is None:
+            changes = visit_corrections(current.visit)
+            if not changes:
+                raise ValidationError({"proposal_kind": _(
+                    "The home visit saw no variable of the house otherwise than recorded: "
+                    "propose an exit, or open the correction from the household's page."
+                )})  # fmt: skip
         current.proposal = _proposal_for(current, actor, proposal_kind, changes)
     if outcome == Status.UPHELD:
         InclusionErrorFlag.objects.update_or_create(
@@ -280,6 +288,21 @@ def _settle(
     current.save()
     action = Action.UPHELD if outcome == Status.UPHELD else Action.NOT_UPHELD
     _event(current, action, actor, note)
+
+
+def visit_corrections(visit: Visit | None) -> dict:
+    """The household's variables the objection's home visit saw otherwise than the record
+    says (its findings), as a correction proposal takes them: what an upheld objection
+    corrects unless the decider names the changes."""
+    if visit is None:
+        return {}
+    household = visit.household
+    return {
+        finding.field: finding.observed
+        for finding in visit.findings.filter(field__in=HOUSEHOLD_FIELDS).order_by("pk")
+        if finding.observed is not None
+        and str(finding.observed) != str(getattr(household, finding.field))
+    }
 
 
 def _proposal_for(current: Objection, actor, kind: str, changes: dict | None = None) -> Proposal:

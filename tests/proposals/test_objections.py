@@ -276,6 +276,35 @@ def test_an_upheld_objection_opens_the_proposal_and_screening_lists_the_househol
     ]
 
 
+def test_an_upheld_correction_takes_what_the_visit_saw_otherwise(recorded, staff, client):
+    household = recorded.household
+    walls = next(code for code in WallMaterial.values if code != household.wall_material)
+    objection = submitted(recorded)
+    objection.visit.findings.create(field="wall_material", recorded=household.wall_material,
+                                    observed=walls)  # fmt: skip
+    objection.visit.findings.create(field="floor_material", recorded=household.floor_material,
+                                    observed=household.floor_material)  # seen as recorded
+    client.force_login(staff["back_office"])
+    response = client.post(reverse("proposals:objection_decide", args=[recorded.pk]),
+                           {"outcome": "upheld", "proposal_kind": "correction"})  # fmt: skip
+    assert response.status_code == 302
+    proposal = Proposal.objects.get()
+    assert proposal.kind == "correction" and list(proposal.changes) == ["wall_material"]
+    assert proposal.changes["wall_material"]["to"] == walls
+
+
+def test_an_upheld_correction_with_nothing_seen_otherwise_is_refused(recorded, staff, client):
+    submitted(recorded)
+    client.force_login(staff["back_office"])
+    response = client.post(reverse("proposals:objection_decide", args=[recorded.pk]),
+                           {"outcome": "upheld", "proposal_kind": "correction"})  # fmt: skip
+    assert response.status_code == 400
+    assert "tidak menemukan variabel rumah yang berbeda" in response.content.decode()
+    recorded.refresh_from_db()
+    assert recorded.status == "open" and not Proposal.objects.exists()
+    assert not InclusionErrorFlag.objects.exists()
+
+
 def test_a_not_upheld_objection_opens_nothing(recorded, staff):
     objection_decide(actor=staff["supervisor"], objection=submitted(recorded, "layak"),
                      outcome="not_upheld")  # fmt: skip
