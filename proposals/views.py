@@ -77,7 +77,8 @@ def proposal_create(request: HttpRequest, household_pk: int) -> HttpResponse:
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
     complaint = None
-    if source.get("complaint", "").isdigit():
+    wanted = source.get("complaint", "")
+    if wanted.isascii() and wanted.isdigit():  # "²" is a digit to isdigit(), not to int()
         complaint = get_object_or_404(
             complaints_in_scope(request.user), pk=source["complaint"], household=household
         )
