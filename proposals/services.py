@@ -164,6 +164,7 @@ def moves_for(user: AbstractBaseUser, proposal: Proposal) -> list[str]:
     return [
         to for to in Status.values
         if (move := allowed.get(to)) and move.by == "proposal" and user.has_perm(move.permission)
+        and not (to == Status.VERIFIED and proposal.created_by_id == user.pk)
     ]  # fmt: skip
 
 
@@ -196,6 +197,10 @@ def proposal_transition(
             raise ValidationError({"to": _("Settle the proposal with the registry's answer.")})
         if not actor.has_perm(move.permission):
             raise ValidationError({"to": _("Your role does not take this step.")})
+        if to == Status.VERIFIED and current.created_by_id == actor.pk:
+            raise ValidationError(
+                {"to": _("Who proposed it does not verify it: another verifier does.")}
+            )
         if to in (Status.RETURNED, Status.REJECTED) and not note:
             raise ValidationError({"note": _("Say why, for whoever proposed it.")})
         if to == Status.SUBMITTED and (missing := evidence_missing(current)):

@@ -47,3 +47,43 @@ def test_the_visit_pages_take_such_ids_without_a_crash(recipient, web, value):
     request = reverse("visits:request", args=[recipient.pk])
     for name in ("complaint", "referral"):
         assert client.get(request, {name: value}).status_code == 200
+
+
+# --- four eyes: who proposed does not verify --------------------------------------------------
+
+
+def _submitted_by(user, household):
+    from documents.models import DocumentKind
+    from proposals.services import proposal_open, proposal_transition
+    from tests.factories import DocumentFactory
+
+    proposal = proposal_open(actor=user, kind="exit", household=household,
+                             exit_reason="moved", reason="Pindah ke Dompu")  # fmt: skip
+    DocumentFactory(household=household, owner_type="proposal", owner_id=proposal.pk,
+                    kind=DocumentKind.objects.get(code="kk"))  # fmt: skip
+    return proposal_transition(actor=user, proposal=proposal, to="submitted")
+
+
+@pytest.mark.parametrize("who", ["back_office", "supervisor"])
+def test_who_proposed_does_not_verify_their_own_proposal(recipient, staff, web, who):
+    proposal = _submitted_by(staff[who], recipient)
+    client = web(who)
+    page = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    assert 'value="verified"' not in page
+    response = client.post(reverse("proposals:transition", args=[proposal.pk]),
+                           {"to": "verified", "version": proposal.version})  # fmt: skip
+    assert response.status_code == 400
+    assert "mengusulkan" in response.content.decode()
+    api = client.post(f"/api/v1/proposals/{proposal.pk}/transition/",
+                      {"to": "verified", "version": proposal.version},
+                      content_type="application/json")  # fmt: skip
+    assert api.status_code == 400 and "to" in api.json()
+    proposal.refresh_from_db()
+    assert proposal.status == "submitted" and proposal.events.count() == 2
+    # Another verifier of the area does.
+    other = web("supervisor" if who == "back_office" else "back_office")
+    response = other.post(reverse("proposals:transition", args=[proposal.pk]),
+                          {"to": "verified", "version": proposal.version})  # fmt: skip
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == "verified"
