@@ -87,3 +87,35 @@ def test_who_proposed_does_not_verify_their_own_proposal(recipient, staff, web, 
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == "verified"
+
+
+# --- the API's framework messages, in Indonesian ---------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/api/v1/proposals/", "/api/v1/objections/"])
+def test_a_null_body_is_answered_in_indonesian(recipient, web, url):
+    response = web("back_office").post(url, "null", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["Tidak ada data yang dikirim: kirim sebuah objek JSON."]
+    }
+
+
+def test_a_null_body_to_a_move_is_answered_in_indonesian(recipient, staff, web):
+    proposal = _submitted_by(staff["front_office"], recipient)
+    response = web("back_office").post(f"/api/v1/proposals/{proposal.pk}/transition/", "null",
+                                       content_type="application/json")  # fmt: skip
+    assert response.status_code == 400
+    assert "Tidak ada data" in response.json()["non_field_errors"][0]
+
+
+@pytest.mark.parametrize("who", ["front_office_other_district", "supervisor_other_city",
+                                 "village_operator_other"])  # fmt: skip
+def test_out_of_area_is_not_found_in_indonesian_naming_no_model(recipient, staff, web, who):
+    proposal = _submitted_by(staff["front_office"], recipient)
+    client = web(who)
+    for url in (f"/api/v1/proposals/{proposal.pk}/", f"/api/v1/proposals/{proposal.pk}/settle/",
+                "/api/v1/proposals/999999/"):  # fmt: skip
+        response = client.get(url) if url.count("/") == 5 else client.post(url, {})
+        assert response.status_code == 404, url
+        assert response.json() == {"detail": "Tidak ditemukan."}, url
