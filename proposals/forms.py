@@ -48,7 +48,8 @@ class ProposalForm(forms.Form):
 
     def __init__(self, *args, household: Household, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = household.members.active()
+        # Those who died or moved out too: their exit is proposed once it is recorded.
+        self.fields["person"].queryset = household.members.all()
         for name in PERSON_FIELDS:
             self.fields[CHANGE_PREFIX + name] = _change_field(Person, name)
         for name in HOUSEHOLD_FIELDS:

@@ -253,11 +253,12 @@ def proposal_open(
     complaint=None,
 ) -> Proposal:
     """Open a draft proposal about a household of the actor's area, or one of its living
-    members. A correction names the variables it changes (`proposals.corrections`); an
-    exit says why. A second open proposal of the same kind for the same member (or, without
-    a member, the same household) is refused, the household locked so that two desks cannot
-    both open it. `source` is read from the actor's role unless given (an upheld
-    objection). Raises `ValidationError` by field; nothing is saved then."""
+    members (the exit of one who died or moved out, too). A correction names the variables
+    it changes (`proposals.corrections`); an exit says why. A second open proposal of the
+    same kind for the same member (or, without a member, the same household) is refused,
+    the household locked so that two desks cannot both open it. `source` is read from the
+    actor's role unless given (an upheld objection). Raises `ValidationError` by field;
+    nothing is saved then."""
     reason = (reason or "").strip()
     exit_reason = (exit_reason or "").strip()
     if not actor.has_perm(PROPOSE):
@@ -273,7 +274,7 @@ def proposal_open(
         add("kind", _("Choose the kind of proposal."))
     if person is not None and person.household_id != household.pk:
         add("person", _("Choose a member of this household."))
-    elif person is not None and not person.is_active:
+    elif person is not None and not person.is_active and kind != Kind.EXIT:
         add("person", _("This member died or moved out: propose their exit instead."))
     if kind in MEMBER_KINDS and person is None:
         add("person", _("Choose the member to propose."))

@@ -119,3 +119,28 @@ def test_out_of_area_is_not_found_in_indonesian_naming_no_model(recipient, staff
         response = client.get(url) if url.count("/") == 5 else client.post(url, {})
         assert response.status_code == 404, url
         assert response.json() == {"detail": "Tidak ditemukan."}, url
+
+
+# --- the exit of a member whose death is recorded ---------------------------------------------
+
+
+def test_the_exit_of_a_member_whose_death_is_recorded_can_be_proposed(recipient, staff, web):
+    import datetime
+
+    from households import lifecycle
+    from tests.factories import PersonFactory
+
+    son = PersonFactory(household=recipient, name="Budi Wafat")
+    lifecycle.person_record_death(actor=staff["front_office"], person=son,
+                                  date=datetime.date(2026, 1, 2), evidence_kind="akta_kematian",
+                                  evidence_number="5272-KM-0001")  # fmt: skip
+    url = reverse("proposals:create", args=[recipient.pk])
+    client = web("front_office")
+    assert f'value="{son.pk}"' in client.get(url).content.decode()
+    response = client.post(url, {"kind": "exit", "person": son.pk, "exit_reason": "died"})
+    assert response.status_code == 302
+    assert Proposal.objects.get(person=son).kind == "exit"
+    # Any other kind about them is still refused.
+    response = client.post(url, {"kind": "correction", "person": son.pk,
+                                 "changes.birth_place": "Dompu"})  # fmt: skip
+    assert response.status_code == 400 and "usulkan keluarnya" in response.content.decode()
