@@ -222,6 +222,14 @@ def proposal_visit_request(*, actor: AbstractBaseUser, proposal: Proposal, reaso
     """Ask for the home visit that verifies `proposal`, linked to it."""
     with transaction.atomic():
         current = _locked(proposal)
+        if not needs_home_visit(current):
+            raise ValidationError(
+                {"visit": _("This kind of proposal is verified without a home visit.")}
+            )
+        if current.is_final:
+            raise ValidationError(
+                {"visit": _("The registry has answered this proposal: it needs no home visit.")}
+            )
         if current.visit_id is not None and current.visit.status != "cancelled":
             raise ValidationError({"visit": _("A home visit is already linked to this proposal.")})
         visit = visit_request(

@@ -144,3 +144,25 @@ def test_the_exit_of_a_member_whose_death_is_recorded_can_be_proposed(recipient,
     response = client.post(url, {"kind": "correction", "person": son.pk,
                                  "changes.birth_place": "Dompu"})  # fmt: skip
     assert response.status_code == 400 and "usulkan keluarnya" in response.content.decode()
+
+
+# --- a home visit only for the proposals that wait for one -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"kind": "exit", "exit_reason": "moved"},  # papers prove it
+        {"kind": "new_household", "status": "accepted"},  # the registry answered
+    ],
+)
+def test_no_home_visit_is_asked_for_a_proposal_that_needs_none(recipient, staff, web, fields):
+    from tests.factories import ProposalFactory
+    from visits.models import Visit
+
+    proposal = ProposalFactory(household=recipient, **fields)
+    response = web("back_office").post(reverse("proposals:visit_request", args=[proposal.pk]))
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.visit_id is None and proposal.version == 1
+    assert not Visit.objects.exclude(reason="verifikasi sanggahan").exists()
