@@ -1,11 +1,19 @@
 """Proposals, objections and household changes attacked by a reviewer: odd ids in the query
 string, a file prepared and verified by one person, framework messages left in English."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from accounts.models import AccessLog
+from documents.models import DocumentKind
+from households import lifecycle
 from proposals.models import Proposal
+from proposals.services import proposal_open, proposal_transition
+from tests.factories import DocumentFactory, PersonFactory, ProposalFactory
+from visits.models import Visit
 
 # Characters str.isdigit() takes for digits that int() refuses.
 NOT_INTS = ["²", "³", "①", "１²"]
@@ -53,10 +61,6 @@ def test_the_visit_pages_take_such_ids_without_a_crash(recipient, web, value):
 
 
 def _submitted_by(user, household):
-    from documents.models import DocumentKind
-    from proposals.services import proposal_open, proposal_transition
-    from tests.factories import DocumentFactory
-
     proposal = proposal_open(actor=user, kind="exit", household=household,
                              exit_reason="moved", reason="Pindah ke Dompu")  # fmt: skip
     DocumentFactory(household=household, owner_type="proposal", owner_id=proposal.pk,
@@ -125,11 +129,6 @@ def test_out_of_area_is_not_found_in_indonesian_naming_no_model(recipient, staff
 
 
 def test_the_exit_of_a_member_whose_death_is_recorded_can_be_proposed(recipient, staff, web):
-    import datetime
-
-    from households import lifecycle
-    from tests.factories import PersonFactory
-
     son = PersonFactory(household=recipient, name="Budi Wafat")
     lifecycle.person_record_death(actor=staff["front_office"], person=son,
                                   date=datetime.date(2026, 1, 2), evidence_kind="akta_kematian",
@@ -157,12 +156,46 @@ def test_the_exit_of_a_member_whose_death_is_recorded_can_be_proposed(recipient,
     ],
 )
 def test_no_home_visit_is_asked_for_a_proposal_that_needs_none(recipient, staff, web, fields):
-    from tests.factories import ProposalFactory
-    from visits.models import Visit
-
     proposal = ProposalFactory(household=recipient, **fields)
     response = web("back_office").post(reverse("proposals:visit_request", args=[proposal.pk]))
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.visit_id is None and proposal.version == 1
     assert not Visit.objects.exclude(reason="verifikasi sanggahan").exists()
+
+
+# --- a corrected NIK shown whole is written to the access log, wherever it is shown -----------
+
+
+@pytest.fixture
+def nik_correction(recipient, staff):
+    member = PersonFactory(household=recipient, name="Rina", sex="F",
+                           birth_date=datetime.date(1990, 2, 3))  # fmt: skip
+    proposal = proposal_open(actor=staff["front_office"], kind="correction", household=recipient,
+                             person=member, changes={"nik": "5272014302900007"})  # fmt: skip
+    DocumentFactory(household=recipient, owner_type="proposal", owner_id=proposal.pk,
+                    kind=DocumentKind.objects.get(code="ktp"))  # fmt: skip
+    return proposal_transition(actor=staff["front_office"], proposal=proposal, to="submitted")
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        ("api", {"to": "verified"}, 200),
+        ("api", {"to": "verified", "version": 99}, 409),
+        ("web", {"to": "approved", "version": 2}, 400),
+    ],
+)
+def test_a_moves_answer_showing_the_whole_nik_is_logged(nik_correction, web, how):
+    where, body, status = how
+    client = web("back_office")
+    if where == "api":
+        url = f"/api/v1/proposals/{nik_correction.pk}/transition/"
+        response = client.post(url, body, content_type="application/json")
+    else:
+        url = reverse("proposals:transition", args=[nik_correction.pk])
+        response = client.post(url, body)
+    assert response.status_code == status
+    assert "5272014302900007" in response.content.decode()
+    entry = AccessLog.objects.get()
+    assert (entry.household_id, entry.path) == (nik_correction.household_id, url)
