@@ -173,6 +173,7 @@ class ProposalViewSet(
             exit_reason=data.get("exit_reason", ""),
             reason=data.get("reason", ""),
         )
+        whole_view_recorded(self.request, serializer.instance)  # each change's `from`, whole
 
     @extend_schema(
         request=ProposalTransitionSerializer,

@@ -199,3 +199,17 @@ def test_a_moves_answer_showing_the_whole_nik_is_logged(nik_correction, web, how
     assert "5272014302900007" in response.content.decode()
     entry = AccessLog.objects.get()
     assert (entry.household_id, entry.path) == (nik_correction.household_id, url)
+
+
+def test_opening_a_nik_correction_through_the_api_logs_the_recorded_nik_it_answers(
+    recipient, staff, web
+):
+    member = PersonFactory(household=recipient, name="Rina", sex="F", nik="5272014302900007",
+                           birth_date=datetime.date(1990, 2, 3))  # fmt: skip
+    response = web("front_office").post("/api/v1/proposals/", {
+        "kind": "correction", "household": recipient.pk, "person": member.pk,
+        "changes": {"nik": "5272014302900015"},
+    }, content_type="application/json")  # fmt: skip
+    assert response.status_code == 201
+    assert response.json()["changes"]["nik"]["from"] == "5272014302900007"
+    assert AccessLog.objects.filter(household_id=recipient.pk, path="/api/v1/proposals/").exists()
