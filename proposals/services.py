@@ -302,7 +302,9 @@ def proposal_open(
     stored_changes: dict = {}
     if kind == Kind.CORRECTION and not errors:
         try:
-            stored_changes = corrected_changes(person=person, household=household, changes=changes)
+            stored_changes = corrected_changes(
+                person=person, household=household, changes=changes, actor=actor
+            )
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 for message in messages:

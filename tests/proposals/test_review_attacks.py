@@ -12,7 +12,8 @@ from documents.models import DocumentKind
 from households import lifecycle
 from proposals.models import Proposal
 from proposals.services import proposal_open, proposal_transition
-from tests.factories import DocumentFactory, PersonFactory, ProposalFactory
+from regions.models import Region
+from tests.factories import DocumentFactory, HouseholdFactory, PersonFactory, ProposalFactory
 from visits.models import Visit
 
 # Characters str.isdigit() takes for digits that int() refuses.
@@ -213,3 +214,34 @@ def test_opening_a_nik_correction_through_the_api_logs_the_recorded_nik_it_answe
     assert response.status_code == 201
     assert response.json()["changes"]["nik"]["from"] == "5272014302900007"
     assert AccessLog.objects.filter(household_id=recipient.pk, path="/api/v1/proposals/").exists()
+
+
+# --- a correction to a number registered elsewhere: said as registration says it, and logged ---
+
+
+@pytest.mark.parametrize("who", ["village_operator", "facilitator"])
+def test_a_correction_to_a_nik_registered_elsewhere_is_logged_and_says_no_more(
+    recipient, staff, web, who
+):
+    Region.objects.create(code="52.71.01", name="Ampenan", level=3, parent_id="52.71")
+    Region.objects.create(code="52.71.01.1001", name="Ampenan Selatan", level=4,
+                          parent_id="52.71.01")  # fmt: skip
+    mataram = HouseholdFactory(region_id="52.71.01.1001", kk_number="5271010101200001")
+    PersonFactory(household=mataram, name="Orang Mataram", sex="F", nik="5271014302900003",
+                  birth_date=datetime.date(1990, 2, 3))  # fmt: skip
+    member = PersonFactory(household=recipient, name="Rina", sex="F",
+                           birth_date=datetime.date(1990, 2, 3))  # fmt: skip
+    client = web(who)
+    for body, field in (
+        ({"person": member.pk, "changes": {"nik": "5271014302900003"}}, "changes.nik"),
+        ({"changes": {"kk_number": "5271010101200001"}}, "changes.kk_number"),
+    ):
+        response = client.post("/api/v1/proposals/", {"kind": "correction",
+                                                      "household": recipient.pk, **body},
+                               content_type="application/json")  # fmt: skip
+        assert response.status_code == 400
+        message = " ".join(response.json()[field])
+        assert str(mataram.pk) not in message and "Mataram" not in message
+    logged = AccessLog.objects.filter(user=staff[who], action="search")
+    assert set(logged.values_list("query", flat=True)) == {"5271014302900003", "5271010101200001"}
+    assert not Proposal.objects.exists()
