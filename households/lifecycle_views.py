@@ -91,7 +91,7 @@ def _change_page(
 def _chosen_member(request: HttpRequest, household: Household):
     """The member the household page's button names (`?member=`), if they live there."""
     member = request.GET.get("member", "")
-    if not member.isdigit():
+    if not (member.isascii() and member.isdigit()):  # "²" is a digit to isdigit(), not to int()
         return None
     return household.members.active().filter(pk=int(member)).first()
 

@@ -107,6 +107,18 @@ def shows_identifier(changes: dict) -> bool:
     return any(name in IDENTIFIER_FIELDS for name in changes or {})
 
 
+def whole_view_recorded(request, proposal: Proposal) -> None:
+    """Write to the access log an answer that shows a corrected NIK or KK number whole."""
+    if shows_identifier(proposal.changes):
+        access_record(
+            actor=request.user,
+            action=AccessLog.Action.VIEW,
+            what=str(proposal),
+            household_id=proposal.household_id,
+            path=request.path,
+        )
+
+
 class ProposalPermission(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         if view.action == "create":
@@ -147,14 +159,7 @@ class ProposalViewSet(
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
         proposal = self.get_object()
-        if shows_identifier(proposal.changes):
-            access_record(
-                actor=request.user,
-                action=AccessLog.Action.VIEW,
-                what=str(proposal),
-                household_id=proposal.household_id,
-                path=request.path,
-            )
+        whole_view_recorded(request, proposal)
         return Response(self.get_serializer(proposal).data)
 
     def perform_create(self, serializer) -> None:
@@ -168,6 +173,7 @@ class ProposalViewSet(
             exit_reason=data.get("exit_reason", ""),
             reason=data.get("reason", ""),
         )
+        whole_view_recorded(self.request, serializer.instance)  # each change's `from`, whole
 
     @extend_schema(
         request=ProposalTransitionSerializer,
@@ -198,9 +204,11 @@ class ProposalViewSet(
                 version=data.get("version"),
             )
         except services.ProposalConflict as conflict:
+            whole_view_recorded(request, proposal)
             current = self.get_serializer(self.get_queryset().get(pk=proposal.pk)).data
             return Response(
                 {"detail": conflict.message, "current": current}, status=status.HTTP_409_CONFLICT
             )
+        whole_view_recorded(request, proposal)
         fresh = self.get_queryset().prefetch_related("events__actor").get(pk=proposal.pk)
         return Response(self.get_serializer(fresh).data)

@@ -85,9 +85,10 @@ def _let_go(current: ProposalBatch, keep: list[Proposal]) -> None:
 def batch_approve(
     *, actor: AbstractBaseUser, batch: ProposalBatch, via: str = "web"
 ) -> ProposalBatch:
-    """Approve an open batch: its minutes attached, every proposal it holds verified. Every
-    one of them moves to approved with its event; the approver is recorded. A refusal is a
-    ValidationError on `batch` and changes nothing."""
+    """Approve an open batch: its minutes attached, every proposal it holds verified, none
+    of them proposed by the approver (four eyes). Every one of them moves to approved with
+    its event; the approver is recorded. A refusal is a ValidationError on `batch` and
+    changes nothing."""
     from proposals.services import APPROVE, _check, _locked, _move
 
     with transaction.atomic():
@@ -111,6 +112,11 @@ def batch_approve(
             errors.append(
                 _("Not every proposal is verified: %(proposals)s.")
                 % {"proposals": _proposal_names(unverified)}
+            )
+        if mine := [p for p in held if p.created_by_id == actor.pk]:
+            errors.append(
+                _("You proposed %(proposals)s: another approver approves this batch.")
+                % {"proposals": _proposal_names(mine)}
             )
         if errors:
             raise ValidationError({"batch": errors})

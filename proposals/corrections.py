@@ -84,11 +84,12 @@ def _read(field: models.Field, record: models.Model, raw) -> object:
     return field.clean(raw, record)
 
 
-def corrected_changes(*, person: Person | None, household: Household, changes) -> dict:
+def corrected_changes(*, person: Person | None, household: Household, changes, actor) -> dict:
     """The changes of a correction as stored, `from` read from the record; only the
     variables whose value really changes. Raises `ValidationError` keyed `changes` (none
     given, nothing changes, not an object) or `changes.<field>` (an unknown variable, a value
-    the registry's rules refuse)."""
+    the registry's rules refuse). A NIK or KK number registered already is said as the
+    registration form says it, and, like there, written to `actor`'s access log."""
     if not isinstance(changes, dict) or not changes:
         raise ValidationError({"changes": _("Name at least one variable to correct.")})
     record = person if person is not None else household
@@ -116,7 +117,7 @@ def corrected_changes(*, person: Person | None, household: Household, changes) -
         values[name] = new
         result[name] = {"from": _stored(current), "to": _stored(new)}
     if not errors:
-        errors.update(_rule_errors(person, household, values))
+        errors.update(_rule_errors(person, household, values, actor))
     if errors:
         raise ValidationError(errors)
     if not result:
@@ -124,7 +125,7 @@ def corrected_changes(*, person: Person | None, household: Household, changes) -
     return result
 
 
-def _rule_errors(person: Person | None, household: Household, values: dict) -> dict:
+def _rule_errors(person: Person | None, household: Household, values: dict, actor) -> dict:
     """The registry's own rules over the record as it would be after the correction (a NIK
     that fits the birth date and sex, RT numbers, one head), for the changed variables."""
     today = local_date_in(household.region_id)
@@ -137,12 +138,12 @@ def _rule_errors(person: Person | None, household: Household, values: dict) -> d
             if household_errors.get(name):
                 errors[_key(name)] = household_errors[name]
         kk_number = values.get("kk_number")
-        if (
-            kk_number
-            and Household.objects.exclude(pk=household.pk).filter(kk_number=kk_number).exists()
-        ):
+        owner = kk_number and (
+            Household.objects.exclude(pk=household.pk).filter(kk_number=kk_number).first()
+        )
+        if owner:
             errors.setdefault(_key("kk_number"), []).append(
-                _("This KK number is already registered to another household.")
+                _registered(actor, "kk_number", kk_number, owner.pk)
             )
         return errors
     merged = {name: getattr(person, name) for name in PERSON_FIELDS}
@@ -155,9 +156,10 @@ def _rule_errors(person: Person | None, household: Household, values: dict) -> d
             # The NIK and the birth date or sex it encodes disagree: said at what changed.
             errors.setdefault(_key(changed[0]), []).extend(messages)
     nik = values.get("nik")
-    if nik and Person.objects.exclude(pk=person.pk).filter(nik=nik).exists():
+    owner = nik and Person.objects.exclude(pk=person.pk).filter(nik=nik).first()
+    if owner:
         errors.setdefault(_key("nik"), []).append(
-            _("This NIK is already registered to another person.")
+            _registered(actor, "nik", nik, owner.household_id)
         )
     if (
         values.get("relationship") == Relationship.HEAD
@@ -165,3 +167,11 @@ def _rule_errors(person: Person | None, household: Household, values: dict) -> d
     ):
         errors.setdefault(_key("relationship"), []).append(_("A household has one head only."))
     return errors
+
+
+def _registered(actor, field: str, number: str, household_id: int) -> str:
+    """A number another record holds: where, only inside the actor's area; the attempt to
+    the access log (it tells that the number exists), as on the registration form."""
+    from households.services import _already_registered
+
+    return _already_registered(actor, field, number, household_id)

@@ -170,6 +170,7 @@ def moves_for(user: AbstractBaseUser, proposal: Proposal) -> list[str]:
     return [
         to for to in Status.values
         if (move := allowed.get(to)) and move.by == "proposal" and user.has_perm(move.permission)
+        and not (to == Status.VERIFIED and proposal.created_by_id == user.pk)
     ]  # fmt: skip
 
 
@@ -202,6 +203,10 @@ def proposal_transition(
             raise ValidationError({"to": _("Settle the proposal with the registry's answer.")})
         if not actor.has_perm(move.permission):
             raise ValidationError({"to": _("Your role does not take this step.")})
+        if to == Status.VERIFIED and current.created_by_id == actor.pk:
+            raise ValidationError(
+                {"to": _("Who proposed it does not verify it: another verifier does.")}
+            )
         if to in (Status.RETURNED, Status.REJECTED) and not note:
             raise ValidationError({"note": _("Say why, for whoever proposed it.")})
         if to == Status.SUBMITTED and (missing := evidence_missing(current)):
@@ -223,6 +228,14 @@ def proposal_visit_request(*, actor: AbstractBaseUser, proposal: Proposal, reaso
     """Ask for the home visit that verifies `proposal`, linked to it."""
     with transaction.atomic():
         current = _locked(proposal)
+        if not needs_home_visit(current):
+            raise ValidationError(
+                {"visit": _("This kind of proposal is verified without a home visit.")}
+            )
+        if current.is_final:
+            raise ValidationError(
+                {"visit": _("The registry has answered this proposal: it needs no home visit.")}
+            )
         if current.visit_id is not None and current.visit.status != "cancelled":
             raise ValidationError({"visit": _("A home visit is already linked to this proposal.")})
         visit = visit_request(
@@ -254,11 +267,12 @@ def proposal_open(
     complaint=None,
 ) -> Proposal:
     """Open a draft proposal about a household of the actor's area, or one of its living
-    members. A correction names the variables it changes (`proposals.corrections`); an
-    exit says why. A second open proposal of the same kind for the same member (or, without
-    a member, the same household) is refused, the household locked so that two desks cannot
-    both open it. `source` is read from the actor's role unless given (an upheld
-    objection). Raises `ValidationError` by field; nothing is saved then."""
+    members (the exit of one who died or moved out, too). A correction names the variables
+    it changes (`proposals.corrections`); an exit says why. A second open proposal of the
+    same kind for the same member (or, without a member, the same household) is refused,
+    the household locked so that two desks cannot both open it. `source` is read from the
+    actor's role unless given (an upheld objection). Raises `ValidationError` by field;
+    nothing is saved then."""
     reason = (reason or "").strip()
     exit_reason = (exit_reason or "").strip()
     if not actor.has_perm(PROPOSE):
@@ -298,7 +312,9 @@ def proposal_open(
     stored_changes: dict = {}
     if kind == Kind.CORRECTION and not errors:
         try:
-            stored_changes = corrected_changes(person=person, household=household, changes=changes)
+            stored_changes = corrected_changes(
+                person=person, household=household, changes=changes, actor=actor
+            )
         except ValidationError as error:
             for field, messages in error.message_dict.items():
                 for message in messages:

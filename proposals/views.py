@@ -11,14 +11,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import role_required
-from accounts.models import AccessLog
 from accounts.roles import Role, has_role
 from accounts.selectors import scope_code_of
-from accounts.services import access_record, personal_list_shown
+from accounts.services import personal_list_shown
 from complaints.selectors import complaints_in_scope
 from households.selectors import household_get_for
 from proposals import services
-from proposals.api import shows_identifier
+from proposals.api import whole_view_recorded
 from proposals.calendar import cycle_for, input_days_left
 from proposals.corrections import field_label, value_label
 from proposals.forms import ProposalFilterForm, ProposalForm, TransitionForm
@@ -77,7 +76,8 @@ def proposal_create(request: HttpRequest, household_pk: int) -> HttpResponse:
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
     complaint = None
-    if source.get("complaint", "").isdigit():
+    wanted = source.get("complaint", "")
+    if wanted.isascii() and wanted.isdigit():  # "²" is a digit to isdigit(), not to int()
         complaint = get_object_or_404(
             complaints_in_scope(request.user), pk=source["complaint"], household=household
         )
@@ -125,14 +125,6 @@ def _initial(household, query) -> dict:
 @role_required(*LIST_ROLES)
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = proposal_get_for(request.user, pk)
-    if shows_identifier(proposal.changes):  # a corrected NIK or KK number, whole
-        access_record(
-            actor=request.user,
-            action=AccessLog.Action.VIEW,
-            what=str(proposal),
-            household_id=proposal.household_id,
-            path=request.path,
-        )
     return _render_detail(request, proposal)
 
 
@@ -150,6 +142,7 @@ def _status_label(status: str) -> str:
 
 
 def _render_detail(request, proposal, *, form=None, status=200):
+    whole_view_recorded(request, proposal)  # a corrected NIK or KK number, whole
     moves = services.moves_for(request.user, proposal)
     changes = proposal.changes
     return render(

@@ -12,7 +12,9 @@ way, with that constraint's field message (`slrt.constraints`).
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from rest_framework.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
@@ -48,4 +50,26 @@ def api_exception_handler(exc, context):
         exc = ValidationError(api_error_detail(exc))
     elif isinstance(exc, IntegrityError) and (found := violation_error(exc)) is not None:
         exc = ValidationError(api_error_detail(found[1]))
+    elif isinstance(exc, Http404):
+        # Django's "No Proposal matches the given query." is English only: DRF's own
+        # "Not found." is translated, and says the same for every object out of reach.
+        exc = NotFound()
+    elif isinstance(exc, ValidationError) and _no_data(exc.detail):
+        # DRF answers a `null` body with an untranslated "No data provided".
+        exc = ValidationError(
+            {api_settings.NON_FIELD_ERRORS_KEY: [
+                ErrorDetail(_("No data provided: send a JSON object."), code="null")
+            ]}
+        )  # fmt: skip
     return exception_handler(exc, context)
+
+
+def _no_data(detail) -> bool:
+    if not isinstance(detail, dict) or list(detail) != [api_settings.NON_FIELD_ERRORS_KEY]:
+        return False
+    messages = detail[api_settings.NON_FIELD_ERRORS_KEY]
+    return (
+        len(messages) == 1
+        and getattr(messages[0], "code", None) == "null"
+        and str(messages[0]) == "No data provided"
+    )

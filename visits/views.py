@@ -54,7 +54,7 @@ def visit_queue(request: HttpRequest) -> HttpResponse:
     if status not in Visit.Status.values:
         status = ""
     assignee = request.GET.get("assignee", "")
-    assignee_id = int(assignee) if assignee.isdigit() else None
+    assignee_id = int(assignee) if assignee.isascii() and assignee.isdigit() else None
     visits = list(visit_queue_for(request.user, status=status, assignee=assignee_id)[:200])
     facilitators = get_user_model().objects.none()
     if has_role(request.user, *REGISTRY_ROLES):
@@ -89,11 +89,12 @@ def visit_request(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = household_get_for(request.user, household_pk)
     source = request.POST if request.method == "POST" else request.GET
     complaint = referral = None
-    if source.get("complaint", "").isdigit():
+    wanted_complaint, wanted_referral = source.get("complaint", ""), source.get("referral", "")
+    if wanted_complaint.isascii() and wanted_complaint.isdigit():  # not "²", int() refuses it
         complaint = get_object_or_404(
             complaints_in_scope(request.user), pk=source["complaint"], household=household
         )
-    elif source.get("referral", "").isdigit():
+    elif wanted_referral.isascii() and wanted_referral.isdigit():
         referral = get_object_or_404(
             referrals_for(request.user), pk=source["referral"], household=household
         )

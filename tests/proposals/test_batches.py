@@ -92,7 +92,9 @@ def test_approve_and_send_move_every_proposal_with_its_event(staff, batch):
     assert set(batch.proposals.values_list("status", flat=True)) == {"sent"}
 
 
-@pytest.mark.parametrize("case", ["no_minutes", "no_proposals", "unverified", "role", "twice"])
+@pytest.mark.parametrize(
+    "case", ["no_minutes", "no_proposals", "unverified", "role", "twice", "own"]
+)
 def test_each_refusal_names_why_and_changes_nothing(staff, batch, case):
     actor = staff["supervisor"]
     if case != "no_proposals":
@@ -105,6 +107,8 @@ def test_each_refusal_names_why_and_changes_nothing(staff, batch, case):
         actor = staff["back_office"]
     if case == "twice":
         ProposalBatch.objects.filter(pk=batch.pk).update(status="approved")
+    if case == "own":  # four eyes: who proposed one of them does not approve the batch
+        Proposal.objects.filter(pk=proposals[2].pk).update(created_by=actor)
     before = snapshot(batch)
     with pytest.raises(ValidationError) as caught:
         batch_approve(actor=actor, batch=batch)
@@ -113,6 +117,7 @@ def test_each_refusal_names_why_and_changes_nothing(staff, batch, case):
         "no_minutes": "berita acara", "no_proposals": "belum berisi usulan",
         "unverified": f"#{proposals[1].pk}" if case == "unverified" else "",
         "role": "Peran Anda", "twice": "sudah berstatus disetujui",
+        "own": f"Anda mengusulkan #{proposals[2].pk}" if case == "own" else "",
     }[case]  # fmt: skip
     assert expected in message
     assert snapshot(batch) == before
