@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proposals.calendar import batch_month, cycle_for
-from proposals.models import Proposal, ProposalBatch
+from proposals.models import Proposal, ProposalBatch, ProposalEvent
 from regions.models import Region
 
 # The document kinds that carry a batch's minutes: the village meeting's berita acara, or
@@ -82,11 +82,23 @@ def _let_go(current: ProposalBatch, keep: list[Proposal]) -> None:
     current.proposals.exclude(pk__in=[proposal.pk for proposal in keep]).update(batch=None)
 
 
+def _prepared_by(actor: AbstractBaseUser, proposals: list[Proposal]) -> list[Proposal]:
+    """The proposals of `proposals` that `actor` proposed or verified: the person who
+    prepared a thing never decides it (DESIGN), so they do not approve their batch."""
+    verified = set(
+        ProposalEvent.objects.filter(
+            proposal__in=proposals, actor=actor, to_status=Proposal.Status.VERIFIED
+        ).values_list("proposal_id", flat=True)
+    )
+    return [p for p in proposals if p.created_by_id == actor.pk or p.pk in verified]
+
+
 def batch_approve(
     *, actor: AbstractBaseUser, batch: ProposalBatch, via: str = "web"
 ) -> ProposalBatch:
-    """Approve an open batch: its minutes attached, every proposal it holds verified. Every
-    one of them moves to approved with its event; the approver is recorded. A refusal is a
+    """Approve an open batch: its minutes attached, every proposal it holds verified, none
+    of them proposed or verified by `actor`. Every one of them moves to approved with its
+    event; the approver is recorded. A refusal is a
     ValidationError on `batch` and changes nothing."""
     from proposals.services import APPROVE, _check, _locked, _move
 
@@ -112,6 +124,11 @@ def batch_approve(
                 _("Not every proposal is verified: %(proposals)s.")
                 % {"proposals": _proposal_names(unverified)}
             )
+        if prepared := _prepared_by(actor, held):
+            errors.append(
+                _("You proposed or verified %(proposals)s of this batch: another officer "
+                  "approves it.") % {"proposals": _proposal_names(prepared)}
+            )  # fmt: skip
         if errors:
             raise ValidationError({"batch": errors})
         _let_go(current, held)
