@@ -86,3 +86,20 @@ def test_the_officer_who_prepared_a_batch_does_not_approve_it(staff, batch, clie
     other = batches_tests.staff_user(batches_tests.Role.SUPERVISOR, "52.72")
     batch_approve(actor=other, batch=batch)
     assert ProposalBatch.objects.get(pk=batch.pk).status == "approved"
+
+
+def test_a_new_households_bnba_lists_only_the_members_who_live_there(staff, batch):
+    """A member who died or moved out is not proposed to DTSEN with their household."""
+    from proposals.bnba import bnba_workbook
+    from tests.proposals.test_batches import read_back
+
+    household = HouseholdFactory(region_id=VILLAGE)
+    PersonFactory(household=household, name="Rahmat Hidayat", relationship="head")
+    for name, status in (("Almarhum Ahmad", "deceased"), ("Nur Pindah", "moved_out")):
+        PersonFactory(household=household, name=name, relationship="child", status=status,
+                      status_date=datetime.date(2026, 10, 1))  # fmt: skip
+    ProposalFactory(household=household, kind="new_household", status="approved", batch=batch)
+    ProposalBatch.objects.filter(pk=batch.pk).update(status="approved")
+    batch.refresh_from_db()
+    sheets = read_back(bnba_workbook(batch))
+    assert [row["NAMA"] for row in sheets["USULAN_BARU"]] == ["Rahmat Hidayat"]
