@@ -12,7 +12,9 @@ way, with that constraint's field message (`slrt.constraints`).
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from rest_framework.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
@@ -43,9 +45,27 @@ def api_error_detail(error: DjangoValidationError) -> dict:
 
 def api_exception_handler(exc, context):
     """`REST_FRAMEWORK["EXCEPTION_HANDLER"]`: DRF's, after turning a service's refusal
-    (`ValidationError`, a constraint broken by a concurrent write) into a 400."""
+    (`ValidationError`, a constraint broken by a concurrent write) into a 400. A record out
+    of the user's area (or none) is "Tidak ditemukan.", as an unknown address is: not
+    Django's "No Household matches the given query.", English and naming the model; a
+    `null` body is refused in the user's language, not with DRF's untranslated text."""
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(api_error_detail(exc))
     elif isinstance(exc, IntegrityError) and (found := violation_error(exc)) is not None:
         exc = ValidationError(api_error_detail(found[1]))
+    elif isinstance(exc, Http404):
+        exc = NotFound()
+    elif isinstance(exc, ValidationError) and _no_data(exc.detail):
+        exc = ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [_("No data provided")]})
     return exception_handler(exc, context)
+
+
+def _no_data(detail) -> bool:
+    """Whether `detail` is DRF's answer to a `null` body (`Serializer.run_validation`)."""
+    if not isinstance(detail, dict) or list(detail) != [api_settings.NON_FIELD_ERRORS_KEY]:
+        return False
+    messages = detail[api_settings.NON_FIELD_ERRORS_KEY]
+    return (
+        isinstance(messages, list) and len(messages) == 1
+        and isinstance(messages[0], ErrorDetail) and messages[0].code == "null"
+    )  # fmt: skip

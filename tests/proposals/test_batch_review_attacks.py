@@ -103,3 +103,33 @@ def test_a_new_households_bnba_lists_only_the_members_who_live_there(staff, batc
     batch.refresh_from_db()
     sheets = read_back(bnba_workbook(batch))
     assert [row["NAMA"] for row in sheets["USULAN_BARU"]] == ["Rahmat Hidayat"]
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/api/v1/proposal-batches/{batch}/"),
+        ("post", "/api/v1/proposal-batches/{batch}/approve/"),
+        ("post", "/api/v1/proposals/{proposal}/settle/"),
+    ],
+)
+def test_out_of_the_area_the_api_says_not_found_in_indonesian(staff, batch, method, url):
+    """Not "No ProposalBatch matches the given query.": English, and the model's name."""
+    proposal = add_proposals(batch)[0]
+    api = APIClient()
+    api.force_authenticate(staff["supervisor_other_district"])
+    answer = getattr(api, method)(url.format(batch=batch.pk, proposal=proposal.pk))
+    assert answer.status_code == 404
+    assert answer.json() == {"detail": "Tidak ditemukan."}
+
+
+def test_a_null_body_is_refused_in_indonesian(staff, batch):
+    proposal = add_proposals(batch, status="sent")[0]
+    api = APIClient()
+    api.force_authenticate(staff["supervisor"])
+    answer = api.post(f"/api/v1/proposals/{proposal.pk}/settle/", "null",
+                      content_type="application/json")  # fmt: skip
+    assert answer.status_code == 400
+    assert answer.json() == {"non_field_errors": ["Tidak ada data yang dikirim."]}
+    proposal.refresh_from_db()
+    assert proposal.status == "sent"
