@@ -22,10 +22,16 @@ MINUTES_KINDS = ("berita_acara", "sptjm")
 def batch_for(region: Region, day: datetime.date) -> ProposalBatch:
     """The batch of village `region` that a proposal submitted on `day` (the village's own
     date) joins: this month's until the cut-off day, next month's after it; and when that
-    batch is approved or sent already, the next month's still open."""
+    batch is approved or sent already, the next month's still open.
+
+    Called inside the submission's transaction: each batch read is locked, so that a
+    proposal never joins a batch an approval is committing meanwhile (the approval, which
+    locks the batch first, waits for the submission and finds the proposal unverified, or
+    the submission waits for the approval and joins the next month's)."""
     month = batch_month(cycle_for(region.code), day)
     while True:
-        batch, _created = ProposalBatch.objects.get_or_create(region=region, month=month)
+        ProposalBatch.objects.get_or_create(region=region, month=month)
+        batch = ProposalBatch.objects.select_for_update().get(region=region, month=month)
         if batch.status == ProposalBatch.Status.OPEN:
             return batch
         month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)

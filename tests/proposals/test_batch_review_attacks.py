@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from documents.models import Document
 from proposals.batches import batch_approve, batch_mark_sent
-from proposals.models import Proposal, ProposalBatch
+from proposals.models import ProposalBatch
 from proposals.services import proposal_transition
 from tests.factories import HouseholdFactory, PersonFactory, ProposalFactory
 from tests.proposals import test_batches as batches_tests
@@ -35,8 +35,9 @@ def test_no_minutes_are_slipped_into_a_batch_already_approved(staff, batch, clie
     assert "owner_id" in caught.value.message_dict
     client.force_login(staff["village_operator"])
     upload = reverse("documents:upload", args=["batch", batch.pk])
-    page = client.post(upload, {"kind": "sptjm",
-                                "file": SimpleUploadedFile("s.pdf", PDF, "application/pdf")})
+    page = client.post(
+        upload, {"kind": "sptjm", "file": SimpleUploadedFile("s.pdf", PDF, "application/pdf")}
+    )
     assert page.status_code == 404
     api = APIClient()
     api.force_authenticate(staff["back_office"])
@@ -133,3 +134,152 @@ def test_a_null_body_is_refused_in_indonesian(staff, batch):
     assert answer.json() == {"non_field_errors": ["Tidak ada data yang dikirim."]}
     proposal.refresh_from_db()
     assert proposal.status == "sent"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.services("postgresql")
+def test_a_proposal_submitted_while_its_batch_is_approved_never_lands_in_the_approved_batch(
+    kota_bima, monkeypatch
+):
+    """The desk submits a proposal as the head of office approves its village's batch: the
+    proposal joins an open batch (next month's, or this one before the approval, which then
+    waits for it), never the approved one, where the BNBA would list it unverified and
+    sending would drop it from every batch."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from accounts.roles import Role
+    from proposals import services
+    from tests.factories import staff_user
+
+    supervisor = staff_user(Role.SUPERVISOR, "52.72")
+    desk = staff_user(Role.FRONT_OFFICE, "52.72.01")
+    village_operator = staff_user(Role.VILLAGE_OPERATOR, VILLAGE)
+    day = datetime.date(2026, 11, 5)
+    monkeypatch.setattr(services, "local_date_in", lambda code: day)
+    batch = ProposalBatch.objects.create(region_id=VILLAGE, month=datetime.date(2026, 11, 1))
+    household = HouseholdFactory(region_id=VILLAGE)
+    ProposalFactory(household=household, person=PersonFactory(household=household),
+                    kind="new_member", status="verified", batch=batch)  # fmt: skip
+    attach_minutes(batch, village_operator)
+    other = HouseholdFactory(region_id=VILLAGE)
+    draft = ProposalFactory(household=other, person=PersonFactory(household=other),
+                            kind="new_member", created_by=desk)  # fmt: skip
+
+    joined = threading.Event()
+    batch_day = services._batch_day
+
+    def slow_batch_day(current):
+        found = batch_day(current)
+        joined.set()
+        time.sleep(1)  # the approval runs meanwhile
+        return found
+
+    monkeypatch.setattr(services, "_batch_day", slow_batch_day)
+    outcomes = {}
+
+    def submit():
+        try:
+            proposal_transition(actor=desk, proposal=draft, to="submitted")
+            outcomes["submit"] = "done"
+        except ValidationError as error:
+            outcomes["submit"] = error.messages
+        finally:
+            connection.close()
+
+    def approve():
+        try:
+            joined.wait(5)
+            batch_approve(actor=supervisor, batch=batch)
+            outcomes["approve"] = "done"
+        except ValidationError as error:
+            outcomes["approve"] = error.messages
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit), threading.Thread(target=approve)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes["submit"] == "done"
+    draft.refresh_from_db()
+    assert draft.status == "submitted" and draft.batch.status == "open"
+    for closed in ProposalBatch.objects.exclude(status="open"):
+        assert set(closed.proposals.values_list("status", flat=True)) <= {"approved"}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.services("postgresql")
+def test_a_returned_proposal_resubmitted_while_its_batch_is_approved_is_no_deadlock(
+    kota_bima, monkeypatch
+):
+    """A proposal returned from an open batch (still in it until the approval lets it go)
+    is submitted again as the batch is approved: the submission and the approval lock the
+    batch and the proposal in the same order, so neither ends in a database deadlock."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from accounts.roles import Role
+    from proposals import services
+    from tests.factories import staff_user
+
+    supervisor = staff_user(Role.SUPERVISOR, "52.72")
+    desk = staff_user(Role.FRONT_OFFICE, "52.72.01")
+    monkeypatch.setattr(services, "local_date_in", lambda code: datetime.date(2026, 11, 5))
+    batch = ProposalBatch.objects.create(region_id=VILLAGE, month=datetime.date(2026, 11, 1))
+    household = HouseholdFactory(region_id=VILLAGE)
+    ProposalFactory(household=household, person=PersonFactory(household=household),
+                    kind="new_member", status="verified", batch=batch)  # fmt: skip
+    attach_minutes(batch, staff_user(Role.VILLAGE_OPERATOR, VILLAGE))
+    other = HouseholdFactory(region_id=VILLAGE)
+    returned = ProposalFactory(household=other, person=PersonFactory(household=other),
+                               kind="new_member", status="returned", batch=batch)  # fmt: skip
+
+    locked = threading.Event()
+    real_locked = services._locked
+
+    def slow_locked(proposal):
+        found = real_locked(proposal)
+        if threading.current_thread().name == "submit":
+            locked.set()
+            time.sleep(1)  # the approval runs meanwhile
+        return found
+
+    monkeypatch.setattr(services, "_locked", slow_locked)
+    outcomes = {}
+
+    def run(name, work):
+        try:
+            work()
+            outcomes[name] = "done"
+        except ValidationError as error:
+            outcomes[name] = error.messages
+        except Exception as error:  # a deadlock: the database aborts one of them
+            outcomes[name] = repr(error)
+        finally:
+            connection.close()
+
+    def approve():
+        locked.wait(5)
+        batch_approve(actor=supervisor, batch=batch)
+
+    threads = [
+        threading.Thread(name="submit", target=run, args=(
+            "submit", lambda: proposal_transition(actor=desk, proposal=returned, to="submitted"))),
+        threading.Thread(name="approve", target=run, args=("approve", approve)),
+    ]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes["submit"] == "done", outcomes
+    assert "deadlock" not in str(outcomes.get("approve")).lower(), outcomes
+    returned.refresh_from_db()
+    assert returned.status == "submitted" and returned.batch.status == "open"
