@@ -283,3 +283,18 @@ def test_a_returned_proposal_resubmitted_while_its_batch_is_approved_is_no_deadl
     assert "deadlock" not in str(outcomes.get("approve")).lower(), outcomes
     returned.refresh_from_db()
     assert returned.status == "submitted" and returned.batch.status == "open"
+
+
+def test_the_village_operator_who_uploaded_the_minutes_is_told_they_are_attached(
+    staff, batch, client
+):
+    """The operator does not read documents, so the batch's page listed none and said
+    "no berita acara attached yet" right after their upload: it says it is attached."""
+    add_proposals(batch)
+    client.force_login(staff["village_operator"])
+    before = client.get(reverse("proposals:batch_detail", args=[batch.pk])).content.decode()
+    assert "Belum ada berita acara atau SPTJM" in before
+    attach_minutes(batch, staff["village_operator"])
+    after = client.get(reverse("proposals:batch_detail", args=[batch.pk])).content.decode()
+    assert "Berita acara atau SPTJM sudah dilampirkan." in after
+    assert "Belum ada berita acara atau SPTJM" not in after
