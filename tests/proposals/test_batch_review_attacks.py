@@ -298,3 +298,34 @@ def test_the_village_operator_who_uploaded_the_minutes_is_told_they_are_attached
     after = client.get(reverse("proposals:batch_detail", args=[batch.pk])).content.decode()
     assert "Berita acara atau SPTJM sudah dilampirkan." in after
     assert "Belum ada berita acara atau SPTJM" not in after
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="A proposal belongs to one batch (Proposal.batch): submitted again, it leaves the "
+    "sent batch, whose BNBA then misses it. Needs a record of each batch's proposals.",
+)
+def test_a_sent_batchs_bnba_keeps_a_proposal_the_registry_returned_and_the_desk_resubmitted(
+    staff, batch, client, monkeypatch
+):
+    from proposals import services
+    from proposals.settlement import proposal_settle
+    from tests.proposals.test_batches import read_back
+
+    monkeypatch.setattr(services, "local_date_in", lambda code: datetime.date(2026, 11, 5))
+    proposals = add_proposals(batch)
+    attach_minutes(batch, staff["village_operator"])
+    batch_approve(actor=staff["supervisor"], batch=batch)
+    batch_mark_sent(actor=staff["supervisor"], batch=batch)
+    member = proposals[1]
+    member.refresh_from_db()
+    proposal_settle(actor=staff["supervisor"], proposal=member, outcome="returned",
+                    reason="NIK belum padan Dukcapil")  # fmt: skip
+    member.refresh_from_db()
+    proposal_transition(actor=staff["village_operator"], proposal=member, to="submitted")
+    client.force_login(staff["supervisor"])
+    response = client.post(
+        reverse("proposals:batch_bnba", args=[batch.pk]), {"purpose": "supervision"}
+    )
+    found = {row["ID_USULAN"] for rows in read_back(response.content).values() for row in rows}
+    assert found == {proposal.pk for proposal in proposals}
