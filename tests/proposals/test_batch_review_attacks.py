@@ -329,3 +329,42 @@ def test_a_sent_batchs_bnba_keeps_a_proposal_the_registry_returned_and_the_desk_
     )
     found = {row["ID_USULAN"] for rows in read_back(response.content).values() for row in rows}
     assert found == {proposal.pk for proposal in proposals}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.services("postgresql")
+def test_two_heads_of_office_approving_at_once_approve_once(kota_bima):
+    import threading
+
+    from django.db import connection
+
+    from accounts.roles import Role
+    from tests.factories import staff_user
+
+    heads = [staff_user(Role.SUPERVISOR, "52.72") for _ in range(2)]
+    batch = ProposalBatch.objects.create(region_id=VILLAGE, month=datetime.date(2026, 11, 1))
+    proposals = add_proposals(batch)
+    attach_minutes(batch, staff_user(Role.VILLAGE_OPERATOR, VILLAGE))
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def approve(head):
+        try:
+            barrier.wait()
+            batch_approve(actor=head, batch=batch)
+            outcomes.append("done")
+        except ValidationError as error:
+            outcomes.append(" ".join(error.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=approve, args=(head,)) for head in heads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("done") == 1
+    assert any("sudah berstatus disetujui" in outcome for outcome in outcomes)
+    for proposal in proposals:
+        assert proposal.events.filter(to_status="approved").count() == 1
