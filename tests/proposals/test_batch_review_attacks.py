@@ -368,3 +368,20 @@ def test_two_heads_of_office_approving_at_once_approve_once(kota_bima):
     assert any("sudah berstatus disetujui" in outcome for outcome in outcomes)
     for proposal in proposals:
         assert proposal.events.filter(to_status="approved").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [({}, "Bidang ini harus diisi."), ({"outcome": "accepted", "desil": "3"}, "sudah usang")],
+    ids=["empty", "no-version"],
+)
+def test_a_settlement_posted_without_its_fields_says_why(staff, batch, client, data, says):
+    """An empty POST was read as no form at all, and a missing version's message sat on a
+    hidden field: a 400 with nothing said."""
+    proposal = add_proposals(batch, status="sent")[0]
+    client.force_login(staff["supervisor"])
+    page = client.post(reverse("proposals:settle", args=[proposal.pk]), data)
+    assert page.status_code == 400
+    assert says in page.content.decode()
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.version) == ("sent", 1)
