@@ -104,8 +104,8 @@ def batch_approve(
 ) -> ProposalBatch:
     """Approve an open batch: its minutes attached, every proposal it holds verified, none
     of them proposed or verified by `actor`. Every one of them moves to approved with its
-    event; the approver is recorded. A refusal is a
-    ValidationError on `batch` and changes nothing."""
+    event; the approver is recorded. A refusal is a ValidationError on `batch` and changes
+    nothing."""
     from proposals.services import APPROVE, _check, _locked, _move
 
     with transaction.atomic():
