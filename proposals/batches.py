@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proposals.calendar import batch_month, cycle_for
-from proposals.models import Proposal, ProposalBatch
+from proposals.models import Proposal, ProposalBatch, ProposalEvent
 from regions.models import Region
 
 # The document kinds that carry a batch's minutes: the village meeting's berita acara, or
@@ -22,10 +22,16 @@ MINUTES_KINDS = ("berita_acara", "sptjm")
 def batch_for(region: Region, day: datetime.date) -> ProposalBatch:
     """The batch of village `region` that a proposal submitted on `day` (the village's own
     date) joins: this month's until the cut-off day, next month's after it; and when that
-    batch is approved or sent already, the next month's still open."""
+    batch is approved or sent already, the next month's still open.
+
+    Called inside the submission's transaction: each batch read is locked, so that a
+    proposal never joins a batch an approval is committing meanwhile (the approval, which
+    locks the batch first, waits for the submission and finds the proposal unverified, or
+    the submission waits for the approval and joins the next month's)."""
     month = batch_month(cycle_for(region.code), day)
     while True:
-        batch, _created = ProposalBatch.objects.get_or_create(region=region, month=month)
+        ProposalBatch.objects.get_or_create(region=region, month=month)
+        batch = ProposalBatch.objects.select_for_update().get(region=region, month=month)
         if batch.status == ProposalBatch.Status.OPEN:
             return batch
         month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
@@ -82,13 +88,24 @@ def _let_go(current: ProposalBatch, keep: list[Proposal]) -> None:
     current.proposals.exclude(pk__in=[proposal.pk for proposal in keep]).update(batch=None)
 
 
+def _prepared_by(actor: AbstractBaseUser, proposals: list[Proposal]) -> list[Proposal]:
+    """The proposals of `proposals` that `actor` proposed or verified: the person who
+    prepared a thing never decides it (DESIGN), so they do not approve their batch."""
+    verified = set(
+        ProposalEvent.objects.filter(
+            proposal__in=proposals, actor=actor, to_status=Proposal.Status.VERIFIED
+        ).values_list("proposal_id", flat=True)
+    )
+    return [p for p in proposals if p.created_by_id == actor.pk or p.pk in verified]
+
+
 def batch_approve(
     *, actor: AbstractBaseUser, batch: ProposalBatch, via: str = "web"
 ) -> ProposalBatch:
     """Approve an open batch: its minutes attached, every proposal it holds verified, none
-    of them proposed by the approver (four eyes). Every one of them moves to approved with
-    its event; the approver is recorded. A refusal is a ValidationError on `batch` and
-    changes nothing."""
+    of them proposed or verified by `actor`. Every one of them moves to approved with its
+    event; the approver is recorded. A refusal is a ValidationError on `batch` and changes
+    nothing."""
     from proposals.services import APPROVE, _check, _locked, _move
 
     with transaction.atomic():
@@ -113,11 +130,11 @@ def batch_approve(
                 _("Not every proposal is verified: %(proposals)s.")
                 % {"proposals": _proposal_names(unverified)}
             )
-        if mine := [p for p in held if p.created_by_id == actor.pk]:
+        if prepared := _prepared_by(actor, held):
             errors.append(
-                _("You proposed %(proposals)s: another approver approves this batch.")
-                % {"proposals": _proposal_names(mine)}
-            )
+                _("You proposed or verified %(proposals)s of this batch: another officer "
+                  "approves it.") % {"proposals": _proposal_names(prepared)}
+            )  # fmt: skip
         if errors:
             raise ValidationError({"batch": errors})
         _let_go(current, held)

@@ -53,7 +53,7 @@ def _person_cells(proposal: Proposal, person) -> list:
 
 
 def _rows(proposal: Proposal, members: list) -> list[list]:
-    """The lines of one proposal: a new household writes each member (the head first), a
+    """The lines of one proposal: a new household writes each active member (the head first), a
     correction one line per variable changed, the others the member they are about."""
     if proposal.kind == Proposal.Kind.NEW_HOUSEHOLD:
         people = members or [None]
@@ -88,8 +88,9 @@ def bnba_workbook(batch: ProposalBatch) -> bytes:
     for proposal in bnba_proposals(batch):
         members = []
         if proposal.kind == Proposal.Kind.NEW_HOUSEHOLD:
+            # its members of now: one who died or moved out is not proposed with it
             members = sorted(
-                proposal.household.members.all(),
+                proposal.household.members.active(),
                 key=lambda person: (RELATIONSHIP_CODES.get(person.relationship, 9), person.pk),
             )
         for row in _rows(proposal, members):

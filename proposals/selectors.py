@@ -47,8 +47,12 @@ def batch_get_for(user: User, pk: int) -> ProposalBatch:
 
 def batches_taking_minutes_for(user: User) -> QuerySet[ProposalBatch]:
     """The batches of the user's area that a berita acara or SPTJM may be attached to:
-    those with a proposal (a document is filed under one of its households)."""
-    return batches_for(user).filter(Exists(Proposal.objects.filter(batch_id=OuterRef("pk"))))
+    open ones (an approved or sent batch keeps the minutes its approval read) with a
+    proposal (a document is filed under one of its households)."""
+    return batches_for(user).filter(
+        Exists(Proposal.objects.filter(batch_id=OuterRef("pk"))),
+        status=ProposalBatch.Status.OPEN,
+    )
 
 
 def objections_for(user: User) -> QuerySet[Objection]:

@@ -193,6 +193,9 @@ def proposal_transition(
     answer are refused here, with where to take them."""
     note = (note or "").strip()
     with transaction.atomic():
+        # A submission locks the batch it joins before the proposal, in the order an
+        # approval locks them (`proposals.batches.batch_approve`): never a deadlock.
+        joining = _batch_day(proposal) if to == Status.SUBMITTED else None
         current = _locked(proposal)
         move = _check(current, to, version)
         if move.by == "batch":
@@ -219,7 +222,7 @@ def proposal_transition(
                                 "ask for one and wait for its report.")}
                 )  # fmt: skip
         if to == Status.SUBMITTED:
-            current.batch = _batch_day(current)
+            current.batch = joining
         _move(current, to=to, actor=actor, note=note, via=via)
     return current
 

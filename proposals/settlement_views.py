@@ -56,7 +56,10 @@ def proposal_settle(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = proposal_get_for(request.user, pk)
     if not request.user.has_perm(SETTLE):
         raise PermissionDenied
-    form = SettleForm(request.POST or None, initial={"version": proposal.version})
+    # bound on every POST, an empty one too: each bad input gets its message
+    form = SettleForm(
+        request.POST if request.method == "POST" else None, initial={"version": proposal.version}
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():

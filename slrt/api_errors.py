@@ -45,7 +45,10 @@ def api_error_detail(error: DjangoValidationError) -> dict:
 
 def api_exception_handler(exc, context):
     """`REST_FRAMEWORK["EXCEPTION_HANDLER"]`: DRF's, after turning a service's refusal
-    (`ValidationError`, a constraint broken by a concurrent write) into a 400."""
+    (`ValidationError`, a constraint broken by a concurrent write) into a 400. A record out
+    of the user's area (or none) is "Tidak ditemukan.", as an unknown address is: not
+    Django's "No Household matches the given query.", English and naming the model; a
+    `null` body is refused in the user's language, not with DRF's untranslated text."""
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(api_error_detail(exc))
     elif isinstance(exc, IntegrityError) and (found := violation_error(exc)) is not None:
@@ -65,11 +68,11 @@ def api_exception_handler(exc, context):
 
 
 def _no_data(detail) -> bool:
+    """Whether `detail` is DRF's answer to a `null` body (`Serializer.run_validation`)."""
     if not isinstance(detail, dict) or list(detail) != [api_settings.NON_FIELD_ERRORS_KEY]:
         return False
     messages = detail[api_settings.NON_FIELD_ERRORS_KEY]
     return (
-        len(messages) == 1
-        and getattr(messages[0], "code", None) == "null"
-        and str(messages[0]) == "No data provided"
-    )
+        isinstance(messages, list) and len(messages) == 1
+        and isinstance(messages[0], ErrorDetail) and messages[0].code == "null"
+    )  # fmt: skip

@@ -117,7 +117,7 @@ def test_each_refusal_names_why_and_changes_nothing(staff, batch, case):
         "no_minutes": "berita acara", "no_proposals": "belum berisi usulan",
         "unverified": f"#{proposals[1].pk}" if case == "unverified" else "",
         "role": "Peran Anda", "twice": "sudah berstatus disetujui",
-        "own": f"Anda mengusulkan #{proposals[2].pk}" if case == "own" else "",
+        "own": f"Anda mengusulkan atau memverifikasi #{proposals[2].pk}" if case == "own" else "",
     }[case]  # fmt: skip
     assert expected in message
     assert snapshot(batch) == before
