@@ -289,6 +289,10 @@ def proposal_open(
 
     if kind not in Kind.values:
         add("kind", _("Choose the kind of proposal."))
+    elif household.dissolved_on is not None and kind != Kind.EXIT:
+        # A household dissolved (or merged into another) leaves the registry: only its exit.
+        add("kind", _("This household was dissolved on %(day)s: only its exit can be "
+                      "proposed.") % {"day": f"{household.dissolved_on:%d-%m-%Y}"})  # fmt: skip
     if person is not None and person.household_id != household.pk:
         add("person", _("Choose a member of this household."))
     elif person is not None and not person.is_active:

@@ -146,6 +146,17 @@ def test_a_member_who_died_is_proposed_out_for_that_reason_only(desk, household,
     assert (proposal.person, proposal.exit_reason) == (member, "died")
 
 
+def test_a_dissolved_household_is_proposed_out_only(desk, household, member):
+    household.dissolved_on = datetime.date(2026, 11, 30)
+    household.save()
+    message = refused("kind", actor=desk, kind="new_member", household=household, person=member)
+    assert "30-11-2026" in message
+    refused("kind", actor=desk, kind="correction", household=household,
+            changes={"address": "Jalan Baru 1"})  # fmt: skip
+    exit_ = proposal_open(actor=desk, kind="exit", household=household, exit_reason="moved")
+    assert exit_.kind == "exit"
+
+
 def test_changes_belong_to_a_correction_only(desk, household, member):
     refused("changes", actor=desk, kind="new_member", household=household, person=member,
             changes={"name": "Siti"})  # fmt: skip
