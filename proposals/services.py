@@ -299,8 +299,11 @@ def proposal_open(
         if kind != Kind.EXIT:
             add("person", _("This member died or moved out: propose their exit instead."))
         elif exit_reason and exit_reason != EXIT_OF_STATUS.get(person.status):
-            add("exit_reason", _("This member is recorded as %(status)s: propose the exit "
-                                 "for that reason.") % {"status": person.get_status_display()})
+            add(
+                "exit_reason",
+                _("This member is recorded as %(status)s: propose the exit for that reason.")
+                % {"status": person.get_status_display()},
+            )
     if kind in MEMBER_KINDS and person is None:
         add("person", _("Choose the member to propose."))
     if kind == Kind.NEW_HOUSEHOLD and person is not None:

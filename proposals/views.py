@@ -152,8 +152,11 @@ def _render_detail(request, proposal, *, form=None, status=200):
             "proposal": proposal,
             "household": proposal.household,
             "changes": [
-                (field_label(name), value_label(name, change.get("from")),
-                 value_label(name, change.get("to")))
+                (
+                    field_label(name),
+                    value_label(name, change.get("from")),
+                    value_label(name, change.get("to")),
+                )
                 for name, change in changes.items()
             ],
             "events": [

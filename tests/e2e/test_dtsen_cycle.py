@@ -148,7 +148,9 @@ def test_a_months_proposals_go_from_the_village_to_dtsen_and_two_come_back_accep
     village.set_input_files("input[name=file]", minutes)
     village.get_by_role("button", name="Unggah").click()
     village.wait_for_url(f"{demo}/proposals/batches/{batch.pk}/")
-    expect(village.get_by_role("link", name="Berita acara musyawarah desa/kelurahan")).to_be_visible()
+    expect(
+        village.get_by_role("link", name="Berita acara musyawarah desa/kelurahan")
+    ).to_be_visible()
     shot(village, "village-operator-batch")
     assert_accessible(village)
     village.set_viewport_size(PHONE)

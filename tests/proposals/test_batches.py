@@ -180,9 +180,7 @@ def test_the_list_shows_this_months_countdown_in_indonesian(
 
 
 def test_a_sent_batch_counts_no_days_down(staff, client, monkeypatch):
-    monkeypatch.setattr(
-        "regions.time_zones.local_date_in", lambda code: datetime.date(2026, 12, 9)
-    )
+    monkeypatch.setattr("regions.time_zones.local_date_in", lambda code: datetime.date(2026, 12, 9))
     batch = ProposalBatch.objects.create(region_id=VILLAGE, month=datetime.date(2026, 12, 1),
                                          status=ProposalBatch.Status.SENT)  # fmt: skip
     client.force_login(staff["village_operator"])

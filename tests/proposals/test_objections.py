@@ -282,8 +282,9 @@ def test_an_upheld_correction_takes_what_the_visit_saw_otherwise(recorded, staff
     objection = submitted(recorded)
     objection.visit.findings.create(field="wall_material", recorded=household.wall_material,
                                     observed=walls)  # fmt: skip
-    objection.visit.findings.create(field="floor_material", recorded=household.floor_material,
-                                    observed=household.floor_material)  # seen as recorded
+    objection.visit.findings.create(
+        field="floor_material", recorded=household.floor_material, observed=household.floor_material
+    )  # seen as recorded
     client.force_login(staff["back_office"])
     response = client.post(reverse("proposals:objection_decide", args=[recorded.pk]),
                            {"outcome": "upheld", "proposal_kind": "correction"})  # fmt: skip

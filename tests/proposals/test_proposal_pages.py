@@ -153,9 +153,11 @@ def test_a_corrections_codes_are_shown_by_their_labels(as_user, household):
     household.save()
     proposal = ProposalFactory(household=household, kind="correction",
                                changes={"wall_material": {"from": "1", "to": "2"}})  # fmt: skip
-    page = as_user(staff_user(Role.BACK_OFFICE, "52.72.01")).get(
-        reverse("proposals:detail", args=[proposal.pk])
-    ).content.decode()
+    page = (
+        as_user(staff_user(Role.BACK_OFFICE, "52.72.01"))
+        .get(reverse("proposals:detail", args=[proposal.pk]))
+        .content.decode()
+    )
     labels = {str(k): v for k, v in Household._meta.get_field("wall_material").flatchoices}
     assert f">{labels['1']}</td>" in page and f">{labels['2']}</td>" in page
 
