@@ -52,6 +52,7 @@ class ProposalBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     every proposal of it along with their events. Read here within the area."""
 
     list_display = ["pk", "region", "month", "status", "approved_at", "sent_at"]
+    exclude = ["sent_proposals"]  # the batch's page lists them, masked
     list_filter = ["status"]
     list_select_related = ["region"]
     date_hierarchy = "month"

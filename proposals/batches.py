@@ -6,7 +6,8 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,7 +55,10 @@ OPEN_HOLDS = (Proposal.Status.SUBMITTED, Proposal.Status.VERIFIED)
 
 
 def batch_proposals(batch: ProposalBatch) -> QuerySet[Proposal]:
-    """The proposals `batch` holds (see OPEN_HOLDS), for its page, the API and the BNBA."""
+    """The proposals `batch` holds (see OPEN_HOLDS), or for a sent batch those it sent, for
+    its page, the API and the BNBA."""
+    if batch.status == ProposalBatch.Status.SENT:
+        return batch.sent_proposals.all()
     proposals = batch.proposals.all()
     if batch.status == ProposalBatch.Status.OPEN:
         proposals = proposals.filter(status__in=OPEN_HOLDS)
@@ -65,8 +69,18 @@ def with_counts(batches: QuerySet[ProposalBatch]) -> QuerySet[ProposalBatch]:
     """`batches`, newest month first, with `proposal_count` (the proposals each holds)
     and `verified_count`."""
     held = ~Q(status=ProposalBatch.Status.OPEN) | Q(proposals__status__in=OPEN_HOLDS)
+    sent = (
+        ProposalBatch.sent_proposals.through.objects.filter(proposalbatch_id=OuterRef("pk"))
+        .order_by()
+        .values("proposalbatch_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return batches.annotate(
-        proposal_count=Count("proposals", filter=held),
+        proposal_count=Case(
+            When(status=ProposalBatch.Status.SENT, then=Coalesce(Subquery(sent), 0)),
+            default=Count("proposals", filter=held),
+        ),
         verified_count=Count("proposals", filter=Q(proposals__status=Proposal.Status.VERIFIED)),
     ).order_by("-month", "region_id", "pk")
 
@@ -174,6 +188,7 @@ def batch_mark_sent(
         current.sent_by = actor
         current.sent_at = timezone.now()
         current.save(update_fields=["status", "sent_by", "sent_at"])
+        current.sent_proposals.set(approved)
     return current
 
 

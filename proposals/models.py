@@ -50,6 +50,11 @@ class ProposalBatch(models.Model):
         related_name="+",
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # What went to the ministry, kept as it went: a proposal the registry returns and the
+    # desk submits again joins another batch (`Proposal.batch`), and stays in this one's.
+    sent_proposals = models.ManyToManyField(
+        "Proposal", verbose_name=_("proposals sent"), blank=True, related_name="sent_in"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

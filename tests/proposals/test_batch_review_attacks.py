@@ -11,7 +11,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from documents.models import Document
-from proposals.batches import batch_approve, batch_mark_sent
+from proposals.batches import batch_approve, batch_mark_sent, with_counts
 from proposals.models import ProposalBatch
 from proposals.services import proposal_transition
 from tests.factories import HouseholdFactory, PersonFactory, ProposalFactory
@@ -303,11 +303,6 @@ def test_the_village_operator_who_uploaded_the_minutes_finds_them_on_the_batch_p
     assert "Belum ada berita acara atau SPTJM" not in after
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A proposal belongs to one batch (Proposal.batch): submitted again, it leaves the "
-    "sent batch, whose BNBA then misses it. Needs a record of each batch's proposals.",
-)
 def test_a_sent_batchs_bnba_keeps_a_proposal_the_registry_returned_and_the_desk_resubmitted(
     staff, batch, client, monkeypatch
 ):
@@ -332,6 +327,8 @@ def test_a_sent_batchs_bnba_keeps_a_proposal_the_registry_returned_and_the_desk_
     )
     found = {row["ID_USULAN"] for rows in read_back(response.content).values() for row in rows}
     assert found == {proposal.pk for proposal in proposals}
+    counted = with_counts(ProposalBatch.objects.filter(pk=batch.pk)).get()
+    assert counted.proposal_count == len(proposals)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
