@@ -71,9 +71,6 @@ class ProposalForm(forms.Form):
     def household_change_fields(self):
         return [self[CHANGE_PREFIX + name] for name in HOUSEHOLD_FIELDS]
 
-    def main_fields(self):
-        return [self[name] for name in ("kind", "person", "exit_reason", "reason")]
-
     def changes(self) -> dict:
         """The variables given a new value, for a correction."""
         return {

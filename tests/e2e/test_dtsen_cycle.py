@@ -59,6 +59,12 @@ def open_proposal(page, demo, household, *, kind, person=None, exit_reason=None,
     page.goto(f"{demo}/households/{household.pk}/")
     page.get_by_role("link", name="Usulkan ke DTSEN").click()
     page.select_option("select[name=kind]", kind)
+    # Only the kind's fields show: a correction's table, an exit's reason.
+    corrections = page.locator("fieldset[data-shown-for=correction]")
+    if kind == "correction":
+        expect(corrections).to_be_visible()
+    else:
+        expect(corrections).to_be_hidden()
     if person is not None:
         page.select_option("select[name=person]", str(person.pk))
     if exit_reason is not None:
