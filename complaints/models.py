@@ -347,3 +347,33 @@ class Need(ConstraintsByField, models.Model):
 
     def __str__(self) -> str:
         return f"{self.domain} ({self.severity})"
+
+
+class StatusLookup(models.Model):
+    """One look-up on the public status page (`/status/`): the ticket as typed, the
+    complaint it named when the digits matched, and the caller's address; never the digits
+    typed. The page's rate limits count these rows, so they hold across every web process."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    ticket = models.CharField(_("ticket as typed"), max_length=24)
+    complaint = models.ForeignKey(
+        Complaint,
+        verbose_name=_("complaint"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    address = models.GenericIPAddressField(_("address"))
+    limited = models.BooleanField(_("refused by the rate limit"), default=False)
+
+    class Meta:
+        verbose_name = _("status look-up")
+        verbose_name_plural = _("status look-ups")
+        indexes = [
+            models.Index(fields=["address", "at"], name="status_lookup_address_at"),
+            models.Index(fields=["ticket", "at"], name="status_lookup_ticket_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket} {self.at:%Y-%m-%d %H:%M}"

@@ -204,6 +204,11 @@ SLRT_DOCUMENT_MAX_MB = env.int("SLRT_DOCUMENT_MAX_MB", default=10)
 SLRT_DOCUMENT_RETENTION_DAYS = env.int("SLRT_DOCUMENT_RETENTION_DAYS", default=5 * 365)
 # Home visits: working days from the request to the visit's due date, unless one is chosen.
 SLRT_VISIT_DUE_DAYS = env.int("SLRT_VISIT_DUE_DAYS", default=5)
+# The public status page (/status/): look-ups allowed per address and per ticket within
+# the window, counted in the database (complaints.StatusLookup).
+SLRT_STATUS_WINDOW_MINUTES = env.int("SLRT_STATUS_WINDOW_MINUTES", default=15)
+SLRT_STATUS_PER_ADDRESS = env.int("SLRT_STATUS_PER_ADDRESS", default=10)
+SLRT_STATUS_PER_TICKET = env.int("SLRT_STATUS_PER_TICKET", default=5)
 # Every upload stops being received past that limit, the largest there is (slrt/uploads.py).
 FILE_UPLOAD_HANDLERS = [
     "slrt.uploads.UploadLimit",

@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView, TokenView
 from accounts.views import home
 from complaints.api import ComplaintViewSet
+from complaints.status_views import public_status
 from documents.api import DocumentViewSet
 from households.api import HouseholdViewSet
 from programs.api import ProgramViewSet
@@ -48,6 +49,7 @@ api_v1 = [
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("status/", public_status, name="public_status"),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     path("accounts/", include("accounts.urls")),
     path("households/regions/", include("regions.urls")),  # the picker, where it always was

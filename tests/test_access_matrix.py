@@ -72,6 +72,7 @@ RULES = {
     # public
     "accounts:login": rule(EVERYONE),
     "healthz": rule(EVERYONE),
+    "public_status": rule(EVERYONE),
     "favicon.ico": rule(EVERYONE),
     "set_language": rule(EVERYONE, method="post"),
     "regions:region_picker": rule(EVERYONE),  # region names only, within the user's area
