@@ -1,11 +1,13 @@
 """Complaint pages: intake, the complaint with its timeline, the receipt, the queues."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -268,7 +270,13 @@ def complaint_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     )
     office = office_for_region(complaint.household.region_id)
     return render(
-        request, "complaints/complaint_receipt.html", {"complaint": complaint, "office": office}
+        request,
+        "complaints/complaint_receipt.html",
+        {
+            "complaint": complaint,
+            "office": office,
+            "status_url": settings.SITE_URL + reverse("public_status"),
+        },
     )
 
 

@@ -108,3 +108,10 @@ def test_look_ups_are_limited_per_ticket_from_any_address(client, complaint, set
     refused = look_up(client, complaint.ticket_number, digits(complaint), "192.0.2.50")
     assert refused.status_code == 429
     assert StatusLookup.objects.filter(limited=True).count() == 1
+
+
+def test_the_receipt_says_where_to_check(client, complaint, front_office, settings):
+    settings.SITE_URL = "https://slrt.bimakota.go.id"
+    client.force_login(front_office)
+    receipt = client.get(reverse("complaints:receipt", args=[complaint.pk])).content.decode()
+    assert "https://slrt.bimakota.go.id/status/" in receipt
