@@ -168,3 +168,18 @@ def test_the_report_of_refused_import_rows_is_never_stored(
 
     assert download.status_code == 200
     assert "no-store" in download["Cache-Control"]
+
+
+def test_no_template_styles_an_element_inline():
+    """The CSP allows no inline style: a `style` attribute is dropped by the browser (and
+    reported as a console error), so the layout it meant is lost."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[1] / "templates"
+    styled = [
+        f"{path.relative_to(templates)}:{number}"
+        for path in templates.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if ' style="' in line
+    ]
+    assert styled == []
