@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Person
+from households.phones import ContactChannel, normalize_phone
 from households.rules import NEIGHBOURHOOD_FIELDS, neighbourhood_number
 from regions.forms import RegionField
 from slrt.date_inputs import INVALID_DATE, LocalDateInput
@@ -20,6 +21,23 @@ def label_empty_choices(form: forms.BaseForm) -> None:
         choices = list(choices)
         if choices[0][0] == "" and str(choices[0][1]).startswith("---"):
             field.choices = [("", CHOOSE_LABEL), *choices[1:]]
+
+
+# A phone number as typed: spaces and dashes are fine, `normalize_phone` reads them; the
+# length is the rule's to judge, not the browser's.
+PHONE_INPUT = forms.TextInput(
+    attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "0812-3456-7890"}
+)
+
+
+def loosen_contact_fields(form: forms.BaseForm) -> None:
+    """The phone is judged by `normalize_phone` alone (`0812-3456-7890` as typed is longer
+    than its E.164); a form sent without the channel (an older page, a script) means "do not
+    contact"."""
+    form.fields["contact_channel"].required = False
+    form.fields["phone"].max_length = None
+    form.fields["phone"].validators = []
+    form.fields["phone"].widget.attrs.pop("maxlength", None)
 
 
 class HouseholdFilterForm(forms.Form):
@@ -101,17 +119,25 @@ class MemberForm(forms.ModelForm):
         fields = [
             "name", "nik", "relationship", "sex", "birth_date", "birth_place", "marital_status",
             "schooling", "school_participation", "occupation", "disability", "chronic_illness",
-            "is_pregnant",
+            "is_pregnant", "phone", "contact_channel", "contact_consent",
         ]  # fmt: skip
         widgets = {
             "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
             "birth_date": LocalDateInput(),
+            "phone": PHONE_INPUT,
         }
         error_messages = {"birth_date": {"invalid": INVALID_DATE}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         label_empty_choices(self)
+        loosen_contact_fields(self)
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_contact_channel(self) -> str:
+        return self.cleaned_data["contact_channel"] or ContactChannel.NONE
 
     def validate_unique(self):
         """NIK uniqueness is checked by the service, across the household's members too."""
