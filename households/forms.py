@@ -30,14 +30,25 @@ PHONE_INPUT = forms.TextInput(
 )
 
 
-def loosen_contact_fields(form: forms.BaseForm) -> None:
-    """The phone is judged by `normalize_phone` alone (`0812-3456-7890` as typed is longer
-    than its E.164); a form sent without the channel (an older page, a script) means "do not
-    contact"."""
-    form.fields["contact_channel"].required = False
-    form.fields["phone"].max_length = None
-    form.fields["phone"].validators = []
-    form.fields["phone"].widget.attrs.pop("maxlength", None)
+class ContactFieldsMixin:
+    """For a model form with `phone`, `contact_channel` and `contact_consent`: the phone is
+    judged by `normalize_phone` alone (`0812-3456-7890` as typed is longer than its E.164)
+    and kept in E.164; a form sent without the channel (an older page, a script) means "do
+    not contact". Whether the channel has its phone and consent is the domain's rule."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        phone = self.fields["phone"]
+        phone.max_length = None
+        phone.validators = []
+        phone.widget.attrs.pop("maxlength", None)
+        self.fields["contact_channel"].required = False
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_contact_channel(self) -> str:
+        return self.cleaned_data["contact_channel"] or ContactChannel.NONE
 
 
 class HouseholdFilterForm(forms.Form):
@@ -111,7 +122,7 @@ class HouseholdForm(forms.ModelForm):
         """Uniqueness is checked by the service, which also covers concurrent saves."""
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(ContactFieldsMixin, forms.ModelForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:
@@ -131,13 +142,6 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         label_empty_choices(self)
-        loosen_contact_fields(self)
-
-    def clean_phone(self) -> str:
-        return normalize_phone(self.cleaned_data["phone"])
-
-    def clean_contact_channel(self) -> str:
-        return self.cleaned_data["contact_channel"] or ContactChannel.NONE
 
     def validate_unique(self):
         """NIK uniqueness is checked by the service, across the household's members too."""
