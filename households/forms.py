@@ -50,6 +50,11 @@ class ContactFieldsMixin:
     def clean_contact_channel(self) -> str:
         return self.cleaned_data["contact_channel"] or ContactChannel.NONE
 
+    def _get_validation_exclusions(self) -> set[str]:
+        # The model's check of the channel (its constraint, one message for the pair) is
+        # left to the domain's rule, which says which field is missing.
+        return {*super()._get_validation_exclusions(), "contact_channel"}
+
 
 class HouseholdFilterForm(forms.Form):
     """The household list's filters."""

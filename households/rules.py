@@ -38,13 +38,14 @@ def blank_to_none(value):
 
 
 def member_contact_errors(member: dict) -> dict[str, list[str]]:
-    """The errors of a member's phone number and way of contact; a field missing from
-    `member` (one a form refused already) is not judged."""
+    """The errors of a member's phone number and way of contact. A phone missing from
+    `member` is none (a form that refused it keeps its own message there); without a
+    channel (an extract has none) there is no contact to judge."""
     try:
         phone = normalize_phone(member.get("phone"))
     except ValidationError as error:
         return {"phone": error.messages}
-    if "contact_channel" not in member or ("phone" not in member and not phone):
+    if "contact_channel" not in member:
         return {}
     return contact_errors(
         phone=phone, channel=member["contact_channel"], consent=bool(member.get("contact_consent"))
