@@ -2,10 +2,15 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.admin_scoping import ReadOnlyAdminMixin, SuperuserEditsAdminMixin
+from accounts.admin_scoping import (
+    ReadOnlyAdminMixin,
+    SuperuserEditsAdminMixin,
+    UnfilterableFieldsMixin,
+)
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from complaints.selectors import complaints_in_scope
 from households.admin import HouseholdDistrictFilter
+from households.masking import mask_phone
 from slrt.pagination import LongListAdmin
 
 
@@ -55,9 +60,10 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(LongListAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ComplaintAdmin(LongListAdmin, UnfilterableFieldsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: complaints change through their pages and services, which keep the
-    timeline. Supervisors read them here, within their scope."""
+    timeline. Supervisors read them here, within their scope. The complainant's phone is
+    shown masked, as the registry's lists show a NIK, and no list is filtered by it."""
 
     list_display = [
         "ticket_number",
@@ -80,6 +86,13 @@ class ComplaintAdmin(LongListAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     search_help_text = _("The whole ticket number.")
     inlines = [ComplaintEventInline]
     date_hierarchy = "registered_at"
+    exclude = ["phone"]
+    readonly_fields = ["masked_phone"]
+    unfilterable_fields = ("phone",)
+
+    @admin.display(description=_("phone number"))
+    def masked_phone(self, complaint: Complaint) -> str:
+        return mask_phone(complaint.phone)
 
     def get_queryset(self, request):
         return complaints_in_scope(request.user).select_related("category")

@@ -12,7 +12,8 @@ from accounts.services import personal_list_shown
 from complaints import services
 from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
 from complaints.selectors import assessment_of, complaint_list_for, complaint_matches
-from households.masking import mask_free_text
+from households.api import PhoneField
+from households.masking import mask_free_text, mask_phone
 from households.selectors import households_in_scope, persons_in_scope
 from households.services import typed_identifiers_seen
 from programs.models import NeedDomain
@@ -58,19 +59,28 @@ class ComplaintSerializer(StrictStringsModelSerializer):
     moves = serializers.SerializerMethodField(
         help_text="What the caller may do to the complaint now."
     )
+    phone = PhoneField(
+        help_text="The complainant's, as typed (`0812-3456-7890`); left out: the member's own. "
+        "Stored and answered in E.164, masked in lists."
+    )
 
     class Meta:
         model = Complaint
         fields = [
             "id", "ticket_number", "household", "complainant", "complainant_name", "channel",
-            "category", "description", "urgency", "consent_given", "status", "closure_reason",
+            "category", "description", "urgency", "consent_given", "phone", "contact_channel",
+            "contact_consent", "status", "closure_reason",
             "registered_at", "first_action_due", "resolution_due", "closed_at", "events", "moves",
         ]  # fmt: skip
         read_only_fields = [
             "ticket_number", "status", "registered_at", "first_action_due",
             "resolution_due", "closed_at",
         ]  # fmt: skip
-        extra_kwargs = {"complainant_name": {"required": False}}
+        extra_kwargs = {
+            "complainant_name": {"required": False},
+            "contact_channel": {"help_text": "Left out: the member's own."},
+            "contact_consent": {"help_text": "Left out: the member's own."},
+        }
 
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(choices=list(services.Move)))
@@ -147,6 +157,7 @@ class ComplaintViewSet(
         data = self.get_serializer(page, many=True).data
         for item in data:  # officers type NIKs into free text; a list masks them
             mask_free_text(item, ("complainant_name", "description"))
+            item["phone"] = mask_phone(item["phone"])
             for event in item["events"]:
                 mask_free_text(event, ("note",))
         personal_list_shown(
@@ -170,6 +181,9 @@ class ComplaintViewSet(
             complainant=data.get("complainant"),
             complainant_name=data.get("complainant_name", ""),
             consent_given=data.get("consent_given", False),
+            phone=data.get("phone"),
+            contact_channel=data.get("contact_channel"),
+            contact_consent=data.get("contact_consent"),
             via=ComplaintEvent.Via.API,
         )
 

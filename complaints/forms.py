@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintCategory, Need
 from complaints.services import CLOSURE_REASONS
-from households.forms import CHOOSE_LABEL
+from households.forms import CHOOSE_LABEL, PHONE_INPUT, ContactFieldsMixin
 from households.models import Household
 from programs.models import NeedDomain
 
@@ -41,7 +41,7 @@ class CategoryChoiceField(forms.ModelChoiceField):
         self.choices = choices
 
 
-class ComplaintForm(forms.ModelForm):
+class ComplaintForm(ContactFieldsMixin, forms.ModelForm):
     """The intake form: short, the household already chosen."""
 
     category = CategoryChoiceField(
@@ -53,11 +53,12 @@ class ComplaintForm(forms.ModelForm):
         model = Complaint
         fields = [
             "complainant", "complainant_name", "channel", "category", "urgency", "description",
-            "consent_given",
+            "consent_given", "phone", "contact_channel", "contact_consent",
         ]  # fmt: skip
         widgets = {
             "urgency": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 4}),
+            "phone": PHONE_INPUT,
         }
 
     def __init__(self, *args, household: Household, **kwargs):
@@ -69,6 +70,8 @@ class ComplaintForm(forms.ModelForm):
         if not self.is_bound and not self.initial.get("complainant"):
             head = household.head
             self.initial["complainant"] = head.pk if head else None
+        if not self.is_bound:
+            self._prefill_contact(household)
         self.fields["complainant_name"].required = False
         self.fields["complainant_name"].help_text = _(
             "Only for someone who is not a member of the household."
@@ -76,6 +79,15 @@ class ComplaintForm(forms.ModelForm):
         self.fields["channel"].choices = Complaint.Channel.choices  # required: no empty choice
         self.fields["channel"].initial = Complaint.Channel.WALK_IN
         self.fields["category"].group_by_parent()
+
+    def _prefill_contact(self, household: Household) -> None:
+        """The contact of the complainant chosen first, from their record, if it has a phone."""
+        chosen = str(self.initial.get("complainant") or "")
+        member = next((m for m in household.members.all() if str(m.pk) == chosen), None)
+        if member is not None and member.phone:
+            self.initial.setdefault("phone", member.phone)
+            self.initial.setdefault("contact_channel", member.contact_channel)
+            self.initial.setdefault("contact_consent", member.contact_consent)
 
     def _post_clean(self):
         # The instance is not complete (no household, ticket, dates) until the service makes

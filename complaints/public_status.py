@@ -1,6 +1,6 @@
 """The public status check (`/status/`): a resident types their ticket number and the last
-four digits of the complainant's NIK, and learns the stage of the complaint, the day of its
-last step and what happens next — nothing else.
+four digits of the complainant's NIK or phone number, and learns the stage of the complaint,
+the day of its last step and what happens next — nothing else.
 
 A wrong pair of digits answers exactly as an unknown ticket does (no oracle), and both are
 rate-limited per address and per ticket, counted in `StatusLookup` rows so that the limits
@@ -66,11 +66,11 @@ def normalized_ticket(typed: str) -> str:
 
 
 def _last_fours(complaint: Complaint) -> list[str]:
-    """The four digits that prove the resident knows the complaint: the complainant
-    member's NIK's last four."""
+    """The four digits that prove the resident knows the complaint: the last four of the
+    complainant member's NIK, or of the phone number the complaint records."""
     person = complaint.complainant
     nik = person.nik if person is not None else None
-    return [nik[-4:]] if nik else []
+    return [number[-4:] for number in (nik, complaint.phone) if number]
 
 
 def _limited(ticket: str, address: str, now: datetime.datetime) -> bool:
@@ -84,7 +84,7 @@ def _limited(ticket: str, address: str, now: datetime.datetime) -> bool:
 
 def complaint_status_lookup(*, ticket: str, last4: str, address: str) -> PublicStatus | None:
     """The public status of the complaint `ticket` when `last4` are the last four digits
-    of its complainant's NIK, else None (an unknown ticket and wrong digits alike). Raises
+    of its complainant's NIK or phone, else None (an unknown ticket and wrong digits alike). Raises
     `Limited` past the rate limits. Writes one `StatusLookup` either way."""
     ticket = normalized_ticket(ticket)
     now = timezone.now()

@@ -17,6 +17,7 @@ from accounts.selectors import staff_profile_of
 from complaints.models import Assessment, Complaint, ComplaintCategory, ComplaintEvent, Need
 from complaints.workdays import add_working_days
 from households.models import Household, Person
+from households.phones import ContactChannel, contact_errors, normalize_phone
 from households.selectors import households_in_scope
 from regions.models import Region
 from regions.time_zones import local_date_in
@@ -112,11 +113,17 @@ def complaint_register(
     complainant: Person | None = None,
     complainant_name: str = "",
     consent_given: bool = False,
+    phone: str | None = None,
+    contact_channel: str | None = None,
+    contact_consent: bool | None = None,
     via: str = Via.WEB,
 ) -> Complaint:
     """Register a complaint with its ticket number and due dates (in working days). The
-    complainant is a member of the household or, for someone else, a name: one of the two."""
-    errors: dict[str, str] = {}
+    complainant is a member of the household or, for someone else, a name: one of the two.
+
+    How to reach the complainant (`phone`, `contact_channel`, `contact_consent`, as
+    `households.phones` judges them): given, or, left out (None), the member's own."""
+    errors: dict[str, str | list[str]] = {}
     # Facilitators read the households of their area; registering for one is the registry's.
     registry_user = has_role(actor, *REGISTRY_ROLES)
     if not registry_user or not households_in_scope(actor).filter(pk=household.pk).exists():
@@ -134,6 +141,19 @@ def complaint_register(
         errors["category"] = _("This category is no longer used.")
     if not description.strip():
         errors["description"] = _("Describe the complaint.")
+    contact = _complainant_contact(complainant, phone, contact_channel, contact_consent)
+    try:
+        contact["phone"] = normalize_phone(contact["phone"])
+    except ValidationError as error:
+        errors["phone"] = error.messages
+    else:
+        errors.update(
+            contact_errors(
+                phone=contact["phone"],
+                channel=contact["contact_channel"],
+                consent=contact["contact_consent"],
+            )
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -155,6 +175,8 @@ def complaint_register(
             consent_given=consent_given,
             consent_recorded_by=actor if consent_given else None,
             consent_recorded_at=now if consent_given else None,
+            **contact,
+            contact_consent_at=now if contact["contact_consent"] else None,
             service_point=profile.service_point if profile else "",
             registered_by=actor,
             registered_at=now,
@@ -167,6 +189,20 @@ def complaint_register(
         if consent_given:
             _event(complaint, actor=actor, action=Action.CONSENT, via=via)
     return complaint
+
+
+def _complainant_contact(
+    complainant: Person | None, phone: str | None, channel: str | None, consent: bool | None
+) -> dict:
+    """The complaint's contact fields: those given, the others from the member's record."""
+    return {
+        "phone": phone if phone is not None else (complainant.phone if complainant else ""),
+        "contact_channel": channel
+        or (complainant.contact_channel if complainant else ContactChannel.NONE),
+        "contact_consent": consent
+        if consent is not None
+        else bool(complainant and complainant.contact_consent),
+    }
 
 
 def _locked(complaint: Complaint) -> Complaint:

@@ -21,7 +21,7 @@ class StatusForm(StyledForm):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     last4 = forms.RegexField(
-        label=_("Last four digits of the complainant's NIK"),
+        label=_("Last four digits of the complainant's NIK or phone number"),
         regex=r"^[0-9]{4}$",
         error_messages={"invalid": _("Write the last four digits, numbers only.")},
         widget=forms.TextInput(

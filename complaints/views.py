@@ -78,6 +78,9 @@ def complaint_create(request: HttpRequest, household_pk: int) -> HttpResponse:
                 complainant=data["complainant"],
                 complainant_name=data["complainant_name"],
                 consent_given=data["consent_given"],
+                phone=data["phone"],
+                contact_channel=data["contact_channel"],
+                contact_consent=data["contact_consent"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -24,8 +24,9 @@ from accounts.roles import REGISTRY_READING_ROLES, has_role
 from accounts.services import personal_list_shown
 from households import services
 from households.forms import MAX_MEMBERS
-from households.masking import mask_identifier
+from households.masking import mask_identifier, mask_phone
 from households.models import Household, Person
+from households.phones import normalize_phone
 from households.rules import (
     NEIGHBOURHOOD_MESSAGE,
     NEIGHBOURHOOD_PATTERN,
@@ -38,11 +39,32 @@ from slrt.middleware import shows_whole_identifiers
 REQUIRED_MEMBER_FIELDS = ["name", "sex", "birth_date", "relationship"]
 
 
+class PhoneField(serializers.CharField):
+    """A phone number as typed, read into E.164 by `normalize_phone` (empty: none)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)  # as typed, with spaces and dashes
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault(
+            "help_text",
+            "As typed (`0812-3456-7890`, `+62 812 3456 7890`); stored and answered in E.164.",
+        )
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data) -> str:
+        try:
+            return normalize_phone(super().to_internal_value(data))
+        except DjangoValidationError as error:
+            raise ValidationError(error.messages, code="phone") from error
+
+
 class MemberSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(
         required=False, help_text="An existing member's id, to change that member."
     )
     nik = serializers.CharField(max_length=16, required=False, allow_blank=True, allow_null=True)
+    phone = PhoneField()
 
     class Meta:
         model = Person
@@ -54,6 +76,7 @@ class MaskedMemberSerializer(MemberSerializer):
     with the sex and the village, is all of the NIK but its serial)."""
 
     nik = serializers.SerializerMethodField(help_text="Masked: `••••••••••••0003`.")
+    phone = serializers.SerializerMethodField(help_text="Masked: `+62812••••7890`.")
     age = serializers.SerializerMethodField(help_text="Completed years today.")
 
     class Meta(MemberSerializer.Meta):
@@ -65,6 +88,9 @@ class MaskedMemberSerializer(MemberSerializer):
 
     def get_nik(self, person: Person) -> str | None:
         return mask_identifier(person.nik) or None
+
+    def get_phone(self, person: Person) -> str:
+        return mask_phone(person.phone)
 
     def get_age(self, person: Person) -> int | None:
         return person.age_on(timezone.localdate()) if person.birth_date else None

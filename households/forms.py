@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Household, Person
+from households.phones import ContactChannel, normalize_phone
 from households.rules import NEIGHBOURHOOD_FIELDS, neighbourhood_number
 from regions.forms import RegionField
 from slrt.date_inputs import INVALID_DATE, LocalDateInput
@@ -20,6 +21,39 @@ def label_empty_choices(form: forms.BaseForm) -> None:
         choices = list(choices)
         if choices[0][0] == "" and str(choices[0][1]).startswith("---"):
             field.choices = [("", CHOOSE_LABEL), *choices[1:]]
+
+
+# A phone number as typed: spaces and dashes are fine, `normalize_phone` reads them; the
+# length is the rule's to judge, not the browser's.
+PHONE_INPUT = forms.TextInput(
+    attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "0812-3456-7890"}
+)
+
+
+class ContactFieldsMixin:
+    """For a model form with `phone`, `contact_channel` and `contact_consent`: the phone is
+    judged by `normalize_phone` alone (`0812-3456-7890` as typed is longer than its E.164)
+    and kept in E.164; a form sent without the channel (an older page, a script) means "do
+    not contact". Whether the channel has its phone and consent is the domain's rule."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        phone = self.fields["phone"]
+        phone.max_length = None
+        phone.validators = []
+        phone.widget.attrs.pop("maxlength", None)
+        self.fields["contact_channel"].required = False
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean_contact_channel(self) -> str:
+        return self.cleaned_data["contact_channel"] or ContactChannel.NONE
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The model's check of the channel (its constraint, one message for the pair) is
+        # left to the domain's rule, which says which field is missing.
+        return {*super()._get_validation_exclusions(), "contact_channel"}
 
 
 class HouseholdFilterForm(forms.Form):
@@ -93,7 +127,7 @@ class HouseholdForm(forms.ModelForm):
         """Uniqueness is checked by the service, which also covers concurrent saves."""
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(ContactFieldsMixin, forms.ModelForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     class Meta:
@@ -101,11 +135,12 @@ class MemberForm(forms.ModelForm):
         fields = [
             "name", "nik", "relationship", "sex", "birth_date", "birth_place", "marital_status",
             "schooling", "school_participation", "occupation", "disability", "chronic_illness",
-            "is_pregnant",
+            "is_pregnant", "phone", "contact_channel", "contact_consent",
         ]  # fmt: skip
         widgets = {
             "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16}),
             "birth_date": LocalDateInput(),
+            "phone": PHONE_INPUT,
         }
         error_messages = {"birth_date": {"invalid": INVALID_DATE}}
 

@@ -50,3 +50,13 @@ def mask_free_text(item: dict, fields: tuple[str, ...]) -> dict:
         if isinstance(item.get(name), str):
             item[name] = mask_identifiers_in(item[name])
     return item
+
+
+def mask_phone(phone: str | None) -> str:
+    """`+6281234567890` → `+62812••••7890`: the country and the operator's prefix, and the
+    last four digits (which the resident may be asked for), not the rest."""
+    if not phone:
+        return ""
+    if len(phone) <= 10:
+        return "•" * len(phone)
+    return f"{phone[:6]}{'•' * (len(phone) - 10)}{phone[-4:]}"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from households.identity import validate_kk_number, validate_nik_for_person
 from households.names import normalize_name
+from households.phones import contact_errors, normalize_phone
 from households.registry_codes import Relationship, Sex
 
 EARLIEST_BIRTH_DATE = datetime.date(1890, 1, 1)
@@ -36,12 +37,28 @@ def blank_to_none(value):
     return None if value == "" else value
 
 
+def member_contact_errors(member: dict) -> dict[str, list[str]]:
+    """The errors of a member's phone number and way of contact. A phone missing from
+    `member` is none (a form that refused it keeps its own message there); without a
+    channel (an extract has none) there is no contact to judge."""
+    try:
+        phone = normalize_phone(member.get("phone"))
+    except ValidationError as error:
+        return {"phone": error.messages}
+    if "contact_channel" not in member:
+        return {}
+    return contact_errors(
+        phone=phone, channel=member["contact_channel"], consent=bool(member.get("contact_consent"))
+    )
+
+
 def household_rule_errors(
     household: dict, members: list[dict], *, today: datetime.date
 ) -> tuple[dict[str, list[str]], list[dict[str, list[str]]]]:
     """The rules a household and its members meet by themselves, without the database:
     identifier structure, RT and RW numbers, one head, names, dates, pregnancy, no NIK given
-    twice. A field missing from a dict (one a form refused already) is not judged.
+    twice, phone numbers, contact only with a phone and consent. A field missing from a dict
+    (one a form refused already) is not judged.
 
     The forms and the API (through `validate_household_input`) and the registry import
     apply these same rules. Returns the errors by household field and by member.
@@ -88,6 +105,9 @@ def household_rule_errors(
             add(errors, "birth_date", _("The birth date is too early: check the year."))
         if member.get("is_pregnant") and member.get("sex") != Sex.FEMALE:
             add(errors, "is_pregnant", _("Only a woman can be recorded as pregnant."))
+        for field, messages in member_contact_errors(member).items():
+            for message in messages:
+                add(errors, field, message)
         nik = blank_to_none(member.get("nik"))
         if not nik:
             continue

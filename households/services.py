@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from accounts.services import access_record
 from households.identity import validate_nik_for_person
 from households.masking import carries_identifier
 from households.models import DuplicateDismissal, Household, Person, RegistryImport
+from households.phones import normalize_phone
 from households.registry_codes import Relationship
 from households.registry_import import (
     ImportResult,
@@ -65,7 +67,7 @@ HOUSEHOLD_FIELDS = [
 PERSON_FIELDS = [
     "nik", "name", "sex", "birth_date", "birth_place", "relationship", "marital_status",
     "schooling", "school_participation", "occupation", "disability", "chronic_illness",
-    "is_pregnant",
+    "is_pregnant", "phone", "contact_channel", "contact_consent",
 ]  # fmt: skip
 
 
@@ -216,7 +218,19 @@ def _person_values(member: dict) -> dict:
     values = {field: member[field] for field in PERSON_FIELDS if field in member}
     if "nik" in values:
         values["nik"] = blank_to_none(values["nik"])
+    if "phone" in values:
+        values["phone"] = normalize_phone(values["phone"])
     return values
+
+
+def _save_person(person: Person, now) -> None:
+    """Save `person`, with the moment the consent to be contacted was given (kept while it
+    holds, cleared when it is withdrawn)."""
+    if not person.contact_consent:
+        person.contact_consent_at = None
+    elif person.contact_consent_at is None:
+        person.contact_consent_at = now
+    person.save()
 
 
 def _save_catching_races(write):
@@ -233,8 +247,9 @@ def household_register(*, actor, household: dict, members: list[dict]) -> Househ
 
     def write() -> Household:
         created = Household.objects.create(**_household_values(household, actor))
+        now = timezone.now()
         for member in members:
-            Person.objects.create(household=created, **_person_values(member))
+            _save_person(Person(household=created, **_person_values(member)), now)
         return created
 
     return _save_catching_races(write)
@@ -277,11 +292,12 @@ def household_update(
         # Clear the old head first, so that moving the headship never trips the constraint.
         current = {person.pk: person for person in locked.members.all()}
         ordered = sorted(members, key=lambda m: m.get("relationship") == Relationship.HEAD)
+        now = timezone.now()
         for member in ordered:
             person = current.get(member.get("id")) or Person(household=locked)
             for field, value in _person_values(member).items():
                 setattr(person, field, value)
-            person.save()
+            _save_person(person, now)
         return locked
 
     return _save_catching_races(write)

@@ -44,7 +44,15 @@ ROLES = [Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.AGENCY_OFFICER, Role.SUPERVIS
 REGISTRY_RULES = {"region", "kk_number", "members", "non_field_errors"}
 REFUSED_BY_STORED_DATA = {
     "POST /api/v1/auth/token/": {"non_field_errors", "otp"},
-    "POST /api/v1/complaints/": {"household", "complainant", "category"},
+    # A phone number is valid by the numbering plans (`phonenumbers`), which no pattern says;
+    # a channel needs a phone and the consent, which a left-out pair takes from the member.
+    "POST /api/v1/complaints/": {
+        "household",
+        "complainant",
+        "category",
+        "phone",
+        "contact_consent",
+    },
     "POST /api/v1/complaints/{id}/assessment/": {"needs"},
     "POST /api/v1/complaints/{id}/close/": {"status", "closure_reason"},
     "POST /api/v1/referrals/": {"complaint", "program"},

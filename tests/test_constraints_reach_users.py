@@ -201,6 +201,29 @@ def complainant_api(request):
     return response, response.json().get("complainant_name", [])
 
 
+def complaint_contact_page(request):
+    household = request.getfixturevalue("poor_household")
+    response = front_office(request).post(
+        reverse("complaints:create", args=[household.pk]),
+        {"complainant": household.members.first().pk, "channel": "walk_in", "urgency": "normal",
+         "category": ComplaintCategory.objects.get(code="kesehatan-pbi").pk,
+         "description": "KIS nonaktif", "phone": "0812-3456-7890", "contact_channel": "sms"},
+    )  # fmt: skip
+    return response, response.context["form"].errors.get("contact_consent", [])
+
+
+def complaint_contact_api(request):
+    household = request.getfixturevalue("poor_household")
+    response = front_office(request).post(
+        reverse("api:complaint-list"),
+        {"household": household.pk, "complainant_name": "Wati", "channel": "walk_in",
+         "category": "kesehatan-pbi", "description": "KIS nonaktif", "phone": "081234567890",
+         "contact_channel": "whatsapp", "contact_consent": False},
+        content_type="application/json",
+    )  # fmt: skip
+    return response, response.json().get("contact_consent", [])
+
+
 def back_office_client(request):
     client = request.getfixturevalue("client")
     client.force_login(request.getfixturevalue("back_office"))
@@ -383,6 +406,7 @@ def an_office(request):
 
 ADMIN_ONLY = "only the admin writes it; the API does not"
 
+NO_CONTACT_CONSENT = "Catat persetujuan warga untuk dihubungi, atau pilih “jangan dihubungi”."
 HOUSEHOLD_PROPOSED = "Rumah tangga ini sudah memiliki usulan jenis ini yang masih berjalan."
 
 CASES: dict[str, Case] = {
@@ -415,6 +439,18 @@ CASES: dict[str, Case] = {
         expected_form="Hanya perempuan yang dapat dicatat hamil.",
         api=member_field_api(0, "is_pregnant", is_pregnant=True),
         expected_api="Hanya perempuan yang dapat dicatat hamil.",
+    ),
+    "person_contact_with_phone_and_consent": Case(
+        form=member_field(0, "contact_consent", phone="0812-3456-7890", contact_channel="sms"),
+        expected_form=NO_CONTACT_CONSENT,
+        api=member_field_api(0, "contact_consent", phone="081234567890", contact_channel="sms"),
+        expected_api=NO_CONTACT_CONSENT,
+    ),
+    "complaint_contact_with_phone_and_consent": Case(
+        form=complaint_contact_page,
+        expected_form=NO_CONTACT_CONSENT,
+        api=complaint_contact_api,
+        expected_api=NO_CONTACT_CONSENT,
     ),
     "one_head_per_household": Case(
         form=two_heads_page,

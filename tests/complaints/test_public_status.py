@@ -115,3 +115,9 @@ def test_the_receipt_says_where_to_check(client, complaint, front_office, settin
     client.force_login(front_office)
     receipt = client.get(reverse("complaints:receipt", args=[complaint.pk])).content.decode()
     assert "https://slrt.bimakota.go.id/status/" in receipt
+
+
+def test_the_phone_the_complaint_records_opens_it_too(client, complaint):
+    Complaint.objects.filter(pk=complaint.pk).update(phone="+6281234567890")
+    body = look_up(client, complaint.ticket_number, "7890").content.decode()
+    assert "Pengaduan diterima" in body

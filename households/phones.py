@@ -1,0 +1,62 @@
+"""A resident's phone number and whether, and how, the office may contact them (UU PDP
+27/2022: contact needs the resident's consent). The person's record, the complaint, their
+forms and the API apply these rules."""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Numbers are read as written in Indonesia: `0812…` and `812…` are Indonesian numbers.
+HOME_REGION = "ID"
+PHONE_MAX_LENGTH = 16  # E.164: a plus and at most fifteen digits
+PHONE_HELP_TEXT = gettext_lazy("A mobile number such as 0812-3456-7890 or +62 812 3456 7890.")
+# What the database says when a channel is set without a phone or a consent (a race, or a
+# write around the services); `contact_errors` says it field by field first.
+CONTACT_CONSTRAINT_MESSAGE = gettext_lazy(
+    "Contact by SMS or WhatsApp needs a phone number and the resident's consent."
+)
+
+
+class ContactChannel(models.TextChoices):
+    SMS = "sms", gettext_lazy("SMS")
+    WHATSAPP = "whatsapp", gettext_lazy("WhatsApp")
+    NONE = "none", gettext_lazy("do not contact")
+
+
+def normalize_phone(raw: str | None) -> str:
+    """A phone number as typed, in E.164: `0812-3456-7890`, `812 3456 7890`, `62812…` and
+    `+62 812 3456 7890` all give `+6281234567890`; empty gives empty. A valid number of
+    another country, written with its `+`, is kept in E.164 as well. Anything that is not a
+    valid number is refused (`ValidationError`)."""
+    text = (raw or "").strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, HOME_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("Not a valid phone number: %(number)s. Write it as 0812-3456-7890.")
+            % {"number": text[:40]},
+            code="phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def contact_errors(*, phone: str, channel: str, consent: bool) -> dict[str, list[str]]:
+    """The errors, by field, of a way to contact a resident: a channel other than `none`
+    needs a phone number and the resident's consent. The phone is judged by itself by
+    `normalize_phone`."""
+    errors: dict[str, list[str]] = {}
+    if not channel or channel == ContactChannel.NONE:
+        return errors
+    if not phone:
+        errors["phone"] = [_("Write the phone number to contact the resident by SMS or WhatsApp.")]
+    if not consent:
+        errors["contact_consent"] = [
+            _("Record the resident's consent to be contacted, or choose “do not contact”.")
+        ]
+    return errors
