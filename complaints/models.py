@@ -5,12 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from households.phones import (
-    CONTACT_CONSTRAINT_MESSAGE,
-    PHONE_HELP_TEXT,
-    PHONE_MAX_LENGTH,
-    ContactChannel,
-)
+from households.phones import Reachable, contact_constraint
 from programs.models import NeedDomain
 from regions.time_zones import moment_text
 from slrt.constraints import ConstraintsByField
@@ -59,7 +54,7 @@ class ComplaintCategory(models.Model):
 DESCRIPTION_MAX_LENGTH = 2000
 
 
-class Complaint(ConstraintsByField, models.Model):
+class Complaint(ConstraintsByField, Reachable, models.Model):
     class Channel(models.TextChoices):
         WALK_IN = "walk_in", _("walk-in")
         PHONE = "phone", _("phone")
@@ -138,22 +133,8 @@ class Complaint(ConstraintsByField, models.Model):
         related_name="+",
     )
     consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
-    # How to reach the complainant about this complaint (`households.phones`): the member's
-    # own, unless the desk was given another.
-    phone = models.CharField(
-        _("phone number"), max_length=PHONE_MAX_LENGTH, blank=True, help_text=PHONE_HELP_TEXT
-    )
-    contact_channel = models.CharField(
-        _("contact by"), max_length=10, choices=ContactChannel.choices, default=ContactChannel.NONE
-    )
-    contact_consent = models.BooleanField(
-        _("consent to be contacted"),
-        default=False,
-        help_text=_("The resident agrees that the office sends them messages about their case."),
-    )
-    contact_consent_at = models.DateTimeField(
-        _("contact consent recorded at"), null=True, blank=True
-    )
+    # How to reach the complainant about this complaint (`households.phones.Reachable`'s
+    # fields): the member's own, unless the desk was given another.
 
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED
@@ -208,12 +189,7 @@ class Complaint(ConstraintsByField, models.Model):
                 name="complaint_has_complainant",
                 violation_error_message=_("Choose a member or write the complainant's name."),
             ),
-            models.CheckConstraint(
-                condition=models.Q(contact_channel=ContactChannel.NONE)
-                | models.Q(phone__gt="", contact_consent=True),
-                name="complaint_contact_with_phone_and_consent",
-                violation_error_message=CONTACT_CONSTRAINT_MESSAGE,
-            ),
+            contact_constraint("complaint"),
         ]
 
     constraint_fields = {

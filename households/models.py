@@ -12,12 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from households import registry_codes as codes
 from households.names import normalize_name
-from households.phones import (
-    CONTACT_CONSTRAINT_MESSAGE,
-    PHONE_HELP_TEXT,
-    PHONE_MAX_LENGTH,
-    ContactChannel,
-)
+from households.phones import Reachable, contact_constraint
 from regions.models import Region
 from regions.time_zones import moment_text
 from slrt.constraints import ConstraintsByField
@@ -162,7 +157,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(status=Person.Status.ACTIVE)
 
 
-class Person(ConstraintsByField, models.Model):
+class Person(ConstraintsByField, Reachable, models.Model):
     """A member of a household. A person may lack a NIK (newborns, people never registered).
 
     A member who died or moved out stays on the household's record, with their history, and
@@ -227,21 +222,7 @@ class Person(ConstraintsByField, models.Model):
     )
     # The day of death or of moving out (of the status set for an active member: empty).
     status_date = models.DateField(_("since"), null=True, blank=True)
-    # In E.164 (`households.phones.normalize_phone`); contact only with consent.
-    phone = models.CharField(
-        _("phone number"), max_length=PHONE_MAX_LENGTH, blank=True, help_text=PHONE_HELP_TEXT
-    )
-    contact_channel = models.CharField(
-        _("contact by"), max_length=10, choices=ContactChannel.choices, default=ContactChannel.NONE
-    )
-    contact_consent = models.BooleanField(
-        _("consent to be contacted"),
-        default=False,
-        help_text=_("The resident agrees that the office sends them messages about their case."),
-    )
-    contact_consent_at = models.DateTimeField(
-        _("contact consent recorded at"), null=True, blank=True
-    )
+    # How the person is reached: the fields of `households.phones.Reachable`.
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -284,12 +265,7 @@ class Person(ConstraintsByField, models.Model):
                 name="person_pregnant_is_female",
                 violation_error_message=_("Only a woman can be recorded as pregnant."),
             ),
-            models.CheckConstraint(
-                condition=models.Q(contact_channel=ContactChannel.NONE)
-                | models.Q(phone__gt="", contact_consent=True),
-                name="person_contact_with_phone_and_consent",
-                violation_error_message=CONTACT_CONSTRAINT_MESSAGE,
-            ),
+            contact_constraint("person"),
         ]
         indexes = [models.Index(fields=["birth_date", "name_normalized"], name="person_dup_idx")]
 

@@ -25,6 +25,47 @@ class ContactChannel(models.TextChoices):
     NONE = "none", gettext_lazy("do not contact")
 
 
+class Reachable(models.Model):
+    """How a resident is reached (a person, and the complainant of a complaint): the phone
+    in E.164 (`normalize_phone`), the channel, and the consent with when it was given."""
+
+    phone = models.CharField(
+        gettext_lazy("phone number"),
+        max_length=PHONE_MAX_LENGTH,
+        blank=True,
+        help_text=PHONE_HELP_TEXT,
+    )
+    contact_channel = models.CharField(
+        gettext_lazy("contact by"),
+        max_length=10,
+        choices=ContactChannel.choices,
+        default=ContactChannel.NONE,
+    )
+    contact_consent = models.BooleanField(
+        gettext_lazy("consent to be contacted"),
+        default=False,
+        help_text=gettext_lazy(
+            "The resident agrees that the office sends them messages about their case."
+        ),
+    )
+    contact_consent_at = models.DateTimeField(
+        gettext_lazy("contact consent recorded at"), null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+def contact_constraint(model_name: str) -> models.CheckConstraint:
+    """`<model>_contact_with_phone_and_consent`: a channel only with a phone and consent."""
+    return models.CheckConstraint(
+        condition=models.Q(contact_channel=ContactChannel.NONE)
+        | models.Q(phone__gt="", contact_consent=True),
+        name=f"{model_name}_contact_with_phone_and_consent",
+        violation_error_message=CONTACT_CONSTRAINT_MESSAGE,
+    )
+
+
 def normalize_phone(raw: str | None) -> str:
     """A phone number as typed, in E.164: `0812-3456-7890`, `812 3456 7890`, `62812…` and
     `+62 812 3456 7890` all give `+6281234567890`; empty gives empty. A valid number of
