@@ -209,6 +209,8 @@ SLRT_VISIT_DUE_DAYS = env.int("SLRT_VISIT_DUE_DAYS", default=5)
 SLRT_STATUS_WINDOW_MINUTES = env.int("SLRT_STATUS_WINDOW_MINUTES", default=15)
 SLRT_STATUS_PER_ADDRESS = env.int("SLRT_STATUS_PER_ADDRESS", default=10)
 SLRT_STATUS_PER_TICKET = env.int("SLRT_STATUS_PER_TICKET", default=5)
+# ...and kept this many days (the caller's address is personal data), then deleted daily.
+SLRT_STATUS_LOG_DAYS = env.int("SLRT_STATUS_LOG_DAYS", default=90)
 # Every upload stops being received past that limit, the largest there is (slrt/uploads.py).
 FILE_UPLOAD_HANDLERS = [
     "slrt.uploads.UploadLimit",
@@ -310,6 +312,10 @@ CELERY_BEAT_SCHEDULE = {
     "objection-sla-sweep": {
         "task": "proposals.tasks.objection_sla_sweep",
         "schedule": 60.0 * 60,
+    },
+    "purge-status-lookups": {
+        "task": "complaints.tasks.purge_status_lookups",
+        "schedule": 24 * 60.0 * 60,
     },
 }
 

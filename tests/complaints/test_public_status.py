@@ -3,12 +3,15 @@ the stage, the day of the last step and what happens next, and nothing else; a w
 answers as an unknown ticket does; look-ups are limited per address and per ticket and
 logged without the digits."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from complaints.models import Complaint, StatusLookup
+from complaints.tasks import purge_status_lookups, status_lookups_purge
 from households.models import Person
 
 URL = "/status/"
@@ -121,3 +124,15 @@ def test_the_phone_the_complaint_records_opens_it_too(client, complaint):
     Complaint.objects.filter(pk=complaint.pk).update(phone="+6281234567890")
     body = look_up(client, complaint.ticket_number, "7890").content.decode()
     assert "Pengaduan diterima" in body
+
+
+def test_look_ups_are_forgotten_after_their_days(client, complaint, settings):
+    settings.SLRT_STATUS_LOG_DAYS = 90
+    look_up(client, complaint.ticket_number, digits(complaint))
+    old = StatusLookup.objects.create(
+        ticket="SLRT-OLD", address="192.0.2.1", at=timezone.now() - datetime.timedelta(days=91)
+    )
+    assert status_lookups_purge() == 1
+    assert not StatusLookup.objects.filter(pk=old.pk).exists()
+    assert StatusLookup.objects.count() == 1  # today's stays
+    assert purge_status_lookups() == 0
