@@ -18,6 +18,7 @@ from accounts.selectors import region_scope_q
 from documents.models import Document, DocumentKind
 from documents.owners import OWNER_TYPES, READERS
 from households.selectors import households_in_scope, persons_in_scope
+from slrt.ids import id_from
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -62,11 +63,8 @@ def owner_record_for(user: User, owner_type: str, owner_id) -> OwnerRecord | Non
     app's scoped selector has it), with its household; None for a record that does not
     exist, is out of scope or is of no registered type: the three look the same."""
     owner = OWNER_TYPES.get(owner_type)
-    try:
-        owner_id = int(owner_id)
-    except (TypeError, ValueError):
-        return None
-    if owner is None or not 0 < owner_id < 2**63:
+    owner_id = id_from(owner_id)
+    if owner is None or owner_id is None:
         return None
     record = (
         owner.records_for(user)

@@ -34,6 +34,7 @@ from households.selectors import (
     transfers_for_approval,
 )
 from slrt.field_errors import add_service_errors
+from slrt.ids import id_from
 
 RECORDING_ROLES = (Role.FRONT_OFFICE, Role.BACK_OFFICE, Role.SUPERVISOR)
 
@@ -90,10 +91,10 @@ def _change_page(
 
 def _chosen_member(request: HttpRequest, household: Household):
     """The member the household page's button names (`?member=`), if they live there."""
-    member = request.GET.get("member", "")
-    if not (member.isascii() and member.isdigit()):  # "²" is a digit to isdigit(), not to int()
+    member = id_from(request.GET.get("member"))
+    if member is None:
         return None
-    return household.members.active().filter(pk=int(member)).first()
+    return household.members.active().filter(pk=member).first()
 
 
 @role_required(*RECORDING_ROLES)

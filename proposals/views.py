@@ -24,6 +24,7 @@ from proposals.forms import ProposalFilterForm, ProposalForm, TransitionForm
 from proposals.selectors import PROPOSAL_ROLES, proposal_get_for, proposals_for
 from regions.time_zones import local_date_in
 from slrt.field_errors import add_service_errors
+from slrt.ids import id_from
 from visits.services import REQUESTING_ROLES
 
 LIST_ROLES = (*PROPOSAL_ROLES, Role.FACILITATOR)
@@ -76,10 +77,9 @@ def proposal_create(request: HttpRequest, household_pk: int) -> HttpResponse:
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
     complaint = None
-    wanted = source.get("complaint", "")
-    if wanted.isascii() and wanted.isdigit():  # "²" is a digit to isdigit(), not to int()
+    if (wanted := id_from(source.get("complaint"))) is not None:
         complaint = get_object_or_404(
-            complaints_in_scope(request.user), pk=source["complaint"], household=household
+            complaints_in_scope(request.user), pk=wanted, household=household
         )
     form = ProposalForm(request.POST or None, household=household,
                         initial=_initial(household, request.GET))  # fmt: skip
@@ -113,8 +113,8 @@ def _initial(household, query) -> dict:
     """What a link fills in: the kind, and a member (whose exit's reason, for one recorded
     as died or moved out, is that)."""
     initial = {"kind": query.get("kind", "")}
-    member = query.get("person", "")
-    person = household.members.filter(pk=member).first() if member.isdigit() else None
+    member = id_from(query.get("person"))
+    person = household.members.filter(pk=member).first() if member is not None else None
     if person is not None:
         initial["person"] = person.pk
         initial["exit_reason"] = services.EXIT_OF_STATUS.get(person.status, "")

@@ -21,6 +21,7 @@ from documents.services import files_undone_on_failure
 from households.selectors import household_get_for
 from referrals.selectors import referrals_for
 from slrt.field_errors import add_service_errors
+from slrt.ids import id_from
 from visits import services
 from visits.api import visit_representation
 from visits.findings import finding_rows
@@ -53,8 +54,7 @@ def visit_queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Visit.Status.values:
         status = ""
-    assignee = request.GET.get("assignee", "")
-    assignee_id = int(assignee) if assignee.isascii() and assignee.isdigit() else None
+    assignee_id = id_from(request.GET.get("assignee"))
     visits = list(visit_queue_for(request.user, status=status, assignee=assignee_id)[:200])
     facilitators = get_user_model().objects.none()
     if has_role(request.user, *REGISTRY_ROLES):
@@ -89,14 +89,17 @@ def visit_request(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = household_get_for(request.user, household_pk)
     source = request.POST if request.method == "POST" else request.GET
     complaint = referral = None
-    wanted_complaint, wanted_referral = source.get("complaint", ""), source.get("referral", "")
-    if wanted_complaint.isascii() and wanted_complaint.isdigit():  # not "²", int() refuses it
+    wanted_complaint, wanted_referral = (
+        id_from(source.get("complaint")),
+        id_from(source.get("referral")),
+    )
+    if wanted_complaint is not None:
         complaint = get_object_or_404(
-            complaints_in_scope(request.user), pk=source["complaint"], household=household
+            complaints_in_scope(request.user), pk=wanted_complaint, household=household
         )
-    elif wanted_referral.isascii() and wanted_referral.isdigit():
+    elif wanted_referral is not None:
         referral = get_object_or_404(
-            referrals_for(request.user), pk=source["referral"], household=household
+            referrals_for(request.user), pk=wanted_referral, household=household
         )
     may_assign = has_role(request.user, *services.ASSIGNING_ROLES)
     form = VisitRequestForm(

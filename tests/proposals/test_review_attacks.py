@@ -42,6 +42,15 @@ def test_a_complaint_id_that_only_looks_like_digits_is_not_a_crash(recipient, we
     assert not Proposal.objects.filter(complaint__isnull=False).exists()
 
 
+@pytest.mark.parametrize("value", [*NOT_INTS, "99999999999999999999", "0"])
+def test_a_person_id_of_the_proposal_link_that_cannot_be_an_id_is_not_a_crash(
+    recipient, web, value
+):
+    url = reverse("proposals:create", args=[recipient.pk])
+    response = web("front_office").get(url, {"kind": "exit", "person": value})
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("value", NOT_INTS)
 @pytest.mark.parametrize("page", ["households:record_death", "households:record_move_out"])
 def test_a_member_id_that_only_looks_like_digits_is_not_a_crash(recipient, web, page, value):
