@@ -87,15 +87,28 @@ def normalize_phone(raw: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def receives_messages(phone: str) -> bool:
+    """Whether a number in E.164 can take an SMS or a WhatsApp message: a mobile number, or
+    one whose plan does not tell mobile from landline (as in some countries); an Indonesian
+    landline (`+62370…`) cannot."""
+    number = phonenumbers.parse(phone, HOME_REGION)
+    return phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.FIXED_LINE
+
+
 def contact_errors(*, phone: str, channel: str, consent: bool) -> dict[str, list[str]]:
     """The errors, by field, of a way to contact a resident: a channel other than `none`
-    needs a phone number and the resident's consent. The phone is judged by itself by
-    `normalize_phone`."""
+    needs a phone number that takes messages and the resident's consent. The phone (in
+    E.164) is judged by itself by `normalize_phone`."""
     errors: dict[str, list[str]] = {}
     if not channel or channel == ContactChannel.NONE:
         return errors
     if not phone:
         errors["phone"] = [_("Write the phone number to contact the resident by SMS or WhatsApp.")]
+    elif not receives_messages(phone):
+        errors["phone"] = [
+            _("This is a landline: SMS and WhatsApp need a mobile number, or choose “do not "
+              "contact”.")
+        ]  # fmt: skip
     if not consent:
         errors["contact_consent"] = [
             _("Record the resident's consent to be contacted, or choose “do not contact”.")

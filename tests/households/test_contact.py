@@ -41,6 +41,17 @@ def test_a_valid_number_of_another_country_is_kept_in_e164():
     assert normalize_phone("+65 6123 4567") == "+6561234567"
 
 
+def test_a_landline_is_a_number_but_takes_no_message():
+    from households.phones import contact_errors
+
+    landline = normalize_phone("(0374) 43210")
+
+    assert landline == "+6237443210"
+    assert contact_errors(phone=landline, channel="none", consent=False) == {}
+    assert "phone" in contact_errors(phone=landline, channel="sms", consent=True)
+    assert contact_errors(phone=E164, channel="sms", consent=True) == {}
+
+
 def test_no_number_is_no_number():
     assert normalize_phone("") == normalize_phone(None) == normalize_phone("  ") == ""
 
@@ -90,6 +101,7 @@ def test_the_member_form_asks_for_a_phone_with_the_phones_keyboard(as_user, fron
         (contact(phone="0812"), "phone", "Nomor telepon tidak valid"),
         (contact(phone="bukan nomor"), "phone", "Nomor telepon tidak valid"),
         (contact(phone=""), "phone", "Tulis nomor telepon"),
+        (contact(phone="(0374) 43210"), "phone", "nomor seluler"),  # a landline of Kota Bima
         (contact(contact_consent=""), "contact_consent", "persetujuan warga"),
         (contact(contact_channel="sms", phone="", contact_consent=""), "contact_consent",
          "persetujuan warga"),
