@@ -10,12 +10,14 @@ XLSX stores numbers as numbers."""
 
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from complaints.survey import WEIGHT
 from regions.time_zones import moment_text
 from reports.selectors import Figures
 from slrt.spreadsheets import csv_writer, xlsx_append
@@ -63,6 +65,7 @@ def report_tables(figures: Figures) -> list[Table]:
     )
     return [
         summary,
+        *_satisfaction_tables(figures),
         *(
             Table(
                 chart.title,
@@ -72,6 +75,46 @@ def report_tables(figures: Figures) -> list[Table]:
             for chart in figures.charts
         ),
     ]
+
+
+def _decimal(value: Decimal | None, places: int) -> float | None:
+    return None if value is None else float(round(value, places))
+
+
+def _satisfaction_tables(figures: Figures) -> list[Table]:
+    """The month's service satisfaction index (IKM) and its grade, then each element's
+    average (NRR) and weighted average; without respondents, that said instead of figures."""
+    index = figures.satisfaction
+    if index is None:
+        return []
+    title = _("Service satisfaction index (IKM, PermenPANRB 14/2017)")
+    if not index.respondents:
+        return [
+            Table(
+                title,
+                [_("Figure"), _("Value")],
+                [[_("Respondents"), _("No respondents yet")]],
+            )
+        ]
+    summary = Table(
+        title,
+        [_("Figure"), _("Value")],
+        [
+            [_("Respondents"), index.respondents],
+            [_("IKM of the unit (1–4)"), _decimal(index.index, 3)],
+            [_("IKM converted (× 25)"), _decimal(index.converted, 2)],
+            [_("Service quality"), f"{index.grade} ({index.grade_meaning})"],
+        ],
+    )
+    elements = Table(
+        _("Satisfaction by element"),
+        [_("Element"), _("Average (NRR)"), _("Weighted average (NRR × 1/9)")],
+        [
+            [f"{element.code} {element.name}", _decimal(average, 2), _decimal(average * WEIGHT, 3)]
+            for element, average in index.elements
+        ],
+    )
+    return [summary, elements]
 
 
 def _overdue_label(figures: Figures) -> str:
