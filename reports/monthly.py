@@ -10,7 +10,7 @@ XLSX stores numbers as numbers."""
 
 import io
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from regions.time_zones import moment_text
 from reports.selectors import Figures
 from slrt.spreadsheets import csv_writer, xlsx_append
 
-Value = str | int | float | None
+Value = str | int | float | Decimal | None
 
 # Indonesian regional settings' list separator and decimal mark.
 CSV_DELIMITER = ";"
@@ -77,8 +77,9 @@ def report_tables(figures: Figures) -> list[Table]:
     ]
 
 
-def _decimal(value: Decimal | None, places: int) -> float | None:
-    return None if value is None else float(round(value, places))
+def _decimal(value: Decimal | None, places: int) -> Decimal | None:
+    """To `places` decimals, kept (the page writes `100,00`, as the grades' bounds are)."""
+    return None if value is None else value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
 
 
 def _satisfaction_tables(figures: Figures) -> list[Table]:
@@ -138,7 +139,7 @@ def _lines(figures: Figures) -> list[list[Value]]:
 def _csv_cell(value: Value) -> Value:
     """A decimal as the Indonesian page writes it (`33,3`), whatever language the user
     reads the site in: the spreadsheet reads by its computer's settings, not the site's."""
-    if isinstance(value, float):
+    if isinstance(value, float | Decimal):
         return str(value).replace(".", CSV_DECIMAL_MARK)
     return value
 
@@ -154,6 +155,8 @@ def report_csv(figures: Figures) -> str:
 
 
 def _cell(value: Value) -> Value:
+    if isinstance(value, Decimal):
+        return float(value)
     return value if value is None or isinstance(value, int | float) else str(value)
 
 

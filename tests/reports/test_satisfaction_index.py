@@ -149,7 +149,7 @@ def test_the_files_hold_the_index_of_the_page(answered, as_user):
 
     assert figure(rows, "IKM konversi (× 25)") == ["81,94"]
     assert figure(rows, "Mutu pelayanan") == ["B (Baik)"]
-    assert figure(rows, "U1 Persyaratan") == ["3,5", "0,389"]
+    assert figure(rows, "U1 Persyaratan") == ["3,50", "0,389"]
     assert figure(sheet, "IKM konversi (× 25)")[0] == 81.94
     assert figure(sheet, "Jumlah responden")[0] == 4
 
