@@ -7,7 +7,13 @@ from accounts.admin_scoping import (
     SuperuserEditsAdminMixin,
     UnfilterableFieldsMixin,
 )
-from complaints.models import Complaint, ComplaintCategory, ComplaintEvent
+from complaints.models import (
+    SURVEY_ELEMENTS,
+    Complaint,
+    ComplaintCategory,
+    ComplaintEvent,
+    SatisfactionSurvey,
+)
 from complaints.selectors import complaints_in_scope
 from households.admin import HouseholdDistrictFilter
 from households.masking import mask_phone
@@ -96,3 +102,24 @@ class ComplaintAdmin(LongListAdmin, UnfilterableFieldsMixin, ReadOnlyAdminMixin,
 
     def get_queryset(self, request):
         return complaints_in_scope(request.user).select_related("category")
+
+
+@admin.register(SatisfactionSurvey)
+class SatisfactionSurveyAdmin(UnfilterableFieldsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: surveys are answered on the resident's page and at the desk. Supervisors
+    read those of their area's complaints. The link's token is the resident's: never shown,
+    and no list is filtered by it (nor by the suggestion, free text)."""
+
+    list_display = ["complaint", "answered_at", "answered_via", *SURVEY_ELEMENTS]
+    list_filter = ["answered_via"]
+    list_select_related = ["complaint"]
+    search_fields = ["=complaint__ticket_number"]
+    search_help_text = _("The whole ticket number.")
+    exclude = ["token"]
+    unfilterable_fields = ("token", "suggestion")
+    date_hierarchy = "answered_at"
+
+    def get_queryset(self, request):
+        return SatisfactionSurvey.objects.filter(
+            complaint__in=complaints_in_scope(request.user)
+        ).select_related("complaint", "recorded_by")

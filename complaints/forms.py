@@ -172,3 +172,42 @@ class AssessmentForm(forms.Form):
             for domain in NeedDomain.values
             if self.cleaned_data.get(f"{domain}__on")
         ]
+
+
+class SurveyForm(forms.Form):
+    """The nine questions of the satisfaction survey (`complaints.survey.ELEMENTS`), each
+    answered 1–4, and an optional suggestion: on the resident's page and at the desk."""
+
+    suggestion = forms.CharField(
+        label=_("Suggestion (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control", "maxlength": "1000"}),
+        help_text=_("Read only by the office's staff."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from complaints.survey import ELEMENTS
+
+        super().__init__(*args, **kwargs)
+        answers = {}
+        for element in ELEMENTS:
+            answers[element.field] = forms.TypedChoiceField(
+                label=element.question,
+                choices=list(enumerate(element.answers, start=1)),
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                error_messages={
+                    "required": _("Choose one of the four answers."),
+                    "invalid_choice": _("Choose one of the four answers."),
+                },
+            )
+        self.fields = {**answers, "suggestion": self.fields["suggestion"]}
+        self.elements = ELEMENTS
+
+    def questions(self):
+        """Each element with its bound field, in order, for the template."""
+        return [(element, self[element.field]) for element in self.elements]
+
+    def scores(self) -> dict[str, int]:
+        return {element.field: self.cleaned_data[element.field] for element in self.elements}

@@ -354,6 +354,11 @@ class Need(ConstraintsByField, models.Model):
         return f"{self.domain} ({self.severity})"
 
 
+class PublicPage(models.TextChoices):
+    STATUS = "status", _("status check")
+    SURVEY = "survey", _("satisfaction survey")
+
+
 class StatusLookup(models.Model):
     """One look-up on the public status page (`/status/`): the ticket as typed, the
     complaint it named when the digits matched, and the caller's address; never the digits
@@ -371,6 +376,11 @@ class StatusLookup(models.Model):
     )
     address = models.GenericIPAddressField(_("address"))
     limited = models.BooleanField(_("refused by the rate limit"), default=False)
+    # The public page looked up: the status check (a ticket) or a survey link (no ticket, and
+    # never the token: it is the link's secret). Each page's limits count its own rows.
+    page = models.CharField(
+        _("public page"), max_length=10, choices=PublicPage.choices, default=PublicPage.STATUS
+    )
 
     class Meta:
         verbose_name = _("status look-up")
@@ -382,3 +392,104 @@ class StatusLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket} {self.at:%Y-%m-%d %H:%M}"
+
+
+# The nine elements of PermenPANRB 14/2017's survey, as the model's fields name them.
+SURVEY_ELEMENTS = ("u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9")
+
+
+def _all_elements(**lookup) -> models.Q:
+    """`lookup` (such as `isnull=True`) holding for each of the nine answers."""
+    return models.Q(
+        **{
+            f"{element}__{name}": value
+            for element in SURVEY_ELEMENTS
+            for name, value in lookup.items()
+        }
+    )
+
+
+class SatisfactionSurvey(ConstraintsByField, models.Model):
+    """The resident's satisfaction survey (SKM, PermenPANRB 14/2017) of one closed
+    complaint: made, with its link's token, when the complaint is closed; answered once,
+    by the link or at the desk. The nine elements are scored 1–4; what they ask is
+    `complaints.survey.ELEMENTS`."""
+
+    class Via(models.TextChoices):
+        LINK = "link", _("survey link")
+        DESK = "desk", _("at the desk")
+
+    complaint = models.OneToOneField(
+        Complaint,
+        verbose_name=_("complaint"),
+        on_delete=models.CASCADE,
+        related_name="satisfaction_survey",
+    )
+    token = models.CharField(_("link token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("made at"), default=timezone.now)
+    u1 = models.PositiveSmallIntegerField(_("U1 requirements"), null=True, blank=True)
+    u2 = models.PositiveSmallIntegerField(
+        _("U2 systems, mechanisms and procedures"), null=True, blank=True
+    )
+    u3 = models.PositiveSmallIntegerField(_("U3 completion time"), null=True, blank=True)
+    u4 = models.PositiveSmallIntegerField(_("U4 cost/tariff"), null=True, blank=True)
+    u5 = models.PositiveSmallIntegerField(
+        _("U5 product specification of the kind of service"), null=True, blank=True
+    )
+    u6 = models.PositiveSmallIntegerField(_("U6 competence of the staff"), null=True, blank=True)
+    u7 = models.PositiveSmallIntegerField(_("U7 conduct of the staff"), null=True, blank=True)
+    u8 = models.PositiveSmallIntegerField(
+        _("U8 handling of complaints, suggestions and feedback"), null=True, blank=True
+    )
+    u9 = models.PositiveSmallIntegerField(
+        _("U9 facilities and infrastructure"), null=True, blank=True
+    )
+    suggestion = models.TextField(_("suggestion"), max_length=1000, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_via = models.CharField(
+        _("answered through"), max_length=10, choices=Via.choices, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
+        indexes = [models.Index(fields=["answered_at"], name="survey_answered_at_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=_all_elements(isnull=True) | _all_elements(gte=1, lte=4),
+                name="survey_scores_1_to_4",
+                violation_error_message=_("Each answer is 1, 2, 3 or 4."),
+            ),
+            # Answered means all nine answers, when and how; unanswered, none of them.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(answered_at__isnull=False, answered_via__gt="")
+                    & _all_elements(isnull=False)
+                )
+                | (
+                    models.Q(answered_at__isnull=True, answered_via="") & _all_elements(isnull=True)
+                ),
+                name="survey_answered_whole",
+                violation_error_message=_("Answer all nine questions."),
+            ),
+        ]
+
+    constraint_fields = {"survey_scores_1_to_4": "u1", "survey_answered_whole": "u1"}
+
+    def __str__(self) -> str:
+        return f"{self.complaint}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    def scores(self) -> list[int | None]:
+        return [getattr(self, element) for element in SURVEY_ELEMENTS]

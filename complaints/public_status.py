@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import Complaint, StatusLookup
+from complaints.models import Complaint, PublicPage, StatusLookup
 from regions.time_zones import local_date_in
 
 Status = Complaint.Status
@@ -73,12 +73,39 @@ def _last_fours(complaint: Complaint) -> list[str]:
     return [number[-4:] for number in (nik, complaint.phone) if number]
 
 
-def _limited(ticket: str, address: str, now: datetime.datetime) -> bool:
+# A caller whose address the server was not told (no `REMOTE_ADDR`: a test harness, a
+# misconfigured proxy) is counted under this one, with every other such caller.
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 (an address recorded, never bound to)
+
+
+def lookup_limited(*, page: str, ticket: str, address: str, now: datetime.datetime) -> bool:
+    """Whether the public page `page` has had its fill of look-ups from `address`, or
+    (with a `ticket`) for that ticket, within the window: each page counts its own rows."""
+    address = address or UNKNOWN_ADDRESS
     window = datetime.timedelta(minutes=settings.SLRT_STATUS_WINDOW_MINUTES)
-    recent = StatusLookup.objects.filter(at__gte=now - window)
-    return (
-        recent.filter(address=address).count() >= settings.SLRT_STATUS_PER_ADDRESS
-        or recent.filter(ticket=ticket).count() >= settings.SLRT_STATUS_PER_TICKET
+    recent = StatusLookup.objects.filter(page=page, at__gte=now - window)
+    return recent.filter(address=address).count() >= settings.SLRT_STATUS_PER_ADDRESS or (
+        bool(ticket) and recent.filter(ticket=ticket).count() >= settings.SLRT_STATUS_PER_TICKET
+    )
+
+
+def lookup_recorded(
+    *,
+    page: str,
+    address: str,
+    now: datetime.datetime,
+    ticket: str = "",
+    complaint: Complaint | None = None,
+    limited: bool = False,
+) -> None:
+    """One look-up of a public page, counted by `lookup_limited`: never what proved it."""
+    StatusLookup.objects.create(
+        at=now,
+        page=page,
+        ticket=ticket,
+        address=address or UNKNOWN_ADDRESS,
+        complaint=complaint,
+        limited=limited,
     )
 
 
@@ -88,8 +115,10 @@ def complaint_status_lookup(*, ticket: str, last4: str, address: str) -> PublicS
     `Limited` past the rate limits. Writes one `StatusLookup` either way."""
     ticket = normalized_ticket(ticket)
     now = timezone.now()
-    if _limited(ticket, address, now):
-        StatusLookup.objects.create(at=now, ticket=ticket, address=address, limited=True)
+    if lookup_limited(page=PublicPage.STATUS, ticket=ticket, address=address, now=now):
+        lookup_recorded(
+            page=PublicPage.STATUS, ticket=ticket, address=address, now=now, limited=True
+        )
         raise Limited
     complaint = (
         Complaint.objects.select_related("complainant", "household")
@@ -100,8 +129,12 @@ def complaint_status_lookup(*, ticket: str, last4: str, address: str) -> PublicS
     # Compared in constant time, and as many times whether the ticket exists or not.
     compared = [hmac.compare_digest(four, last4) for four in fours or ["----"]]
     matched = bool(fours) and any(compared)
-    StatusLookup.objects.create(
-        at=now, ticket=ticket, address=address, complaint=complaint if matched else None
+    lookup_recorded(
+        page=PublicPage.STATUS,
+        ticket=ticket,
+        address=address,
+        now=now,
+        complaint=complaint if matched else None,
     )
     if not matched:
         return None

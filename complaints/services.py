@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.selectors import staff_profile_of
 from complaints.models import Assessment, Complaint, ComplaintCategory, ComplaintEvent, Need
+from complaints.survey import survey_for
 from complaints.workdays import add_working_days
 from households.models import Household, Person
 from households.phones import ContactChannel, contact_errors, normalize_phone
@@ -254,6 +255,8 @@ def complaint_transition(
             current, actor=actor, action=Action.STATUS, via=via, note=note.strip(),
             from_status=previous, to_status=to,
         )  # fmt: skip
+        if to == Status.CLOSED:
+            survey_for(current)  # the satisfaction survey, and its link's token
     return current
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from complaints import views
+from complaints import survey_views, views
 
 app_name = "complaints"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/assign/", views.complaint_assign, name="assign"),
     path("<int:pk>/assess/", views.complaint_assess, name="assess"),
     path("<int:pk>/consent/", views.complaint_consent, name="consent"),
+    path("<int:pk>/survey/", survey_views.complaint_survey, name="survey"),
 ]

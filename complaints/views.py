@@ -28,6 +28,7 @@ from complaints.selectors import (
     registered_today_for,
     work_queue_for,
 )
+from complaints.survey import survey_answers, survey_for
 from households.selectors import districts_for, household_get_for
 from households.services import typed_identifiers_seen
 from programs.matching import enrolled_programs
@@ -112,6 +113,7 @@ def _render_detail(
     assessment = assessment_of(complaint.pk)
     events = list(complaint.events.select_related("actor"))
     referrals = list(complaint.referrals.select_related("program", "agency"))
+    survey = None if complaint.is_open else survey_for(complaint)
     typed_identifiers_seen(
         actor=request.user,
         household=complaint.household,
@@ -121,6 +123,7 @@ def _render_detail(
             [event.note for event in events],
             [need.notes for need in assessment.needs.all()] if assessment else [],
             [referral.outcome_note for referral in referrals],
+            survey.suggestion if survey else "",
         ],
         path=request.path,
     )
@@ -150,6 +153,13 @@ def _render_detail(
             # Through the reverse relation: complaints do not import the referrals app.
             "referrals": referrals,
             "may_refer": services.Move.REFER in moves,
+            # The satisfaction survey of a closed complaint; its suggestion is for the staff
+            # of the complaint's area alone, as this page is.
+            "survey": survey,
+            "survey_answers": survey_answers(survey) if survey else [],
+            "may_record_survey": survey is not None
+            and not survey.is_answered
+            and has_role(request.user, *INTAKE_ROLES),
         },
         status=status,
     )

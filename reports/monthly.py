@@ -10,17 +10,19 @@ XLSX stores numbers as numbers."""
 
 import io
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from complaints.survey import WEIGHT
 from regions.time_zones import moment_text
 from reports.selectors import Figures
 from slrt.spreadsheets import csv_writer, xlsx_append
 
-Value = str | int | float | None
+Value = str | int | float | Decimal | None
 
 # Indonesian regional settings' list separator and decimal mark.
 CSV_DELIMITER = ";"
@@ -63,6 +65,7 @@ def report_tables(figures: Figures) -> list[Table]:
     )
     return [
         summary,
+        *_satisfaction_tables(figures),
         *(
             Table(
                 chart.title,
@@ -72,6 +75,47 @@ def report_tables(figures: Figures) -> list[Table]:
             for chart in figures.charts
         ),
     ]
+
+
+def _decimal(value: Decimal | None, places: int) -> Decimal | None:
+    """To `places` decimals, kept (the page writes `100,00`, as the grades' bounds are)."""
+    return None if value is None else value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+
+
+def _satisfaction_tables(figures: Figures) -> list[Table]:
+    """The month's service satisfaction index (IKM) and its grade, then each element's
+    average (NRR) and weighted average; without respondents, that said instead of figures."""
+    index = figures.satisfaction
+    if index is None:
+        return []
+    title = _("Service satisfaction index (IKM, PermenPANRB 14/2017)")
+    if not index.respondents:
+        return [
+            Table(
+                title,
+                [_("Figure"), _("Value")],
+                [[_("Respondents"), _("No respondents yet")]],
+            )
+        ]
+    summary = Table(
+        title,
+        [_("Figure"), _("Value")],
+        [
+            [_("Respondents"), index.respondents],
+            [_("IKM of the unit (1–4)"), _decimal(index.index, 3)],
+            [_("IKM converted (× 25)"), _decimal(index.converted, 2)],
+            [_("Service quality"), f"{index.grade} ({index.grade_meaning})"],
+        ],
+    )
+    elements = Table(
+        _("Satisfaction by element"),
+        [_("Element"), _("Average (NRR)"), _("Weighted average (NRR × 1/9)")],
+        [
+            [f"{element.code} {element.name}", _decimal(average, 2), _decimal(average * WEIGHT, 3)]
+            for element, average in index.elements
+        ],
+    )
+    return [summary, elements]
 
 
 def _overdue_label(figures: Figures) -> str:
@@ -95,7 +139,7 @@ def _lines(figures: Figures) -> list[list[Value]]:
 def _csv_cell(value: Value) -> Value:
     """A decimal as the Indonesian page writes it (`33,3`), whatever language the user
     reads the site in: the spreadsheet reads by its computer's settings, not the site's."""
-    if isinstance(value, float):
+    if isinstance(value, float | Decimal):
         return str(value).replace(".", CSV_DECIMAL_MARK)
     return value
 
@@ -111,6 +155,8 @@ def report_csv(figures: Figures) -> str:
 
 
 def _cell(value: Value) -> Value:
+    if isinstance(value, Decimal):
+        return float(value)
     return value if value is None or isinstance(value, int | float) else str(value)
 
 

@@ -19,14 +19,16 @@ from django.db.models import (
     F,
     Q,
     QuerySet,
+    Sum,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from complaints.models import Complaint, ComplaintCategory
+from complaints.models import SURVEY_ELEMENTS, Complaint, ComplaintCategory, SatisfactionSurvey
 from complaints.selectors import complaints_in_scope
+from complaints.survey import SatisfactionIndex, satisfaction_index
 from referrals.models import Referral
 from referrals.selectors import referrals_for
 from regions.models import Region, within_q
@@ -117,6 +119,7 @@ class Figures:
     overdue: int
     overdue_on: datetime.date
     charts: list[Chart] = field(default_factory=list)
+    satisfaction: SatisfactionIndex | None = None  # the month's surveys (IKM)
 
     @property
     def handled_share(self) -> float | None:
@@ -153,6 +156,7 @@ def figures_for(
     )
     overdue_by_agency = _overdue_by_agency(referrals_now, overdue_on, today)
     return Figures(
+        satisfaction=satisfaction_index_for(user, period, area=area),
         period=period,
         area=area,
         received=totals["received"],
@@ -178,6 +182,25 @@ def figures_for(
             _referrals_by_program(referrals),
             overdue_by_agency,
         ],
+    )
+
+
+def satisfaction_index_for(
+    user: AbstractBaseUser, period: Period, *, area: Region | None = None
+) -> SatisfactionIndex:
+    """The service satisfaction index (IKM, PermenPANRB 14/2017) of the surveys answered in
+    `period` (the office's days) about complaints of the user's area (or `area` within it):
+    the respondents and each element's sum counted in one SQL aggregate, the index computed
+    from them by `complaints.survey.satisfaction_index`."""
+    start, after = period.bounds()
+    complaints = complaints_in_scope(user)
+    if area is not None:
+        complaints = complaints.filter(within_q(area.code, "household__region"))
+    totals = SatisfactionSurvey.objects.filter(
+        complaint__in=complaints.values("pk"), answered_at__gte=start, answered_at__lt=after
+    ).aggregate(respondents=Count("pk"), **{element: Sum(element) for element in SURVEY_ELEMENTS})
+    return satisfaction_index(
+        [totals[element] or 0 for element in SURVEY_ELEMENTS], totals["respondents"]
     )
 
 

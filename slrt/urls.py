@@ -9,7 +9,9 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import MeView, TokenView
 from accounts.views import home
 from complaints.api import ComplaintViewSet
+from complaints.status_api import StatusView
 from complaints.status_views import public_status
+from complaints.survey_views import survey_public
 from documents.api import DocumentViewSet
 from households.api import HouseholdViewSet
 from programs.api import ProgramViewSet
@@ -41,6 +43,7 @@ router.register("proposals", ProposalViewSet, basename="proposal")
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
+    path("status/", StatusView.as_view(), name="status"),  # the public status check
     # the registry's answer to a proposal, by hand (before the router's proposals/ routes)
     path("proposals/<int:pk>/settle/", ProposalSettleView.as_view(), name="proposal-settle"),
     *router.urls,
@@ -50,6 +53,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("status/", public_status, name="public_status"),
+    path("survey/<str:token>/", survey_public, name="survey_public"),  # the resident's SKM
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     path("accounts/", include("accounts.urls")),
     path("households/regions/", include("regions.urls")),  # the picker, where it always was

@@ -73,6 +73,9 @@ RULES = {
     "accounts:login": rule(EVERYONE),
     "healthz": rule(EVERYONE),
     "public_status": rule(EVERYONE),
+    "api:status": rule(EVERYONE, method="post", api=True),  # the status check's API
+    # the resident's satisfaction survey, by its link's token (any token: one neutral answer)
+    "survey_public": rule(EVERYONE, kwargs={"token": "x" * 43}),
     "favicon.ico": rule(EVERYONE),
     "set_language": rule(EVERYONE, method="post"),
     "regions:region_picker": rule(EVERYONE),  # region names only, within the user's area
@@ -112,6 +115,8 @@ RULES = {
     "complaints:assess": rule({"back_office", "supervisor"}, "complaint", method="post"),
     "complaints:assign": rule({"back_office", "supervisor"}, "complaint", method="post"),
     "complaints:close": rule({"back_office", "supervisor"}, "complaint"),  # GET: confirm
+    # the satisfaction survey at the desk (of an open complaint: "opens when closed")
+    "complaints:survey": rule({"front_office", "back_office"}, "complaint"),
     "api:complaint-list": rule(OFFICE, api=True),
     "api:complaint-detail": rule(OFFICE, "complaint", api=True),
     "api:complaint-matches": rule(OFFICE, "complaint", api=True),

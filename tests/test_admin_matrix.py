@@ -29,7 +29,7 @@ from django.utils import timezone
 from accounts.models import Office, StaffProfile
 from accounts.roles import Role
 from accounts.services import access_record
-from complaints.models import ComplaintCategory
+from complaints.models import ComplaintCategory, SatisfactionSurvey
 from complaints.services import complaint_assess, complaint_register
 from documents.models import DocumentKind
 from documents.services import document_upload
@@ -140,6 +140,11 @@ POLICY = {
         view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
     ),
     "referrals.Referral": Rule(
+        view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
+    ),
+    # Satisfaction surveys are answered by the resident's link or at the desk: read here
+    # within the area of their complaints.
+    "complaints.SatisfactionSurvey": Rule(
         view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
     ),
     # Home visits change through their pages and services: read here within the area.
@@ -349,6 +354,12 @@ def world(catalogue):
         },
         "households.Household": {"inside": inside["household"], "outside": outside["household"]},
         "complaints.Complaint": {"inside": inside["complaint"], "outside": outside["complaint"]},
+        "complaints.SatisfactionSurvey": {
+            side: SatisfactionSurvey.objects.create(
+                complaint=found["complaint"], token=f"token-of-the-{side}-survey-link-0123456789"
+            )
+            for side, found in (("inside", inside), ("outside", outside))
+        },
         "documents.Document": {"inside": inside["document"], "outside": outside["document"]},
         "documents.DocumentKind": {
             "inside": DocumentKind.objects.get(code="ktp"),

@@ -604,6 +604,12 @@ CASES: dict[str, Case] = {
 
 # Constraints that no input reaches, and why.
 UNREACHABLE = {
+    "survey_scores_1_to_4": "the survey form offers 1–4 only and survey_answer checks each "
+    "answer before saving",
+    "survey_answered_whole": "survey_answer refuses a missing answer and writes all nine, "
+    "the time and the way at once",
+    "SatisfactionSurvey.token": "a random token survey_for gives (secrets.token_urlsafe)",
+    "SatisfactionSurvey.complaint": "survey_for gets or creates the complaint's one survey",
     "duplicate_pair_once": "duplicate_dismiss records a pair with get_or_create",
     "duplicate_pair_ordered": "duplicate_dismiss puts the lower id first",
     "ticket_counter_once": "next_ticket_number upserts the counter row",
