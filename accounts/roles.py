@@ -88,8 +88,10 @@ ROLE_RANK = {
     Role.FACILITATOR: 1,
     Role.VILLAGE_OPERATOR: 1,
     Role.BACK_OFFICE: 2,
-    Role.COORDINATOR: 2,
     Role.SUPERVISOR: 3,
+    # A decision's second pair of eyes is given by a supervisor or an administrator, never by
+    # the back office whose referrals it decides (a coordinator opens no admin).
+    Role.COORDINATOR: 3,
     Role.ADMIN: 4,
 }
 

@@ -390,6 +390,8 @@ class ReactivationRecord(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The Dinas Sosial's recommendation (surat rekomendasi) joins here as a nullable link to
+    # the letter issued from the register (`letters`), once that app is merged.
     uploaded_on = models.DateField(_("uploaded to the national system on"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
