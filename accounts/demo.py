@@ -26,6 +26,7 @@ DEMO_USERS = [
     ("agency", Role.AGENCY_OFFICER, "Rahmat", "Hidayat", "", DEMO_SCOPE),
     ("admin", Role.ADMIN, "Dewi", "Lestari", "Dinas Sosial Kota Bima", DEMO_SCOPE),
     ("fasilitator", Role.FACILITATOR, "Yusuf", "Ramadhan", "Pendamping Kota Bima", DEMO_SCOPE),
+    ("koordinator", Role.COORDINATOR, "Hasan", "Basri", "Dinas Sosial Kota Bima", DEMO_SCOPE),
     ("desa", Role.VILLAGE_OPERATOR, "Fitri", "Handayani", "Kantor Kelurahan Paruga", DEMO_VILLAGE),
 ]
 

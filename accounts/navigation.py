@@ -47,8 +47,14 @@ MENU = [
     MenuItem(
         _("Referrals"),
         "referrals:list",
-        REGISTRY_ROLES | {Role.AGENCY_OFFICER},
+        REGISTRY_ROLES | {Role.AGENCY_OFFICER, Role.COORDINATOR},
         _("Referrals to programmes and agencies, and their answers."),
+    ),
+    MenuItem(
+        _("Decisions"),
+        "referrals:decisions",
+        frozenset({Role.SUPERVISOR, Role.COORDINATOR}),
+        _("Referrals waiting for your decision (penetapan) before they are sent."),
     ),
     MenuItem(
         _("Visits"),
@@ -151,6 +157,13 @@ HOME_GUIDANCE = {
             "You may read the households of your working area, their members and their home, "
             "to prepare a visit. You cannot change them: what you observe goes in the visit, "
             "and the back office decides what the registry takes from it."
+        ),
+    ],
+    Role.COORDINATOR: [
+        _(
+            "You decide the referrals of your working area whose programme needs a decision "
+            "(penetapan) before they are sent: approve them, or return them to the sender "
+            "with a note. Those you prepared or submitted yourself are decided by another."
         ),
     ],
     Role.VILLAGE_OPERATOR: [

@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     FACILITATOR = "facilitator", _("Facilitator")
     VILLAGE_OPERATOR = "village_operator", _("Village operator")
+    # Decides referrals before they are sent (penetapan), beside the supervisors: the office
+    # gives it to whom it names (`referrals.decide_referral`).
+    COORDINATOR = "coordinator", _("Coordinator")
 
 
 # Roles that work with the household registry of their scope. Agency officers see households
@@ -27,6 +30,10 @@ REGISTRY_READING_ROLES = REGISTRY_ROLES | {Role.FACILITATOR, Role.VILLAGE_OPERAT
 # Roles that supervise their area: the dashboard and reports, exports, screening, registry
 # imports, failed messages, the access log and the admin.
 SUPERVISING_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+# The permission of deciding a referral before it is sent (penetapan): the supervisors' and
+# the coordinators' (a migration grants it), and whoever else the admin gives it to.
+DECIDE_REFERRAL = "referrals.decide_referral"
 
 
 def user_roles(user: AbstractBaseUser | AnonymousUser) -> frozenset[str]:
@@ -82,6 +89,9 @@ ROLE_RANK = {
     Role.VILLAGE_OPERATOR: 1,
     Role.BACK_OFFICE: 2,
     Role.SUPERVISOR: 3,
+    # A decision's second pair of eyes is given by a supervisor or an administrator, never by
+    # the back office whose referrals it decides (a coordinator opens no admin).
+    Role.COORDINATOR: 3,
     Role.ADMIN: 4,
 }
 

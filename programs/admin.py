@@ -106,8 +106,10 @@ class ProgramAdmin(admin.ModelAdmin):
     """Programmes and their eligibility rules; `Program.clean` refuses a malformed rule,
     naming the clause, before anything is saved."""
 
-    list_display = ["code", "name", "level", "agency", "response_days", "is_active"]
-    list_filter = ["level", "is_active"]
+    list_display = [
+        "code", "name", "level", "agency", "response_days", "requires_decision", "is_active",
+    ]  # fmt: skip
+    list_filter = ["level", "is_active", "requires_decision", "is_reactivation"]
     list_select_related = ["agency"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["agency"]

@@ -134,6 +134,11 @@ PROGRAMS = [
 ]  # fmt: skip
 
 
+# Settings of some programmes beyond the table: PBI-JK is the reactivation programme, its
+# emergencies settled within 24 hours.
+PROGRAM_SETTINGS = {"PBI-JK": {"is_reactivation": True, "emergency_hours": 24}}
+
+
 @transaction.atomic
 def catalogue_install(*, region_code: str) -> tuple[int, int]:
     """Create the catalogue's agencies and programmes that do not exist yet, serving
@@ -168,6 +173,7 @@ def catalogue_install(*, region_code: str) -> tuple[int, int]:
                 "resolution_days": resolution,
                 "required_documents": other,
                 "rule": rule,
+                **PROGRAM_SETTINGS.get(code, {}),
             },
         )
         if created:  # a kind an admin removed is left out

@@ -2,6 +2,7 @@
 what, and bulk screening runs."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -162,6 +163,31 @@ class Program(models.Model):
         _("working days to settle a referral"), default=30
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The decision before sending (penetapan): a referral to a programme that needs one waits
+    # in `awaiting_decision` until an approver sends it or returns it (`referrals.services`).
+    requires_decision = models.BooleanField(
+        _("needs a decision before sending"),
+        default=False,
+        help_text=_("Referrals wait for an approver (penetapan) before they reach the agency."),
+    )
+    emergency_skips_decision = models.BooleanField(
+        _("emergencies are sent without a decision"),
+        default=False,
+        help_text=_("Referrals of emergency complaints go to the agency at once."),
+    )
+    # The emergency lane: a referral of an emergency complaint is due in hours, not days.
+    emergency_hours = models.PositiveSmallIntegerField(
+        _("hours to settle an emergency referral"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+    )
+    # A reactivation programme (PBI-JK): its referrals record the facility's letter, the
+    # recommendation and the upload to the national system (`referrals.ReactivationRecord`).
+    is_reactivation = models.BooleanField(
+        _("reactivation programme"),
+        default=False,
+        help_text=_("Its referrals record the upload to the national system and its result."),
+    )
     rule = models.JSONField(
         _("eligibility rule"),
         default=every_household,
@@ -175,6 +201,11 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    def needs_decision(self, *, emergency: bool) -> bool:
+        """Whether a referral to the programme (of an emergency complaint or not) waits for
+        a decision before it is sent."""
+        return self.requires_decision and not (emergency and self.emergency_skips_decision)
 
     def clean(self) -> None:
         from programs.rules import validate_rule

@@ -16,7 +16,7 @@ from complaints.selectors import SEARCH_MIN_LENGTH
 from households.admin import HouseholdDistrictFilter
 from programs.models import Agency, Program
 from referrals import services
-from referrals.models import Dispatch, Referral, ReferralEvent
+from referrals.models import Dispatch, ReactivationRecord, Referral, ReferralEvent
 from referrals.selectors import referral_search_q, referrals_for
 from slrt.filters import SearchField
 from slrt.pagination import LongListAdmin
@@ -38,6 +38,20 @@ class DispatchInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["created_at", "kind", "channel", "status", "attempts", "sent_at", "last_error"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReactivationInline(admin.StackedInline):
+    """The PBI-JK reactivation of the referral, read here; it is recorded on its page."""
+
+    model = ReactivationRecord
+    extra = 0
+    can_delete = False
+    fields = ["facility_letter", "uploaded_on", "uploaded_by", "result", "result_on",
+              "refusal_reason", "updated_at"]  # fmt: skip
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -113,7 +127,7 @@ class ReferralAdmin(LongListAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     )
     # The optimistic lock's counter is the services' business, not a reader's.
     exclude = ["version"]
-    inlines = [ReferralEventInline, DispatchInline]
+    inlines = [ReferralEventInline, ReactivationInline, DispatchInline]
     date_hierarchy = "created_at"
     actions = ["escalate", "reassign", "send_failed_messages_again"]
 

@@ -16,8 +16,13 @@ from households.masking import mask_free_text
 from households.services import typed_identifiers_seen
 from programs.models import Program
 from referrals import services
-from referrals.models import Referral, ReferralEvent
-from referrals.selectors import agency_reads_file, referral_file, referrals_for
+from referrals.models import ReactivationRecord, Referral, ReferralEvent
+from referrals.selectors import (
+    REFERRAL_OFFICE_ROLES,
+    agency_reads_file,
+    referral_file,
+    referrals_for,
+)
 from slrt.middleware import shows_whole_identifiers
 from slrt.serializers import CodeField, StrictCharField, StrictStringsModelSerializer
 
@@ -74,6 +79,22 @@ def file_data(file, *, readable: bool) -> dict:
     }
 
 
+class ReactivationSerializer(serializers.ModelSerializer):
+    """The PBI-JK reactivation of a referral to a reactivation programme."""
+
+    uploaded_by = serializers.CharField(source="uploaded_by.username")
+    facility_letter = serializers.IntegerField(
+        source="facility_letter_id",
+        allow_null=True,
+        help_text="The facility's letter: a document id.",
+    )
+
+    class Meta:
+        model = ReactivationRecord
+        fields = ["facility_letter", "uploaded_on", "uploaded_by", "result", "result_on",
+                  "refusal_reason"]  # fmt: skip
+
+
 class ComplaintInScopeField(serializers.PrimaryKeyRelatedField):
     """A complaint id; one outside the caller's area is 'not found', like any other."""
 
@@ -88,18 +109,24 @@ class ReferralSerializer(StrictStringsModelSerializer):
     ticket_number = serializers.CharField(source="complaint.ticket_number", read_only=True)
     events = ReferralEventSerializer(many=True, read_only=True)
     file = serializers.SerializerMethodField()
+    decided_by = serializers.CharField(
+        source="decided_by.username", default=None, read_only=True, allow_null=True,
+        help_text="The approver who sent (or returned) it, when its programme needs a decision.",
+    )  # fmt: skip
+    reactivation = serializers.SerializerMethodField()
 
     class Meta:
         model = Referral
         fields = [
             "id", "complaint", "ticket_number", "program", "agency", "notes", "eligible",
             "status", "outcome_note", "response_due", "resolution_due", "created_at",
-            "sent_at", "received_at", "closed_at", "version", "incomplete_note", "file",
-            "events",
+            "sent_at", "received_at", "closed_at", "version", "incomplete_note", "due_at",
+            "decided_by", "decided_at", "decision_note", "file", "reactivation", "events",
         ]  # fmt: skip
         read_only_fields = [
             "eligible", "status", "outcome_note", "response_due", "resolution_due",
             "created_at", "sent_at", "received_at", "closed_at", "version", "incomplete_note",
+            "due_at", "decided_at", "decision_note",
         ]  # fmt: skip
         extra_kwargs = {"notes": {"required": False, "max_length": 2000}}
         # An open referral to the programme already is the service's to refuse, at `program`.
@@ -111,17 +138,42 @@ class ReferralSerializer(StrictStringsModelSerializer):
         readable = has_role(user, *REGISTRY_ROLES) or agency_reads_file(user, referral)
         return file_data(referral_file(referral), readable=readable)
 
+    @extend_schema_field(ReactivationSerializer(allow_null=True))
+    def get_reactivation(self, referral: Referral) -> dict | None:
+        record = ReactivationRecord.objects.filter(referral=referral).first()
+        return ReactivationSerializer(record).data if record else None
+
 
 class ReferralListSerializer(ReferralSerializer):
     """The list stays light: read one referral for its story (`events`)."""
 
     class Meta(ReferralSerializer.Meta):
-        fields = [name for name in ReferralSerializer.Meta.fields if name not in ("events", "file")]
+        fields = [
+            name
+            for name in ReferralSerializer.Meta.fields
+            if name not in ("events", "file", "reactivation")
+        ]
 
 
 class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Referral.Status.choices)
     note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The version you read: a referral changed since then answers 409.",
+    )
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=services.Decision.CHOICES,
+        help_text="`approve`: the referral is sent; `return`: back to its sender as a draft.",
+    )
+    note = StrictCharField(
+        max_length=2000, required=False, allow_blank=True, default="",
+        help_text="Required to return it: what the sender must change.",
+    )  # fmt: skip
     version = serializers.IntegerField(
         min_value=1,
         required=False,
@@ -146,7 +198,9 @@ class ReferralPermission(permissions.BasePermission):
             return has_role(request.user, Role.AGENCY_OFFICER)
         if view.action == "transition":
             return has_role(request.user, Role.BACK_OFFICE, Role.AGENCY_OFFICER)
-        return has_role(request.user, *REGISTRY_ROLES, Role.AGENCY_OFFICER)
+        if view.action == "decision":
+            return services.may_decide(request.user)
+        return has_role(request.user, *REFERRAL_OFFICE_ROLES, Role.AGENCY_OFFICER)
 
 
 @shows_whole_identifiers  # one answer shows the numbers typed into its texts
@@ -217,6 +271,45 @@ class ReferralViewSet(
         serializer.is_valid(raise_exception=True)
         try:
             referral = services.referral_transition(
+                actor=request.user,
+                referral=referral,
+                via=ReferralEvent.Via.API,
+                **serializer.validated_data,
+            )
+        except services.ReferralConflict as conflict:
+            return Response(
+                {"detail": str(conflict), "status": conflict.referral.status,
+                 "version": conflict.referral.version},
+                status=status.HTTP_409_CONFLICT,
+            )  # fmt: skip
+        referral = (
+            self.get_queryset()
+            .prefetch_related("events__actor", "events__kind")
+            .get(pk=referral.pk)
+        )
+        return Response(ReferralSerializer(referral, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        request=DecisionSerializer,
+        responses={
+            200: ReferralSerializer,
+            400: OpenApiResponse(
+                description="Not awaiting a decision, four eyes, no note to return it; "
+                "messages by field."
+            ),
+            409: OpenApiResponse(description="The referral changed since `version`."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def decision(self, request: Request, pk=None) -> Response:
+        """An approver (`referrals.decide_referral`) decides a referral awaiting a decision:
+        `approve` sends it to the agency, `return` gives it back to its sender with `note`.
+        Whoever prepared or submitted it does not decide it (four eyes)."""
+        referral = self.get_object()
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            referral = services.referral_decide(
                 actor=request.user,
                 referral=referral,
                 via=ReferralEvent.Via.API,

@@ -1,5 +1,6 @@
 """Demo referrals (`seed_demo`), in several states, made through the same services as the
-pages: one waiting for the demo agency, one it acknowledged, one it completed."""
+pages: one waiting for the demo agency, one it acknowledged, one it completed, and one
+waiting for its decision (penetapan) before it is sent."""
 
 from django.contrib.auth.models import User
 
@@ -14,14 +15,18 @@ from referrals.services import referral_transition, referrals_create
 
 # complaint category, programmes, then the demo agency's answers to its own programme's referral
 DEMO_REFERRALS = [
-    ("kesehatan-pbi", ["JAMKESDA", "PBI-JK"], ["received"]),
+    # PKH waits for the decision (penetapan) of the demo supervisor or coordinator
+    ("kesehatan-pbi", ["JAMKESDA", "PBI-JK", "PKH"], ["received"]),
     ("dtks-surat", ["DTKS-SURAT"], ["received", "completed"]),
 ]
+# The demo's programmes that need a decision before a referral is sent.
+DEMO_DECIDED_PROGRAMS = ["PKH"]
 
 
 def seed_referrals(*, back_office: User, agency_officer: User) -> list[Referral]:
     """Refer the demo complaints once; a second run leaves them as they are."""
     made = []
+    Program.objects.filter(code__in=DEMO_DECIDED_PROGRAMS).update(requires_decision=True)
     for category, codes, answers in DEMO_REFERRALS:
         complaint = Complaint.objects.filter(category__code=category).order_by("pk").first()
         if complaint is None:

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentKind
 from programs.models import Program
-from referrals.models import Referral
+from referrals.models import ReactivationRecord, Referral
+from slrt.date_inputs import LocalDateField
 from slrt.field_errors import ITEM_PATH, add_service_errors
 
 NOTES_MAX = 2000
@@ -104,6 +105,51 @@ class DocumentRequestForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Note for the office"),
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DecisionForm(forms.Form):
+    """An approver's decision on a referral waiting for one: approve (it is sent) or
+    return it to its sender with a note."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve and send")), ("return", _("Return to the sender"))],
+        error_messages={
+            "required": _("Choose approve or return."),
+            "invalid_choice": _("Choose approve or return."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when returning: what the sender must change."),
+    )
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+
+class ReactivationForm(forms.Form):
+    """The PBI-JK reactivation of a referral: the upload to the national system and its
+    result (`referrals.services.reactivation_record`)."""
+
+    uploaded_on = LocalDateField(
+        label=_("Uploaded to the national system on"),
+        error_messages={"required": _("Give the day of the upload to the national system.")},
+    )
+    result = forms.ChoiceField(
+        label=_("Result"),
+        required=False,
+        choices=[("", _("— not known yet —")), *ReactivationRecord.Result.choices],
+        error_messages={"invalid_choice": _("Choose one of the results offered.")},
+    )
+    result_on = LocalDateField(label=_("Result known on"), required=False)
+    refusal_reason = forms.CharField(
+        label=_("Reason for the refusal"),
         required=False,
         max_length=NOTES_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),

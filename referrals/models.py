@@ -1,11 +1,13 @@
 """Referrals (rujukan) of a complaint's household to a programme's agency, their story, and the
 outbox that carries them to the agency."""
 
+import math
 import re
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs import verdicts
@@ -15,6 +17,8 @@ from slrt.constraints import ConstraintsByField
 class Referral(ConstraintsByField, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
+        # Its programme needs a decision (penetapan) before it is sent: not with the agency yet.
+        AWAITING_DECISION = "awaiting_decision", _("awaiting decision")
         SENT = "sent", _("sent")
         RECEIVED = "received", _("received by the agency")
         IN_PROGRESS = "in_progress", _("in progress")
@@ -27,8 +31,11 @@ class Referral(ConstraintsByField, models.Model):
     # completed referral holds it too (the household was served; a new need is a new
     # complaint); a rejected or cancelled one frees it.
     BLOCKING_STATUSES = frozenset(
-        {Status.DRAFT, Status.SENT, Status.RECEIVED, Status.IN_PROGRESS, Status.COMPLETED}
-    )
+        {
+            Status.DRAFT, Status.AWAITING_DECISION, Status.SENT, Status.RECEIVED,
+            Status.IN_PROGRESS, Status.COMPLETED,
+        }
+    )  # fmt: skip
 
     complaint = models.ForeignKey(
         "complaints.Complaint",
@@ -68,7 +75,7 @@ class Referral(ConstraintsByField, models.Model):
                     "what the letter prints."),
     )  # fmt: skip
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     outcome_note = models.TextField(_("outcome"), blank=True)
     created_by = models.ForeignKey(
@@ -83,6 +90,22 @@ class Referral(ConstraintsByField, models.Model):
     closed_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     response_due = models.DateField(_("acknowledgement due"), null=True, blank=True)
     resolution_due = models.DateField(_("settlement due"), null=True, blank=True)
+    # The emergency lane (a complaint of urgency `emergency`): settled within the programme's
+    # `emergency_hours` of being sent, reminded at half time (`Referral.late_to_settle_q`).
+    due_at = models.DateTimeField(_("emergency: settlement due at"), null=True, blank=True)
+    remind_at = models.DateTimeField(_("emergency: reminder at"), null=True, blank=True)
+    # The decision before sending (penetapan): who approved or returned it, when, and the
+    # note of a return (what the sender must change).
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("note of the decision"), blank=True)
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     # The referral's place among its complaint's referrals (1, 2, …): its number's R1, R2.
@@ -94,6 +117,9 @@ class Referral(ConstraintsByField, models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
+        permissions = [
+            ("decide_referral", _("Can decide referrals before they are sent (penetapan)")),
+        ]
         indexes = [
             models.Index(fields=["agency", "status"], name="referral_agency_idx"),
             models.Index(fields=["status", "response_due"], name="referral_sla_idx"),
@@ -124,6 +150,8 @@ class Referral(ConstraintsByField, models.Model):
     # With the agency: sent and not settled. While a referral is, its agency's officers read
     # its file and may ask for what it lacks.
     AT_AGENCY = frozenset({Status.SENT, Status.RECEIVED, Status.IN_PROGRESS})
+    # Not sent yet: the agency does not see it (`referrals.selectors.agency_referrals_q`).
+    NOT_SENT = frozenset({Status.DRAFT, Status.AWAITING_DECISION})
     # The agency's answers: final, each with its outcome note (what was received, or why not).
     ANSWERED = frozenset({Status.COMPLETED, Status.REJECTED})
 
@@ -136,16 +164,62 @@ class Referral(ConstraintsByField, models.Model):
     def is_final(self) -> bool:
         return self.status in self.FINAL
 
-    # Late, the one rule: in SQL for the sweep and the admin, in Python for the pages.
+    @property
+    def is_emergency(self) -> bool:
+        """In the emergency lane: due in hours (`due_at`), not in working days."""
+        return self.due_at is not None
+
+    # Late, the one rule: in SQL for the sweep and the admin, in Python for the pages. A
+    # referral in the emergency lane is judged by the hour (`now`, by default the present),
+    # the others by the day.
     @staticmethod
-    def late_to_acknowledge_q(day) -> models.Q:
-        """Sent, and its acknowledgement was due before `day`."""
-        return models.Q(status=Referral.Status.SENT, response_due__lt=day)
+    def late_to_acknowledge_q(day, now=None) -> models.Q:
+        """Sent, and its acknowledgement was due before `day` (an emergency: its deadline
+        has passed)."""
+        return models.Q(status=Referral.Status.SENT) & Referral._past_due_q(
+            day, now, "response_due"
+        )
 
     @staticmethod
-    def late_to_settle_q(day) -> models.Q:
-        """Not settled, and its settlement was due before `day`."""
-        return Referral.unsettled_q() & models.Q(resolution_due__lt=day)
+    def late_to_settle_q(day, now=None) -> models.Q:
+        """Not settled, and its settlement was due before `day` (an emergency: its deadline
+        has passed)."""
+        return Referral.unsettled_q() & Referral._past_due_q(day, now, "resolution_due")
+
+    @staticmethod
+    def _past_due_q(day, now, due_field: str) -> models.Q:
+        now = now or timezone.now()
+        return models.Q(due_at=None, **{f"{due_field}__lt": day}) | models.Q(due_at__lt=now)
+
+    def is_late_to_settle(self, day, now=None) -> bool:
+        """Python twin of `late_to_settle_q`."""
+        if self.is_final:
+            return False
+        if self.due_at is not None:
+            return self.due_at < (now or timezone.now())
+        return self.resolution_due is not None and self.resolution_due < day
+
+    @staticmethod
+    def emergency_reminder_due_q(now) -> models.Q:
+        """In the emergency lane, with the agency, past half its time and not reminded."""
+        return models.Q(status__in=Referral.AT_AGENCY, remind_at__lte=now, reminded_at=None)
+
+    def is_emergency_reminder_due(self, now) -> bool:
+        """Python twin of `emergency_reminder_due_q`."""
+        return (
+            self.status in self.AT_AGENCY
+            and self.remind_at is not None
+            and self.remind_at <= now
+            and self.reminded_at is None
+        )
+
+    def hours_left(self, now=None) -> int | None:
+        """Whole hours to an emergency's deadline (negative once it has passed; rounded
+        down, so that "0" means less than an hour), or None outside the emergency lane or
+        once settled."""
+        if self.due_at is None or self.is_final:
+            return None
+        return math.floor((self.due_at - (now or timezone.now())).total_seconds() / 3600)
 
     @staticmethod
     def late_on_past_day_q(day, end_of_day) -> tuple[models.Q, models.Q]:
@@ -163,12 +237,13 @@ class Referral(ConstraintsByField, models.Model):
         settle = models.Q(sent_at__lt=end_of_day, resolution_due__lt=day) & open_then
         return acknowledge, settle
 
-    def is_late_to_acknowledge_on(self, day) -> bool:
-        return (
-            self.status == self.Status.SENT
-            and self.response_due is not None
-            and self.response_due < day
-        )
+    def is_late_to_acknowledge_on(self, day, now=None) -> bool:
+        """Python twin of `late_to_acknowledge_q`."""
+        if self.status != self.Status.SENT:
+            return False
+        if self.due_at is not None:
+            return self.due_at < (now or timezone.now())
+        return self.response_due is not None and self.response_due < day
 
     @property
     def number(self) -> str:
@@ -208,11 +283,14 @@ class ReferralEvent(models.Model):
         REASSIGNED = "reassigned", _("sent to another agency")
         VISIT_DONE = "visit_done", _("home visit reviewed")
         DOCUMENT_REQUESTED = "document_requested", _("document requested by the agency")
+        APPROVED = "approved", _("approved and sent (penetapan)")
+        RETURNED = "returned", _("returned to the sender")
+        REACTIVATION = "reactivation", _("reactivation recorded")
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices, default=Action.STATUS)
-    from_status = models.CharField(max_length=12, choices=Referral.Status.choices, blank=True)
-    to_status = models.CharField(max_length=12, choices=Referral.Status.choices, blank=True)
+    from_status = models.CharField(max_length=20, choices=Referral.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Referral.Status.choices, blank=True)
     note = models.TextField(blank=True)
     # The kind of document the agency asked for (`Action.DOCUMENT_REQUESTED`).
     kind = models.ForeignKey(
@@ -284,3 +362,58 @@ class Dispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.get_channel_display()}"
+
+
+class ReactivationRecord(models.Model):
+    """The PBI-JK reactivation of a referral to a reactivation programme
+    (`Program.is_reactivation`): the facility's letter in its file, the upload to the
+    national system (when, by whom) and the result. One per referral; written through
+    `referrals.services.reactivation_record`."""
+
+    class Result(models.TextChoices):
+        ACTIVE = "active", _("active again")
+        MOVED_SEGMENT = "moved_segment", _("moved to another segment")
+        REFUSED = "refused", _("refused")
+
+    referral = models.OneToOneField(
+        Referral,
+        verbose_name=_("referral"),
+        on_delete=models.CASCADE,
+        related_name="reactivation",
+    )
+    # The facility's letter (`surat_faskes`) the file held when the upload was recorded.
+    facility_letter = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("facility's letter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The Dinas Sosial's recommendation (surat rekomendasi) joins here as a nullable link to
+    # the letter issued from the register (`letters`), once that app is merged.
+    uploaded_on = models.DateField(_("uploaded to the national system on"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    result = models.CharField(_("result"), max_length=20, choices=Result.choices, blank=True)
+    result_on = models.DateField(_("result known on"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for the refusal"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reactivation record")
+        verbose_name_plural = _("reactivation records")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(result="refused", refusal_reason=""),
+                name="reactivation_refusal_has_reason",
+                violation_error_message=_("Give the reason for the refusal."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.get_result_display() or '—'}"

@@ -7,20 +7,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.roles import REGISTRY_ROLES, Role, user_roles
+from accounts.roles import DECIDE_REFERRAL, REGISTRY_ROLES, Role, user_roles
 from accounts.selectors import region_scope_q, staff_profile_of
 from complaints.selectors import complaint_search_q, identifier_term
 from documents.models import Document, DocumentKind
 from programs.models import Program
 from referrals.models import Dispatch, Referral, ReferralEvent
 
+# The office's roles that read the referrals of their area: the registry's, and the
+# coordinators who decide them before they are sent.
+REFERRAL_OFFICE_ROLES = REGISTRY_ROLES | {Role.COORDINATOR}
+
 
 def agency_referrals_q(user: AbstractBaseUser | AnonymousUser) -> Q:
     """The referrals `user` receives as an agency officer: sent to their agency, of
-    households inside their scope. No role, agency or scope: none."""
+    households inside their scope. No role, agency or scope: none. A referral not sent yet
+    (a draft, or one awaiting its decision) is not the agency's to see."""
     profile = staff_profile_of(user)
     if (
         Role.AGENCY_OFFICER not in user_roles(user)
@@ -29,12 +34,16 @@ def agency_referrals_q(user: AbstractBaseUser | AnonymousUser) -> Q:
         or not profile.scope_id
     ):
         return Q(pk__in=[])
-    return Q(agency_id=profile.agency_id) & region_scope_q(user, "household__region")
+    return (
+        Q(agency_id=profile.agency_id)
+        & ~Q(status__in=Referral.NOT_SENT)
+        & region_scope_q(user, "household__region")
+    )
 
 
 def _visible_q(user: AbstractBaseUser | AnonymousUser) -> Q:
     visible = agency_referrals_q(user)
-    if not user_roles(user).isdisjoint(REGISTRY_ROLES):
+    if not user_roles(user).isdisjoint(REFERRAL_OFFICE_ROLES):
         visible |= region_scope_q(user, "household__region")
     return visible
 
@@ -67,6 +76,26 @@ def referred_program_codes(complaint_id: int) -> set[str]:
 
 def referral_get_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> Referral:
     return get_object_or_404(referrals_for(user).select_related("created_by"), pk=pk)
+
+
+def decision_queue_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Referral]:
+    """The referrals waiting for a decision (penetapan) that `user` may decide: none
+    without the permission; those of households in their working area, emergencies first,
+    then the longest waiting."""
+    if not (user.is_authenticated and user.is_active and user.has_perm(DECIDE_REFERRAL)):
+        return Referral.objects.none()
+    return (
+        Referral.objects.filter(
+            region_scope_q(user, "household__region"), status=Referral.Status.AWAITING_DECISION
+        )
+        .select_related("program", "agency", "complaint", "household__region", "created_by")
+        .annotate(
+            emergency=ExpressionWrapper(
+                Q(complaint__urgency="emergency"), output_field=BooleanField()
+            )
+        )
+        .order_by("-emergency", "created_at", "pk")
+    )
 
 
 def agency_inbox_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Referral]:

@@ -18,8 +18,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import SUPERVISING_ROLES, Role, has_role
-from accounts.selectors import staff_covering, staff_profile_of
+from accounts.roles import DECIDE_REFERRAL, SUPERVISING_ROLES, Role, has_role
+from accounts.selectors import region_scope_q, staff_covering, staff_profile_of
 from complaints.models import Complaint
 from complaints.selectors import complaints_in_scope
 from complaints.services import complaint_transition
@@ -30,7 +30,7 @@ from programs.models import Agency, Program
 from programs.rules import rule_evaluate
 from programs.verdicts import explanation_summary
 from referrals.delivery import dispatch_move, referral_payload
-from referrals.models import Dispatch, Referral, ReferralEvent
+from referrals.models import Dispatch, ReactivationRecord, Referral, ReferralEvent
 from referrals.selectors import (
     DocumentFile,
     agency_referrals_q,
@@ -40,7 +40,7 @@ from referrals.selectors import (
     referred_program_codes,
 )
 from regions.models import Region
-from regions.time_zones import local_date_in, zones_q
+from regions.time_zones import local_date_in, moment_text, time_zone_of, zones_q
 from slrt.field_errors import item_path
 
 logger = logging.getLogger(__name__)
@@ -48,13 +48,21 @@ logger = logging.getLogger(__name__)
 Status = Referral.Status
 Via = ReferralEvent.Via
 
-# Who makes a move: the office that sent the referral, the agency that received it, or a
-# supervisor sending it to another agency (`referral_reassign`: it is sent anew).
-SENDER, AGENCY, SUPERVISOR = "sender", "agency", "supervisor"
+# Who makes a move: the office that sent the referral, the agency that received it, a
+# supervisor sending it to another agency (`referral_reassign`: it is sent anew), or an
+# approver deciding a referral that waits for a decision (`referral_decide`: approved it is
+# sent, returned it goes back to draft).
+SENDER, AGENCY, SUPERVISOR, APPROVER = "sender", "agency", "supervisor", "approver"
 # The one table of allowed status changes, with whose move each is; completed, rejected and
-# cancelled are final.
+# cancelled are final. A draft goes to `sent`, or, when its programme needs a decision
+# (`Program.needs_decision`), to `awaiting_decision`.
 TRANSITIONS: dict[str, dict[str, str]] = {
-    Status.DRAFT: {Status.SENT: SENDER, Status.CANCELLED: SENDER},
+    Status.DRAFT: {
+        Status.AWAITING_DECISION: SENDER, Status.SENT: SENDER, Status.CANCELLED: SENDER,
+    },
+    Status.AWAITING_DECISION: {
+        Status.SENT: APPROVER, Status.DRAFT: APPROVER, Status.CANCELLED: SENDER,
+    },
     Status.SENT: {
         Status.RECEIVED: AGENCY, Status.REJECTED: AGENCY, Status.CANCELLED: SENDER,
         Status.SENT: SUPERVISOR,
@@ -112,8 +120,53 @@ def moves_for(user: AbstractBaseUser, referral: Referral) -> list[str]:
         sides.add(SENDER)
     if is_receiver(user, referral):
         sides.add(AGENCY)
-    allowed = TRANSITIONS.get(referral.status, {})
+    allowed = dict(TRANSITIONS.get(referral.status, {}))
+    if referral.status == Status.DRAFT:  # sending goes the way its programme says
+        allowed.pop(Status.SENT if needs_decision(referral) else Status.AWAITING_DECISION)
     return [status for status in Status.values if allowed.get(status) in sides]
+
+
+def is_emergency(complaint: Complaint) -> bool:
+    """Whether the complaint's referrals go by the emergency lane (hours, not days)."""
+    return complaint.urgency == Complaint.Urgency.EMERGENCY
+
+
+def needs_decision(referral: Referral) -> bool:
+    """Whether the referral, once its sender sends it, waits for a decision first."""
+    return referral.program.needs_decision(emergency=is_emergency(referral.complaint))
+
+
+def referral_deadlines(
+    program: Program, *, emergency: bool, region: str, now: datetime.datetime
+) -> dict:
+    """The deadlines of a referral sent at `now` to `program`, as model fields: in working
+    days from the household's date, or, in the emergency lane, the programme's
+    `emergency_hours` (with the reminder at half time; its dates are the deadline's)."""
+    if emergency:
+        hours = datetime.timedelta(hours=program.emergency_hours)
+        due_at = now + hours
+        due_day = local_date_in(region, due_at)
+        return {
+            "response_due": due_day, "resolution_due": due_day,
+            "due_at": due_at, "remind_at": now + hours / 2,
+        }  # fmt: skip
+    today = local_date_in(region, now)
+    return {
+        "response_due": add_working_days(today, program.response_days),
+        "resolution_due": add_working_days(today, program.resolution_days),
+        "due_at": None, "remind_at": None,
+    }  # fmt: skip
+
+
+def _start_deadlines(referral: Referral, now: datetime.datetime) -> None:
+    deadlines = referral_deadlines(
+        referral.program,
+        emergency=is_emergency(referral.complaint),
+        region=referral.household.region_id,
+        now=now,
+    )
+    for name, value in deadlines.items():
+        setattr(referral, name, value)
 
 
 # --- creation ----------------------------------------------------------------------------------
@@ -213,6 +266,7 @@ def referrals_create(
 
     agencies = route_agencies(programs, household)
     now = timezone.now()
+    emergency = is_emergency(complaint)
     created = []
     try:
         with transaction.atomic():
@@ -224,6 +278,15 @@ def referrals_create(
             # The complaint is locked: no one else numbers its referrals meanwhile.
             last = locked.referrals.aggregate(last=Max("sequence"))["last"] or 0
             for sequence, program in enumerate(programs, start=last + 1):
+                waits = program.needs_decision(emergency=emergency)
+                deadlines = (
+                    {}
+                    if waits
+                    else referral_deadlines(
+                        program, emergency=emergency, region=household.region_id, now=now
+                    )
+                )
+                status = Status.AWAITING_DECISION if waits else Status.SENT
                 referral = Referral.objects.create(
                     complaint=locked,
                     sequence=sequence,
@@ -234,15 +297,15 @@ def referrals_create(
                     incomplete_note="" if files[program.pk].complete else notes_of[program.pk],
                     eligible=eligible[program.pk],
                     eligibility_summary=explanation_summary(verdicts[program.pk]),
-                    status=Status.SENT,
+                    status=status,
                     created_by=actor,
-                    sent_at=now,
-                    response_due=add_working_days(today, program.response_days),
-                    resolution_due=add_working_days(today, program.resolution_days),
+                    sent_at=None if waits else now,
+                    **deadlines,
                 )
-                _event(referral, actor=actor, via=via, from_status="", to_status=Status.SENT,
+                _event(referral, actor=actor, via=via, from_status="", to_status=status,
                        note=notes_of[program.pk])  # fmt: skip
-                _outbox(referral, Dispatch.Kind.REFERRAL)
+                if not waits:
+                    _outbox(referral, Dispatch.Kind.REFERRAL)
                 created.append(referral)
             if locked.status != Complaint.Status.REFERRED:
                 complaint_transition(
@@ -343,10 +406,21 @@ def referral_transition(
     """
     note = note.strip()
     with transaction.atomic():
-        current = Referral.objects.select_for_update().select_related("agency").get(pk=referral.pk)
+        current = (
+            Referral.objects.select_for_update(of=("self",))
+            .select_related("agency", "program", "complaint", "household")
+            .get(pk=referral.pk)
+        )
         if version is not None and current.version != version:
             raise ReferralConflict(current)
+        if current.status == Status.DRAFT and to in (Status.SENT, Status.AWAITING_DECISION):
+            # Sending: to the agency, or to the approvers when the programme needs a decision.
+            to = Status.AWAITING_DECISION if needs_decision(current) else Status.SENT
         side = TRANSITIONS.get(current.status, {}).get(to)
+        if side == APPROVER:
+            raise ValidationError(
+                {"to": _("An approver decides this referral: approve it or return it.")}
+            )
         if side in (None, SUPERVISOR):  # a supervisor's move needs the new agency: reassign
             raise _not_allowed(current, to)
         if to not in moves_for(actor, current):
@@ -356,13 +430,93 @@ def referral_transition(
             raise ValidationError({"note": _("Give the reason for rejecting the referral.")})
         if to == Status.COMPLETED and not note:
             raise ValidationError({"note": _("Say what the household received.")})
-        if to == Status.SENT:
+        if to in (Status.SENT, Status.AWAITING_DECISION):
             file = referral_file(current)
             incomplete = incomplete_file_error(file, note)
             if incomplete:
                 raise ValidationError({"note": incomplete})
             current.incomplete_note = "" if file.complete else note
+        if to == Status.SENT:
+            _start_deadlines(current, timezone.now())
         _move(current, to=to, actor=actor, via=via, note=note)
+    return current
+
+
+# --- the decision before sending (penetapan) ---------------------------------------------------
+
+
+class Decision:
+    APPROVE, RETURN = "approve", "return"
+    CHOICES = [(APPROVE, "approve"), (RETURN, "return")]
+
+
+def may_decide(user: AbstractBaseUser) -> bool:
+    """Whether `user` holds the permission of deciding referrals (supervisors and
+    coordinators by default; others the admin gives it to)."""
+    return user.is_authenticated and user.is_active and user.has_perm(DECIDE_REFERRAL)
+
+
+def decision_refusal(user: AbstractBaseUser, referral: Referral) -> str | None:
+    """Why `user` may not decide the referral now, or None: the permission, the working
+    area, the status, and four eyes (whoever prepared or submitted it never decides it)."""
+    if not may_decide(user):
+        return _("Only approvers (supervisors and coordinators) decide referrals.")
+    if not Referral.objects.filter(
+        region_scope_q(user, "household__region"), pk=referral.pk
+    ).exists():
+        return _("This referral is outside your working area.")
+    if referral.status != Status.AWAITING_DECISION:
+        return _("It is %(status)s: there is no decision to make.") % {
+            "status": referral.get_status_display()
+        }
+    submitters = referral.events.filter(to_status=Status.AWAITING_DECISION).values_list(
+        "actor_id", flat=True
+    )
+    if user.pk == referral.created_by_id or user.pk in set(submitters):
+        return _("You prepared or submitted this referral: another approver decides it "
+                 "(four eyes).")  # fmt: skip
+    return None
+
+
+def referral_decide(
+    *,
+    actor: AbstractBaseUser,
+    referral: Referral,
+    decision: str,
+    note: str = "",
+    version: int | None = None,
+    via: str = Via.WEB,
+) -> Referral:
+    """An approver decides a referral that waits for a decision: `approve` sends it as a
+    referral is sent (routing, outbox, deadlines from now), `return` gives it back to its
+    sender as a draft with `note` (required) saying what to change. The approver and the
+    time are kept on the referral (its letter prints them) and in its event."""
+    note = note.strip()
+    if decision not in (Decision.APPROVE, Decision.RETURN):
+        raise ValidationError({"decision": _("Choose approve or return.")})
+    with transaction.atomic():
+        current = (
+            Referral.objects.select_for_update(of=("self",))
+            .select_related("agency", "program", "complaint", "household")
+            .get(pk=referral.pk)
+        )
+        if version is not None and current.version != version:
+            raise ReferralConflict(current)
+        refusal = decision_refusal(actor, current)
+        if refusal:
+            raise ValidationError({"decision": refusal})
+        if decision == Decision.RETURN and not note:
+            raise ValidationError({"note": _("Say what the sender must change.")})
+        now = timezone.now()
+        current.decided_by, current.decided_at = actor, now
+        current.decision_note = note if decision == Decision.RETURN else ""
+        if decision == Decision.APPROVE:
+            _start_deadlines(current, now)
+            _move(current, to=Status.SENT, actor=actor, via=via, note=note,
+                  action=ReferralEvent.Action.APPROVED)  # fmt: skip
+        else:
+            _move(current, to=Status.DRAFT, actor=actor, via=via, note=note,
+                  action=ReferralEvent.Action.RETURNED)  # fmt: skip
     return current
 
 
@@ -447,7 +601,7 @@ def _move(
     current.save()
     _event(current, actor=actor, via=via, action=action, from_status=previous, to_status=to,
            note=note)  # fmt: skip
-    if to == Status.CANCELLED and previous != Status.DRAFT:
+    if to == Status.CANCELLED and previous not in Referral.NOT_SENT:
         _outbox(current, Dispatch.Kind.CANCELLED)
     if to == Status.SENT:
         _outbox(current, Dispatch.Kind.REFERRAL)
@@ -486,39 +640,66 @@ def sla_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
     referral (the claim is one conditional UPDATE), with its event and its messages.
 
     "Late" is judged on the date of the household's own zone (a referral in Papua is a day
-    late two hours before one in Aceh); `today` imposes one date on every zone (tests)."""
+    late two hours before one in Aceh); `today` imposes one date on every zone (tests).
+    Referrals in the emergency lane go by the hour (`emergency_sweep`), counted here too."""
     now = timezone.now()
-    counts = {"reminders": 0, "escalations": 0}
+    counts = emergency_sweep(now=now)
     for zone, in_zone in zones_q("household__region"):
         day = today or timezone.localdate(now, zone)
-        late = Referral.objects.filter(in_zone, Referral.late_to_acknowledge_q(day))
+        by_day = Referral.objects.filter(in_zone, due_at=None)
+        late = by_day.filter(Referral.late_to_acknowledge_q(day, now))
         for pk in late.filter(reminded_at=None).values_list("pk", flat=True):
             counts["reminders"] += _remind(pk)
-        waiting = Referral.objects.filter(in_zone, status=Status.SENT, escalated_at=None)
+        waiting = by_day.filter(status=Status.SENT, escalated_at=None)
         for referral in waiting.exclude(response_due=None).only("pk", "response_due"):
             if add_working_days(referral.response_due, ESCALATION_GRACE_DAYS) < day:
                 counts["escalations"] += _escalate(referral.pk)
     return counts
 
 
-def _remind(pk: int) -> int:
+def emergency_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """The emergency lane, by the hour (beat runs it every 15 minutes): a reminder to the
+    agency once half the referral's time has gone unsettled, an escalation to the
+    supervisors once its deadline has passed; each once, as the daily sweep's."""
+    now = now or timezone.now()
+    counts = {"reminders": 0, "escalations": 0}
+    due = Referral.objects.filter(Referral.emergency_reminder_due_q(now))
+    for pk in due.values_list("pk", flat=True):
+        counts["reminders"] += _remind(pk, emergency=True)
+    late = Referral.objects.exclude(due_at=None).filter(
+        Referral.late_to_settle_q(now.date(), now), status__in=Referral.AT_AGENCY,
+        escalated_at=None,
+    )  # fmt: skip
+    for pk in late.values_list("pk", flat=True):
+        counts["escalations"] += _escalate(pk, emergency=True)
+    return counts
+
+
+def _remind(pk: int, *, emergency: bool = False) -> int:
+    statuses = Referral.AT_AGENCY if emergency else {Status.SENT}
     with transaction.atomic():
-        claimed = Referral.objects.filter(pk=pk, status=Status.SENT, reminded_at=None).update(
+        claimed = Referral.objects.filter(pk=pk, status__in=statuses, reminded_at=None).update(
             reminded_at=timezone.now()
         )
         if not claimed:
             return 0
         referral = Referral.objects.select_related("agency").get(pk=pk)
-        note = _("Not acknowledged by %(day)s.") % {"day": f"{referral.response_due:%d-%m-%Y}"}
+        if emergency:
+            note = _("Emergency: half the time is gone; due %(moment)s.") % {
+                "moment": moment_text(referral.due_at, time_zone_of(referral.household.region_id))
+            }
+        else:
+            note = _("Not acknowledged by %(day)s.") % {"day": f"{referral.response_due:%d-%m-%Y}"}
         _event(referral, actor=None, via=Via.SYSTEM, action=ReferralEvent.Action.REMINDER,
                note=note)  # fmt: skip
         _outbox(referral, Dispatch.Kind.REMINDER)
     return 1
 
 
-def _escalate(pk: int) -> int:
+def _escalate(pk: int, *, emergency: bool = False) -> int:
+    statuses = Referral.AT_AGENCY if emergency else {Status.SENT}
     with transaction.atomic():
-        claimed = Referral.objects.filter(pk=pk, status=Status.SENT, escalated_at=None).update(
+        claimed = Referral.objects.filter(pk=pk, status__in=statuses, escalated_at=None).update(
             escalated_at=timezone.now()
         )
         if not claimed:
@@ -583,10 +764,9 @@ def referral_reassign(
     note = note.strip()
     if not note:
         raise ValidationError({"note": _("Say why the referral goes to another agency.")})
-    today = local_date_in(referral.household.region_id)
     with transaction.atomic():
         locked = Referral.objects.select_for_update(of=("self",))
-        locked = locked.select_related("agency", "program", "household")
+        locked = locked.select_related("agency", "program", "household", "complaint")
         locked = locked.get(pk=referral.pk)
         if TRANSITIONS.get(locked.status, {}).get(Status.SENT) != SUPERVISOR:
             raise ValidationError(
@@ -601,8 +781,7 @@ def referral_reassign(
         old_agency = locked.agency
         locked.agency = agency
         locked.received_at = locked.reminded_at = locked.escalated_at = None
-        locked.response_due = add_working_days(today, locked.program.response_days)
-        locked.resolution_due = add_working_days(today, locked.program.resolution_days)
+        _start_deadlines(locked, timezone.now())
         _move(locked, to=Status.SENT, actor=actor, via=Via.WEB,
               action=ReferralEvent.Action.REASSIGNED,
               note=_("From %(old)s to %(new)s: %(reason)s")
@@ -652,3 +831,104 @@ def dispatch_retry(*, actor: AbstractBaseUser, dispatch: Dispatch) -> Dispatch:
         transaction.on_commit(lambda: enqueue_dispatches([dispatch.pk]))
     dispatch.refresh_from_db()
     return dispatch
+
+
+# --- the PBI-JK reactivation record ------------------------------------------------------------
+
+# The kind of the facility's letter a reactivation needs in the referral's file.
+FACILITY_LETTER = "surat_faskes"
+# Where a reactivation is recorded: once sent, until settled (or served).
+REACTIVATION_STATUSES = Referral.AT_AGENCY | {Status.COMPLETED}
+
+
+def facility_letter_of(file: DocumentFile):
+    """The newest facility's letter (`surat_faskes`) in the referral's file, or None."""
+    letters = [document for document in file.documents if document.kind.code == FACILITY_LETTER]
+    return max(letters, key=lambda document: (document.uploaded_at, document.pk), default=None)
+
+
+def reactivation_record(
+    *,
+    actor: AbstractBaseUser,
+    referral: Referral,
+    uploaded_on: datetime.date | None,
+    result: str = "",
+    result_on: datetime.date | None = None,
+    refusal_reason: str = "",
+    via: str = Via.WEB,
+) -> ReactivationRecord:
+    """Record (or correct) the reactivation of a referral to a reactivation programme: the
+    facility's letter its file holds, the day it was uploaded to the national system (by
+    `actor`) and, once known, the result (`refused` with its reason). All or nothing, with
+    an event; field by field messages."""
+    refusal_reason = refusal_reason.strip()
+    if not is_sender(actor, referral):
+        raise ValidationError(_("Only the back office of the household's area records this."))
+    with transaction.atomic():
+        current = (
+            Referral.objects.select_for_update(of=("self",))
+            .select_related("program", "household")
+            .get(pk=referral.pk)
+        )
+        if not current.program.is_reactivation:
+            raise ValidationError(
+                _("%(code)s is not a reactivation programme.") % {"code": current.program.code}
+            )
+        if current.status not in REACTIVATION_STATUSES:
+            raise ValidationError(
+                _("It is %(status)s: a reactivation is recorded once the referral is sent.")
+                % {"status": current.get_status_display()}
+            )
+        letter = facility_letter_of(referral_file(current))
+        if letter is None:
+            raise ValidationError(
+                _("Attach the facility's letter (surat keterangan fasilitas kesehatan) to the "
+                  "referral first.")
+            )  # fmt: skip
+        today = local_date_in(current.household.region_id)
+        sent_day = local_date_in(current.household.region_id, current.sent_at or current.created_at)
+        errors = {}
+        if uploaded_on is None:
+            errors["uploaded_on"] = _("Give the day of the upload to the national system.")
+        elif uploaded_on > today:
+            errors["uploaded_on"] = _("The upload cannot be in the future.")
+        elif uploaded_on < sent_day:
+            errors["uploaded_on"] = _(
+                "The upload cannot be before the referral was sent (%(day)s)."
+            ) % {"day": f"{sent_day:%d-%m-%Y}"}
+        if result and result not in ReactivationRecord.Result.values:
+            errors["result"] = _("Choose one of the results offered.")
+        if result == ReactivationRecord.Result.REFUSED and not refusal_reason:
+            errors["refusal_reason"] = _("Give the reason for the refusal.")
+        if result_on is not None and not result:
+            errors["result_on"] = _("Choose the result first.")
+        elif result and result_on is None:
+            result_on = today
+        if result_on is not None and "uploaded_on" not in errors and uploaded_on:
+            if result_on > today:
+                errors["result_on"] = _("The result cannot be in the future.")
+            elif result_on < uploaded_on:
+                errors["result_on"] = _("The result cannot come before the upload.")
+        if errors:
+            raise ValidationError(errors)
+        record = ReactivationRecord.objects.filter(referral=current).first()
+        if record is None:
+            record = ReactivationRecord(referral=current, uploaded_by=actor)
+        elif record.uploaded_on != uploaded_on:
+            record.uploaded_by = actor
+        record.facility_letter = letter
+        record.uploaded_on = uploaded_on
+        record.result = result
+        record.result_on = result_on
+        record.refusal_reason = (
+            refusal_reason if result == ReactivationRecord.Result.REFUSED else ""
+        )
+        record.save()
+        summary = _("Uploaded on %(day)s") % {"day": f"{uploaded_on:%d-%m-%Y}"}
+        if result:
+            summary += f"; {record.get_result_display()}"
+            if record.refusal_reason:
+                summary += f": {record.refusal_reason}"
+        _event(current, actor=actor, via=via, action=ReferralEvent.Action.REACTIVATION,
+               note=summary)  # fmt: skip
+    return record

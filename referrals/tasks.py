@@ -43,3 +43,9 @@ def sweep_outbox() -> int:
 def sla_sweep() -> dict[str, int]:
     """Reminders and escalations of referrals not acknowledged in time."""
     return services.sla_sweep()
+
+
+@shared_task(acks_late=True, ignore_result=True, time_limit=300)
+def emergency_sla_sweep() -> dict[str, int]:
+    """The emergency lane's reminders (at half time) and escalations (past the deadline)."""
+    return services.emergency_sweep()

@@ -1,8 +1,11 @@
 """Referral pages: the back office refers and follows, the agency answers. Every referral
 comes through `referrals.selectors`, every change goes through `referrals.services`."""
 
+from functools import wraps
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, ExpressionWrapper
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,12 +24,20 @@ from households.services import household_identifiers_seen
 from programs.models import Program
 from referrals import services
 from referrals.filters import ReferralFilter
-from referrals.forms import DocumentRequestForm, ReferralCreateForm, ReferralTransitionForm
-from referrals.models import Dispatch, Referral
+from referrals.forms import (
+    DecisionForm,
+    DocumentRequestForm,
+    ReactivationForm,
+    ReferralCreateForm,
+    ReferralTransitionForm,
+)
+from referrals.models import Dispatch, ReactivationRecord, Referral
 from referrals.selectors import (
+    REFERRAL_OFFICE_ROLES,
     agency_inbox_for,
     agency_reads_file,
     complaint_files,
+    decision_queue_for,
     documents_asked_q,
     failed_dispatches_for,
     referral_file,
@@ -38,7 +49,20 @@ from slrt.field_errors import add_service_errors
 from slrt.middleware import shows_whole_identifiers
 from slrt.pagination import EstimatedCountPaginator
 
-VIEW_ROLES = (*REGISTRY_ROLES, Role.AGENCY_OFFICER)
+VIEW_ROLES = (*REFERRAL_OFFICE_ROLES, Role.AGENCY_OFFICER)
+
+
+def decider_required(view):
+    """Let in signed-in users who may decide referrals (`referrals.decide_referral`)."""
+
+    @wraps(view)
+    @login_required
+    def guarded(request, *args, **kwargs):
+        if not services.may_decide(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return guarded
 
 
 @role_required(Role.BACK_OFFICE)
@@ -127,11 +151,38 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, referral_get_for(request.user, pk))
 
 
-def _render_detail(request, referral, *, form=None, request_form=None, status=200) -> HttpResponse:
+def _render_detail(
+    request,
+    referral,
+    *,
+    form=None,
+    request_form=None,
+    decision_form=None,
+    reactivation_form=None,
+    status=200,
+) -> HttpResponse:
     household_identifiers_seen(actor=request.user, household=referral.household, path=request.path)
     assessment = assessment_of(referral.complaint_id)
     is_receiver = services.is_receiver(request.user, referral)
+    is_sender = services.is_sender(request.user, referral)
     may_ask = is_receiver and referral.status in Referral.AT_AGENCY
+    awaiting = referral.status == Referral.Status.AWAITING_DECISION
+    deciding = awaiting and services.may_decide(request.user)
+    reactivation = ReactivationRecord.objects.filter(referral=referral).first()
+    records_reactivation = (
+        referral.program.is_reactivation
+        and is_sender
+        and referral.status in services.REACTIVATION_STATUSES
+    )
+    if records_reactivation and reactivation_form is None:
+        reactivation_form = ReactivationForm(
+            initial={
+                "uploaded_on": getattr(reactivation, "uploaded_on", None),
+                "result": getattr(reactivation, "result", ""),
+                "result_on": getattr(reactivation, "result_on", None),
+                "refusal_reason": getattr(reactivation, "refusal_reason", ""),
+            }
+        )
     return render(
         request,
         "referrals/referral_detail.html",
@@ -143,8 +194,15 @@ def _render_detail(request, referral, *, form=None, request_form=None, status=20
             "events": referral.events.select_related("actor", "kind"),
             "dispatches": referral.dispatches.all(),
             "moves": services.moves_for(request.user, referral),
-            "is_sender": services.is_sender(request.user, referral),
+            "is_sender": is_sender,
             "form": form,
+            "decision_refusal": services.decision_refusal(request.user, referral)
+            if deciding
+            else None,
+            "decision_form": (decision_form or DecisionForm()) if deciding else None,
+            "reactivation": reactivation,
+            # a form sent back with its errors is shown, whatever the referral is now
+            "reactivation_form": reactivation_form,
             "file": referral_file(referral),
             "file_readable": _reads_file(request.user, referral),
             "request_form": request_form or (DocumentRequestForm() if may_ask else None),
@@ -183,6 +241,75 @@ def referral_request_document(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("referrals:detail", pk=pk)
     return _render_detail(request, referral, request_form=form, status=400)
+
+
+@require_GET
+@decider_required
+def referral_decisions(request: HttpRequest) -> HttpResponse:
+    """The approver's queue: referrals of their area waiting for a decision (penetapan),
+    emergencies first, then the longest waiting."""
+    page = EstimatedCountPaginator(decision_queue_for(request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    personal_list_shown(
+        actor=request.user,
+        what=_("Referrals awaiting a decision"),
+        rows=len(page.object_list),
+        filters=request.GET.urlencode(),
+        path=request.path,
+    )
+    return render(request, "referrals/referral_decisions.html", {"page": page})
+
+
+@shows_whole_identifiers
+@require_POST
+@decider_required
+def referral_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """An approver approves (sends) or returns a referral waiting for a decision."""
+    referral = referral_get_for(request.user, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_decide(
+                actor=request.user,
+                referral=referral,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
+            )
+        except services.ReferralConflict as conflict:
+            messages.warning(request, str(conflict))
+            return _render_detail(request, conflict.referral, status=409)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if form.cleaned_data["decision"] == services.Decision.APPROVE:
+                messages.success(request, _("Approved: the referral is sent to the agency."))
+            else:
+                messages.success(request, _("Returned to the sender with your note."))
+            return redirect("referrals:decisions")
+    return _render_detail(request, referral, decision_form=form, status=400)
+
+
+@shows_whole_identifiers
+@require_POST
+@role_required(Role.BACK_OFFICE)
+def referral_reactivation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The back office records the PBI-JK reactivation: the upload and its result."""
+    referral = referral_get_for(request.user, pk)
+    if not referral.program.is_reactivation:
+        messages.warning(request, _("This programme records no reactivation."))
+        return redirect("referrals:detail", pk=pk)
+    form = ReactivationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reactivation_record(actor=request.user, referral=referral, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The reactivation is recorded."))
+            return redirect("referrals:detail", pk=pk)
+    return _render_detail(request, referral, reactivation_form=form, status=400)
 
 
 @shows_whole_identifiers

@@ -308,6 +308,8 @@ CELERY_DB_REUSE_MAX = 1000
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "referrals.tasks.sweep_outbox", "schedule": 60.0},
     "sla-sweep": {"task": "referrals.tasks.sla_sweep", "schedule": 60.0 * 60},
+    # The emergency lane is due in hours: its reminders and escalations every 15 minutes.
+    "emergency-sla-sweep": {"task": "referrals.tasks.emergency_sla_sweep", "schedule": 15 * 60.0},
     "visit-sla-sweep": {"task": "visits.tasks.visit_sla_sweep", "schedule": 60.0 * 60},
     "objection-sla-sweep": {
         "task": "proposals.tasks.objection_sla_sweep",

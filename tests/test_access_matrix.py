@@ -44,10 +44,12 @@ OFFICE = {"front_office", "back_office", "supervisor", "admin"}  # the registry'
 AGENCY = {"agency_officer", "other_agency", "agency_elsewhere", "agency_other_city"}
 FACILITATORS = {"facilitator", "facilitator_elsewhere"}  # in Rasanae Barat, in Rasanae Timur
 VILLAGE = {"village_operator"}  # of Paruga, in Rasanae Barat
+COORDINATOR = {"coordinator"}  # decides referrals (penetapan) of Rasanae Barat
+DECIDERS = {"supervisor"} | COORDINATOR  # hold `referrals.decide_referral`
 READERS = OFFICE | FACILITATORS | VILLAGE  # who read the households of their area
 # who propose households of their area to the national registry
 PROPOSERS = {"front_office", "back_office", "supervisor", "village_operator"} | FACILITATORS
-STAFF = OFFICE | AGENCY | FACILITATORS | VILLAGE | {"no_role"}  # every signed-in user
+STAFF = OFFICE | AGENCY | FACILITATORS | VILLAGE | COORDINATOR | {"no_role"}  # signed in
 EVERYONE = STAFF | {"anonymous"}
 
 
@@ -148,10 +150,16 @@ RULES = {
     "api:program-list": rule(OFFICE | AGENCY | FACILITATORS, api=True),
     "api:program-detail": rule(OFFICE | AGENCY | FACILITATORS, api=True, kwargs={"code": "BPNT"}),
     # referrals
-    "referrals:list": rule(OFFICE | AGENCY),
+    "referrals:list": rule(OFFICE | AGENCY | COORDINATOR),
     "referrals:create": rule({"back_office"}, "complaint_pk"),
-    "referrals:detail": rule(OFFICE, "referral", agency=True),
-    "referrals:letter": rule(OFFICE, "referral", agency=True),
+    "referrals:detail": rule(OFFICE | COORDINATOR, "referral", agency=True),
+    "referrals:letter": rule(OFFICE | COORDINATOR, "referral", agency=True),
+    # the decision before sending (penetapan): the approvers, within their area
+    "referrals:decisions": rule(DECIDERS),
+    "referrals:decide": rule(DECIDERS, "referral", method="post"),
+    "api:referral-decision": rule(DECIDERS, "referral", method="post", api=True),
+    # the PBI-JK reactivation record: the back office of the area
+    "referrals:reactivation": rule({"back_office"}, "referral", method="post"),
     "referrals:transition": rule({"back_office"}, "referral", method="post", agency=True),
     "referrals:confirm": rule(
         {"back_office"}, "referral", agency=True, kwargs={"move": "completed"}
@@ -160,8 +168,8 @@ RULES = {
     "referrals:request_document": rule(set(), "referral", method="post", agency=True),
     "referrals:dispatches": rule({"supervisor", "admin"}),
     "referrals:dispatch_retry": rule({"supervisor", "admin"}, "dispatch", method="post"),
-    "api:referral-list": rule(OFFICE | AGENCY, api=True),
-    "api:referral-detail": rule(OFFICE, "referral", agency=True, api=True),
+    "api:referral-list": rule(OFFICE | AGENCY | COORDINATOR, api=True),
+    "api:referral-detail": rule(OFFICE | COORDINATOR, "referral", agency=True, api=True),
     "api:referral-transition": rule(
         {"back_office"}, "referral", method="post", agency=True, api=True
     ),
@@ -398,6 +406,7 @@ def world(catalogue):
         "facilitator": facilitators["inside"],
         "facilitator_elsewhere": staff_user(Role.FACILITATOR, "52.72.02"),
         "village_operator": staff_user(Role.VILLAGE_OPERATOR, "52.72.01.1001"),
+        "coordinator": staff_user(Role.COORDINATOR, "52.72.01"),
     }
     return objects, markers, users
 
@@ -437,7 +446,7 @@ def may_see(role: str, the_rule: Rule, side: str) -> bool:
 HOME_SIDE = {"facilitator_elsewhere": "outside"}
 # Who may read every identifying text of a side, and who only its household's (not the
 # ticket number of its complaint).
-SEES_ALL = {"inside": OFFICE | {"agency_officer"}, "outside": {"other_agency"}}
+SEES_ALL = {"inside": OFFICE | COORDINATOR | {"agency_officer"}, "outside": {"other_agency"}}
 SEES_THE_HOUSEHOLD = {
     "inside": {"facilitator", "village_operator"},
     "outside": {"facilitator_elsewhere"},

@@ -60,6 +60,9 @@ REFUSED_BY_STORED_DATA = {
     # or a PDF, whole, without scripts), which a schema's `format: binary` cannot say.
     "POST /api/v1/documents/": {"owner_id", "kind", "file"},
     "POST /api/v1/referrals/{id}/transition/": {"to", "note"},
+    # Decided only while awaiting a decision, by an approver who did not prepare it; a return
+    # needs its note.
+    "POST /api/v1/referrals/{id}/decision/": {"decision", "note"},
     # A visit's facilitator must cover the household; its due date must not have passed.
     "POST /api/v1/visits/": {"household", "assignee", "due", "non_field_errors"},
     # What the verdict needs (the photos stored, the person met), the location inside

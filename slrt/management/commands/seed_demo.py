@@ -32,7 +32,8 @@ DEMO_VISIT_REASON = "Verifikasi kelayakan PBI-JK"
 
 class Command(BaseCommand):
     help = (
-        "Create the demo users fo, bo, supervisor, agency, admin and fasilitator (scoped to Kota "
+        "Create the demo users fo, bo, supervisor, agency, admin, fasilitator and koordinator "
+        "(scoped to Kota "
         "Bima, 52.72) and desa (one village of it), agencies, sample households, a referral "
         "with its documents, a home visit waiting for the facilitator and the village's "
         "proposals to DTSEN of the month. "

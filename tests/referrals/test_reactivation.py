@@ -1,0 +1,188 @@
+"""The PBI-JK reactivation record: a referral to a reactivation programme records the
+facility's letter in its file, the upload to the national system (when, by whom) and the
+result, `refused` with its reason; by the back office of the household's area, all or
+nothing, with an event."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.roles import Role
+from documents.services import document_upload
+from referrals.models import ReactivationRecord, Referral
+from referrals.services import reactivation_record, referral_transition, referrals_create
+from tests.factories import staff_user
+
+MONDAY = datetime.datetime(2026, 11, 23, 1, tzinfo=datetime.UTC)
+THURSDAY = datetime.datetime(2026, 11, 26, 3, tzinfo=datetime.UTC)
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture
+def pbi(assessed, back_office, catalogue):
+    with time_machine.travel(MONDAY):
+        (referral,) = referrals_create(
+            actor=back_office, complaint=assessed(), programs=[catalogue["PBI-JK"]]
+        )
+    return referral
+
+
+def attach_facility_letter(actor, referral):
+    return document_upload(
+        actor=actor, owner_type="referral", owner_id=referral.pk, kind_code="surat_faskes",
+        upload=SimpleUploadedFile("faskes.pdf", PDF, content_type="application/pdf"),
+    )  # fmt: skip
+
+
+def record(actor, referral, **fields):
+    values = {"uploaded_on": datetime.date(2026, 11, 25), "result": "", "result_on": None,
+              "refusal_reason": ""}  # fmt: skip
+    with time_machine.travel(THURSDAY):
+        return reactivation_record(actor=actor, referral=referral, **{**values, **fields})
+
+
+def test_the_seeded_pbi_jk_is_the_reactivation_programme(catalogue):
+    assert catalogue["PBI-JK"].is_reactivation
+    assert catalogue["PBI-JK"].emergency_hours == 24
+    assert not catalogue["BPNT"].is_reactivation
+
+
+def test_the_upload_and_its_result_are_recorded_with_the_facility_s_letter(pbi, back_office):
+    letter = attach_facility_letter(back_office, pbi)
+
+    saved = record(back_office, pbi, result="active")
+
+    assert (saved.facility_letter, saved.uploaded_by, saved.result) == (
+        letter, back_office, "active",
+    )  # fmt: skip
+    assert saved.result_on == datetime.date(2026, 11, 26)  # known today, when not given
+    event = pbi.events.last()
+    assert (event.action, event.actor) == ("reactivation", back_office)
+    assert event.note == "Diunggah pada 25-11-2026; aktif kembali"
+
+
+def test_a_correction_updates_the_one_record(pbi, back_office):
+    attach_facility_letter(back_office, pbi)
+    record(back_office, pbi)
+    record(back_office, pbi, result="moved_segment", result_on=datetime.date(2026, 11, 26))
+    assert ReactivationRecord.objects.get().result == "moved_segment"
+
+
+def test_without_the_facility_s_letter_nothing_is_recorded(pbi, back_office):
+    with pytest.raises(ValidationError) as refused:
+        record(back_office, pbi)
+    assert refused.value.messages == [
+        "Lampirkan dahulu surat keterangan fasilitas kesehatan (surat faskes) pada rujukan."
+    ]
+    assert not ReactivationRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"result": "refused", "refusal_reason": "  "},
+         {"refusal_reason": ["Tuliskan alasan penolakan."]}),
+        ({"uploaded_on": None}, {"uploaded_on": ["Isi tanggal unggah ke sistem nasional."]}),
+        ({"uploaded_on": datetime.date(2026, 11, 27)},
+         {"uploaded_on": ["Tanggal unggah tidak boleh di masa depan."]}),
+        ({"uploaded_on": datetime.date(2026, 11, 20)},
+         {"uploaded_on": ["Tanggal unggah tidak boleh sebelum rujukan dikirim (23-11-2026)."]}),
+        ({"result": "lost"}, {"result": ["Pilih salah satu hasil yang tersedia."]}),
+        ({"result_on": datetime.date(2026, 11, 26)}, {"result_on": ["Pilih hasilnya dahulu."]}),
+        ({"result": "active", "result_on": datetime.date(2026, 11, 24)},
+         {"result_on": ["Tanggal hasil tidak boleh sebelum tanggal unggah."]}),
+    ],
+)  # fmt: skip
+def test_bad_input_is_refused_field_by_field_and_nothing_is_saved(pbi, back_office, fields, errors):
+    attach_facility_letter(back_office, pbi)
+    with pytest.raises(ValidationError) as refused:
+        record(back_office, pbi, **fields)
+    assert refused.value.message_dict == errors
+    assert not ReactivationRecord.objects.exists()
+    assert not pbi.events.filter(action="reactivation").exists()
+
+
+def test_a_refusal_keeps_its_reason(pbi, back_office):
+    attach_facility_letter(back_office, pbi)
+    saved = record(back_office, pbi, result="refused", refusal_reason="NIK tidak padan Dukcapil.")
+    assert saved.refusal_reason == "NIK tidak padan Dukcapil."
+    # a reason given with another result is not kept
+    saved = record(back_office, pbi, result="active", refusal_reason="salah ketik")
+    assert saved.refusal_reason == ""
+
+
+def test_only_reactivation_programmes_and_sent_referrals_record_it(
+    assessed, back_office, catalogue, pbi
+):
+    (bpnt,) = referrals_create(
+        actor=back_office, complaint=assessed(), programs=[catalogue["BPNT"]]
+    )
+    with pytest.raises(ValidationError) as refused:
+        record(back_office, bpnt)
+    assert refused.value.messages == ["BPNT bukan program reaktivasi."]
+
+    attach_facility_letter(back_office, pbi)
+    referral_transition(actor=back_office, referral=pbi, to="cancelled")
+    with pytest.raises(ValidationError) as refused:
+        record(back_office, Referral.objects.get(pk=pbi.pk))
+    assert "dibatalkan" in refused.value.messages[0]
+
+
+def test_only_the_back_office_of_the_area_records_it(pbi, back_office, officer_of, kota_bima):
+    attach_facility_letter(back_office, pbi)
+    for actor in (
+        staff_user(Role.BACK_OFFICE, scope="52.72.02"),
+        officer_of("PBI-JK"),
+        staff_user(Role.SUPERVISOR, scope="52.72"),
+    ):
+        with pytest.raises(ValidationError):
+            record(actor, pbi)
+    assert not ReactivationRecord.objects.exists()
+
+
+def test_the_page_records_it_and_shows_it(pbi, back_office, client):
+    attach_facility_letter(back_office, pbi)
+    client.force_login(back_office)
+    url = reverse("referrals:reactivation", args=[pbi.pk])
+
+    with time_machine.travel(THURSDAY):
+        form = client.get(reverse("referrals:detail", args=[pbi.pk])).content.decode()
+        refused = client.post(url, {"uploaded_on": "25-11-2026", "result": "refused"})
+        saved = client.post(
+            url, {"uploaded_on": "25-11-2026", "result": "refused", "refusal_reason": "Desil 8."}
+        )
+        page = client.get(reverse("referrals:detail", args=[pbi.pk])).content.decode()
+
+    assert "Catat reaktivasi" in form
+    assert refused.status_code == 400
+    assert "Tuliskan alasan penolakan." in refused.content.decode()
+    assert saved.status_code == 302
+    assert "Desil 8." in page and "faskes.pdf" in page
+
+
+def test_the_page_refuses_other_areas_and_agencies(pbi, back_office, officer_of, client, kota_bima):
+    attach_facility_letter(back_office, pbi)
+    url = reverse("referrals:reactivation", args=[pbi.pk])
+    client.force_login(staff_user(Role.BACK_OFFICE, scope="52.72.02"))
+    assert client.post(url, {"uploaded_on": "25-11-2026"}).status_code == 404
+    client.force_login(officer_of("PBI-JK"))
+    assert client.post(url, {"uploaded_on": "25-11-2026"}).status_code == 403
+    assert not ReactivationRecord.objects.exists()
+
+
+def test_the_api_shows_the_record_to_those_who_read_the_referral(
+    pbi, back_office, officer_of, client
+):
+    attach_facility_letter(back_office, pbi)
+    record(back_office, pbi, result="active")
+    client.force_login(officer_of("PBI-JK"))
+
+    body = client.get(f"/api/v1/referrals/{pbi.pk}/").json()
+
+    assert body["reactivation"]["result"] == "active"
+    assert body["reactivation"]["uploaded_on"] == "2026-11-25"
+    assert body["reactivation"]["uploaded_by"] == back_office.username
