@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, StatusLookup
 from regions.time_zones import local_date_in
+from slrt.rate_limits import over_limit
 
 Status = Complaint.Status
 
@@ -74,11 +75,14 @@ def _last_fours(complaint: Complaint) -> list[str]:
 
 
 def _limited(ticket: str, address: str, now: datetime.datetime) -> bool:
-    window = datetime.timedelta(minutes=settings.SLRT_STATUS_WINDOW_MINUTES)
-    recent = StatusLookup.objects.filter(at__gte=now - window)
-    return (
-        recent.filter(address=address).count() >= settings.SLRT_STATUS_PER_ADDRESS
-        or recent.filter(ticket=ticket).count() >= settings.SLRT_STATUS_PER_TICKET
+    return over_limit(
+        StatusLookup.objects.all(),
+        now=now,
+        window_minutes=settings.SLRT_STATUS_WINDOW_MINUTES,
+        limits={
+            "address": (address, settings.SLRT_STATUS_PER_ADDRESS),
+            "ticket": (ticket, settings.SLRT_STATUS_PER_TICKET),
+        },
     )
 
 
