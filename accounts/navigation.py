@@ -51,6 +51,15 @@ MENU = [
         _("Referrals to programmes and agencies, and their answers."),
     ),
     MenuItem(
+        _("Letters"),
+        "letters:list",
+        REGISTRY_ROLES,
+        _(
+            "The letter register: registry letters, recommendations and referral letters, "
+            "drafted by the desk and issued by the head of office."
+        ),
+    ),
+    MenuItem(
         _("Visits"),
         "visits:queue",
         frozenset({Role.FACILITATOR, Role.BACK_OFFICE, Role.SUPERVISOR}),

@@ -2,7 +2,7 @@
 roles (front office, back office, supervisors, administrators). Out of those, 404."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.roles import REGISTRY_ROLES, has_role
@@ -26,10 +26,12 @@ def letter_get_for(user: User, pk: int) -> Letter:
 
 
 def letter_batches_for(user: User) -> QuerySet[LetterBatch]:
-    """The batches a user asked for (a batch's letters are of the asker's area)."""
+    """The batches holding letters of the user's area (their pages list only those)."""
     if not has_role(user, *REGISTRY_ROLES):
         return LetterBatch.objects.none()
-    return LetterBatch.objects.filter(requested_by_id=user.pk)
+    return LetterBatch.objects.filter(
+        Exists(letters_for(user).filter(batches=OuterRef("pk")))
+    ).select_related("requested_by")
 
 
 def letter_batch_get_for(user: User, pk: int) -> LetterBatch:

@@ -87,15 +87,14 @@ def letter_create(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         if referral is not None:
+            holder = referral.complaint.complainant or referral.household.head
+            if holder is None:
+                raise ValidationError({"referral": _("The referral's household has no head.")})
             letters = [
                 services.letter_draft(
-                    actor=request.user, kind=data["kind"],
-                    person=referral.complaint.complainant or referral.household.head,
-                    referral=referral,
+                    actor=request.user, kind=data["kind"], person=holder, referral=referral
                 )
-            ] if (referral.complaint.complainant or referral.household.head) else []  # fmt: skip
-            if not letters:
-                raise ValidationError({"referral": _("The referral's household has no head.")})
+            ]
         else:
             persons = list(data["persons"])
             if data["niks"].strip():
@@ -254,6 +253,8 @@ def letter_batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(*REGISTRY_ROLES)
 def letter_batch_run_again(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_perm(services.ISSUE):
+        raise PermissionDenied
     return job_run_again(
         request, letter_batch_get_for(request.user, pk), page="letters:batch_detail"
     )
