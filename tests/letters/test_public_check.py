@@ -99,3 +99,10 @@ def test_checks_are_limited_per_address(issued, client):
 
 def test_the_qr_code_on_the_page_points_at_the_check(issued, settings):
     assert f"{settings.SITE_URL}/v/{issued.token}/" in issued.page
+
+
+def test_a_caller_whose_address_cannot_be_read_is_answered_too(issued, client):
+    answer = client.get(f"/api/v1/letters/verify/{issued.token}/", REMOTE_ADDR="")
+
+    assert answer.status_code == 200
+    assert LetterCheck.objects.get().address == "0.0.0.0"  # noqa: S104
