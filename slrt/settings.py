@@ -378,6 +378,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.Referral.Status",
         "VisitStatusEnum": "visits.models.Visit.Status",
         "ProposalStatusEnum": "proposals.models.Proposal.Status",
+        "LetterStatusEnum": "letters.models.Letter.Status",
     },
 }
 
