@@ -47,3 +47,11 @@ def referral_letter_link(context, referral) -> str:
     return render_to_string(
         "letters/includes/referral_link.html", {"letter": letter, "referral": referral}
     )
+
+
+@register.simple_tag(takes_context=True)
+def household_letter_link(context, household) -> str:
+    """On a household's page, for who drafts letters: draft letters to its members."""
+    if not context["request"].user.has_perm("letters.add_letter"):
+        return ""
+    return render_to_string("letters/includes/household_link.html", {"household": household})

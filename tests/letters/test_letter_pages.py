@@ -159,3 +159,14 @@ def test_pages_take_a_phone_width(kinds, three, back_office, as_user):
         page = client.get(url).content.decode()
         assert 'name="viewport" content="width=device-width' in page
         assert "style=" not in page
+
+
+def test_a_households_page_leads_to_drafting_for_its_members(kinds, three, back_office, as_user):
+    client = as_user(back_office)
+    household = three[0].household
+
+    page = client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    form = client.get(reverse("letters:create"), {"household": household.pk}).content.decode()
+
+    assert f"{reverse('letters:create')}?household={household.pk}" in page
+    assert f'value="{three[0].pk}"' in form and "Warga 1" in form
