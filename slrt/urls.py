@@ -45,7 +45,7 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
     # a letter's public check (no sign-in), before the router's letters/ routes
-    path("letters/verify/<str:token>/", LetterVerifyView.as_view(), name="letter-verify"),
+    path("letters/verify/<path:token>/", LetterVerifyView.as_view(), name="letter-verify"),
     # the registry's answer to a proposal, by hand (before the router's proposals/ routes)
     path("proposals/<int:pk>/settle/", ProposalSettleView.as_view(), name="proposal-settle"),
     *router.urls,
@@ -55,7 +55,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("status/", public_status, name="public_status"),
-    path("v/<str:token>/", public_letter_check, name="letter_check"),
+    path("v/<path:token>/", public_letter_check, name="letter_check"),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     path("accounts/", include("accounts.urls")),
     path("households/regions/", include("regions.urls")),  # the picker, where it always was

@@ -52,7 +52,9 @@ def without_csrf(content: bytes) -> bytes:
     return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", content)
 
 
-@pytest.mark.parametrize("token", ["A" * 32, "x", "%00", "' or 1=1 --", "é" * 32, "A" * 300])
+@pytest.mark.parametrize(
+    "token", ["A" * 32, "x", "%00", "' or 1=1 --", "é" * 32, "A" * 300, "a/b", "%2F..%2Fadmin"]
+)
 def test_unknown_and_malformed_tokens_answer_alike(issued, client, token):
     unknown = client.get("/v/" + "B" * 32 + "/")
     other = client.get(f"/v/{token}/")
