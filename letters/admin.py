@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.admin_scoping import ReadOnlyAdminMixin
+from accounts.admin_scoping import ReadOnlyAdminMixin, UnfilterableFieldsMixin
 from letters.models import Letter, LetterEvent, LetterKind
 from letters.selectors import letters_for
 
@@ -37,9 +37,13 @@ class LetterEventInline(admin.TabularInline):
 
 
 @admin.register(Letter)
-class LetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class LetterAdmin(UnfilterableFieldsMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only, within the user's area: letters are drafted, issued and revoked on their
-    pages and through the API, which number, freeze and log them."""
+    pages and through the API, which number, freeze and log them. The check token and the
+    frozen content (the holder's NIK in it) are neither shown nor filtered by
+    (`?content__holder__nik__startswith=` would read the number out a digit at a time)."""
+
+    unfilterable_fields = ("token", "content", "page", "page_sha256")
 
     list_display = ["pk", "number", "kind", "status", "issued_on"]
     list_filter = ["status", "kind"]

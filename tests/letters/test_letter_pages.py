@@ -170,3 +170,21 @@ def test_a_households_page_leads_to_drafting_for_its_members(kinds, three, back_
 
     assert f"{reverse('letters:create')}?household={household.pk}" in page
     assert f'value="{three[0].pk}"' in form and "Warga 1" in form
+
+
+@pytest.mark.parametrize(
+    "lookup", ["content__holder__nik__startswith", "token__startswith", "page__contains"]
+)
+def test_the_admins_letter_list_refuses_lookups_on_the_frozen_content_and_token(
+    kinds, three, back_office, lookup, as_user
+):
+    from django.contrib.auth.models import User
+
+    letter_draft(actor=back_office, kind=kinds["suket_dtsen"], person=three[0])
+    supervisor = staff_user(Role.SUPERVISOR, scope="52.72.01")
+    User.objects.filter(pk=supervisor.pk).update(is_staff=True)
+    client = as_user(User.objects.get(pk=supervisor.pk))
+
+    answer = client.get(reverse("admin:letters_letter_changelist"), {lookup: "5"})
+
+    assert answer.status_code == 400
