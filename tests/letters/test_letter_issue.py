@@ -44,7 +44,7 @@ def test_a_recommendation_needs_its_programme_and_one_of_its_own(
     letter = letter_draft(
         actor=back_office, kind=kind, person=registered, program=catalogue["PBI-JK"]
     )
-    assert "programme" in missing.value.message_dict["program"][0]
+    assert "program" in missing.value.message_dict["program"][0]
     assert "program" in other.value.message_dict
     assert letter.status == Letter.Status.DRAFT
 
@@ -64,7 +64,7 @@ def test_whoever_drafted_a_letter_never_issues_it(kinds, registered, head_of_off
     with pytest.raises(ValidationError) as refused:
         letter_issue(actor=head_of_office, letter=letter)
 
-    assert "four eyes" in refused.value.message_dict["status"][0]
+    assert "empat mata" in refused.value.message_dict["status"][0]  # four eyes
     letter.refresh_from_db()
     assert letter.status == Letter.Status.DRAFT and letter.number is None
 
@@ -154,7 +154,7 @@ def test_a_revoked_letter_keeps_its_number_which_is_never_given_again(
     )
 
     assert "reason" in no_reason.value.message_dict
-    assert "revoked" in again.value.message_dict["status"][0]
+    assert "dicabut" in again.value.message_dict["status"][0]  # revoked
     letter.refresh_from_db()
     assert letter.status == Letter.Status.REVOKED and letter.number.startswith("400.9/1/")
     assert next_one.number.startswith("400.9/2/")
