@@ -50,6 +50,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/routing.py --referrals $(BENCH_REFERRALS)
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/referral_file.py --households $(BENCH_HOUSEHOLDS)
+	$(BIN)/python bench/letters.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -57,6 +57,15 @@ MENU = [
         _("Referrals waiting for your decision (penetapan) before they are sent."),
     ),
     MenuItem(
+        _("Letters"),
+        "letters:list",
+        REGISTRY_ROLES,
+        _(
+            "The letter register: registry letters, recommendations and referral letters, "
+            "drafted by the desk and issued by the head of office."
+        ),
+    ),
+    MenuItem(
         _("Visits"),
         "visits:queue",
         frozenset({Role.FACILITATOR, Role.BACK_OFFICE, Role.SUPERVISOR}),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, PublicPage, StatusLookup
 from regions.time_zones import local_date_in
+from slrt.rate_limits import over_limit
 
 Status = Complaint.Status
 
@@ -81,11 +82,14 @@ UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 (an address recorded, never bound to)
 def lookup_limited(*, page: str, ticket: str, address: str, now: datetime.datetime) -> bool:
     """Whether the public page `page` has had its fill of look-ups from `address`, or
     (with a `ticket`) for that ticket, within the window: each page counts its own rows."""
-    address = address or UNKNOWN_ADDRESS
-    window = datetime.timedelta(minutes=settings.SLRT_STATUS_WINDOW_MINUTES)
-    recent = StatusLookup.objects.filter(page=page, at__gte=now - window)
-    return recent.filter(address=address).count() >= settings.SLRT_STATUS_PER_ADDRESS or (
-        bool(ticket) and recent.filter(ticket=ticket).count() >= settings.SLRT_STATUS_PER_TICKET
+    limits = {"address": (address or UNKNOWN_ADDRESS, settings.SLRT_STATUS_PER_ADDRESS)}
+    if ticket:
+        limits["ticket"] = (ticket, settings.SLRT_STATUS_PER_TICKET)
+    return over_limit(
+        StatusLookup.objects.filter(page=page),
+        now=now,
+        window_minutes=settings.SLRT_STATUS_WINDOW_MINUTES,
+        limits=limits,
     )
 
 

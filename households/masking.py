@@ -60,3 +60,9 @@ def mask_phone(phone: str | None) -> str:
     if len(phone) <= 10:
         return "•" * len(phone)
     return f"{phone[:6]}{'•' * (len(phone) - 10)}{phone[-4:]}"
+
+
+def mask_name(name: str | None) -> str:
+    """`Siti Rahmah` → `S*** R*****`: each word's first letter, the rest starred, so that
+    the holder of a letter recognises their name and a stranger learns little from it."""
+    return " ".join(word[0] + "*" * (len(word) - 1) for word in (name or "").split())

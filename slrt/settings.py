@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "documents",
     "visits",
     "proposals",
+    "letters",
     "reports",
     "slrt",  # project-wide commands: seed_demo
 ]
@@ -211,6 +212,14 @@ SLRT_STATUS_PER_ADDRESS = env.int("SLRT_STATUS_PER_ADDRESS", default=10)
 SLRT_STATUS_PER_TICKET = env.int("SLRT_STATUS_PER_TICKET", default=5)
 # ...and kept this many days (the caller's address is personal data), then deleted daily.
 SLRT_STATUS_LOG_DAYS = env.int("SLRT_STATUS_LOG_DAYS", default=90)
+# The letter register: a letter's number, per office (the regency or city) and year, with
+# {n} the serial and {year}; {office} the office's region code (letters/numbering.py).
+SLRT_LETTER_NUMBER_PATTERN = env.str(
+    "SLRT_LETTER_NUMBER_PATTERN", default="400.9/{n}/Dinsos/{year}"
+)
+# A letter's public check (/v/{token}/): checks allowed per address within the window.
+SLRT_LETTER_CHECK_WINDOW_MINUTES = env.int("SLRT_LETTER_CHECK_WINDOW_MINUTES", default=15)
+SLRT_LETTER_CHECK_PER_ADDRESS = env.int("SLRT_LETTER_CHECK_PER_ADDRESS", default=30)
 # Every upload stops being received past that limit, the largest there is (slrt/uploads.py).
 FILE_UPLOAD_HANDLERS = [
     "slrt.uploads.UploadLimit",
@@ -371,6 +380,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.Referral.Status",
         "VisitStatusEnum": "visits.models.Visit.Status",
         "ProposalStatusEnum": "proposals.models.Proposal.Status",
+        "LetterStatusEnum": "letters.models.Letter.Status",
     },
 }
 

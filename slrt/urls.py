@@ -14,6 +14,8 @@ from complaints.status_views import public_status
 from complaints.survey_views import survey_public
 from documents.api import DocumentViewSet
 from households.api import HouseholdViewSet
+from letters.api import LetterVerifyView, LetterViewSet
+from letters.check_views import public_letter_check
 from programs.api import ProgramViewSet
 from proposals.api import ProposalViewSet
 from proposals.batch_api import ProposalBatchViewSet
@@ -33,6 +35,7 @@ router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("programs", ProgramViewSet, basename="program")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("visits", VisitViewSet, basename="visit")
+router.register("letters", LetterViewSet, basename="letter")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("objections", ObjectionViewSet, basename="objection")
 # the monthly batches of proposals
@@ -44,6 +47,8 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("me/", MeView.as_view(), name="me"),
     path("status/", StatusView.as_view(), name="status"),  # the public status check
+    # a letter's public check (no sign-in), before the router's letters/ routes
+    path("letters/verify/<path:token>/", LetterVerifyView.as_view(), name="letter-verify"),
     # the registry's answer to a proposal, by hand (before the router's proposals/ routes)
     path("proposals/<int:pk>/settle/", ProposalSettleView.as_view(), name="proposal-settle"),
     *router.urls,
@@ -54,6 +59,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("status/", public_status, name="public_status"),
     path("survey/<str:token>/", survey_public, name="survey_public"),  # the resident's SKM
+    path("v/<path:token>/", public_letter_check, name="letter_check"),
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     path("accounts/", include("accounts.urls")),
     path("households/regions/", include("regions.urls")),  # the picker, where it always was
@@ -64,6 +70,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("visits/", include("visits.urls")),
     path("proposals/", include("proposals.urls")),
+    path("letters/", include("letters.urls")),
     path("reports/", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

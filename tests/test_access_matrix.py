@@ -29,6 +29,7 @@ from complaints.models import Complaint, ComplaintCategory
 from complaints.services import complaint_assess, complaint_register
 from documents.services import document_upload
 from households.models import Household, RegistryImport
+from letters.models import Letter, LetterBatch, LetterKind
 from programs.models import Program, ScreeningRun
 from proposals.models import Objection, ProposalBatch
 from referrals.models import Dispatch
@@ -78,6 +79,8 @@ RULES = {
     "api:status": rule(EVERYONE, method="post", api=True),  # the status check's API
     # the resident's satisfaction survey, by its link's token (any token: one neutral answer)
     "survey_public": rule(EVERYONE, kwargs={"token": "x" * 43}),
+    "letter_check": rule(EVERYONE, kwargs={"token": "x" * 32}),  # a letter's public check
+    "api:letter-verify": rule(EVERYONE, api=True, kwargs={"token": "x" * 32}),
     "favicon.ico": rule(EVERYONE),
     "set_language": rule(EVERYONE, method="post"),
     "regions:region_picker": rule(EVERYONE),  # region names only, within the user's area
@@ -227,6 +230,26 @@ RULES = {
     "api:proposal-batch-detail": rule(OFFICE | VILLAGE, "batch", api=True),
     "api:proposal-batch-approve": rule({"supervisor"}, "batch", method="post", api=True),
     "api:proposal-batch-send": rule({"supervisor"}, "batch", method="post", api=True),
+    # the letter register: the registry's roles read the letters of their area; the desk
+    # drafts and discards them; the head of office (supervisor) issues and revokes them
+    "letters:list": rule(OFFICE),
+    "letters:create": rule({"front_office", "back_office", "supervisor"}),
+    "letters:detail": rule(OFFICE, "letter"),
+    "letters:print": rule(OFFICE, "letter"),
+    "letters:issue": rule({"supervisor"}, "letter", method="post"),
+    "letters:revoke": rule({"supervisor"}, "letter", method="post"),
+    "letters:discard": rule({"front_office", "back_office", "supervisor"}, "letter", method="post"),
+    "letters:batch_create": rule({"supervisor"}, method="post"),
+    "letters:batch_detail": rule(OFFICE, "letter_batch"),
+    "letters:batch_print": rule(OFFICE, "letter_batch"),
+    "letters:batch_run_again": rule({"supervisor"}, "letter_batch", method="post"),
+    "api:letter-list": rule(OFFICE, api=True),
+    "api:letter-detail": rule(OFFICE, "letter", api=True),
+    "api:letter-issue": rule({"supervisor"}, "letter", method="post", api=True),
+    "api:letter-revoke": rule({"supervisor"}, "letter", method="post", api=True),
+    "api:letter-discard": rule(
+        {"front_office", "back_office", "supervisor"}, "letter", method="post", api=True
+    ),
     # supervision
     "reports:dashboard": rule({"supervisor", "admin"}),
     "reports:monthly": rule({"supervisor", "admin"}),
@@ -365,7 +388,17 @@ def world(catalogue):
             household=household, kind="new_member", person=household.members.get(),
             created_by=front,
         )  # fmt: skip
+        letter = Letter.objects.create(
+            kind=LetterKind.objects.get(code="rekomendasi"), person=household.members.get(),
+            household=household, drafted_by=back,
+        )  # fmt: skip
+        letter_batch = LetterBatch.objects.create(
+            requested_by=staff_user(Role.SUPERVISOR, district), status=LetterBatch.Status.DONE
+        )
+        letter_batch.letters.add(letter)
         objects[side] = {
+            "letter": letter.pk,
+            "letter_batch": letter_batch.pk,
             "sent_proposal": sent_proposal.pk,
             "batch": batch.pk,
             "proposal": draft_proposal.pk,

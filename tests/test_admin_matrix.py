@@ -33,6 +33,7 @@ from complaints.models import ComplaintCategory, SatisfactionSurvey
 from complaints.services import complaint_assess, complaint_register
 from documents.models import DocumentKind
 from documents.services import document_upload
+from letters.models import Letter, LetterKind
 from programs.models import Enrollment, Program
 from proposals.models import Objection, ProposalBatch
 from referrals.services import referrals_create
@@ -164,6 +165,17 @@ POLICY = {
     # retention, which decides what is purged everywhere, is the superusers' alone:
     # tests/documents/test_admin.py), the office reads them; none is deleted.
     "documents.DocumentKind": Rule(
+        view={"supervisor": EVERY, "admin": EVERY, "superuser": EVERY},
+        change={"admin": EVERY, "superuser": EVERY},
+        add=frozenset({"admin", "superuser"}),
+    ),
+    # The letter register: letters change on their pages and through the API (drafted,
+    # issued, revoked): read here within the area. Their kinds are data of every area, as
+    # document kinds: administrators add and change them, the office reads them.
+    "letters.Letter": Rule(
+        view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
+    ),
+    "letters.LetterKind": Rule(
         view={"supervisor": EVERY, "admin": EVERY, "superuser": EVERY},
         change={"admin": EVERY, "superuser": EVERY},
         add=frozenset({"admin", "superuser"}),
@@ -366,6 +378,19 @@ def world(catalogue):
             "outside": DocumentKind.objects.get(code="kk"),
         },
         "referrals.Referral": {"inside": inside["referral"], "outside": outside["referral"]},
+        "letters.Letter": {
+            side: Letter.objects.create(
+                kind=LetterKind.objects.get(code="rekomendasi"),
+                person=PersonFactory(household=found["household"], name=f"Pemegang {side}"),
+                household=found["household"],
+                drafted_by=desk,
+            )
+            for side, found in (("inside", inside), ("outside", outside))
+        },
+        "letters.LetterKind": {
+            "inside": LetterKind.objects.get(code="suket_dtsen"),
+            "outside": LetterKind.objects.get(code="rekomendasi"),
+        },
         "visits.Visit": {
             side: visit_request(
                 actor=staff_user(Role.BACK_OFFICE, "52.72"),

@@ -20,6 +20,8 @@ from schemathesis.core.failures import Failure
 
 from accounts.roles import Role
 from documents.services import document_upload
+from letters.models import LetterKind
+from letters.services import letter_draft
 from proposals.corrections import HOUSEHOLD_FIELDS, PERSON_FIELDS
 from referrals.services import referrals_create
 from slrt.wsgi import application
@@ -109,6 +111,13 @@ REFUSED_BY_STORED_DATA = {
     "POST /api/v1/proposals/{id}/settle/": {"outcome", "desil", "reason", "version"},
     "POST /api/v1/proposal-batches/{id}/approve/": {"batch"},
     "POST /api/v1/proposal-batches/{id}/send/": {"batch"},
+    # A letter: a kind in use, a person of the caller's area living there, what the kind's
+    # layout needs (a desil, a programme of the kind's, a referral sent and not registered);
+    # issued, revoked and discarded as the table, four eyes and the stored state allow.
+    "POST /api/v1/letters/": {"kind", "person", "program", "referral"},
+    "POST /api/v1/letters/{id}/issue/": {"status", "person", "program", "kind"},
+    "POST /api/v1/letters/{id}/revoke/": {"status", "reason"},
+    "POST /api/v1/letters/{id}/discard/": {"status"},
     "POST /api/v1/households/": REGISTRY_RULES,
     "PUT /api/v1/households/{id}/": REGISTRY_RULES,
     "PATCH /api/v1/households/{id}/": REGISTRY_RULES,
@@ -177,6 +186,11 @@ def api_world(assessed, catalogue):
         owner_id=complaint.pk,
         kind_code="sktm",
         upload=SimpleUploadedFile("sktm.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    )
+    letter_draft(
+        actor=staff_user(Role.BACK_OFFICE, scope="52.72"),
+        kind=LetterKind.objects.get(code="suket_dtsen"),
+        person=complaint.household.members.first(),
     )
     return referral
 

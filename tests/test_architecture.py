@@ -20,6 +20,7 @@ APPS = [
     "referrals",
     "visits",
     "proposals",
+    "letters",
     "reports",
 ]
 # The project package's top: what wires every app together. Its other modules are framework

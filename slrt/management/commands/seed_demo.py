@@ -16,6 +16,7 @@ from accounts.demo import (
 from complaints.demo import seed_complaints
 from complaints.workdays import add_working_days
 from households.demo import seed_households
+from letters.demo import seed_letters
 from programs.catalogue import catalogue_install
 from programs.demo import seed_agencies, social_affairs_office
 from programs.models import Agency
@@ -92,6 +93,9 @@ class Command(BaseCommand):
                     village_operator=users["desa"], front_office=users["fo"],
                     household=next(h for h in households if h.region_id == DEMO_VILLAGE),
                 )  # fmt: skip
+                letters = seed_letters(
+                    back_office=users["bo"], supervisor=users["supervisor"], households=households
+                )
         except ValidationError as error:
             raise CommandError("Demo data refused: " + "; ".join(error.messages)) from None
 
@@ -122,6 +126,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"desa has {len(proposals)} proposals to DTSEN this month "
             f"({', '.join(sorted({p.get_status_display() for p in proposals}))})."
+        )
+        self.stdout.write(
+            f"The letter register holds {len(letters)} demo letters "
+            f"({', '.join(str(letter) for letter in letters)})."
         )
         # Last, so that it is what one reads when the server starts after it (`make run`).
         self.stdout.write(self.style.WARNING(f"Password for every demo user: {password}"))
