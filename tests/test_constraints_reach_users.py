@@ -630,6 +630,10 @@ UNREACHABLE = {
     " nothing when it holds",
     "InclusionErrorFlag.household": "an upheld objection writes the flag with update_or_create",
     "proposal_batch_once_per_village_month": "batch_for gets or creates the village's batch",
+    "ReactivationRecord.referral": "reactivation_record updates the referral's one record, the "
+    "referral locked",
+    "reactivation_refusal_has_reason": "reactivation_record refuses a refusal without its reason "
+    "at `refusal_reason` before it saves",
 }
 
 
