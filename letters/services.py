@@ -103,7 +103,7 @@ def letter_requirements(
             errors["referral"] = _("A referral letter is written for a referral: choose it.")
         elif referral.household_id != household.pk:
             errors["referral"] = _("The referral is of another household.")
-        elif referral.status in (Referral.Status.DRAFT, Referral.Status.CANCELLED):
+        elif referral.status in {*Referral.NOT_SENT, Referral.Status.CANCELLED}:
             errors["referral"] = _("The referral has not been sent: its letter waits.")
         elif Letter.objects.filter(referral=referral, status__in=Letter.LIVE).exists():
             errors["referral"] = _("This referral already has a letter in the register.")

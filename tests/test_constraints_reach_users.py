@@ -537,6 +537,21 @@ CASES: dict[str, Case] = {
         api=None,
         no_api=ADMIN_ONLY,
     ),
+    "LetterKind.code": Case(
+        form=admin_page(
+            "LetterKind.code",
+            "code",
+            {
+                "code": "suket_dtsen",
+                "name": "Surat keterangan lain",
+                "layout": "registry",
+                "active": "on",
+            },
+        ),
+        expected_form="telah ada.",
+        api=None,
+        no_api=ADMIN_ONLY,
+    ),
     "Agency.name": Case(
         form=admin_page(
             "Agency.name",
@@ -632,6 +647,16 @@ UNREACHABLE = {
     "proposal_batch_once_per_village_month": "batch_for gets or creates the village's batch",
     "ReactivationRecord.referral": "reactivation_record updates the referral's one record, the "
     "referral locked",
+    "Letter.number": "letter_issue gives it from the office's locked counter; no one types it",
+    "Letter.token": "a random token letter_issue gives (secrets)",
+    "letter_counter_once_per_office_year": "letter_issue gets or creates the office's counter "
+    "row for the year, locked",
+    "letter_serial_once_per_office_year": "letter_issue takes the next serial from the locked "
+    "counter",
+    "letter_one_live_per_referral": "letter_draft refuses a second live letter of a referral "
+    "at `referral` before it saves",
+    "letter_issued_has_number_and_token": "letter_issue writes the number and the token with "
+    "the status, in one save",
     "reactivation_refusal_has_reason": "reactivation_record refuses a refusal without its reason "
     "at `refusal_reason` before it saves",
 }

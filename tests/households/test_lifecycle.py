@@ -12,6 +12,7 @@ from accounts.roles import Role
 from households import lifecycle
 from households.models import Household, HouseholdEvent, Person, PersonTransfer
 from regions.models import Region
+from regions.time_zones import local_date_in
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
 
 DAY = datetime.date(2026, 10, 1)
@@ -318,7 +319,7 @@ def test_a_household_dissolves_once_no_one_lives_there(family, clerk):
     lifecycle.household_dissolve(actor=clerk, household=home, reason="Semua pindah")
 
     home.refresh_from_db()
-    assert home.dissolved_on == timezone.localdate()
+    assert home.dissolved_on == local_date_in(home.region_id)  # the village's day
     assert "household" in refused(lambda: lifecycle.household_dissolve(
         actor=clerk, household=home, reason="lagi"))  # fmt: skip
 

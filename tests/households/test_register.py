@@ -8,12 +8,12 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import AccessLog
 from accounts.roles import Role
 from households.models import Household, Person
 from households.services import household_register, household_update
+from regions.time_zones import local_date_in
 from slrt.field_errors import ITEM_PATH
 from tests.factories import staff_user
 from tests.households.test_import_scope import (  # noqa: F401 (fixtures)
@@ -184,7 +184,7 @@ def test_a_man_cannot_be_recorded_pregnant(front_office):
 
 
 def test_a_future_birth_date_is_refused(front_office):
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    tomorrow = local_date_in("52.72.01") + datetime.timedelta(days=1)  # in Bima's zone
     error = errors_of(front_office, household(), [head(nik="", birth_date=tomorrow)])
 
     assert list(error.members[0]) == ["birth_date"]

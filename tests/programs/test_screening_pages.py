@@ -5,10 +5,10 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from programs.models import Enrollment, Program, ScreeningRun
 from regions.models import Region
+from regions.time_zones import local_date_in
 from tests.factories import AgencyFactory, HouseholdFactory, PersonFactory, staff_user
 
 
@@ -54,8 +54,9 @@ def test_a_supervisor_screens_and_downloads_the_findings(
     download = client.get(reverse("programs:screening_download", args=[run.pk]))
     text = download.content.decode("utf-8")
     assert text.startswith("\ufeff")
+    day = local_date_in("52.72")  # the screened region's day, in its zone
     assert download["Content-Disposition"] == (
-        f'attachment; filename="screening-BAZNAS-DARURAT-52.72-{timezone.localdate():%Y%m%d}.csv"'
+        f'attachment; filename="screening-BAZNAS-DARURAT-52.72-{day:%Y%m%d}.csv"'
     )
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert sorted((row["finding"], row["desil"]) for row in rows) == [

@@ -12,6 +12,7 @@ from programs.models import Program
 from referrals.models import Referral
 from referrals.services import referrals_create
 from regions.models import Region
+from regions.time_zones import time_zone_of
 from tests.factories import staff_user
 
 
@@ -256,7 +257,8 @@ def test_the_agency_sees_that_the_resident_consented_to_sharing(
         actor=back_office, complaint=complaint, programs=[Program.objects.get(code="BPNT")]
     )
     client = as_user(officer_of("BPNT"))
-    day = f"{complaint.consent_recorded_at.astimezone():%d-%m-%Y}"
+    zone = time_zone_of(complaint.household.region_id)  # the office's day, not the server's
+    day = f"{complaint.consent_recorded_at.astimezone(zone):%d-%m-%Y}"
 
     for page in ("referrals:detail", "referrals:letter"):
         text = client.get(reverse(page, args=[referral.pk])).content.decode()
