@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "households",
     "complaints",
     "programs",
+    "outbox",
     "referrals",
     "documents",
     "visits",
@@ -306,7 +307,7 @@ CELERY_DB_REUSE_MAX = 1000
 # The beat (one process) puts these in django-celery-beat's tables, where admins can change
 # them.
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "referrals.tasks.sweep_outbox", "schedule": 60.0},
+    "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0},
     "sla-sweep": {"task": "referrals.tasks.sla_sweep", "schedule": 60.0 * 60},
     "visit-sla-sweep": {"task": "visits.tasks.visit_sla_sweep", "schedule": 60.0 * 60},
     "objection-sla-sweep": {

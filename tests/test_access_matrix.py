@@ -29,9 +29,9 @@ from complaints.models import Complaint, ComplaintCategory
 from complaints.services import complaint_assess, complaint_register
 from documents.services import document_upload
 from households.models import Household, RegistryImport
+from outbox.models import Dispatch
 from programs.models import Program, ScreeningRun
 from proposals.models import Objection, ProposalBatch
-from referrals.models import Dispatch
 from referrals.services import referrals_create
 from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory, ProposalFactory, staff_user
@@ -153,8 +153,8 @@ RULES = {
     ),
     # only the officers of the agency the referral is with ask for a document of its file
     "referrals:request_document": rule(set(), "referral", method="post", agency=True),
-    "referrals:dispatches": rule({"supervisor", "admin"}),
-    "referrals:dispatch_retry": rule({"supervisor", "admin"}, "dispatch", method="post"),
+    "outbox:failed": rule({"supervisor", "admin"}),
+    "outbox:retry": rule({"supervisor", "admin"}, "dispatch", method="post"),
     "api:referral-list": rule(OFFICE | AGENCY, api=True),
     "api:referral-detail": rule(OFFICE, "referral", agency=True, api=True),
     "api:referral-transition": rule(
@@ -302,7 +302,11 @@ def world(catalogue):
             actor=back, complaint=complaint, programs=[program], notes="Mohon dibantu."
         )
         dispatch = Dispatch.objects.create(
-            referral=referral, kind="referral", channel="email", status="failed"
+            topic="referral",
+            subject_id=referral.pk,
+            kind="referral",
+            channel="email",
+            status="failed",
         )
         run = ScreeningRun.objects.create(
             program=bpnt,
