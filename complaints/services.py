@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.selectors import staff_profile_of
+from complaints import resident_messages
 from complaints.models import Assessment, Complaint, ComplaintCategory, ComplaintEvent, Need
 from complaints.workdays import add_working_days
 from households.models import Household, Person
@@ -188,6 +189,7 @@ def complaint_register(
         )
         if consent_given:
             _event(complaint, actor=actor, action=Action.CONSENT, via=via)
+        resident_messages.message_registered(complaint)
     return complaint
 
 
@@ -254,6 +256,8 @@ def complaint_transition(
             current, actor=actor, action=Action.STATUS, via=via, note=note.strip(),
             from_status=previous, to_status=to,
         )  # fmt: skip
+        if to == Status.CLOSED:
+            resident_messages.message_closed(current)
     return current
 
 

@@ -123,10 +123,15 @@ def dispatch_deliver(dispatch_id: int, *, attempt_id: str, last_attempt: bool) -
 
 
 def _send(dispatch: Dispatch, record) -> None:
+    from outbox.gateways import send_short_message
+
     sender = topic_of(dispatch.topic).senders.get(dispatch.channel)
-    if sender is None:
+    if sender is not None:
+        sender(dispatch, record)
+    elif dispatch.channel in (Dispatch.Channel.SMS, Dispatch.Channel.WHATSAPP):
+        send_short_message(dispatch)
+    else:
         raise AttemptFailed(NO_SENDER)
-    sender(dispatch, record)
 
 
 def _record_failure(dispatch: Dispatch, record, error: AttemptFailed, *, last_attempt: bool) -> str:

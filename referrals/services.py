@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.roles import SUPERVISING_ROLES, Role, has_role
 from accounts.selectors import staff_covering, staff_profile_of
 from complaints.models import Complaint
+from complaints.resident_messages import message_referral_outcome
 from complaints.selectors import complaints_in_scope
 from complaints.services import complaint_transition
 from complaints.workdays import add_working_days
@@ -433,8 +434,22 @@ def _move(
         _outbox(current, Dispatch.Kind.CANCELLED)
     if to == Status.SENT:
         _outbox(current, Dispatch.Kind.REFERRAL)
+    if to in Referral.ANSWERED:
+        _tell_the_resident(current)
     if current.is_final:
         _follow_up_when_settled(current.complaint_id)
+
+
+def _tell_the_resident(referral: Referral) -> None:
+    """The complainant hears of the referral's outcome (`complaints.resident_messages`),
+    after commit, once."""
+    message_referral_outcome(
+        Complaint.objects.get(pk=referral.complaint_id),
+        referral_id=referral.pk,
+        status=referral.status,
+        program=referral.program.name,
+        agency=referral.agency.name,
+    )
 
 
 def _follow_up_when_settled(complaint_id: int) -> None:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -273,6 +274,17 @@ SLRT_DISPATCH_CLAIM_SECONDS = env.int("SLRT_DISPATCH_CLAIM_SECONDS", default=90)
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
 # Seconds one webhook attempt may take in all: connecting, sending and reading the answer.
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Short messages to residents (SMS, WhatsApp; `outbox.gateways`): `console` writes them to the
+# log; `http` POSTs each as JSON to the provider's (or a bridge's) URL with a bearer token.
+SLRT_SMS_GATEWAY = env.str("SLRT_SMS_GATEWAY", default="console")
+SLRT_SMS_GATEWAY_URL = env.str("SLRT_SMS_GATEWAY_URL", default="")
+SLRT_SMS_GATEWAY_TOKEN = env.str("SLRT_SMS_GATEWAY_TOKEN", default="")
+# Seconds one message's attempt may take (connect, send, answer); then it is retried.
+SLRT_SMS_GATEWAY_TIMEOUT_SECONDS = env.float("SLRT_SMS_GATEWAY_TIMEOUT_SECONDS", default=10.0)
+if SLRT_SMS_GATEWAY not in ("console", "http"):
+    raise ImproperlyConfigured("SLRT_SMS_GATEWAY is console or http.")
+if SLRT_SMS_GATEWAY == "http" and not SLRT_SMS_GATEWAY_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SLRT_SMS_GATEWAY=http needs SLRT_SMS_GATEWAY_URL (http or https).")
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without a broker the demo runs every task in-process, right away.
