@@ -61,8 +61,9 @@ from bench.noop import noop  # noqa: E402
 from bench.registry import database_url, postgresql_version, require_postgresql  # noqa: E402
 from complaints.models import Complaint, ComplaintCategory  # noqa: E402
 from households.models import Household  # noqa: E402
+from outbox.models import Dispatch  # noqa: E402
 from programs.models import Agency, Program  # noqa: E402
-from referrals.models import Dispatch  # noqa: E402
+from referrals.models import Referral  # noqa: E402
 from referrals.services import referrals_create  # noqa: E402
 from slrt.celery import app  # noqa: E402
 
@@ -245,7 +246,8 @@ def delivered(complaints: list[int], log_dir: str) -> list[tuple]:
         if time.perf_counter() > deadline:
             sys.exit(f"dispatches still pending after 600 s: see the logs in {log_dir}")
         time.sleep(0.02)
-    rows = Dispatch.objects.filter(referral__complaint__in=complaints)
+    referrals = Referral.objects.filter(complaint__in=complaints).values("pk")
+    rows = Dispatch.objects.filter(topic=Referral.OUTBOX_TOPIC, subject_id__in=referrals)
     found = list(rows.values_list("status", "created_at", "sent_at"))
     failed = sum(status != Dispatch.Status.SENT for status, _, _ in found)
     if failed or len(found) != len(complaints):

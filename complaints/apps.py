@@ -13,3 +13,9 @@ class ComplaintsConfig(AppConfig):
         from documents.owners import register_owner
 
         register_owner("complaint", records_for=complaints_in_scope, household_path="household_id")
+
+        # The complainant's messages go through the outbox, which knows no complaint.
+        from complaints.resident_messages import COMPLAINT_TOPIC
+        from outbox.topics import register_topic
+
+        register_topic(COMPLAINT_TOPIC)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import REGISTRY_ROLES, Role, has_role
 from accounts.selectors import staff_profile_of
+from complaints import resident_messages
 from complaints.models import Assessment, Complaint, ComplaintCategory, ComplaintEvent, Need
 from complaints.survey import survey_for
 from complaints.workdays import add_working_days
@@ -189,6 +190,7 @@ def complaint_register(
         )
         if consent_given:
             _event(complaint, actor=actor, action=Action.CONSENT, via=via)
+        resident_messages.message_registered(complaint)
     return complaint
 
 
@@ -257,6 +259,7 @@ def complaint_transition(
         )  # fmt: skip
         if to == Status.CLOSED:
             survey_for(current)  # the satisfaction survey, and its link's token
+            resident_messages.message_closed(current)
     return current
 
 

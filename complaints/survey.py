@@ -170,7 +170,7 @@ def survey_for(complaint: Complaint) -> SatisfactionSurvey:
     if complaint.status != Complaint.Status.CLOSED:
         raise ValueError("only a closed complaint has a satisfaction survey")
     survey, _made = SatisfactionSurvey.objects.get_or_create(
-        complaint=complaint, defaults={"token": secrets.token_urlsafe(32)}
+        complaint=complaint, defaults={"token": secrets.token_urlsafe(16)}
     )
     return survey
 
@@ -179,6 +179,19 @@ def survey_url(complaint: Complaint) -> str:
     """The whole address (`SITE_URL`) of the closed complaint's public survey page, for the
     closing message to the resident. Raises ValueError for a complaint not closed."""
     token = survey_for(complaint).token
+    return settings.SITE_URL + reverse("survey_public", kwargs={"token": token})
+
+
+def survey_link_of(complaint: Complaint) -> str | None:
+    """The address of the complaint's survey still to answer, or None: none made yet (the
+    complaint is not closed) or answered already. Reads, never makes one."""
+    token = (
+        SatisfactionSurvey.objects.filter(complaint_id=complaint.pk, answered_at=None)
+        .values_list("token", flat=True)
+        .first()
+    )
+    if token is None:
+        return None
     return settings.SITE_URL + reverse("survey_public", kwargs={"token": token})
 
 

@@ -75,11 +75,9 @@ class Agency(models.Model):
         then change the agency's e-mail and webhook, would receive them."""
         if self.pk is None or not self.region_id:
             return
-        from referrals.models import Dispatch, Referral
+        from referrals.models import Referral
 
-        waiting = Referral.unsettled_q() | models.Q(
-            dispatches__status__in=[Dispatch.Status.PENDING, Dispatch.Status.FAILED]
-        )
+        waiting = Referral.unsettled_q() | Referral.messages_waiting_q()
         outside = ~within_q(self.region_id, "household__region")
         if self.referrals.filter(waiting, outside).exists():
             raise ValidationError(

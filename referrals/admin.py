@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -14,10 +14,13 @@ from accounts.admin_scoping import ReadOnlyAdminMixin
 from accounts.roles import SUPERVISING_ROLES, has_role
 from complaints.selectors import SEARCH_MIN_LENGTH
 from households.admin import HouseholdDistrictFilter
+from outbox.models import Dispatch
+from outbox.services import dispatch_retry
 from programs.models import Agency, Program
 from referrals import services
-from referrals.models import Dispatch, ReactivationRecord, Referral, ReferralEvent
+from referrals.models import ReactivationRecord, Referral, ReferralEvent
 from referrals.selectors import referral_search_q, referrals_for
+from regions.time_zones import moment_text
 from slrt.filters import SearchField
 from slrt.pagination import LongListAdmin
 
@@ -27,17 +30,6 @@ class ReferralEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["at", "action", "kind", "from_status", "to_status", "actor", "via", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class DispatchInline(admin.TabularInline):
-    model = Dispatch
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "kind", "channel", "status", "attempts", "sent_at", "last_error"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -127,7 +119,8 @@ class ReferralAdmin(LongListAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
     )
     # The optimistic lock's counter is the services' business, not a reader's.
     exclude = ["version"]
-    inlines = [ReferralEventInline, ReactivationInline, DispatchInline]
+    readonly_fields = ["messages_to_agency"]
+    inlines = [ReferralEventInline, ReactivationInline]
     date_hierarchy = "created_at"
     actions = ["escalate", "reassign", "send_failed_messages_again"]
 
@@ -136,6 +129,20 @@ class ReferralAdmin(LongListAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return referrals_for(request.user)
+
+    @admin.display(description=_("messages to the agency"))
+    def messages_to_agency(self, referral: Referral) -> str:
+        """The referral's outbox rows, oldest first: what was sent, how, and how it went."""
+        rows = [
+            (d.get_kind_display(), d.get_channel_display(), d.get_status_display(),
+             moment_text(d.created_at), d.last_error)
+            for d in referral.dispatches.order_by("pk")
+        ]  # fmt: skip
+        if not rows:
+            return "—"
+        return format_html_join(
+            "", '<div>{} · {} · {} · {} <span class="quiet">{}</span></div>', rows
+        )
 
     @admin.display(description=_("referral number"), ordering="created_at")
     def referral_number(self, referral: Referral) -> str:
@@ -250,7 +257,7 @@ class ReferralAdmin(LongListAdmin, ReadOnlyAdminMixin, admin.ModelAdmin):
             if not failed:
                 raise ValidationError(_("No undelivered message."))
             for dispatch in failed:
-                services.dispatch_retry(actor=request.user, dispatch=dispatch)
+                dispatch_retry(actor=request.user, dispatch=dispatch)
             return str(_("Undelivered messages sent again"))
 
         done = ngettext_lazy(

@@ -15,3 +15,9 @@ class ReferralsConfig(AppConfig):
             "referral", records_for=referrals_attachable_by, household_path="household_id"
         )
         register_reader(agency_documents_q)
+
+        # A referral's messages to its agency go through the outbox, which knows no referral.
+        from outbox.topics import register_topic
+        from referrals.messages import REFERRAL_TOPIC
+
+        register_topic(REFERRAL_TOPIC)

@@ -1,15 +1,16 @@
-"""Referrals (rujukan) of a complaint's household to a programme's agency, their story, and the
-outbox that carries them to the agency."""
+"""Referrals (rujukan) of a complaint's household to a programme's agency and their story. The
+messages that carry them to the agency are the outbox's (`outbox.models.Dispatch`, topic
+"referral": `referrals.messages`)."""
 
 import math
 import re
-import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from outbox.models import Dispatch
 from programs import verdicts
 from slrt.constraints import ConstraintsByField
 
@@ -154,6 +155,23 @@ class Referral(ConstraintsByField, models.Model):
     NOT_SENT = frozenset({Status.DRAFT, Status.AWAITING_DECISION})
     # The agency's answers: final, each with its outcome note (what was received, or why not).
     ANSWERED = frozenset({Status.COMPLETED, Status.REJECTED})
+
+    # The outbox's topic of a referral's messages to its agency (`referrals.messages`).
+    OUTBOX_TOPIC = "referral"
+
+    @property
+    def dispatches(self) -> models.QuerySet[Dispatch]:
+        """The outbox rows about this referral: its messages to the agency."""
+        return Dispatch.objects.filter(topic=self.OUTBOX_TOPIC, subject_id=self.pk)
+
+    @staticmethod
+    def messages_waiting_q() -> models.Q:
+        """Referrals with a message to their agency not delivered yet (pending or failed)."""
+        waiting = Dispatch.objects.filter(
+            topic=Referral.OUTBOX_TOPIC,
+            status__in=[Dispatch.Status.PENDING, Dispatch.Status.FAILED],
+        )
+        return models.Q(pk__in=waiting.values("subject_id"))
 
     @staticmethod
     def unsettled_q() -> models.Q:
@@ -313,55 +331,6 @@ class ReferralEvent(models.Model):
         if self.action == self.Action.DOCUMENT_REQUESTED and self.kind_id:
             return f"{self.get_action_display()}: {self.kind}"
         return str(self.get_action_display())
-
-
-class Dispatch(models.Model):
-    """A message to send (the outbox): written in the transaction of the change it announces,
-    delivered by a worker after commit, retried, and re-sent by the sweep if it was left
-    pending. The idempotency key lets a receiver ignore a second delivery."""
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("e-mail")
-        WEBHOOK = "webhook", _("webhook")
-
-    class Kind(models.TextChoices):
-        REFERRAL = "referral", _("new referral")
-        REMINDER = "reminder", _("reminder")
-        ESCALATION = "escalation", _("escalation")
-        CANCELLED = "cancelled", _("cancellation")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("failed")
-
-    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="dispatches")
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    recipients = models.JSONField(_("recipients"), default=list, blank=True)
-    # A webhook's body, written with the row: the referral as it was at the change announced.
-    payload = models.JSONField(_("payload"), default=dict, blank=True)
-    idempotency_key = models.UUIDField(_("idempotency key"), default=uuid.uuid4, unique=True)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    # The delivering task's id and how long its claim holds: a task delivered again after its
-    # worker died (same id) takes over at once, any other waits for the claim to expire.
-    claimed_by = models.CharField(max_length=64, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("dispatch")
-        verbose_name_plural = _("dispatches")
-        indexes = [models.Index(fields=["status", "created_at"], name="dispatch_outbox_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.get_channel_display()}"
 
 
 class ReactivationRecord(models.Model):

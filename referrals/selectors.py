@@ -15,7 +15,7 @@ from accounts.selectors import region_scope_q, staff_profile_of
 from complaints.selectors import complaint_search_q, identifier_term
 from documents.models import Document, DocumentKind
 from programs.models import Program
-from referrals.models import Dispatch, Referral, ReferralEvent
+from referrals.models import Referral, ReferralEvent
 
 # The office's roles that read the referrals of their area: the registry's, and the
 # coordinators who decide them before they are sent.
@@ -104,16 +104,6 @@ def agency_inbox_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Referra
         referrals_for(user)
         .filter(agency_referrals_q(user))
         .order_by(F("closed_at").asc(nulls_first=True), "response_due", "pk")
-    )
-
-
-def failed_dispatches_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Dispatch]:
-    """Messages that could not be delivered, for referrals in the user's area."""
-    return (
-        Dispatch.objects.filter(status=Dispatch.Status.FAILED)
-        .filter(referral__in=referrals_for(user).values("pk"))
-        .select_related("referral__program", "referral__agency", "referral__complaint")
-        .order_by("-created_at")
     )
 
 

@@ -14,23 +14,26 @@ from collections.abc import Iterable, Mapping
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import DECIDE_REFERRAL, SUPERVISING_ROLES, Role, has_role
 from accounts.selectors import region_scope_q, staff_covering, staff_profile_of
 from complaints.models import Complaint
+from complaints.resident_messages import message_referral_outcome
 from complaints.selectors import complaints_in_scope
 from complaints.services import complaint_transition
 from complaints.workdays import add_working_days
 from documents.models import DocumentKind
 from households.models import Household
+from outbox.models import Dispatch
+from outbox.services import dispatches_write
 from programs.models import Agency, Program
 from programs.rules import rule_evaluate
 from programs.verdicts import explanation_summary
-from referrals.delivery import dispatch_move, referral_payload
-from referrals.models import Dispatch, ReactivationRecord, Referral, ReferralEvent
+from referrals.messages import referral_dispatch
+from referrals.models import ReactivationRecord, Referral, ReferralEvent
 from referrals.selectors import (
     DocumentFile,
     agency_referrals_q,
@@ -348,41 +351,21 @@ def _event(referral: Referral, *, actor, via: str, action=ReferralEvent.Action.S
 
 
 def _outbox(referral: Referral, kind: str, *, recipients: list[str] | None = None) -> list[int]:
-    """Write the messages announcing `kind` and queue them for after the commit. To the
-    agency by e-mail and, where it has one, by webhook; escalations by e-mail to
+    """Write the messages announcing `kind` to the outbox, queued for after the commit. To
+    the agency by e-mail and, where it has one, by webhook; escalations by e-mail to
     `recipients`."""
     agency = referral.agency
+    email, webhook = Dispatch.Channel.EMAIL, Dispatch.Channel.WEBHOOK
     rows = []
     if recipients is not None:
         if recipients:
-            rows.append(Dispatch(channel=Dispatch.Channel.EMAIL, recipients=recipients))
+            rows.append(referral_dispatch(referral, kind, email, recipients=recipients))
     else:
         if agency.email:
-            rows.append(Dispatch(channel=Dispatch.Channel.EMAIL, recipients=[agency.email]))
+            rows.append(referral_dispatch(referral, kind, email, recipients=[agency.email]))
         if agency.webhook_url:
-            rows.append(Dispatch(channel=Dispatch.Channel.WEBHOOK))
-    for row in rows:
-        row.referral = referral
-        row.kind = kind
-        if row.channel == Dispatch.Channel.WEBHOOK:
-            row.payload = referral_payload(row)  # the message as it is at this change
-    ids = [row.pk for row in Dispatch.objects.bulk_create(rows)]
-    if ids:
-        transaction.on_commit(lambda: enqueue_dispatches(ids))
-    return ids
-
-
-def enqueue_dispatches(ids: Iterable[int]) -> None:
-    """Hand dispatches to the workers. If the broker is down they stay pending in the
-    outbox, and the sweep sends them once it is back."""
-    from referrals.tasks import deliver_dispatch
-
-    for dispatch_id in ids:
-        try:
-            deliver_dispatch.apply_async(args=[dispatch_id], retry=False)
-        except Exception:
-            logger.warning("dispatch %s: broker unreachable, left for the sweep", dispatch_id,
-                           exc_info=True)  # fmt: skip
+            rows.append(referral_dispatch(referral, kind, webhook))
+    return dispatches_write(rows)
 
 
 # --- status changes ----------------------------------------------------------------------------
@@ -605,8 +588,22 @@ def _move(
         _outbox(current, Dispatch.Kind.CANCELLED)
     if to == Status.SENT:
         _outbox(current, Dispatch.Kind.REFERRAL)
+    if to in Referral.ANSWERED:
+        _tell_the_resident(current)
     if current.is_final:
         _follow_up_when_settled(current.complaint_id)
+
+
+def _tell_the_resident(referral: Referral) -> None:
+    """The complainant hears of the referral's outcome (`complaints.resident_messages`),
+    after commit, once."""
+    message_referral_outcome(
+        Complaint.objects.get(pk=referral.complaint_id),
+        referral_id=referral.pk,
+        status=referral.status,
+        program=referral.program.name,
+        agency=referral.agency.name,
+    )
 
 
 def _follow_up_when_settled(complaint_id: int) -> None:
@@ -787,50 +784,6 @@ def referral_reassign(
               note=_("From %(old)s to %(new)s: %(reason)s")
               % {"old": old_agency.name, "new": agency.name, "reason": note})  # fmt: skip
     return locked
-
-
-# --- the outbox --------------------------------------------------------------------------------
-
-# A pending dispatch not picked up this long after it was written (a worker died, the broker
-# was down) is queued again by the sweep.
-OUTBOX_PATIENCE = datetime.timedelta(minutes=1)
-
-
-def outbox_sweep() -> int:
-    """Queue again the dispatches left pending whose claim (if any) has expired."""
-    now = timezone.now()
-    ids = list(
-        Dispatch.objects.filter(
-            status=Dispatch.Status.PENDING, created_at__lt=now - OUTBOX_PATIENCE
-        )
-        .filter(Q(claimed_until=None) | Q(claimed_until__lt=now))
-        .values_list("pk", flat=True)[:1000]
-    )
-    enqueue_dispatches(ids)
-    return len(ids)
-
-
-def dispatch_retry(*, actor: AbstractBaseUser, dispatch: Dispatch) -> Dispatch:
-    """A supervisor sends a failed dispatch again (with a new round of attempts)."""
-    with transaction.atomic():
-        retried = dispatch_move(
-            dispatch.pk,
-            from_status=Dispatch.Status.FAILED,
-            to=Dispatch.Status.PENDING,
-            attempts=0,
-            claimed_until=None,
-        )
-        if not retried:
-            raise ValidationError(_("This message is not failed any more."))
-        note = _("%(kind)s by %(channel)s") % {
-            "kind": dispatch.get_kind_display(),
-            "channel": dispatch.get_channel_display(),
-        }
-        _event(dispatch.referral, actor=actor, via=Via.WEB, action=ReferralEvent.Action.RETRY,
-               note=note)  # fmt: skip
-        transaction.on_commit(lambda: enqueue_dispatches([dispatch.pk]))
-    dispatch.refresh_from_db()
-    return dispatch
 
 
 # --- the PBI-JK reactivation record ------------------------------------------------------------

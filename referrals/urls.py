@@ -15,6 +15,4 @@ urlpatterns = [
     path("<int:pk>/confirm/<str:move>/", views.referral_confirm, name="confirm"),
     path("<int:pk>/letter/", views.referral_letter, name="letter"),
     path("<int:pk>/request-document/", views.referral_request_document, name="request_document"),
-    path("dispatches/", views.dispatch_failed_list, name="dispatches"),
-    path("dispatches/<int:pk>/retry/", views.dispatch_retry, name="dispatch_retry"),
 ]

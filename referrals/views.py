@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, ExpressionWrapper
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +21,7 @@ from accounts.services import personal_list_shown
 from complaints.selectors import assessment_of, complaint_get_for, complaint_matches
 from households.selectors import districts_for
 from households.services import household_identifiers_seen
+from outbox.selectors import failed_dispatches_for
 from programs.models import Program
 from referrals import services
 from referrals.filters import ReferralFilter
@@ -31,7 +32,7 @@ from referrals.forms import (
     ReferralCreateForm,
     ReferralTransitionForm,
 )
-from referrals.models import Dispatch, ReactivationRecord, Referral
+from referrals.models import ReactivationRecord, Referral
 from referrals.selectors import (
     REFERRAL_OFFICE_ROLES,
     agency_inbox_for,
@@ -39,7 +40,6 @@ from referrals.selectors import (
     complaint_files,
     decision_queue_for,
     documents_asked_q,
-    failed_dispatches_for,
     referral_file,
     referral_get_for,
     referrals_for,
@@ -444,26 +444,3 @@ def referral_letter(request: HttpRequest, pk: int) -> HttpResponse:
             "file": referral_file(referral),
         },
     )
-
-
-@require_GET
-@role_required(*SUPERVISING_ROLES)
-def dispatch_failed_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "referrals/dispatch_failed_list.html",
-        {"dispatches": failed_dispatches_for(request.user)[:200]},
-    )
-
-
-@require_POST
-@role_required(*SUPERVISING_ROLES)
-def dispatch_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    dispatch: Dispatch = get_object_or_404(failed_dispatches_for(request.user), pk=pk)
-    try:
-        services.dispatch_retry(actor=request.user, dispatch=dispatch)
-    except ValidationError as error:
-        messages.warning(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The message is queued to be sent again."))
-    return redirect("referrals:dispatches")

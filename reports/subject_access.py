@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from accounts.models import AccessLog
 from accounts.services import access_record
 from complaints.models import Complaint
+from complaints.resident_messages import TOPIC as COMPLAINT_TOPIC
 from households.models import Household, Person
 from households.services import HOUSEHOLD_FIELDS, PERSON_FIELDS
+from outbox.models import Dispatch
 from programs.models import Enrollment
 from referrals.models import Referral
 
@@ -112,6 +114,21 @@ def _complaint(complaint: Complaint) -> dict[str, Any]:
         "closure_reason": complaint.closure_reason,
         "closed_at": _moment(complaint.closed_at),
         "events": _timeline(complaint.events),
+        # The messages sent to the complainant about it: what, to which number, how it went.
+        "messages": [
+            {
+                "at": _moment(d.created_at),
+                "kind": d.kind,
+                "channel": d.channel,
+                "to": d.recipients,
+                "text": d.payload.get("text", ""),
+                "status": d.status,
+                "sent_at": _moment(d.sent_at),
+            }
+            for d in Dispatch.objects.filter(
+                topic=COMPLAINT_TOPIC, subject_id=complaint.pk
+            ).order_by("pk")
+        ],
     }
 
 

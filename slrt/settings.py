@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "households",
     "complaints",
     "programs",
+    "outbox",
     "referrals",
     "documents",
     "visits",
@@ -281,6 +283,17 @@ SLRT_DISPATCH_CLAIM_SECONDS = env.int("SLRT_DISPATCH_CLAIM_SECONDS", default=90)
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
 # Seconds one webhook attempt may take in all: connecting, sending and reading the answer.
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Short messages to residents (SMS, WhatsApp; `outbox.gateways`): `console` writes them to the
+# log; `http` POSTs each as JSON to the provider's (or a bridge's) URL with a bearer token.
+SLRT_SMS_GATEWAY = env.str("SLRT_SMS_GATEWAY", default="console")
+SLRT_SMS_GATEWAY_URL = env.str("SLRT_SMS_GATEWAY_URL", default="")
+SLRT_SMS_GATEWAY_TOKEN = env.str("SLRT_SMS_GATEWAY_TOKEN", default="")
+# Seconds one message's attempt may take (connect, send, answer); then it is retried.
+SLRT_SMS_GATEWAY_TIMEOUT_SECONDS = env.float("SLRT_SMS_GATEWAY_TIMEOUT_SECONDS", default=10.0)
+if SLRT_SMS_GATEWAY not in ("console", "http"):
+    raise ImproperlyConfigured("SLRT_SMS_GATEWAY is console or http.")
+if SLRT_SMS_GATEWAY == "http" and not SLRT_SMS_GATEWAY_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SLRT_SMS_GATEWAY=http needs SLRT_SMS_GATEWAY_URL (http or https).")
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without a broker the demo runs every task in-process, right away.
@@ -315,7 +328,7 @@ CELERY_DB_REUSE_MAX = 1000
 # The beat (one process) puts these in django-celery-beat's tables, where admins can change
 # them.
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "referrals.tasks.sweep_outbox", "schedule": 60.0},
+    "sweep-outbox": {"task": "outbox.tasks.sweep_outbox", "schedule": 60.0},
     "sla-sweep": {"task": "referrals.tasks.sla_sweep", "schedule": 60.0 * 60},
     # The emergency lane is due in hours: its reminders and escalations every 15 minutes.
     "emergency-sla-sweep": {"task": "referrals.tasks.emergency_sla_sweep", "schedule": 15 * 60.0},

@@ -68,6 +68,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("programs/", include("programs.urls")),
     path("referrals/", include("referrals.urls")),
+    path("outbox/", include("outbox.urls")),
     path("visits/", include("visits.urls")),
     path("proposals/", include("proposals.urls")),
     path("letters/", include("letters.urls")),

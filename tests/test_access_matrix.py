@@ -30,9 +30,9 @@ from complaints.services import complaint_assess, complaint_register
 from documents.services import document_upload
 from households.models import Household, RegistryImport
 from letters.models import Letter, LetterBatch, LetterKind
+from outbox.models import Dispatch
 from programs.models import Program, ScreeningRun
 from proposals.models import Objection, ProposalBatch
-from referrals.models import Dispatch
 from referrals.services import referrals_create
 from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory, ProposalFactory, staff_user
@@ -78,7 +78,7 @@ RULES = {
     "public_status": rule(EVERYONE),
     "api:status": rule(EVERYONE, method="post", api=True),  # the status check's API
     # the resident's satisfaction survey, by its link's token (any token: one neutral answer)
-    "survey_public": rule(EVERYONE, kwargs={"token": "x" * 43}),
+    "survey_public": rule(EVERYONE, kwargs={"token": "x" * 22}),
     "letter_check": rule(EVERYONE, kwargs={"token": "x" * 32}),  # a letter's public check
     "api:letter-verify": rule(EVERYONE, api=True, kwargs={"token": "x" * 32}),
     "favicon.ico": rule(EVERYONE),
@@ -169,8 +169,8 @@ RULES = {
     ),
     # only the officers of the agency the referral is with ask for a document of its file
     "referrals:request_document": rule(set(), "referral", method="post", agency=True),
-    "referrals:dispatches": rule({"supervisor", "admin"}),
-    "referrals:dispatch_retry": rule({"supervisor", "admin"}, "dispatch", method="post"),
+    "outbox:failed": rule({"supervisor", "admin"}),
+    "outbox:retry": rule({"supervisor", "admin"}, "dispatch", method="post"),
     "api:referral-list": rule(OFFICE | AGENCY | COORDINATOR, api=True),
     "api:referral-detail": rule(OFFICE | COORDINATOR, "referral", agency=True, api=True),
     "api:referral-transition": rule(
@@ -338,7 +338,11 @@ def world(catalogue):
             actor=back, complaint=complaint, programs=[program], notes="Mohon dibantu."
         )
         dispatch = Dispatch.objects.create(
-            referral=referral, kind="referral", channel="email", status="failed"
+            topic="referral",
+            subject_id=referral.pk,
+            kind="referral",
+            channel="email",
+            status="failed",
         )
         run = ScreeningRun.objects.create(
             program=bpnt,

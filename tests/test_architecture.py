@@ -16,6 +16,7 @@ APPS = [
     "households",
     "documents",
     "programs",
+    "outbox",
     "complaints",
     "referrals",
     "visits",

@@ -630,7 +630,8 @@ UNREACHABLE = {
     "ticket_counter_once": "next_ticket_number upserts the counter row",
     "Complaint.ticket_number": "next_ticket_number gives it; no one types it",
     "Assessment.complaint": "complaint_assess replaces the assessment, the complaint locked",
-    "Dispatch.idempotency_key": "a random UUID the outbox gives each message",
+    "Dispatch.idempotency_key": "a random UUID the outbox gives each message, or one its event "
+    "names, written once (outbox.services.dispatch_write_once checks and takes a savepoint)",
     "referral_sequence_per_complaint": "referrals_create numbers them, the complaint locked",
     "region_level_range": "load_regions writes the level its code gives; the admin shows it only",
     "visit_finding_once": "visit_findings_make writes one row per variable, once per submission",

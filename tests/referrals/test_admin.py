@@ -249,7 +249,7 @@ def test_a_settled_referral_is_not_sent_elsewhere(referrals, supervisor, catalog
 
 
 def test_failed_messages_are_sent_again_from_the_admin(referrals, supervisor, as_user):
-    from referrals.models import Dispatch
+    from outbox.models import Dispatch
 
     failed = referrals[0].dispatches.first()
     Dispatch.objects.filter(pk=failed.pk).update(status=Dispatch.Status.FAILED, attempts=6)

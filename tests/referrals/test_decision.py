@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from complaints.models import Complaint
-from referrals.models import Dispatch, Referral
+from referrals.models import Referral
 from referrals.selectors import decision_queue_for, referrals_for
 from referrals.services import referral_decide, referral_transition, referrals_create
 from tests.factories import staff_user
@@ -54,7 +54,7 @@ def decide(actor, referral, decision, note=""):
 def test_a_referral_to_a_programme_needing_a_decision_waits_and_is_not_sent(waiting):
     assert waiting.status == Referral.Status.AWAITING_DECISION
     assert (waiting.sent_at, waiting.response_due, waiting.due_at) == (None, None, None)
-    assert not Dispatch.objects.filter(referral=waiting).exists()
+    assert not waiting.dispatches.exists()
     assert waiting.events.get().to_status == "awaiting_decision"
     assert Complaint.objects.get(pk=waiting.complaint_id).status == Complaint.Status.REFERRED
 

@@ -22,11 +22,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from outbox.delivery import DeliveryError, dispatch_deliver, dispatch_move
+from outbox.models import Dispatch
+from outbox.selectors import failed_dispatches_for
+from outbox.services import dispatch_retry, outbox_sweep
 from programs.models import Agency
-from referrals.delivery import DeliveryError, dispatch_deliver, dispatch_move
-from referrals.models import Dispatch
-from referrals.selectors import failed_dispatches_for
-from referrals.services import dispatch_retry, outbox_sweep, referrals_create
+from referrals.services import referrals_create
 from tests.factories import staff_user
 
 
@@ -156,7 +157,7 @@ def test_a_failing_webhook_is_failed_for_supervisors_who_send_it_again(
     supervisor = staff_user(Role.SUPERVISOR, scope="52.72")
     assert list(failed_dispatches_for(supervisor)) == [webhook]
     client.force_login(supervisor)
-    page = client.get(reverse("referrals:dispatches")).content.decode()
+    page = client.get(reverse("outbox:failed")).content.decode()
     assert "pengiriman gagal (HTTP 503)" in page
     assert list(failed_dispatches_for(staff_user(Role.SUPERVISOR, scope="52.72.02"))) == []
 
@@ -460,10 +461,10 @@ def test_a_message_another_attempt_recorded_first_gets_no_second_delivered_event
     (referral,) = refer("BPNT", execute=False)
     dispatch = referral.dispatches.get()
 
-    def sent_by_another_attempt_meanwhile(row):  # this attempt's claim expired mid-send
+    def sent_by_another_attempt_meanwhile(row, referral):  # this attempt's claim expired mid-send
         Dispatch.objects.filter(pk=row.pk).update(status="sent", sent_at=timezone.now())
 
-    monkeypatch.setattr("referrals.delivery._send_email", sent_by_another_attempt_meanwhile)
+    monkeypatch.setattr("referrals.messages._send_email", sent_by_another_attempt_meanwhile)
 
     assert dispatch_deliver(dispatch.pk, attempt_id="a", last_attempt=True) == "sent"
     assert not referral.events.filter(action="delivered").exists()  # the other one writes it

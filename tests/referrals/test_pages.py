@@ -219,15 +219,15 @@ def test_supervisors_see_failed_messages_and_send_them_again(sent, as_user, kota
     client = as_user(staff_user(Role.SUPERVISOR, scope="52.72"))
 
     assert "1 pesan tidak terkirim" in client.get(reverse("referrals:list")).content.decode()
-    page = client.get(reverse("referrals:dispatches")).content.decode()
+    page = client.get(reverse("outbox:failed")).content.decode()
     assert "SMTPServerDisconnected" in page
-    response = client.post(reverse("referrals:dispatch_retry", args=[dispatch.pk]))
+    response = client.post(reverse("outbox:retry", args=[dispatch.pk]))
 
     assert response.status_code == 302
     dispatch.refresh_from_db()
     assert dispatch.status == "pending"  # queued; delivered once the commit is done
     other = as_user(staff_user(Role.SUPERVISOR, scope="52.72.02"))
-    assert other.post(reverse("referrals:dispatch_retry", args=[dispatch.pk])).status_code == 404
+    assert other.post(reverse("outbox:retry", args=[dispatch.pk])).status_code == 404
 
 
 def test_an_agency_officer_opening_a_referral_is_recorded_as_answering_it(

@@ -520,12 +520,12 @@ def test_the_referral_list_marks_and_filters_the_referrals_whose_agency_asks_for
 def test_the_agencys_webhook_carries_the_note_on_the_missing_documents(
     complaint, back_office, jamkesda
 ):
+    from outbox.models import Dispatch
     from programs.models import Agency
-    from referrals.models import Dispatch
 
     Agency.objects.filter(pk=jamkesda.agency_id).update(webhook_url="https://example.org/hook")
 
     referral = refer(back_office, complaint, jamkesda, notes="SKTM menyusul.")
 
-    webhook = Dispatch.objects.get(referral=referral, channel=Dispatch.Channel.WEBHOOK)
+    webhook = referral.dispatches.get(channel=Dispatch.Channel.WEBHOOK)
     assert webhook.payload["referral"]["incomplete_note"] == "SKTM menyusul."

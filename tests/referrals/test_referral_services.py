@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from accounts.roles import Role
 from complaints.models import Complaint
 from complaints.services import complaint_close
+from outbox.models import Dispatch
 from programs.models import Agency
-from referrals.models import Dispatch, Referral, ReferralEvent
+from referrals.models import Referral, ReferralEvent
 from referrals.services import (
     ReferralConflict,
     referral_reassign,

@@ -19,15 +19,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from outbox.models import Dispatch
+from outbox.services import enqueue_dispatches, outbox_sweep
 from programs.models import Agency
-from referrals.models import Dispatch
-from referrals.services import (
-    ReferralConflict,
-    enqueue_dispatches,
-    outbox_sweep,
-    referral_transition,
-    referrals_create,
-)
+from referrals.services import ReferralConflict, referral_transition, referrals_create
 from tests.services import require_postgresql, require_redis
 from tests.workers import new_queue, publishing_to, start_worker, stop_worker
 
@@ -98,13 +93,11 @@ def wait_for(condition, timeout=45.0, what="the condition"):
 
 def age(referral) -> None:
     """Make the referral's messages two minutes old: what the sweep waits for."""
-    Dispatch.objects.filter(referral=referral).update(
-        created_at=timezone.now() - datetime.timedelta(minutes=2)
-    )
+    referral.dispatches.update(created_at=timezone.now() - datetime.timedelta(minutes=2))
 
 
 def webhook_of(referral) -> Dispatch:
-    return Dispatch.objects.get(referral=referral, channel="webhook")
+    return referral.dispatches.get(channel="webhook")
 
 
 def refer(back_office, complaint, catalogue):

@@ -4,8 +4,9 @@ app's."""
 
 from django.core.management.base import BaseCommand
 
+from outbox.services import outbox_sweep
 from proposals.objections import objection_sla_sweep
-from referrals.services import outbox_sweep, sla_sweep
+from referrals.services import sla_sweep
 from visits.services import visit_sla_sweep
 
 

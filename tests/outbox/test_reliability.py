@@ -1,0 +1,143 @@
+"""Residents' messages against the real services: real workers fed through Redis post to an
+HTTP SMS gateway on 127.0.0.1 that honours the Idempotency-Key; a worker killed mid-send
+still leaves every message received, each once.
+
+These need PostgreSQL and Redis (skipped without them, failing with SLRT_REQUIRE_SERVICES=1
+as in CI). Rows are committed (`transactional_db`) so that the worker processes see them."""
+
+import datetime
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import Role
+from complaints.models import ComplaintCategory
+from complaints.services import complaint_register
+from outbox.models import Dispatch
+from outbox.services import outbox_sweep
+from tests.factories import staff_user
+from tests.services import require_postgresql, require_redis
+from tests.workers import new_queue, publishing_to, start_worker, stop_worker
+
+pytestmark = [
+    pytest.mark.services("postgresql", "redis"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+TOKEN = "token-gerbang-uji"
+
+
+class Gateway:
+    """An SMS provider that honours the Idempotency-Key: it sends each key's message once
+    and answers 200 to repeats. It can hold its first answer back (`hold`)."""
+
+    def __init__(self):
+        self.requests: list[str] = []  # the key of every request, repeats included
+        self.sent: dict[str, dict] = {}  # key → the message it sent, once
+        self.arrived = threading.Event()
+        self.hold = threading.Event()
+        self.hold.set()
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                key = self.headers["Idempotency-Key"]
+                assert self.headers["Authorization"] == f"Bearer {TOKEN}"
+                gateway.requests.append(key)
+                gateway.arrived.set()
+                gateway.hold.wait(30)
+                gateway.sent.setdefault(key, body)
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/sms"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def services():
+    require_postgresql()
+    return require_redis()
+
+
+@pytest.fixture
+def gateway():
+    gateway = Gateway()
+    yield gateway
+    gateway.hold.set()
+    gateway.server.shutdown()
+
+
+def wait_for(condition, timeout=45.0, what="the condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def register(household, number: int):
+    return complaint_register(
+        actor=staff_user(Role.FRONT_OFFICE, scope="52.72.01"),
+        household=household,
+        category=ComplaintCategory.objects.get(code="kesehatan-pbi"),
+        channel="walk_in",
+        description=f"Keluhan {number}.",
+        complainant=household.members.first(),
+        phone=f"+62812345678{number:02d}",
+        contact_channel="sms",
+        contact_consent=True,
+    )
+
+
+def test_a_worker_killed_mid_send_leaves_every_message_received_once(
+    services, gateway, poor_household
+):
+    queue = new_queue()
+    gateway.hold.clear()  # the provider keeps the first request waiting
+    env = {"SLRT_SMS_GATEWAY": "http", "SLRT_SMS_GATEWAY_URL": gateway.url,
+           "SLRT_SMS_GATEWAY_TOKEN": TOKEN, "SLRT_DISPATCH_CLAIM_SECONDS": 2}  # fmt: skip
+    first = start_worker(queue, services, **env)
+    try:
+        with publishing_to(services, queue):
+            complaints = [register(poor_household, number) for number in range(3)]
+            messages = Dispatch.objects.filter(
+                topic="complaint", subject_id__in=[c.pk for c in complaints]
+            )
+            assert messages.count() == 3
+            assert gateway.arrived.wait(45), "the first worker never posted"
+            stop_worker(first, kill=True)  # SIGKILL while the request is in flight
+            gateway.hold.set()
+            assert messages.filter(status="pending").exists()
+
+            second = start_worker(queue, services, **env)
+            try:
+                time.sleep(2.5)  # the dead worker's claim runs out
+                messages.update(created_at=timezone.now() - datetime.timedelta(minutes=2))
+                assert outbox_sweep() >= 1
+                wait_for(lambda: messages.filter(status="sent").count() == 3,
+                         what="every message sent")  # fmt: skip
+            finally:
+                output = stop_worker(second)
+    finally:
+        gateway.hold.set()
+        if first.poll() is None:
+            stop_worker(first, kill=True)
+    keys = {str(key) for key in messages.values_list("idempotency_key", flat=True)}
+    assert set(gateway.sent) == keys, output  # every message received
+    assert len(gateway.requests) > len(keys)  # the killed worker's one was posted again
+    assert set(gateway.requests) == keys  # every attempt carried its message's key
+    for key, body in gateway.sent.items():
+        row = messages.get(idempotency_key=key)
+        assert body == {"to": row.recipients[0], "channel": "sms", "text": row.payload["text"],
+                        "id": key}  # fmt: skip
