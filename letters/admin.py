@@ -1,14 +1,19 @@
 from django.contrib import admin
 
-from accounts.admin_scoping import ReadOnlyAdminMixin, UnfilterableFieldsMixin
+from accounts.admin_scoping import (
+    ReadOnlyAdminMixin,
+    SuperuserEditsAdminMixin,
+    UnfilterableFieldsMixin,
+)
 from letters.models import Letter, LetterEvent, LetterKind
 from letters.selectors import letters_for
 
 
 @admin.register(LetterKind)
-class LetterKindAdmin(admin.ModelAdmin):
-    """Kinds are data every area shares: administrators add them and change their name,
-    text and programmes; the office reads them. The text names the holder's details only
+class LetterKindAdmin(SuperuserEditsAdminMixin, admin.ModelAdmin):
+    """Kinds are data every area shares (their name and text go on every office's letters):
+    superusers add them and change their name, text and programmes; administrators of an
+    area and the office read them. The text names the holder's details only
     through the closed set of placeholders (`letters.texts`), never as a template. Never
     deleted: letters keep their kind, so a kind no longer used is taken out of use."""
 

@@ -16,6 +16,18 @@ def ids_in(values: list[str]) -> list[int]:
 
 
 class PersonsField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        # An id the database cannot hold (twenty digits) is refused here, as any other
+        # value that names no one offered, before the query reads it.
+        for typed in value or []:
+            if id_from(str(typed)) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(typed)[:40]},
+                )
+        return super().clean(value)
+
     def label_from_instance(self, person) -> str:
         return f"{person.name} · {mask_identifier(person.nik) or _('no NIK')}"
 

@@ -26,12 +26,18 @@ def letter_get_for(user: User, pk: int) -> Letter:
 
 
 def letter_batches_for(user: User) -> QuerySet[LetterBatch]:
-    """The batches holding letters of the user's area (their pages list only those)."""
+    """The batches whose every letter is of the user's area: a batch's page counts and
+    names all of its letters, so one holding a letter of another area is not the user's."""
     if not has_role(user, *REGISTRY_ROLES):
         return LetterBatch.objects.none()
-    return LetterBatch.objects.filter(
-        Exists(letters_for(user).filter(batches=OuterRef("pk")))
-    ).select_related("requested_by")
+    elsewhere = Letter.objects.filter(batches=OuterRef("pk")).exclude(
+        region_scope_q(user, "household__region")
+    )
+    return (
+        LetterBatch.objects.filter(Exists(letters_for(user).filter(batches=OuterRef("pk"))))
+        .exclude(Exists(elsewhere))
+        .select_related("requested_by")
+    )
 
 
 def letter_batch_get_for(user: User, pk: int) -> LetterBatch:

@@ -234,6 +234,21 @@ def _event(letter: Letter, to: str, actor, note: str, via: str, from_status: str
     )
 
 
+def _referral_still_stands(letter: Letter) -> dict[str, str]:
+    """Whether a referral letter's referral is, as it is now, one a letter is issued for:
+    sent (not cancelled since it was drafted), of the letter's household."""
+    status, household_id = Referral.objects.filter(pk=letter.referral_id).values_list(
+        "status", "household_id"
+    ).first() or (None, None)
+    if household_id != letter.household_id:
+        return {"referral": _("The referral is of another household.")}
+    if status in {*Referral.NOT_SENT, Referral.Status.CANCELLED}:
+        return {
+            "referral": _("The referral was cancelled or is not sent: its letter is not issued.")
+        }
+    return {}
+
+
 def letter_issue(
     *, actor: AbstractBaseUser, letter: Letter, via: str = LetterEvent.Via.WEB
 ) -> Letter:
@@ -249,9 +264,12 @@ def letter_issue(
             raise ValidationError(
                 {"status": _("You drafted this letter: another officer issues it (four eyes).")}
             )
-        errors = letter_requirements(
-            kind=letter.kind, person=letter.person, program=letter.program, referral=None
-        ) if letter.kind.layout != Layout.REFERRAL else {}  # fmt: skip
+        if letter.kind.layout == Layout.REFERRAL:
+            errors = _referral_still_stands(letter)
+        else:
+            errors = letter_requirements(
+                kind=letter.kind, person=letter.person, program=letter.program, referral=None
+            )
         if errors:
             raise ValidationError(errors)
         now = timezone.now()

@@ -170,15 +170,15 @@ POLICY = {
         add=frozenset({"admin", "superuser"}),
     ),
     # The letter register: letters change on their pages and through the API (drafted,
-    # issued, revoked): read here within the area. Their kinds are data of every area, as
-    # document kinds: administrators add and change them, the office reads them.
+    # issued, revoked): read here within the area. Their kinds are data of every area (their
+    # name and text go on every office's letters): read by the office, changed by superusers.
     "letters.Letter": Rule(
         view=OFFICE_READS, lists=frozenset({"supervisor", "admin", "superuser"})
     ),
     "letters.LetterKind": Rule(
         view={"supervisor": EVERY, "admin": EVERY, "superuser": EVERY},
-        change={"admin": EVERY, "superuser": EVERY},
-        add=frozenset({"admin", "superuser"}),
+        change={"superuser": EVERY},
+        add=frozenset({"superuser"}),
     ),
     # Shared by every area: read by the office, changed by superusers.
     "complaints.ComplaintCategory": Rule(

@@ -227,3 +227,29 @@ def test_the_text_is_filled_as_plain_text_never_as_a_template(
 
     assert "Untuk Siti Rahmah: {% debug %}" in letter.page
     assert "<script>" not in letter.page and "&lt;script&gt;" in letter.page
+
+
+def test_a_referral_letter_is_not_issued_once_its_referral_is_cancelled(
+    kinds, assessed, back_office, catalogue, head_of_office
+):
+    from referrals.models import Referral
+    from referrals.services import referral_transition, referrals_create
+
+    (referral,) = referrals_create(
+        actor=back_office, complaint=assessed(), programs=[catalogue["BPNT"]]
+    )
+    if referral.status == "draft":
+        referral_transition(actor=back_office, referral=referral, to="sent")
+    letter = letter_draft(
+        actor=back_office, kind=kinds["surat_rujukan"], person=referral.household.head,
+        referral=Referral.objects.get(pk=referral.pk),
+    )  # fmt: skip
+    referral_transition(actor=back_office, referral=Referral.objects.get(pk=referral.pk),
+                        to="cancelled", note="Salah program")  # fmt: skip
+
+    with pytest.raises(ValidationError) as refused:
+        letter_issue(actor=head_of_office, letter=letter)
+
+    letter.refresh_from_db()
+    assert "referral" in refused.value.message_dict
+    assert (letter.status, letter.number, letter.token) == ("draft", None, None)

@@ -188,3 +188,37 @@ def test_the_admins_letter_list_refuses_lookups_on_the_frozen_content_and_token(
     answer = client.get(reverse("admin:letters_letter_changelist"), {lookup: "5"})
 
     assert answer.status_code == 400
+
+
+def test_a_batch_holding_a_letter_of_another_district_is_not_a_district_supervisors(
+    kinds, three, back_office, head_of_office, as_user, django_capture_on_commit_callbacks
+):
+    household = HouseholdFactory(region_id="52.72.02.1008", desil=1)  # Lampe, Rasanae Timur
+    elsewhere = PersonFactory(household=household, name="Jamilah Timur", relationship="head",
+                              nik="5272024101800009")  # fmt: skip
+    city_back_office = staff_user(Role.BACK_OFFICE, scope="52.72", username="bo_kota")
+    drafts = [letter_draft(actor=city_back_office, kind=kinds["suket_dtsen"], person=person)
+              for person in [three[0], elsewhere]]  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user(head_of_office).post(
+            reverse("letters:batch_create"), {"letters": [letter.pk for letter in drafts]}
+        )
+    batch = LetterBatch.objects.get()
+    district = as_user(staff_user(Role.SUPERVISOR, scope="52.72.01", username="sup_barat"))
+
+    for page in ("letters:batch_detail", "letters:batch_print"):
+        answer = district.get(reverse(page, args=[batch.pk]))
+        assert answer.status_code == 404, page
+        assert "Jamilah" not in answer.content.decode()
+    whole_city = as_user(head_of_office).get(reverse("letters:batch_detail", args=[batch.pk]))
+    assert whole_city.status_code == 200 and "Jamilah Timur" in whole_city.content.decode()
+
+
+def test_a_person_id_no_database_holds_is_refused_at_its_field(kinds, three, as_user):
+    client = as_user(staff_user(Role.BACK_OFFICE, scope="52.72.01", username="bo_barat"))
+
+    answer = client.post(reverse("letters:create"), {"kind": "suket_dtsen", "persons": ["9" * 23]})
+
+    assert answer.status_code in (200, 400)
+    assert "persons" in answer.context["form"].errors
+    assert not Letter.objects.exists()
