@@ -19,6 +19,7 @@ from accounts.services import personal_list_shown
 from households.masking import mask_free_text
 from households.models import Person
 from households.selectors import households_in_scope
+from slrt.ids import MAX_ID
 from slrt.serializers import StrictCharField
 from visits import services
 from visits.models import OBSERVED_FIELDS, Visit, VisitEvent
@@ -161,7 +162,8 @@ class SubmitSerializer(serializers.Serializer):
     observed = ObservedSerializer(required=False, default=dict)
     met_name = StrictCharField(max_length=150, required=False, allow_blank=True, default="")
     members_present = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, default=list,
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False,
+        default=list,
         max_length=50, help_text="Person ids of the household's members who were there.",
     )  # fmt: skip
     gps_consent = serializers.BooleanField(required=False, default=False)

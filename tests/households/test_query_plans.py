@@ -29,7 +29,9 @@ def test_a_nik_lookup_uses_an_index():
 
 
 def test_a_kk_lookup_uses_an_index():
-    plan = plan_of(Household.objects.filter(kk_number="5272011203150001"))
+    # Unordered, as a lookup of one is: ordered newest first, the planner may walk that
+    # index and filter instead.
+    plan = plan_of(Household.objects.filter(kk_number="5272011203150001").order_by())
 
     assert "Index Cond: ((kk_number)::text =" in plan
     assert "Seq Scan" not in plan
