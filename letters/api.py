@@ -19,6 +19,7 @@ from letters.public_check import UNKNOWN, Limited, letter_check
 from letters.selectors import letters_for
 from programs.models import Program
 from referrals.selectors import referrals_for
+from slrt.ids import MAX_ID
 from slrt.serializers import CodeField, StrictCharField
 
 
@@ -52,7 +53,10 @@ class LetterSerializer(serializers.ModelSerializer):
     )  # fmt: skip
     referral = ReferralInScopeField(
         required=False, allow_null=True, default=None,
-        help_text="A referral letter's referral (`surat_rujukan`); other kinds name none.",
+        help_text=(
+            "A referral letter's referral (`surat_rujukan`), or the referral a recommendation "
+            "is written for (a PBI-JK reactivation's); other kinds name none."
+        ),
     )  # fmt: skip
     holder_name = serializers.CharField(source="person.name", read_only=True)
     events = LetterEventSerializer(many=True, read_only=True)
@@ -92,6 +96,18 @@ LetterCheckSerializer = inline_serializer(
 )
 
 
+class LetterListFilter(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Letter.Status.choices, required=False)
+    kind = serializers.CharField(
+        source="kind__code", max_length=30, required=False,
+        help_text="A kind's code (`surat_rujukan`, `suket_dtsen`, `rekomendasi`, …).",
+    )  # fmt: skip
+    referral = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False,
+        help_text="The letters written for this referral (its letter, its recommendation).",
+    )  # fmt: skip
+
+
 class LetterPermission(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         if view.action == "create":
@@ -118,9 +134,13 @@ class LetterViewSet(
             queryset = queryset.prefetch_related("events__actor")
         return queryset
 
-    @extend_schema(responses=LetterListSerializer(many=True))
+    @extend_schema(parameters=[LetterListFilter], responses=LetterListSerializer(many=True))
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        """The letters of the user's area, newest first; by `status`, `kind` or `referral`."""
+        # A plain dict: an empty value is refused as the schema says, not taken for none.
+        filters = LetterListFilter(data=request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        page = self.paginate_queryset(self.get_queryset().filter(**filters.validated_data))
         data = LetterListSerializer(page, many=True, context=self.get_serializer_context()).data
         personal_list_shown(
             actor=request.user, what=_("Letters"), rows=len(page),

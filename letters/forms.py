@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.masking import mask_identifier
 from households.selectors import persons_in_scope
-from letters.models import Letter
+from letters.models import Letter, LetterKind
 from letters.selectors import letter_kinds_in_use
 from programs.models import Program
 from slrt.form_style import StyledForm
@@ -58,8 +58,12 @@ class LetterDraftForm(StyledForm):
     )
     referral = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, shown_persons=(), **kwargs):
+    def __init__(self, *args, user, shown_persons=(), for_referral=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if for_referral:
+            self.fields["kind"].queryset = letter_kinds_in_use().filter(
+                layout__in=LetterKind.NAMES_A_REFERRAL
+            )
         scope = persons_in_scope(user).select_related("household")
         self.fields["persons"].queryset = scope
         # Only the people chosen before (from a household's page) are listed to tick.

@@ -24,6 +24,10 @@ class LetterKind(models.Model):
         REGISTRY = "registry", _("registry letter (the household's desil)")
         RECOMMENDATION = "recommendation", _("recommendation for a programme")
 
+    # The layouts a letter may name a referral in: the referral letter (always), and the
+    # recommendation written for a referral (a PBI-JK reactivation's).
+    NAMES_A_REFERRAL = (Layout.REFERRAL, Layout.RECOMMENDATION)
+
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=150, help_text=_("As the letter's title."))
     layout = models.CharField(_("layout"), max_length=20, choices=Layout.choices)
@@ -161,11 +165,15 @@ class Letter(models.Model):
                 name="letter_serial_once_per_office_year",
                 violation_error_message=_("This number has been given to another letter."),
             ),
+            # A referral has one live letter of each kind: its referral letter and, for a
+            # reactivation, the recommendation.
             models.UniqueConstraint(
-                fields=["referral"],
+                fields=["referral", "kind"],
                 condition=models.Q(referral__isnull=False, status__in=["draft", "issued"]),
-                name="letter_one_live_per_referral",
-                violation_error_message=_("This referral already has a letter in the register."),
+                name="letter_one_live_per_referral_and_kind",
+                violation_error_message=_(
+                    "This referral already has a letter of this kind in the register."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(status="draft")

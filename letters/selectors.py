@@ -46,3 +46,10 @@ def letter_batch_get_for(user: User, pk: int) -> LetterBatch:
 
 def letter_kinds_in_use() -> QuerySet[LetterKind]:
     return LetterKind.objects.filter(active=True).order_by("name")
+
+
+def recommendation_kind_for(program) -> LetterKind | None:
+    """The recommendation kind in use that is written for `program` (one naming it before one
+    written for any programme), or None."""
+    kinds = letter_kinds_in_use().filter(layout=LetterKind.Layout.RECOMMENDATION)
+    return kinds.filter(programs=program).first() or kinds.filter(programs=None).first()

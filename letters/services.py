@@ -71,6 +71,22 @@ def _refuse_unless(user: AbstractBaseUser, permission: str, field: str, message:
         raise ValidationError({field: message})
 
 
+def _referral_errors(
+    *, kind: LetterKind, household, program: Program | None, referral: Referral
+) -> dict[str, str]:
+    if kind.layout not in LetterKind.NAMES_A_REFERRAL:
+        return {"referral": _("This kind of letter names no referral.")}
+    if referral.household_id != household.pk:
+        return {"referral": _("The referral is of another household.")}
+    if referral.status in {*Referral.NOT_SENT, Referral.Status.CANCELLED}:
+        return {"referral": _("The referral has not been sent: its letter waits.")}
+    if kind.layout == Layout.RECOMMENDATION and program and program.pk != referral.program_id:
+        return {"program": _("The referral is to another programme.")}
+    if Letter.objects.filter(referral=referral, kind=kind, status__in=Letter.LIVE).exists():
+        return {"referral": _("This referral already has a letter of this kind in the register.")}
+    return {}
+
+
 def letter_requirements(
     *, kind: LetterKind, person: Person, program: Program | None, referral: Referral | None
 ) -> dict[str, str]:
@@ -98,17 +114,11 @@ def letter_requirements(
             }
     elif program is not None and kind.layout != Layout.REFERRAL:
         errors["program"] = _("This kind of letter names no programme.")
-    if kind.layout == Layout.REFERRAL:
-        if referral is None:
-            errors["referral"] = _("A referral letter is written for a referral: choose it.")
-        elif referral.household_id != household.pk:
-            errors["referral"] = _("The referral is of another household.")
-        elif referral.status in {*Referral.NOT_SENT, Referral.Status.CANCELLED}:
-            errors["referral"] = _("The referral has not been sent: its letter waits.")
-        elif Letter.objects.filter(referral=referral, status__in=Letter.LIVE).exists():
-            errors["referral"] = _("This referral already has a letter in the register.")
+    if kind.layout == Layout.REFERRAL and referral is None:
+        errors["referral"] = _("A referral letter is written for a referral: choose it.")
     elif referral is not None:
-        errors["referral"] = _("Only a referral letter names a referral.")
+        errors.update(_referral_errors(kind=kind, household=household, program=program,
+                                       referral=referral))  # fmt: skip
     return errors
 
 
@@ -128,8 +138,10 @@ def letter_draft(
         raise ValidationError({"person": _("No such person in your area.")})
     if referral is not None and not referrals_for(actor).filter(pk=referral.pk).exists():
         raise ValidationError({"referral": _("No such referral in your area.")})
-    if program is not None and kind.layout == Layout.REFERRAL:
+    if kind.layout == Layout.REFERRAL:
         program = None  # the referral names its programme
+    elif kind.layout == Layout.RECOMMENDATION and referral is not None and program is None:
+        program = referral.program  # a reactivation's recommendation is for its programme
     if errors := letter_requirements(kind=kind, person=person, program=program, referral=referral):
         raise ValidationError(errors)
     with transaction.atomic():
@@ -264,12 +276,13 @@ def letter_issue(
             raise ValidationError(
                 {"status": _("You drafted this letter: another officer issues it (four eyes).")}
             )
-        if letter.kind.layout == Layout.REFERRAL:
-            errors = _referral_still_stands(letter)
-        else:
+        errors = {}
+        if letter.kind.layout != Layout.REFERRAL:
             errors = letter_requirements(
                 kind=letter.kind, person=letter.person, program=letter.program, referral=None
             )
+        if letter.referral_id and not errors:
+            errors = _referral_still_stands(letter)
         if errors:
             raise ValidationError(errors)
         now = timezone.now()
@@ -386,3 +399,34 @@ def letter_batch_execute(batch_id: int) -> None:
         )
     else:
         job_finish(batch, issued_count=issued, refused=refused)
+
+
+# --- the reactivation's recommendation --------------------------------------------------------
+
+
+def recommendation_of(referral: Referral) -> Letter | None:
+    """The live (drafted or issued) recommendation written for `referral`, or None."""
+    return (
+        Letter.objects.filter(
+            referral=referral, kind__layout=Layout.RECOMMENDATION, status__in=Letter.LIVE
+        )
+        .order_by("-drafted_at", "-pk")
+        .first()
+    )
+
+
+def recommendation_missing(referral: Referral) -> str:
+    """What the upload of a PBI-JK reactivation lacks from the register: the Dinas Sosial's
+    recommendation issued for the referral (`referrals.services.REACTIVATION_NEEDS`)."""
+    letter = recommendation_of(referral)
+    if letter is not None and letter.status == Status.ISSUED:
+        return ""
+    if letter is not None:
+        return _(
+            "The Dinas Sosial's recommendation for this referral is still a draft: the head "
+            "of office issues it first."
+        )
+    return _(
+        "Issue the Dinas Sosial's recommendation (surat rekomendasi) for this referral from "
+        "the letter register first."
+    )

@@ -61,8 +61,9 @@ def letter_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(*REGISTRY_ROLES)
 def letter_create(request: HttpRequest) -> HttpResponse:
-    """Draft letters: of one kind for the people ticked or whose NIKs are pasted; a referral
-    letter for the referral named (`?referral=`)."""
+    """Draft letters: of one kind for the people ticked or whose NIKs are pasted; for the
+    referral named (`?referral=`), its referral letter or (`&kind=`) the recommendation of its
+    reactivation."""
     if not request.user.has_perm(services.DRAFT):
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
@@ -75,13 +76,15 @@ def letter_create(request: HttpRequest) -> HttpResponse:
         referral = get_object_or_404(referrals_for(request.user), pk=referral_id)
     initial = {
         "persons": [person.pk for person in shown],
-        "kind": "surat_rujukan" if referral else source.get("kind"),
+        "kind": source.get("kind") or ("surat_rujukan" if referral else None),
         "referral": referral.pk if referral else None,
     }
     if request.method == "GET":
-        form = LetterDraftForm(user=request.user, shown_persons=shown, initial=initial)
+        form = LetterDraftForm(
+            user=request.user, shown_persons=shown, initial=initial, for_referral=bool(referral)
+        )
         return _draft_page(request, form, referral)
-    form = LetterDraftForm(request.POST, user=request.user)
+    form = LetterDraftForm(request.POST, user=request.user, for_referral=bool(referral))
     if not form.is_valid():
         return _draft_page(request, form, referral, status=400)
     data = form.cleaned_data
@@ -92,7 +95,11 @@ def letter_create(request: HttpRequest) -> HttpResponse:
                 raise ValidationError({"referral": _("The referral's household has no head.")})
             letters = [
                 services.letter_draft(
-                    actor=request.user, kind=data["kind"], person=holder, referral=referral
+                    actor=request.user,
+                    kind=data["kind"],
+                    person=holder,
+                    referral=referral,
+                    program=data["program"],
                 )
             ]
         else:

@@ -9,7 +9,7 @@ rolled back.
 
 import datetime
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -794,6 +794,12 @@ FACILITY_LETTER = "surat_faskes"
 REACTIVATION_STATUSES = Referral.AT_AGENCY | {Status.COMPLETED}
 
 
+# What else the upload of a reactivation needs, added by the apps above this one (the letter
+# register adds the Dinas Sosial's recommendation, issued for the referral): each is given the
+# referral and answers what is missing, or "".
+REACTIVATION_NEEDS: list[Callable[[Referral], str]] = []
+
+
 def facility_letter_of(file: DocumentFile):
     """The newest facility's letter (`surat_faskes`) in the referral's file, or None."""
     letters = [document for document in file.documents if document.kind.code == FACILITY_LETTER]
@@ -838,6 +844,8 @@ def reactivation_record(
                 _("Attach the facility's letter (surat keterangan fasilitas kesehatan) to the "
                   "referral first.")
             )  # fmt: skip
+        if missing := [message for need in REACTIVATION_NEEDS if (message := need(current))]:
+            raise ValidationError(missing)
         today = local_date_in(current.household.region_id)
         sent_day = local_date_in(current.household.region_id, current.sent_at or current.created_at)
         errors = {}

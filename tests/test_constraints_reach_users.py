@@ -654,8 +654,8 @@ UNREACHABLE = {
     "row for the year, locked",
     "letter_serial_once_per_office_year": "letter_issue takes the next serial from the locked "
     "counter",
-    "letter_one_live_per_referral": "letter_draft refuses a second live letter of a referral "
-    "at `referral` before it saves",
+    "letter_one_live_per_referral_and_kind": "letter_draft refuses a second live letter of one "
+    "kind for a referral at `referral` before it saves",
     "letter_issued_has_number_and_token": "letter_issue writes the number and the token with "
     "the status, in one save",
     "reactivation_refusal_has_reason": "reactivation_record refuses a refusal without its reason "

@@ -1,12 +1,15 @@
 """The letter register on the pages of the apps below it, which load these tags by name
-(they never import `letters`): the referral letter's register number and QR code, and the
-link that registers it."""
+(they never import `letters`): the referral letter's register number and QR code, the link
+that registers it, and a reactivation's recommendation."""
 
 from django import template
 from django.template.loader import render_to_string
 
+from accounts.roles import REGISTRY_ROLES, has_role
 from letters.models import Letter, LetterKind
 from letters.rendering import check_url, qr_svg
+from letters.selectors import recommendation_kind_for
+from letters.services import recommendation_of
 
 register = template.Library()
 
@@ -43,10 +46,28 @@ def referral_letter_link(context, referral) -> str:
     user = context["request"].user
     if not user.has_perm("letters.add_letter"):
         return ""
-    letter = referral.letters.filter(status__in=Letter.LIVE).first()
+    letter = referral.letters.filter(
+        kind__layout=LetterKind.Layout.REFERRAL, status__in=Letter.LIVE
+    ).first()
     return render_to_string(
         "letters/includes/referral_link.html", {"letter": letter, "referral": referral}
     )
+
+
+@register.simple_tag(takes_context=True)
+def referral_recommendation(context, referral) -> str:
+    """In a reactivation's section of its referral: the Dinas Sosial's recommendation written
+    for it (its number once issued), or, for who drafts letters, the link that drafts it."""
+    letter = recommendation_of(referral)
+    user = context["request"].user
+    kind = None
+    if letter is None and user.has_perm("letters.add_letter"):
+        kind = recommendation_kind_for(referral.program)
+    return render_to_string(
+        "letters/includes/referral_recommendation.html",
+        {"letter": letter, "referral": referral, "kind": kind,
+         "reads_register": has_role(user, *REGISTRY_ROLES)},
+    )  # fmt: skip
 
 
 @register.simple_tag(takes_context=True)

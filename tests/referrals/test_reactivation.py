@@ -1,7 +1,7 @@
 """The PBI-JK reactivation record: a referral to a reactivation programme records the
-facility's letter in its file, the upload to the national system (when, by whom) and the
-result, `refused` with its reason; by the back office of the household's area, all or
-nothing, with an event."""
+facility's letter in its file and the Dinas Sosial's recommendation issued from the letter
+register, the upload to the national system (when, by whom) and the result, `refused` with
+its reason; by the back office of the household's area, all or nothing, with an event."""
 
 import datetime
 
@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from documents.services import document_upload
+from letters.models import LetterKind
+from letters.services import letter_draft, letter_issue
 from referrals.models import ReactivationRecord, Referral
 from referrals.services import reactivation_record, referral_transition, referrals_create
 from tests.factories import staff_user
@@ -38,6 +40,25 @@ def attach_facility_letter(actor, referral):
     )  # fmt: skip
 
 
+def draft_recommendation(actor, referral):
+    return letter_draft(
+        actor=actor, kind=LetterKind.objects.get(code="rekomendasi"),
+        person=referral.household.head, referral=referral,
+    )  # fmt: skip
+
+
+def make_ready(actor, referral):
+    """What an upload needs: the facility's letter, and the recommendation issued by the
+    head of office."""
+    facility_letter = attach_facility_letter(actor, referral)
+    with time_machine.travel(MONDAY):
+        letter_issue(
+            actor=staff_user(Role.SUPERVISOR, scope="52.72"),
+            letter=draft_recommendation(actor, referral),
+        )
+    return facility_letter
+
+
 def record(actor, referral, **fields):
     values = {"uploaded_on": datetime.date(2026, 11, 25), "result": "", "result_on": None,
               "refusal_reason": ""}  # fmt: skip
@@ -52,7 +73,7 @@ def test_the_seeded_pbi_jk_is_the_reactivation_programme(catalogue):
 
 
 def test_the_upload_and_its_result_are_recorded_with_the_facility_s_letter(pbi, back_office):
-    letter = attach_facility_letter(back_office, pbi)
+    letter = make_ready(back_office, pbi)
 
     saved = record(back_office, pbi, result="active")
 
@@ -66,7 +87,7 @@ def test_the_upload_and_its_result_are_recorded_with_the_facility_s_letter(pbi, 
 
 
 def test_a_correction_updates_the_one_record(pbi, back_office):
-    attach_facility_letter(back_office, pbi)
+    make_ready(back_office, pbi)
     record(back_office, pbi)
     record(back_office, pbi, result="moved_segment", result_on=datetime.date(2026, 11, 26))
     assert ReactivationRecord.objects.get().result == "moved_segment"
@@ -79,6 +100,41 @@ def test_without_the_facility_s_letter_nothing_is_recorded(pbi, back_office):
         "Lampirkan dahulu surat keterangan fasilitas kesehatan (surat faskes) pada rujukan."
     ]
     assert not ReactivationRecord.objects.exists()
+
+
+def test_without_the_issued_recommendation_nothing_is_recorded(pbi, back_office):
+    attach_facility_letter(back_office, pbi)
+    with pytest.raises(ValidationError) as refused:
+        record(back_office, pbi)
+    assert refused.value.messages == [
+        "Terbitkan dahulu rekomendasi Dinas Sosial (surat rekomendasi) untuk rujukan ini dari "
+        "register surat."
+    ]
+
+    draft_recommendation(back_office, pbi)
+    with pytest.raises(ValidationError) as refused:
+        record(back_office, pbi)
+    assert refused.value.messages == [
+        "Rekomendasi Dinas Sosial untuk rujukan ini masih konsep: kepala kantor menerbitkannya "
+        "dahulu."
+    ]
+    assert not ReactivationRecord.objects.exists()
+
+
+def test_the_recommendation_is_for_the_referral_s_programme_once(pbi, back_office, catalogue):
+    letter = draft_recommendation(back_office, pbi)
+    assert letter.program == catalogue["PBI-JK"]  # the referral's, when not given
+    with pytest.raises(ValidationError) as refused:
+        draft_recommendation(back_office, pbi)
+    assert refused.value.message_dict == {
+        "referral": ["Rujukan ini sudah memiliki surat jenis ini di register."]
+    }
+    with pytest.raises(ValidationError) as refused:
+        letter_draft(
+            actor=back_office, kind=LetterKind.objects.get(code="rekomendasi"),
+            person=pbi.household.head, referral=pbi, program=catalogue["JAMKESDA"],
+        )  # fmt: skip
+    assert refused.value.message_dict == {"program": ["Rujukan ini untuk program lain."]}
 
 
 @pytest.mark.parametrize(
@@ -98,7 +154,7 @@ def test_without_the_facility_s_letter_nothing_is_recorded(pbi, back_office):
     ],
 )  # fmt: skip
 def test_bad_input_is_refused_field_by_field_and_nothing_is_saved(pbi, back_office, fields, errors):
-    attach_facility_letter(back_office, pbi)
+    make_ready(back_office, pbi)
     with pytest.raises(ValidationError) as refused:
         record(back_office, pbi, **fields)
     assert refused.value.message_dict == errors
@@ -107,7 +163,7 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_saved(pbi, back_offi
 
 
 def test_a_refusal_keeps_its_reason(pbi, back_office):
-    attach_facility_letter(back_office, pbi)
+    make_ready(back_office, pbi)
     saved = record(back_office, pbi, result="refused", refusal_reason="NIK tidak padan Dukcapil.")
     assert saved.refusal_reason == "NIK tidak padan Dukcapil."
     # a reason given with another result is not kept
@@ -125,7 +181,7 @@ def test_only_reactivation_programmes_and_sent_referrals_record_it(
         record(back_office, bpnt)
     assert refused.value.messages == ["BPNT bukan program reaktivasi."]
 
-    attach_facility_letter(back_office, pbi)
+    make_ready(back_office, pbi)
     referral_transition(actor=back_office, referral=pbi, to="cancelled")
     with pytest.raises(ValidationError) as refused:
         record(back_office, Referral.objects.get(pk=pbi.pk))
@@ -133,7 +189,7 @@ def test_only_reactivation_programmes_and_sent_referrals_record_it(
 
 
 def test_only_the_back_office_of_the_area_records_it(pbi, back_office, officer_of, kota_bima):
-    attach_facility_letter(back_office, pbi)
+    make_ready(back_office, pbi)
     for actor in (
         staff_user(Role.BACK_OFFICE, scope="52.72.02"),
         officer_of("PBI-JK"),
@@ -144,8 +200,31 @@ def test_only_the_back_office_of_the_area_records_it(pbi, back_office, officer_o
     assert not ReactivationRecord.objects.exists()
 
 
+def test_the_page_drafts_the_recommendation_before_the_upload(pbi, back_office, client):
+    client.force_login(back_office)
+    page = client.get(reverse("referrals:detail", args=[pbi.pk])).content.decode()
+    draft = f"{reverse('letters:create')}?referral={pbi.pk}&amp;kind=rekomendasi"
+    assert draft in page
+
+    form = client.get(draft.replace("&amp;", "&"))
+    drafted = client.post(
+        form.request["PATH_INFO"] + f"?referral={pbi.pk}",
+        {"kind": "rekomendasi", "referral": pbi.pk},
+    )
+
+    letter = pbi.letters.get()
+    assert drafted.status_code == 302
+    assert (letter.kind.code, letter.program.code, letter.status) == (
+        "rekomendasi",
+        "PBI-JK",
+        "draft",
+    )
+    page = client.get(reverse("referrals:detail", args=[pbi.pk])).content.decode()
+    assert "menunggu kepala kantor" in page and draft not in page
+
+
 def test_the_page_records_it_and_shows_it(pbi, back_office, client):
-    attach_facility_letter(back_office, pbi)
+    make_ready(back_office, pbi)
     client.force_login(back_office)
     url = reverse("referrals:reactivation", args=[pbi.pk])
 
@@ -162,10 +241,12 @@ def test_the_page_records_it_and_shows_it(pbi, back_office, client):
     assert "Tuliskan alasan penolakan." in refused.content.decode()
     assert saved.status_code == 302
     assert "Desil 8." in page and "faskes.pdf" in page
+    recommendation = pbi.letters.get(kind__code="rekomendasi")
+    assert recommendation.number in page
 
 
 def test_the_page_refuses_other_areas_and_agencies(pbi, back_office, officer_of, client, kota_bima):
-    attach_facility_letter(back_office, pbi)
+    make_ready(back_office, pbi)
     url = reverse("referrals:reactivation", args=[pbi.pk])
     client.force_login(staff_user(Role.BACK_OFFICE, scope="52.72.02"))
     assert client.post(url, {"uploaded_on": "25-11-2026"}).status_code == 404
@@ -177,7 +258,7 @@ def test_the_page_refuses_other_areas_and_agencies(pbi, back_office, officer_of,
 def test_the_api_shows_the_record_to_those_who_read_the_referral(
     pbi, back_office, officer_of, client
 ):
-    attach_facility_letter(back_office, pbi)
+    make_ready(back_office, pbi)
     record(back_office, pbi, result="active")
     client.force_login(officer_of("PBI-JK"))
 
