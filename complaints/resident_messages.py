@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -173,6 +174,13 @@ def message_referral_outcome(
 def message_closed(complaint: Complaint) -> int | None:
     return resident_message(
         complaint, event="closed", kind=Dispatch.Kind.CLOSED, text=closing_text(complaint)
+    )
+
+
+def resident_messages_of(complaint: Complaint) -> QuerySet[Dispatch]:
+    """The messages written to the complainant of `complaint`, oldest first (for its page)."""
+    return Dispatch.objects.filter(topic=TOPIC, subject_id=complaint.pk).order_by(
+        "created_at", "pk"
     )
 
 

@@ -20,6 +20,7 @@ from complaints import services
 from complaints.filters import ComplaintFilter
 from complaints.forms import AssessmentForm, AssignForm, CloseForm, ComplaintForm
 from complaints.models import Complaint
+from complaints.resident_messages import resident_messages_of
 from complaints.selectors import (
     assessment_of,
     complaint_get_for,
@@ -135,6 +136,7 @@ def _render_detail(
             "complaint": complaint,
             "events": events,
             "overdue": complaint.is_overdue_on(timezone.localdate()),
+            "resident_messages": list(resident_messages_of(complaint)),
             "may_manage": services.Move.ASSIGN in moves,
             "close_form": close_form
             or (CloseForm(complaint=complaint) if services.Move.CLOSE in moves else None),

@@ -336,3 +336,20 @@ def test_a_persons_data_on_request_lists_the_messages_sent_to_them(register, poo
     (message,) = listed["messages"]
     assert (message["kind"], message["channel"], message["to"]) == ("registered", "sms", [PHONE])
     assert message["text"] == messages_of(complaint).get().payload["text"]
+
+
+def test_the_complaint_s_page_shows_what_the_resident_was_told_and_whether_it_left(
+    register, gateway, client
+):
+    gateway.status = 503
+    complaint = register()
+    client.force_login(staff_user(Role.FRONT_OFFICE, scope="52.72.01"))
+
+    page = client.get(reverse("complaints:detail", args=[complaint.pk])).content.decode()
+
+    assert "Pesan ke warga" in page
+    assert messages_of(complaint).get().payload["text"] in page
+    assert "gagal" in page and "HTTP 503" in page
+    silent = register(contact_channel="none")
+    page = client.get(reverse("complaints:detail", args=[silent.pk])).content.decode()
+    assert "Pesan ke warga" not in page
