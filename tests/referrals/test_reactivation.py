@@ -267,3 +267,14 @@ def test_the_api_shows_the_record_to_those_who_read_the_referral(
     assert body["reactivation"]["result"] == "active"
     assert body["reactivation"]["uploaded_on"] == "2026-11-25"
     assert body["reactivation"]["uploaded_by"] == back_office.username
+
+
+def test_the_referral_s_page_takes_the_facility_s_letter_from_the_back_office_only(
+    pbi, back_office, officer_of, client
+):
+    upload = reverse("documents:upload", args=["referral", pbi.pk])
+    client.force_login(back_office)
+    assert upload in client.get(reverse("referrals:detail", args=[pbi.pk])).content.decode()
+    client.force_login(officer_of("PBI-JK"))
+    page = client.get(reverse("referrals:detail", args=[pbi.pk]))
+    assert page.status_code == 200 and upload not in page.content.decode()
