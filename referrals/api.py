@@ -266,28 +266,7 @@ class ReferralViewSet(
         """Move the referral: the agency acknowledges (`received`), starts (`in_progress`),
         completes (`completed`, with the outcome in `note`) or rejects (`rejected`, with the
         reason); the sending office cancels (`cancelled`)."""
-        referral = self.get_object()
-        serializer = TransitionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            referral = services.referral_transition(
-                actor=request.user,
-                referral=referral,
-                via=ReferralEvent.Via.API,
-                **serializer.validated_data,
-            )
-        except services.ReferralConflict as conflict:
-            return Response(
-                {"detail": str(conflict), "status": conflict.referral.status,
-                 "version": conflict.referral.version},
-                status=status.HTTP_409_CONFLICT,
-            )  # fmt: skip
-        referral = (
-            self.get_queryset()
-            .prefetch_related("events__actor", "events__kind")
-            .get(pk=referral.pk)
-        )
-        return Response(ReferralSerializer(referral, context=self.get_serializer_context()).data)
+        return self._move(request, TransitionSerializer, services.referral_transition)
 
     @extend_schema(
         request=DecisionSerializer,
@@ -305,13 +284,17 @@ class ReferralViewSet(
         """An approver (`referrals.decide_referral`) decides a referral awaiting a decision:
         `approve` sends it to the agency, `return` gives it back to its sender with `note`.
         Whoever prepared or submitted it does not decide it (four eyes)."""
-        referral = self.get_object()
-        serializer = DecisionSerializer(data=request.data)
+        return self._move(request, DecisionSerializer, services.referral_decide)
+
+    def _move(self, request: Request, serializer_class, move) -> Response:
+        """A move of the referral through its service (`move`) with the fields of
+        `serializer_class`: the referral as it is now, or 409 when it changed since `version`."""
+        serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            referral = services.referral_decide(
+            referral = move(
                 actor=request.user,
-                referral=referral,
+                referral=self.get_object(),
                 via=ReferralEvent.Via.API,
                 **serializer.validated_data,
             )
