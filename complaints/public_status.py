@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, PublicPage, StatusLookup
 from regions.time_zones import local_date_in
-from slrt.rate_limits import over_limit
+from slrt.rate_limits import caller_block, over_limit
 
 Status = Complaint.Status
 
@@ -74,15 +74,10 @@ def _last_fours(complaint: Complaint) -> list[str]:
     return [number[-4:] for number in (nik, complaint.phone) if number]
 
 
-# A caller whose address the server was not told (no `REMOTE_ADDR`: a test harness, a
-# misconfigured proxy) is counted under this one, with every other such caller.
-UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 (an address recorded, never bound to)
-
-
 def lookup_limited(*, page: str, ticket: str, address: str, now: datetime.datetime) -> bool:
     """Whether the public page `page` has had its fill of look-ups from `address`, or
     (with a `ticket`) for that ticket, within the window: each page counts its own rows."""
-    limits = {"address": (address or UNKNOWN_ADDRESS, settings.SLRT_STATUS_PER_ADDRESS)}
+    limits = {"address": (caller_block(address), settings.SLRT_STATUS_PER_ADDRESS)}
     if ticket:
         limits["ticket"] = (ticket, settings.SLRT_STATUS_PER_TICKET)
     return over_limit(
@@ -107,7 +102,7 @@ def lookup_recorded(
         at=now,
         page=page,
         ticket=ticket,
-        address=address or UNKNOWN_ADDRESS,
+        address=caller_block(address),
         complaint=complaint,
         limited=limited,
     )

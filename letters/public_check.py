@@ -5,7 +5,6 @@ else. A token unknown and a token malformed answer alike (no oracle); look-ups a
 per address, counted in `LetterCheck` rows, so the limit holds across web processes."""
 
 import datetime
-import ipaddress
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -14,7 +13,7 @@ from django.utils import timezone
 from households.masking import mask_name
 from letters.models import Letter, LetterCheck
 from letters.services import TOKEN_SHAPE
-from slrt.rate_limits import over_limit
+from slrt.rate_limits import caller_block, over_limit
 
 
 class Limited(Exception):
@@ -47,19 +46,10 @@ UNKNOWN = {
 }
 
 
-def _readable(address: str | None) -> str:
-    """The caller's address as stored; callers whose address cannot be read (no
-    `REMOTE_ADDR`, a forwarded value that is no address) are counted together."""
-    try:
-        return str(ipaddress.ip_address((address or "").strip()))
-    except ValueError:
-        return "0.0.0.0"  # noqa: S104  (a bucket, not a bind address)
-
-
 def letter_check(*, token: str, address: str) -> LetterCheckAnswer | None:
     """What the check shows of the letter with `token`, or None when there is no issued or
     revoked letter with it. Raises `Limited` past the rate limit. Writes one `LetterCheck`."""
-    address = _readable(address)
+    address = caller_block(address)
     now = timezone.now()
     if over_limit(
         LetterCheck.objects.all(),

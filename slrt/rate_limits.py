@@ -3,8 +3,28 @@ the page's own log, so that they hold across every web process: a caller is refu
 their rows inside the window reach the limit."""
 
 import datetime
+import ipaddress
 
 from django.db.models import QuerySet
+
+# Callers whose address cannot be read (no `REMOTE_ADDR`, a forwarded value that is no
+# address) are counted together.
+UNREADABLE = "0.0.0.0"  # noqa: S104  (a bucket, not a bind address)
+
+
+def caller_block(address: str | None) -> str:
+    """The address a public page counts (and logs) a caller by: an IPv4 address as it is;
+    an IPv6 address as its /64, the block one subscriber is given, so that stepping through
+    the addresses of one's own block is one caller."""
+    try:
+        parsed = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return UNREADABLE
+    if parsed.version == 6:
+        if parsed.ipv4_mapped:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return str(parsed)
 
 
 def over_limit(

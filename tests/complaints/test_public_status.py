@@ -104,6 +104,19 @@ def test_look_ups_are_limited_per_address(client, complaint, settings):
     )
 
 
+def test_the_addresses_of_one_ipv6_block_are_one_caller(client, complaint, settings):
+    settings.SLRT_STATUS_PER_ADDRESS, settings.SLRT_STATUS_PER_TICKET = 3, 100
+    for number in range(3):  # stepping through one's own /64
+        look_up(client, f"SLRT-5272-2026-00000{number + 5}", "1234", f"2001:db8:1:2::{number + 1}")
+    assert (
+        look_up(client, complaint.ticket_number, "1234", "2001:db8:1:2:ffff::9").status_code == 429
+    )
+    assert look_up(client, complaint.ticket_number, "1234", "2001:db8:1:3::1").status_code == 200
+    assert set(StatusLookup.objects.values_list("address", flat=True)) == {
+        "2001:db8:1:2::", "2001:db8:1:3::",
+    }  # fmt: skip
+
+
 def test_look_ups_are_limited_per_ticket_from_any_address(client, complaint, settings):
     settings.SLRT_STATUS_PER_ADDRESS, settings.SLRT_STATUS_PER_TICKET = 100, 3
     for number in range(3):

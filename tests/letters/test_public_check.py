@@ -108,3 +108,15 @@ def test_a_caller_whose_address_cannot_be_read_is_answered_too(issued, client):
 
     assert answer.status_code == 200
     assert LetterCheck.objects.get().address == "0.0.0.0"  # noqa: S104
+
+
+@override_settings(SLRT_LETTER_CHECK_PER_ADDRESS=3)
+def test_the_addresses_of_one_ipv6_block_are_counted_as_one(issued, client):
+    answers = [
+        client.get(f"/v/{issued.token}/", REMOTE_ADDR=f"2001:db8:7::{n}").status_code
+        for n in range(1, 5)
+    ]
+    answers.append(client.get(f"/v/{issued.token}/", REMOTE_ADDR="2001:db8:8::1").status_code)
+    answers.append(client.get(f"/v/{issued.token}/", REMOTE_ADDR="::ffff:10.1.2.3").status_code)
+    assert answers == [200, 200, 200, 429, 200, 200]
+    assert LetterCheck.objects.filter(address="10.1.2.3").exists()  # IPv4 in IPv6 clothing
