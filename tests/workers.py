@@ -1,12 +1,16 @@
 """Real Celery workers for tests against the real services: started as subprocesses on the
-test's database and a queue of their own, stopped (or killed) by the test."""
+test's database and a queue of their own, stopped (or killed) by the test; and the HTTP
+endpoint they deliver to."""
 
 import contextlib
 import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.conf import settings
 from django.db import connection
@@ -74,3 +78,51 @@ def publishing_to(broker: str, queue: str):
         else:
             os.environ["CELERY_BROKER_URL"] = saved_environment
         app._after_fork()
+
+
+class IdempotentReceiver:
+    """An HTTP endpoint on 127.0.0.1 (an agency's webhook, an SMS provider) that honours the
+    Idempotency-Key: it takes each key's first body (`received`) and answers 200 to repeats.
+    It can hold its answers back (`hold` cleared) while a test kills the worker waiting on
+    one; `check(headers)` is asserted on every request."""
+
+    def __init__(self, path: str, check=None):
+        self.requests: list[str] = []  # the key of every request, repeats included
+        self.received: dict[str, bytes] = {}  # key → the body taken, once
+        self.arrived = threading.Event()
+        self.hold = threading.Event()
+        self.hold.set()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                key = self.headers["Idempotency-Key"]
+                if check is not None:
+                    check(self.headers)
+                receiver.requests.append(key)
+                receiver.arrived.set()
+                receiver.hold.wait(30)
+                receiver.received.setdefault(key, body)
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}{path}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.hold.set()
+        self.server.shutdown()
+
+
+def wait_for(condition, timeout=45.0, what="the condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")

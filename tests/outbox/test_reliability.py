@@ -7,9 +7,7 @@ as in CI). Rows are committed (`transactional_db`) so that the worker processes 
 
 import datetime
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
@@ -21,7 +19,14 @@ from outbox.models import Dispatch
 from outbox.services import outbox_sweep
 from tests.factories import staff_user
 from tests.services import require_postgresql, require_redis
-from tests.workers import new_queue, publishing_to, start_worker, stop_worker
+from tests.workers import (
+    IdempotentReceiver,
+    new_queue,
+    publishing_to,
+    start_worker,
+    stop_worker,
+    wait_for,
+)
 
 pytestmark = [
     pytest.mark.services("postgresql", "redis"),
@@ -31,36 +36,8 @@ pytestmark = [
 TOKEN = "token-gerbang-uji"
 
 
-class Gateway:
-    """An SMS provider that honours the Idempotency-Key: it sends each key's message once
-    and answers 200 to repeats. It can hold its first answer back (`hold`)."""
-
-    def __init__(self):
-        self.requests: list[str] = []  # the key of every request, repeats included
-        self.sent: dict[str, dict] = {}  # key → the message it sent, once
-        self.arrived = threading.Event()
-        self.hold = threading.Event()
-        self.hold.set()
-        gateway = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                key = self.headers["Idempotency-Key"]
-                assert self.headers["Authorization"] == f"Bearer {TOKEN}"
-                gateway.requests.append(key)
-                gateway.arrived.set()
-                gateway.hold.wait(30)
-                gateway.sent.setdefault(key, body)
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/sms"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+def check_token(headers) -> None:
+    assert headers["Authorization"] == f"Bearer {TOKEN}"
 
 
 @pytest.fixture
@@ -71,19 +48,9 @@ def services():
 
 @pytest.fixture
 def gateway():
-    gateway = Gateway()
+    gateway = IdempotentReceiver("/sms", check=check_token)
     yield gateway
-    gateway.hold.set()
-    gateway.server.shutdown()
-
-
-def wait_for(condition, timeout=45.0, what="the condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    gateway.close()
 
 
 def register(household, number: int):
@@ -134,10 +101,11 @@ def test_a_worker_killed_mid_send_leaves_every_message_received_once(
         if first.poll() is None:
             stop_worker(first, kill=True)
     keys = {str(key) for key in messages.values_list("idempotency_key", flat=True)}
-    assert set(gateway.sent) == keys, output  # every message received
+    assert set(gateway.received) == keys, output  # every message received
     assert len(gateway.requests) > len(keys)  # the killed worker's one was posted again
     assert set(gateway.requests) == keys  # every attempt carried its message's key
-    for key, body in gateway.sent.items():
+    for key, body in gateway.received.items():
         row = messages.get(idempotency_key=key)
-        assert body == {"to": row.recipients[0], "channel": "sms", "text": row.payload["text"],
-                        "id": key}  # fmt: skip
+        assert json.loads(body) == {
+            "to": row.recipients[0], "channel": "sms", "text": row.payload["text"], "id": key,
+        }  # fmt: skip
