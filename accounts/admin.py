@@ -169,6 +169,7 @@ class OfficeAdmin(ScopedHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["region", "name", "address", "phone", "email"]}),
         (_("Signature"), {"fields": ["head_name", "head_position", "head_nip", "signing_place"]}),
+        (_("Letters"), {"fields": ["letter_number_pattern"]}),
     ]
 
     def get_queryset(self, request):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from regions.time_zones import moment_text
+from slrt.number_patterns import pattern_errors
 
 
 class StaffProfile(models.Model):
@@ -191,6 +192,17 @@ class Office(models.Model):
         help_text=_("The town written before the date of a letter, such as “Bima”."),
     )
 
+    letter_number_pattern = models.CharField(
+        _("letter number pattern"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "How the office's letters are numbered, such as 400.9/{n}/Dinsos/{year}: {n} the "
+            "letter's number in the year and {year} are required, {office} (the region's "
+            "code) may be added. Empty: the server's pattern, or that of the office above."
+        ),
+    )
+
     # The monthly cycle of proposals to the national registry (DTSEN), by day of the month:
     # the regulation sets them and may move them (`proposals.calendar`).
     proposal_meeting_last_day = models.PositiveSmallIntegerField(
@@ -250,6 +262,8 @@ class Office(models.Model):
                 "The last day of input comes no later than the cut-off day, and the cut-off "
                 "before the pull day."
             )
+        if self.letter_number_pattern and (pattern := pattern_errors(self.letter_number_pattern)):
+            errors["letter_number_pattern"] = pattern
         if errors:
             raise ValidationError(errors)
 

@@ -4,7 +4,7 @@ not when the first letter is issued."""
 from django.conf import settings
 from django.core.checks import Error, register
 
-from letters.numbering import pattern_errors
+from slrt.number_patterns import pattern_errors
 
 
 @register()

@@ -128,8 +128,9 @@ class Letter(models.Model):
         related_name="+",
     )  # fmt: skip
     drafted_at = models.DateTimeField(_("drafted at"), auto_now_add=True)
-    # Given on issue, kept for ever (a revoked letter keeps its number).
-    number = models.CharField(_("number"), max_length=80, null=True, blank=True, unique=True)
+    # Given on issue, kept for ever (a revoked letter keeps its number); the office's own:
+    # another office may write the same number. Null (not "") until issued, as the token.
+    number = models.CharField(_("number"), max_length=80, null=True, blank=True)  # noqa: DJ001
     office_region = models.ForeignKey(
         "regions.Region", verbose_name=_("office's region"), on_delete=models.PROTECT,
         null=True, blank=True, related_name="+",
@@ -163,6 +164,12 @@ class Letter(models.Model):
                 fields=["office_region", "year", "serial"],
                 condition=models.Q(serial__isnull=False),
                 name="letter_serial_once_per_office_year",
+                violation_error_message=_("This number has been given to another letter."),
+            ),
+            models.UniqueConstraint(
+                fields=["office_region", "number"],
+                condition=models.Q(number__isnull=False),
+                name="letter_number_once_per_office",
                 violation_error_message=_("This number has been given to another letter."),
             ),
             # A referral has one live letter of each kind: its referral letter and, for a

@@ -1,27 +1,24 @@
-"""A letter's number: the n-th letter of its office in a year, written in the office's
-pattern (`SLRT_LETTER_NUMBER_PATTERN`, by default `400.9/{n}/Dinsos/{year}`). The pattern
-names `{n}` and `{year}`, and may name `{office}` (the office's region code, digits only)."""
+"""A letter's number: the n-th letter of its office (the regency or city of the holder's
+household) in a year, written in the office's pattern (`slrt.number_patterns`): the pattern
+of the nearest office serving the household's village that sets one (admin › Kantor), else
+`SLRT_LETTER_NUMBER_PATTERN` (by default `400.9/{n}/Dinsos/{year}`). Two offices may write
+the same number; one office never gives one twice."""
 
-import re
-
+from django.conf import settings
 from django.db import transaction
 
+from accounts.models import Office
 from letters.models import LetterCounter
-
-FIELDS = ("n", "year", "office")
-_FIELD = re.compile(r"\{([^{}]*)\}")
+from regions.models import Region
 
 
-def pattern_errors(pattern: str) -> list[str]:
-    named = _FIELD.findall(pattern)
-    errors = [f"unknown field {{{name}}}" for name in named if name not in FIELDS]
-    errors += [f"{{{name}}} is missing" for name in ("n", "year") if name not in named]
-    return errors
-
-
-def number_written(pattern: str, *, n: int, year: int, office: str) -> str:
-    values = {"n": str(n), "year": str(year), "office": office.replace(".", "")}
-    return _FIELD.sub(lambda match: values.get(match.group(1), match.group(0)), pattern)
+def pattern_for(village_code: str) -> str:
+    """The pattern the letters of a household of `village_code` are numbered in."""
+    offices = Office.objects.filter(region__in=Region.line_of(village_code)).exclude(
+        letter_number_pattern=""
+    )
+    nearest = max(offices, key=lambda office: len(office.region_id), default=None)
+    return nearest.letter_number_pattern if nearest else settings.SLRT_LETTER_NUMBER_PATTERN
 
 
 def next_serial(*, office_region: str, year: int) -> int:

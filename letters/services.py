@@ -11,7 +11,6 @@ import re
 import secrets
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,7 +21,7 @@ from households.masking import mask_identifier
 from households.models import Person
 from households.selectors import persons_in_scope
 from letters.models import Letter, LetterBatch, LetterEvent, LetterKind
-from letters.numbering import next_serial, number_written
+from letters.numbering import next_serial, pattern_for
 from letters.rendering import letter_content, letter_page, page_digest
 from programs.models import Program
 from referrals.models import Referral
@@ -30,6 +29,7 @@ from referrals.selectors import referrals_for
 from regions.models import Region
 from regions.time_zones import local_date_in
 from slrt.jobs import job_enqueue, job_fail, job_finish, job_progress, job_start
+from slrt.number_patterns import number_written
 
 logger = logging.getLogger(__name__)
 
@@ -291,7 +291,7 @@ def letter_issue(
         issued_on = local_date_in(village, now)
         serial = next_serial(office_region=office_region, year=issued_on.year)
         number = number_written(
-            settings.SLRT_LETTER_NUMBER_PATTERN, n=serial, year=issued_on.year, office=office_region
+            pattern_for(village), n=serial, year=issued_on.year, office=office_region
         )
         token = new_token()
         content = letter_content(letter, number=number, date=issued_on, issued_by=actor)

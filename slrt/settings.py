@@ -215,7 +215,8 @@ SLRT_STATUS_PER_TICKET = env.int("SLRT_STATUS_PER_TICKET", default=5)
 # ...and kept this many days (the caller's address is personal data), then deleted daily.
 SLRT_STATUS_LOG_DAYS = env.int("SLRT_STATUS_LOG_DAYS", default=90)
 # The letter register: a letter's number, per office (the regency or city) and year, with
-# {n} the serial and {year}; {office} the office's region code (letters/numbering.py).
+# {n} the serial and {year}; {office} the office's region code (slrt/number_patterns.py). An
+# office may set its own (admin › Kantor); this one numbers the letters of the others.
 SLRT_LETTER_NUMBER_PATTERN = env.str(
     "SLRT_LETTER_NUMBER_PATTERN", default="400.9/{n}/Dinsos/{year}"
 )

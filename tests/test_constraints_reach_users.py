@@ -648,7 +648,8 @@ UNREACHABLE = {
     "proposal_batch_once_per_village_month": "batch_for gets or creates the village's batch",
     "ReactivationRecord.referral": "reactivation_record updates the referral's one record, the "
     "referral locked",
-    "Letter.number": "letter_issue gives it from the office's locked counter; no one types it",
+    "letter_number_once_per_office": "letter_issue writes it from the office's locked "
+    "counter's next serial; no one types it",
     "Letter.token": "a random token letter_issue gives (secrets)",
     "letter_counter_once_per_office_year": "letter_issue gets or creates the office's counter "
     "row for the year, locked",
