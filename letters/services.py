@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -302,7 +302,17 @@ def letter_issue(
         letter.number, letter.token = number, token
         letter.issued_by, letter.issued_at, letter.issued_on = actor, now, issued_on
         letter.content, letter.page, letter.page_sha256 = content, page, page_digest(page)
-        letter.save()
+        try:
+            with transaction.atomic():
+                letter.save()
+        except IntegrityError:
+            # Only two offices of one regency whose patterns write one number for two serials
+            # get here: nothing is issued (the serial goes back with the transaction).
+            raise ValidationError(
+                {"status": _("The office's pattern wrote %(number)s, which another letter of "
+                             "the office has: an administrator corrects the pattern.")
+                 % {"number": number}}
+            ) from None  # fmt: skip
         _event(letter, Status.ISSUED, actor, number, via, from_status)
     return letter
 

@@ -2,13 +2,16 @@
 them in its office's pattern (the office's setting, else `SLRT_LETTER_NUMBER_PATTERN`), so
 that two offices may give the same number, and one office never gives one twice."""
 
+import datetime
 import functools
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from accounts.models import Office
 from accounts.roles import Role
+from letters.models import Letter, LetterCounter
 from letters.services import letter_draft, letter_issue
 from regions.codes import read_region_rows
 from regions.models import Region
@@ -88,3 +91,20 @@ def test_an_office_s_pattern_that_cannot_number_is_refused_at_its_field(
     with pytest.raises(ValidationError) as refused:
         office.full_clean()
     assert message in refused.value.message_dict["letter_number_pattern"]
+
+
+def test_two_offices_of_one_regency_whose_patterns_collide_issue_nothing_twice(kinds, kota_bima):
+    # n=11 in "{n}{year}" and n=1 in "{n}1{year}" are both "112026"
+    for district, pattern in (("52.72.01", "{n}{year}"), ("52.72.02", "{n}1{year}")):
+        Office.objects.create(region_id=district, name=f"SLRT {district}", address="Bima",
+                              head_name="Kepala", letter_number_pattern=pattern)  # fmt: skip
+    LetterCounter.objects.create(office_region_id="52.72", year=2026, last=10)
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 3, tzinfo=datetime.UTC)):
+        first = registry_letter(kinds, "52.72.01.1001", "5272014101800001")  # n=11
+        LetterCounter.objects.filter(office_region_id="52.72").update(last=0)
+        with pytest.raises(ValidationError) as refused:
+            registry_letter(kinds, "52.72.02.1008", "5272024101800001")  # n=1
+    assert first.number == "112026"
+    assert "112026" in refused.value.message_dict["status"][0]
+    assert Letter.objects.filter(status="issued").count() == 1
+    assert LetterCounter.objects.get(office_region_id="52.72").last == 0  # rolled back
