@@ -92,7 +92,7 @@ def letter_requirements(
 ) -> dict[str, str]:
     """What is missing for a letter of `kind` to `person`, field by field (empty: nothing).
     The layout decides: a referral letter needs its referral, the registry letter the
-    household's desil, a recommendation its programme."""
+    household's desil, a recommendation its programme, offered in the household's area."""
     errors: dict[str, str] = {}
     if not kind.active:
         errors["kind"] = _("This kind of letter is no longer in use.")
@@ -111,6 +111,11 @@ def letter_requirements(
         elif kind.programs.exists() and not kind.programs.filter(pk=program.pk).exists():
             errors["program"] = _("This kind of letter is not written for %(program)s.") % {
                 "program": program.name
+            }
+        elif not program.agency.serves(household.region_id):
+            # As a referral is sent: only to a programme offered in the household's area.
+            errors["program"] = _("%(code)s is not offered in this household's area.") % {
+                "code": program.code
             }
     elif program is not None and kind.layout != Layout.REFERRAL:
         errors["program"] = _("This kind of letter names no programme.")
