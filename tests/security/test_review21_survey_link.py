@@ -46,3 +46,17 @@ def test_the_complaint_s_page_shows_the_closing_message_without_the_survey_s_tok
     assert token not in body
     assert "https://slrt.bimakota.go.id/survey/…" in body
     assert closing.payload["text"].split("https://")[0] in body  # the rest as it was sent
+
+
+def test_nor_does_the_person_s_data_export_the_supervisor_makes(closed, poor_household):
+    from reports.subject_access import person_data_export
+
+    token = survey_for(closed).token
+    document = person_data_export(
+        actor=staff_user(Role.SUPERVISOR, scope="52.72"), person=poor_household.members.first()
+    )
+
+    (listed,) = [c for c in document["complaints"] if c["ticket_number"] == closed.ticket_number]
+    closing = [message for message in listed["messages"] if message["kind"] == "closed"]
+    assert [message["text"].endswith("/survey/…") for message in closing] == [True]
+    assert token not in str(document)
