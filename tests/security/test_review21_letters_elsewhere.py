@@ -123,3 +123,17 @@ def test_a_batch_holding_a_letter_elsewhere_is_no_one_s_of_one_district(
             assert client.get(reverse(f"letters:{name}", args=[batch.pk])).status_code == 404
         run_again = client.post(reverse("letters:batch_run_again", args=[batch.pk]))
         assert run_again.status_code == 404
+
+
+def test_the_reactivation_of_a_referral_elsewhere_is_not_recorded(reactivation, as_user):
+    referral, _letter = reactivation
+    client = as_user(staff_user(Role.BACK_OFFICE, scope="52.72.02"))
+    form = {"uploaded_on": "2026-11-25", "result": "active", "result_on": "2026-11-26"}
+
+    answers = [
+        client.post(reverse("referrals:reactivation", args=[pk]), form)
+        for pk in (referral.pk, UNKNOWN)
+    ]
+
+    assert [answer.status_code for answer in answers] == [404, 404]
+    assert not referral.events.filter(action="reactivation").exists()
