@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -177,11 +176,25 @@ def message_closed(complaint: Complaint) -> int | None:
     )
 
 
-def resident_messages_of(complaint: Complaint) -> QuerySet[Dispatch]:
-    """The messages written to the complainant of `complaint`, oldest first (for its page)."""
-    return Dispatch.objects.filter(topic=TOPIC, subject_id=complaint.pk).order_by(
-        "created_at", "pk"
+def text_shown_to_staff(text: str) -> str:
+    """A message as the complaint's page shows it: the survey's link (`survey_url`) without
+    its token, which is the resident's alone (with it, whoever reads the complaint could
+    answer the survey as the resident; the office records an answer at the desk, under its
+    name)."""
+    survey_path = reverse("survey_public", kwargs={"token": "-"}).removesuffix("-/")
+    link = re.escape(settings.SITE_URL + survey_path) + r"[A-Za-z0-9_-]+/?"
+    return re.sub(link, lambda found: settings.SITE_URL + survey_path + "…", text)
+
+
+def resident_messages_of(complaint: Complaint) -> list[Dispatch]:
+    """The messages written to the complainant of `complaint`, oldest first, for its page:
+    each with `shown_text` (`text_shown_to_staff`)."""
+    messages = list(
+        Dispatch.objects.filter(topic=TOPIC, subject_id=complaint.pk).order_by("created_at", "pk")
     )
+    for message in messages:
+        message.shown_text = text_shown_to_staff(message.payload.get("text", ""))
+    return messages
 
 
 # --- the outbox's "complaint" topic ------------------------------------------------------------

@@ -92,7 +92,7 @@ def letter_requirements(
 ) -> dict[str, str]:
     """What is missing for a letter of `kind` to `person`, field by field (empty: nothing).
     The layout decides: a referral letter needs its referral, the registry letter the
-    household's desil, a recommendation its programme."""
+    household's desil, a recommendation its programme, offered in the household's area."""
     errors: dict[str, str] = {}
     if not kind.active:
         errors["kind"] = _("This kind of letter is no longer in use.")
@@ -111,6 +111,11 @@ def letter_requirements(
         elif kind.programs.exists() and not kind.programs.filter(pk=program.pk).exists():
             errors["program"] = _("This kind of letter is not written for %(program)s.") % {
                 "program": program.name
+            }
+        elif not program.agency.serves(household.region_id):
+            # As a referral is sent: only to a programme offered in the household's area.
+            errors["program"] = _("%(code)s is not offered in this household's area.") % {
+                "code": program.code
             }
     elif program is not None and kind.layout != Layout.REFERRAL:
         errors["program"] = _("This kind of letter names no programme.")
@@ -267,7 +272,8 @@ def letter_issue(
     """Issue a draft: the next number of its office (the regency or city of the holder's
     household) and year, a check token, and its content and page frozen with the page's
     SHA-256. Refused, field by field and changing nothing: without the permission, by the
-    letter's own drafter, twice, after revoking, or when the layout's needs are no longer met."""
+    letter's own drafter, twice, after revoking, when the holder has left the household since
+    the draft, or when the layout's needs are no longer met."""
     _refuse_unless(actor, ISSUE, "status", _only_issuers())
     with transaction.atomic():
         letter = _locked(letter)
@@ -277,7 +283,12 @@ def letter_issue(
                 {"status": _("You drafted this letter: another officer issues it (four eyes).")}
             )
         errors = {}
-        if letter.kind.layout != Layout.REFERRAL:
+        if letter.person.household_id != letter.household_id:
+            # Moved since the draft (a transfer, a split, a merge): the letter would certify
+            # a household, and be numbered by an office, that are no longer the holder's.
+            errors = {"person": _("%(name)s no longer lives in the household.") % {
+                "name": letter.person.name}}  # fmt: skip
+        elif letter.kind.layout != Layout.REFERRAL:
             errors = letter_requirements(
                 kind=letter.kind, person=letter.person, program=letter.program, referral=None
             )

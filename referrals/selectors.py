@@ -80,15 +80,16 @@ def referral_get_for(user: AbstractBaseUser | AnonymousUser, pk: int) -> Referra
 
 def decision_queue_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Referral]:
     """The referrals waiting for a decision (penetapan) that `user` may decide: none
-    without the permission; those of households in their working area, emergencies first,
-    then the longest waiting."""
+    without the permission; of those they see (`referrals_for`: an office role's, of
+    households in their working area), emergencies first, then the longest waiting."""
     if not (user.is_authenticated and user.is_active and user.has_perm(DECIDE_REFERRAL)):
         return Referral.objects.none()
+    # From the referrals the user sees: a holder of the permission without an office role
+    # of the area (an agency's officer) is shown none they could not open.
     return (
-        Referral.objects.filter(
-            region_scope_q(user, "household__region"), status=Referral.Status.AWAITING_DECISION
-        )
-        .select_related("program", "agency", "complaint", "household__region", "created_by")
+        referrals_for(user)
+        .filter(status=Referral.Status.AWAITING_DECISION)
+        .select_related("created_by")
         .annotate(
             emergency=ExpressionWrapper(
                 Q(complaint__urgency="emergency"), output_field=BooleanField()

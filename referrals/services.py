@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import DECIDE_REFERRAL, SUPERVISING_ROLES, Role, has_role
-from accounts.selectors import region_scope_q, staff_covering, staff_profile_of
+from accounts.selectors import staff_covering, staff_profile_of
 from complaints.models import Complaint
 from complaints.resident_messages import message_referral_outcome
 from complaints.selectors import complaints_in_scope
@@ -444,9 +444,7 @@ def decision_refusal(user: AbstractBaseUser, referral: Referral) -> str | None:
     area, the status, and four eyes (whoever prepared or submitted it never decides it)."""
     if not may_decide(user):
         return _("Only approvers (supervisors and coordinators) decide referrals.")
-    if not Referral.objects.filter(
-        region_scope_q(user, "household__region"), pk=referral.pk
-    ).exists():
+    if not referrals_for(user).filter(pk=referral.pk).exists():
         return _("This referral is outside your working area.")
     if referral.status != Status.AWAITING_DECISION:
         return _("It is %(status)s: there is no decision to make.") % {

@@ -18,6 +18,7 @@ from accounts.models import AccessLog
 from accounts.services import access_record
 from complaints.models import Complaint
 from complaints.resident_messages import TOPIC as COMPLAINT_TOPIC
+from complaints.resident_messages import text_shown_to_staff
 from households.models import Household, Person
 from households.services import HOUSEHOLD_FIELDS, PERSON_FIELDS
 from outbox.models import Dispatch
@@ -121,7 +122,8 @@ def _complaint(complaint: Complaint) -> dict[str, Any]:
                 "kind": d.kind,
                 "channel": d.channel,
                 "to": d.recipients,
-                "text": d.payload.get("text", ""),
+                # the survey's token left out: the officer exporting reads the file too
+                "text": text_shown_to_staff(d.payload.get("text", "")),
                 "status": d.status,
                 "sent_at": _moment(d.sent_at),
             }
