@@ -23,6 +23,7 @@ from households.selectors import persons_in_scope
 from letters.models import Letter, LetterBatch, LetterEvent, LetterKind
 from letters.numbering import next_serial, pattern_for
 from letters.rendering import letter_content, letter_page, page_digest
+from letters.selectors import letters_for
 from programs.models import Program
 from referrals.models import Referral
 from referrals.selectors import referrals_for
@@ -211,9 +212,12 @@ def letters_draft_many(
 # --- moves ---------------------------------------------------------------------------------
 
 
-def _locked(letter: Letter) -> Letter:
-    return (
-        Letter.objects.select_for_update(of=("self",))
+def _locked(letter: Letter, actor: AbstractBaseUser) -> Letter:
+    """The letter, locked, if it is of the actor's area (a batch's worker moves letters in its
+    requester's name: their area is checked at each move, not only when they asked)."""
+    letter = (
+        letters_for(actor)
+        .select_for_update(of=("self",))
         .select_related(
             "kind",
             "person",
@@ -223,8 +227,12 @@ def _locked(letter: Letter) -> Letter:
             "referral__agency",
             "referral__complaint",
         )
-        .get(pk=letter.pk)
+        .filter(pk=letter.pk)
+        .first()
     )
+    if letter is None:
+        raise ValidationError({"status": _("No such letter in your area.")})
+    return letter
 
 
 def _check_move(letter: Letter, to: str) -> None:
@@ -276,7 +284,7 @@ def letter_issue(
     the draft, or when the layout's needs are no longer met."""
     _refuse_unless(actor, ISSUE, "status", _only_issuers())
     with transaction.atomic():
-        letter = _locked(letter)
+        letter = _locked(letter, actor)
         _check_move(letter, Status.ISSUED)
         if letter.drafted_by_id == actor.pk:
             raise ValidationError(
@@ -288,10 +296,12 @@ def letter_issue(
             # a household, and be numbered by an office, that are no longer the holder's.
             errors = {"person": _("%(name)s no longer lives in the household.") % {
                 "name": letter.person.name}}  # fmt: skip
-        elif letter.kind.layout != Layout.REFERRAL:
+        else:
             errors = letter_requirements(
                 kind=letter.kind, person=letter.person, program=letter.program, referral=None
             )
+            # A referral letter's referral is checked below, as it stands now.
+            errors.pop("referral", None)
         if letter.referral_id and not errors:
             errors = _referral_still_stands(letter)
         if errors:
@@ -340,7 +350,7 @@ def letter_revoke(
     if len(reason) > 500:
         raise ValidationError({"reason": _("At most 500 characters.")})
     with transaction.atomic():
-        letter = _locked(letter)
+        letter = _locked(letter, actor)
         _check_move(letter, Status.REVOKED)
         from_status = letter.status
         letter.status = Status.REVOKED
@@ -356,7 +366,7 @@ def letter_discard(
     """Discard a draft (it never had a number)."""
     _refuse_unless(actor, DRAFT, "status", _("You may not discard letters."))
     with transaction.atomic():
-        letter = _locked(letter)
+        letter = _locked(letter, actor)
         _check_move(letter, Status.DISCARDED)
         from_status = letter.status
         letter.status = Status.DISCARDED

@@ -1,6 +1,7 @@
 """Drafting and issuing a letter: the layout's needs, four eyes, the number of the office and
 year, the page frozen with its SHA-256, issuing twice, revoking and its reason."""
 
+import datetime
 import hashlib
 import re
 
@@ -253,3 +254,47 @@ def test_a_referral_letter_is_not_issued_once_its_referral_is_cancelled(
     letter.refresh_from_db()
     assert "referral" in refused.value.message_dict
     assert (letter.status, letter.number, letter.token) == ("draft", None, None)
+
+
+def test_a_referral_letter_is_not_issued_once_its_holder_died_or_its_kind_is_retired(
+    kinds, assessed, back_office, catalogue, head_of_office
+):
+    from referrals.models import Referral
+    from referrals.services import referrals_create
+
+    (referral,) = referrals_create(
+        actor=back_office, complaint=assessed(), programs=[catalogue["BPNT"]]
+    )
+    holder = referral.household.head
+    letter = letter_draft(
+        actor=back_office, kind=kinds["surat_rujukan"], person=holder,
+        referral=Referral.objects.get(pk=referral.pk),
+    )  # fmt: skip
+    type(holder).objects.filter(pk=holder.pk).update(
+        status="deceased", status_date=datetime.date(2026, 11, 1)
+    )
+    with pytest.raises(ValidationError) as died:
+        letter_issue(actor=head_of_office, letter=letter)
+    type(holder).objects.filter(pk=holder.pk).update(status="active", status_date=None)
+    kinds["surat_rujukan"].__class__.objects.filter(code="surat_rujukan").update(active=False)
+    with pytest.raises(ValidationError) as retired:
+        letter_issue(actor=head_of_office, letter=letter)
+
+    assert "person" in died.value.message_dict
+    assert "kind" in retired.value.message_dict
+    letter.refresh_from_db()
+    assert letter.status == "draft"
+
+
+def test_a_head_of_office_of_another_area_issues_nothing_even_in_a_worker(
+    kinds, registered, back_office
+):
+    letter = letter_draft(actor=back_office, kind=kinds["suket_dtsen"], person=registered)
+    elsewhere = staff_user(Role.SUPERVISOR, scope="52.72.02")
+
+    with pytest.raises(ValidationError) as refused:
+        letter_issue(actor=elsewhere, letter=letter)
+
+    assert refused.value.message_dict == {"status": ["Tidak ada surat ini di wilayah kerja Anda."]}
+    letter.refresh_from_db()
+    assert letter.status == "draft"
