@@ -76,16 +76,17 @@ def _last_fours(complaint: Complaint) -> list[str]:
 
 def lookup_limited(*, page: str, ticket: str, address: str, now: datetime.datetime) -> bool:
     """Whether the public page `page` has had its fill of look-ups from `address`, or
-    (with a `ticket`) for that ticket, within the window: each page counts its own rows."""
+    (with a `ticket`) for that ticket, within the window, or for that ticket within a day:
+    each page counts its own rows."""
     limits = {"address": (caller_block(address), settings.SLRT_STATUS_PER_ADDRESS)}
     if ticket:
         limits["ticket"] = (ticket, settings.SLRT_STATUS_PER_TICKET)
-    return over_limit(
-        StatusLookup.objects.filter(page=page),
-        now=now,
-        window_minutes=settings.SLRT_STATUS_WINDOW_MINUTES,
-        limits=limits,
-    )
+    lookups = StatusLookup.objects.filter(page=page)
+    window = settings.SLRT_STATUS_WINDOW_MINUTES
+    if over_limit(lookups, now=now, window_minutes=window, limits=limits):
+        return True
+    day = {"ticket": (ticket, settings.SLRT_STATUS_PER_TICKET_DAY)}
+    return bool(ticket) and over_limit(lookups, now=now, window_minutes=24 * 60, limits=day)
 
 
 def lookup_recorded(

@@ -212,6 +212,8 @@ SLRT_VISIT_DUE_DAYS = env.int("SLRT_VISIT_DUE_DAYS", default=5)
 SLRT_STATUS_WINDOW_MINUTES = env.int("SLRT_STATUS_WINDOW_MINUTES", default=15)
 SLRT_STATUS_PER_ADDRESS = env.int("SLRT_STATUS_PER_ADDRESS", default=10)
 SLRT_STATUS_PER_TICKET = env.int("SLRT_STATUS_PER_TICKET", default=5)
+# ...and per ticket in a day: four digits are 10,000 guesses, of which a day allows this many.
+SLRT_STATUS_PER_TICKET_DAY = env.int("SLRT_STATUS_PER_TICKET_DAY", default=20)
 # ...and kept this many days (the caller's address is personal data), then deleted daily.
 SLRT_STATUS_LOG_DAYS = env.int("SLRT_STATUS_LOG_DAYS", default=90)
 # The letter register: a letter's number, per office (the regency or city) and year, with

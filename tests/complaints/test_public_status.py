@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,6 +125,21 @@ def test_look_ups_are_limited_per_ticket_from_any_address(client, complaint, set
     refused = look_up(client, complaint.ticket_number, digits(complaint), "192.0.2.50")
     assert refused.status_code == 429
     assert StatusLookup.objects.filter(limited=True).count() == 1
+
+
+def test_look_ups_of_one_ticket_are_limited_over_the_day_too(client, complaint, settings):
+    settings.SLRT_STATUS_PER_ADDRESS, settings.SLRT_STATUS_PER_TICKET = 100, 100
+    settings.SLRT_STATUS_PER_TICKET_DAY = 4
+    start = datetime.datetime(2026, 12, 1, 1, tzinfo=datetime.UTC)
+    for hour in range(4):  # one guess an hour, each in a window of its own
+        with time_machine.travel(start + datetime.timedelta(hours=hour)):
+            look_up(client, complaint.ticket_number, f"{hour:04d}", f"198.51.100.{hour + 1}")
+    with time_machine.travel(start + datetime.timedelta(hours=5)):
+        refused = look_up(client, complaint.ticket_number, digits(complaint), "192.0.2.50")
+    with time_machine.travel(start + datetime.timedelta(hours=30)):
+        next_day = look_up(client, complaint.ticket_number, digits(complaint), "192.0.2.50")
+    assert refused.status_code == 429
+    assert next_day.status_code == 200 and "Pengaduan diterima" in next_day.content.decode()
 
 
 def test_the_receipt_says_where_to_check(client, complaint, front_office, settings):
