@@ -218,6 +218,7 @@ def _locked(letter: Letter, actor: AbstractBaseUser) -> Letter:
     letter = (
         letters_for(actor)
         .select_for_update(of=("self",))
+        .select_related(None)  # what lists show; a move reads what follows
         .select_related(
             "kind",
             "person",
