@@ -194,6 +194,8 @@ class Letter(models.Model):
         ]
         permissions = [("issue_letter", _("Can issue and revoke letters"))]
 
+    constraint_fields = {"letter_one_live_per_referral_and_kind": "referral"}
+
     def __str__(self) -> str:
         return self.number or _("Draft letter %(id)s") % {"id": self.pk}
 

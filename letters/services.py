@@ -29,6 +29,7 @@ from referrals.models import Referral
 from referrals.selectors import referrals_for
 from regions.models import Region
 from regions.time_zones import local_date_in
+from slrt.constraints import constraint_violations_as_field_errors
 from slrt.jobs import job_enqueue, job_fail, job_finish, job_progress, job_start
 from slrt.number_patterns import number_written
 
@@ -54,6 +55,8 @@ BATCH_AT_MOST = 500
 
 # A check token: 32 characters of the URL-safe alphabet (192 random bits).
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32}$")
+# A NIK as pasted, once its dots and dashes are taken out: sixteen ASCII digits.
+NIK_SHAPE = re.compile(r"[0-9]{16}\Z")
 
 
 def new_token() -> str:
@@ -150,7 +153,9 @@ def letter_draft(
         program = referral.program  # a reactivation's recommendation is for its programme
     if errors := letter_requirements(kind=kind, person=person, program=program, referral=referral):
         raise ValidationError(errors)
-    with transaction.atomic():
+    # Another drafter's letter for the same referral may be saved after the check above:
+    # the register's one-live-letter rule then answers at `referral`, as the check does.
+    with constraint_violations_as_field_errors(), transaction.atomic():
         letter = Letter.objects.create(
             kind=kind, person=person, household_id=person.household_id, program=program,
             referral=referral, drafted_by=actor,
@@ -167,16 +172,20 @@ def persons_from_niks(actor: AbstractBaseUser, typed: str) -> list[Person]:
         raise ValidationError(
             {"niks": _("At most %(most)s NIKs at once.") % {"most": DRAFTS_AT_ONCE}}
         )
-    wanted = [re.sub(r"[^0-9]", "", part)[:16] for part in typed_parts]
+    # Dots and dashes are how NIKs are often written; anything else (a letter, a digit too
+    # many, two NIKs run together) is no NIK, and is not read as one.
+    wanted = [re.sub(r"[.-]", "", part) for part in typed_parts]
+    malformed = [
+        part[:20] for nik, part in zip(wanted, typed_parts, strict=True) if not NIK_SHAPE.match(nik)
+    ]
+    if malformed:
+        raise ValidationError({"niks": _("A NIK has 16 digits: %(niks)s is not one.") % {
+            "niks": ", ".join(malformed[:5])}})  # fmt: skip
     found = {
         person.nik: person
         for person in persons_in_scope(actor).filter(nik__in=wanted).select_related("household")
     }
-    unknown = [
-        mask_identifier(nik) if len(nik) == 16 else part[:20]
-        for nik, part in zip(wanted, typed_parts, strict=True)
-        if nik not in found
-    ]
+    unknown = [mask_identifier(nik) for nik in wanted if nik not in found]
     if unknown:
         raise ValidationError({"niks": _("No person of your area has the NIK %(niks)s.") % {
             "niks": ", ".join(unknown[:5])}})  # fmt: skip

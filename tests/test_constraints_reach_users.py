@@ -656,7 +656,8 @@ UNREACHABLE = {
     "letter_serial_once_per_office_year": "letter_issue takes the next serial from the locked "
     "counter",
     "letter_one_live_per_referral_and_kind": "letter_draft refuses a second live letter of one "
-    "kind for a referral at `referral` before it saves",
+    "kind for a referral at `referral` before it saves; one drafted at the same instant is "
+    "refused there too (tests/referrals/test_reactivation.py)",
     "letter_issued_has_number_and_token": "letter_issue writes the number and the token with "
     "the status, in one save",
     "reactivation_refusal_has_reason": "reactivation_record refuses a refusal without its reason "

@@ -222,3 +222,42 @@ def test_a_person_id_no_database_holds_is_refused_at_its_field(kinds, three, as_
     assert answer.status_code in (200, 400)
     assert "persons" in answer.context["form"].errors
     assert not Letter.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "5272010101800001999",  # a digit too many: not the NIK of its first sixteen
+        "52720101018000015272010101800002",  # two NIKs run together: not the first alone
+        "5272010101800001abc",
+        "５２７２０１０１０１８００００１",  # full-width digits
+    ],
+)
+def test_a_pasted_nik_that_is_not_sixteen_digits_is_refused_at_its_field(
+    kinds,
+    three,
+    back_office,
+    client,
+    typed,
+):
+    client.force_login(back_office)
+
+    answer = client.post(reverse("letters:create"), {"kind": "suket_dtsen", "niks": typed})
+
+    assert answer.status_code == 400
+    (message,) = answer.context["form"].errors["niks"]
+    assert message.startswith("NIK terdiri atas 16 angka:"), message
+    assert not Letter.objects.exists()
+
+
+def test_a_nik_written_with_dots_or_dashes_is_read(kinds, three, back_office, client):
+    client.force_login(back_office)
+    nik = three[0].nik
+
+    answer = client.post(
+        reverse("letters:create"),
+        {"kind": "suket_dtsen", "niks": f"{nik[:6]}.{nik[6:12]}.{nik[12:]}\n{nik[:8]}-{nik[8:]}"},
+    )
+
+    assert answer.status_code == 302
+    assert Letter.objects.get().person == three[0]

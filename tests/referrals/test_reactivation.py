@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from documents.services import document_upload
+from letters import services as letter_services
 from letters.models import LetterKind
 from letters.services import letter_draft, letter_issue
 from referrals.models import ReactivationRecord, Referral
@@ -278,3 +279,25 @@ def test_the_referral_s_page_takes_the_facility_s_letter_from_the_back_office_on
     client.force_login(officer_of("PBI-JK"))
     page = client.get(reverse("referrals:detail", args=[pbi.pk]))
     assert page.status_code == 200 and upload not in page.content.decode()
+
+
+def test_a_recommendation_drafted_twice_at_once_is_refused_at_its_field(
+    pbi, back_office, client, monkeypatch
+):
+    """The other drafter's letter was saved between this one's check and its write: the
+    register's rule (one live letter of a kind per referral) answers, not a server error."""
+    draft_recommendation(back_office, pbi)
+    monkeypatch.setattr(letter_services, "_referral_errors", lambda **kwargs: {})
+    client.force_login(back_office)
+
+    answer = client.post(
+        f"{reverse('letters:create')}?referral={pbi.pk}",
+        {"kind": "rekomendasi", "referral": pbi.pk},
+    )
+
+    assert answer.status_code == 400
+    assert answer.context["form"].errors == {
+        "referral": ["Rujukan ini sudah memiliki surat jenis ini di register."]
+    }
+    assert "Rujukan ini sudah memiliki surat jenis ini di register." in answer.content.decode()
+    assert pbi.letters.count() == 1
