@@ -8,6 +8,7 @@ The public survey page shows nothing of the complaint but the office's name. An 
 malformed or already used link answers as one (no oracle), and the page is rate-limited per
 address by the status check's limiter (`complaints.public_status`)."""
 
+import re
 import secrets
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -26,6 +27,10 @@ from complaints.models import Complaint, PublicPage, SatisfactionSurvey
 from complaints.public_status import Limited, lookup_limited, lookup_recorded
 
 Via = SatisfactionSurvey.Via
+
+# A link's token as `survey_for` makes it (22 letters of the URL-safe alphabet), with room:
+# anything else is looked up as no token (a NUL in the address would reach the query).
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,64}\Z")
 
 
 @dataclass(frozen=True)
@@ -205,7 +210,7 @@ def survey_by_token(*, token: str, address: str) -> SatisfactionSurvey | None:
         lookup_recorded(page=PublicPage.SURVEY, address=address, now=now, limited=True)
         raise Limited
     survey = None
-    if 20 <= len(token) <= 64 and token.isascii():
+    if TOKEN_SHAPE.match(token or ""):
         survey = (
             SatisfactionSurvey.objects.select_related("complaint__household")
             .filter(

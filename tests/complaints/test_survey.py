@@ -106,6 +106,18 @@ def test_unknown_malformed_and_used_links_answer_alike(client, closed):
     assert SatisfactionSurvey.objects.get(complaint=closed).answered_via == "link"  # once
 
 
+@pytest.mark.parametrize("token", ["%00" * 22, "%20" * 22, "a%00" * 11, "%C3%A9" * 22])
+def test_a_link_of_a_token_s_length_but_not_its_letters_answers_as_an_unknown_one(
+    client, closed, token
+):
+    """A NUL in the address reached the query (PostgreSQL refuses it: a server error)."""
+    unknown = client.get("/survey/" + "x" * 22 + "/", REMOTE_ADDR="198.51.100.3")
+    odd = client.get(f"/survey/{token}/", REMOTE_ADDR="198.51.100.4")
+
+    assert (unknown.status_code, odd.status_code) == (200, 200)
+    assert neutral(unknown) == neutral(odd)
+
+
 def test_a_survey_is_answered_once_whoever_tries_again(closed, front_office):
     survey = survey_for(closed)
     survey_answer(survey=survey, scores=dict.fromkeys(SURVEY_ELEMENTS, 2), via="link")
