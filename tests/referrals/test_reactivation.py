@@ -301,3 +301,21 @@ def test_a_recommendation_drafted_twice_at_once_is_refused_at_its_field(
     }
     assert "Rujukan ini sudah memiliki surat jenis ini di register." in answer.content.decode()
     assert pbi.letters.count() == 1
+
+
+def test_a_recommendation_refused_for_its_programme_says_why_on_the_referral_s_form(
+    pbi, back_office, client, catalogue
+):
+    """Drafted from the referral, the form shows no programme field: its message is shown
+    all the same."""
+    LetterKind.objects.get(code="rekomendasi").programs.set([catalogue["BPNT"]])
+    client.force_login(back_office)
+
+    answer = client.post(
+        f"{reverse('letters:create')}?referral={pbi.pk}",
+        {"kind": "rekomendasi", "referral": pbi.pk},
+    )
+
+    assert answer.status_code == 400
+    assert "Jenis surat ini tidak dibuat untuk Penerima Bantuan Iuran" in answer.content.decode()
+    assert not pbi.letters.exists()
