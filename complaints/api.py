@@ -18,7 +18,12 @@ from households.selectors import households_in_scope, persons_in_scope
 from households.services import typed_identifiers_seen
 from programs.models import NeedDomain
 from slrt.middleware import shows_whole_identifiers
-from slrt.serializers import CodeField, StrictCharField, StrictStringsModelSerializer
+from slrt.serializers import (
+    CodeField,
+    IdRelatedField,
+    StrictCharField,
+    StrictStringsModelSerializer,
+)
 
 
 class ComplaintEventSerializer(serializers.ModelSerializer):
@@ -31,14 +36,14 @@ class ComplaintEventSerializer(serializers.ModelSerializer):
         fields = ["action", "from_status", "to_status", "note", "actor", "via", "at"]
 
 
-class HouseholdInScopeField(serializers.PrimaryKeyRelatedField):
+class HouseholdInScopeField(IdRelatedField):
     """A household id; one outside the caller's scope is 'not found', like any other."""
 
     def get_queryset(self):
         return households_in_scope(self.context["request"].user)
 
 
-class PersonInScopeField(serializers.PrimaryKeyRelatedField):
+class PersonInScopeField(IdRelatedField):
     def get_queryset(self):
         return persons_in_scope(self.context["request"].user)
 

@@ -20,15 +20,15 @@ from letters.selectors import letters_for
 from programs.models import Program
 from referrals.selectors import referrals_for
 from slrt.ids import MAX_ID
-from slrt.serializers import CodeField, StrictCharField
+from slrt.serializers import CodeField, IdRelatedField, StrictCharField
 
 
-class PersonInScopeField(serializers.PrimaryKeyRelatedField):
+class PersonInScopeField(IdRelatedField):
     def get_queryset(self):
         return persons_in_scope(self.context["request"].user).select_related("household")
 
 
-class ReferralInScopeField(serializers.PrimaryKeyRelatedField):
+class ReferralInScopeField(IdRelatedField):
     def get_queryset(self):
         return referrals_for(self.context["request"].user)
 

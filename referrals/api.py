@@ -24,7 +24,12 @@ from referrals.selectors import (
     referrals_for,
 )
 from slrt.middleware import shows_whole_identifiers
-from slrt.serializers import CodeField, StrictCharField, StrictStringsModelSerializer
+from slrt.serializers import (
+    CodeField,
+    IdRelatedField,
+    StrictCharField,
+    StrictStringsModelSerializer,
+)
 
 
 class ReferralEventSerializer(serializers.ModelSerializer):
@@ -95,7 +100,7 @@ class ReactivationSerializer(serializers.ModelSerializer):
                   "refusal_reason"]  # fmt: skip
 
 
-class ComplaintInScopeField(serializers.PrimaryKeyRelatedField):
+class ComplaintInScopeField(IdRelatedField):
     """A complaint id; one outside the caller's area is 'not found', like any other."""
 
     def get_queryset(self):

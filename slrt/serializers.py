@@ -14,6 +14,17 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related record by its id, as the schema says: a JSON integer, or its ASCII digits
+    as a string. DRF's own reads `1.5` and `1.0` as 1 (Django truncates), and `"١"` (an
+    Arabic-Indic one) as 1 too, so a client's mistake named someone else's record."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, float) or (isinstance(data, str) and not data.isascii()):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 class CodeField(serializers.SlugRelatedField):
     """A related object named by its code (a category, a programme). The code is looked up as
     it comes, before any text validator runs, and PostgreSQL (or its driver) cannot take a NUL

@@ -20,7 +20,7 @@ from households.masking import mask_free_text
 from households.models import Person
 from households.selectors import households_in_scope
 from slrt.ids import MAX_ID
-from slrt.serializers import StrictCharField
+from slrt.serializers import IdRelatedField, StrictCharField
 from visits import services
 from visits.models import OBSERVED_FIELDS, Visit, VisitEvent
 from visits.selectors import reads_origin, visits_for
@@ -36,7 +36,7 @@ class VisitEventSerializer(serializers.ModelSerializer):
         fields = ["action", "note", "actor", "at"]
 
 
-class HouseholdInScopeField(serializers.PrimaryKeyRelatedField):
+class HouseholdInScopeField(IdRelatedField):
     """A household id; one outside the caller's area is 'not found', like any other."""
 
     def get_queryset(self):

@@ -92,3 +92,31 @@ def test_who_drafted_a_letter_does_not_issue_it_through_the_api(
     assert refused.status_code == 400
     assert "empat mata" in refused.json()["status"][0]
     assert Letter.objects.get().status == "draft"
+
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        lambda pk: pk + 0.5,
+        lambda pk: float(pk),
+        lambda pk: str(pk).translate(ARABIC_INDIC),
+        lambda pk: str(pk).translate(FULL_WIDTH),
+    ],
+    ids=["fraction", "float", "arabic-indic", "full-width"],
+)
+def test_a_person_that_is_no_whole_id_is_refused_not_rounded(
+    kinds, registered, back_office, api, written
+):
+    """DRF read 1.5 and "١" (an Arabic-Indic one) as the person with id 1."""
+    answer = api(back_office).post(
+        "/api/v1/letters/", {"kind": "suket_dtsen", "person": written(registered.pk)},
+        format="json",
+    )  # fmt: skip
+
+    assert answer.status_code == 400 and list(answer.json()) == ["person"]
+    assert answer.json()["person"][0].startswith("Jenis salah: yang diharapkan nomor id")
+    assert not Letter.objects.exists()
