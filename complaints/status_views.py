@@ -22,7 +22,8 @@ class StatusForm(StyledForm):
     )
     last4 = forms.RegexField(
         label=_("Last four digits of the complainant's NIK or phone number"),
-        regex=r"^[0-9]{4}$",
+        regex=r"^[0-9]{4}\Z",
+        strip=True,  # as the API reads them: a phone's keyboard may add a space
         error_messages={"invalid": _("Write the last four digits, numbers only.")},
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": "4"}

@@ -80,6 +80,19 @@ def test_malformed_digits_are_refused_at_the_field(client, complaint):
     assert not StatusLookup.objects.exists()  # nothing looked up
 
 
+def test_the_digits_with_a_space_a_phone_s_keyboard_added_are_read_as_the_api_reads_them(
+    client, complaint
+):
+    page = look_up(client, complaint.ticket_number, f" {digits(complaint)} ")
+    api = client.post(
+        "/api/v1/status/", {"ticket": complaint.ticket_number, "last4": f" {digits(complaint)} "},
+        content_type="application/json", REMOTE_ADDR="203.0.113.8",
+    )  # fmt: skip
+
+    assert (page.status_code, api.status_code) == (200, 200)
+    assert "Pengaduan diterima" in page.content.decode()
+
+
 def test_each_look_up_is_logged_without_the_digits(client, complaint):
     look_up(client, complaint.ticket_number, digits(complaint))
     look_up(client, complaint.ticket_number, "9999" if digits(complaint) != "9999" else "8888")
