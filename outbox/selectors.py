@@ -20,16 +20,18 @@ def dispatches_in_scope_q(user: AbstractBaseUser | AnonymousUser) -> Q:
     return reached
 
 
+def dispatches_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Dispatch]:
+    """Messages about records in the user's area, whatever became of them: a supervisor's
+    (and an administrator's); nobody else's."""
+    if not has_role(user, *SUPERVISING_ROLES):
+        return Dispatch.objects.none()
+    return Dispatch.objects.filter(dispatches_in_scope_q(user))
+
+
 def failed_dispatches_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Dispatch]:
     """Messages that could not be delivered, about records in the user's area, newest first:
     a supervisor's (and an administrator's) to send again; nobody else's."""
-    if not has_role(user, *SUPERVISING_ROLES):
-        return Dispatch.objects.none()
-    return (
-        Dispatch.objects.filter(status=Dispatch.Status.FAILED)
-        .filter(dispatches_in_scope_q(user))
-        .order_by("-created_at", "-pk")
-    )
+    return dispatches_for(user).filter(status=Dispatch.Status.FAILED).order_by("-created_at", "-pk")
 
 
 def with_subjects(dispatches: list[Dispatch]) -> list[Dispatch]:

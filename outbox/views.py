@@ -12,7 +12,7 @@ from accounts.decorators import role_required
 from accounts.roles import SUPERVISING_ROLES
 from outbox import services
 from outbox.models import Dispatch
-from outbox.selectors import failed_dispatches_for, with_subjects
+from outbox.selectors import dispatches_for, failed_dispatches_for, with_subjects
 
 
 @require_GET
@@ -25,7 +25,8 @@ def dispatch_failed_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(*SUPERVISING_ROLES)
 def dispatch_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    dispatch: Dispatch = get_object_or_404(failed_dispatches_for(request.user), pk=pk)
+    # Any message of the area: one sent again already (a double click) is told so.
+    dispatch: Dispatch = get_object_or_404(dispatches_for(request.user), pk=pk)
     try:
         services.dispatch_retry(actor=request.user, dispatch=dispatch)
     except ValidationError as error:

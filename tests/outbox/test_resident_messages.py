@@ -324,6 +324,25 @@ def test_failed_messages_to_residents_are_listed_for_the_areas_supervisors_who_s
     assert len({r["headers"]["Idempotency-Key"] for r in gateway.requests}) == 1
 
 
+def test_a_message_sent_again_twice_says_so_the_second_time(
+    register, gateway, client, django_capture_on_commit_callbacks
+):
+    """A double click: the second press found no failed message and answered 404."""
+    gateway.status = 503
+    message = messages_of(register()).get()
+    gateway.status = 200
+    client.force_login(staff_user(Role.SUPERVISOR, scope="52.72"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(reverse("outbox:retry", args=[message.pk]))
+    second = client.post(reverse("outbox:retry", args=[message.pk]), follow=True)
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "Pesan ini sudah tidak berstatus gagal." in second.content.decode()
+    assert len(gateway.requests) == 2  # the failed attempt and the one retry
+
+
 def test_a_persons_data_on_request_lists_the_messages_sent_to_them(register, poor_household):
     from reports.subject_access import person_data_export
 
