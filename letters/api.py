@@ -20,7 +20,7 @@ from letters.selectors import letters_for
 from programs.models import Program
 from referrals.selectors import referrals_for
 from slrt.ids import MAX_ID
-from slrt.serializers import CodeField, IdRelatedField, StrictCharField
+from slrt.serializers import CodeField, IdRelatedField, StrictCharField, StrictIntegerField
 
 
 class PersonInScopeField(IdRelatedField):
@@ -102,7 +102,7 @@ class LetterListFilter(serializers.Serializer):
         source="kind__code", max_length=30, required=False,
         help_text="A kind's code (`surat_rujukan`, `suket_dtsen`, `rekomendasi`, …).",
     )  # fmt: skip
-    referral = serializers.IntegerField(
+    referral = StrictIntegerField(
         min_value=1, max_value=MAX_ID, required=False,
         help_text="The letters written for this referral (its letter, its recommendation).",
     )  # fmt: skip

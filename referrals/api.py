@@ -28,6 +28,7 @@ from slrt.serializers import (
     CodeField,
     IdRelatedField,
     StrictCharField,
+    StrictIntegerField,
     StrictStringsModelSerializer,
 )
 
@@ -163,7 +164,7 @@ class ReferralListSerializer(ReferralSerializer):
 class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=Referral.Status.choices)
     note = StrictCharField(max_length=2000, required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(
+    version = StrictIntegerField(
         min_value=1,
         required=False,
         help_text="The version you read: a referral changed since then answers 409.",
@@ -179,7 +180,7 @@ class DecisionSerializer(serializers.Serializer):
         max_length=2000, required=False, allow_blank=True, default="",
         help_text="Required to return it: what the sender must change.",
     )  # fmt: skip
-    version = serializers.IntegerField(
+    version = StrictIntegerField(
         min_value=1,
         required=False,
         help_text="The version you read: a referral changed since then answers 409.",

@@ -1,5 +1,7 @@
 """Serializer fields that accept what the API's schema says, and no more."""
 
+import re
+
 from django.db import models
 from rest_framework import serializers
 
@@ -10,6 +12,18 @@ class StrictCharField(serializers.CharField):
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A whole number as the schema says: a JSON integer, or ASCII digits (a query string's)
+    with an optional minus. DRF's own takes `"١٢"` (Arabic-Indic digits) and `"12.0"`."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not re.fullmatch(r"-?[0-9]+", data.strip()):
+            self.fail("invalid")
+        if isinstance(data, float):
             self.fail("invalid")
         return super().to_internal_value(data)
 

@@ -120,3 +120,12 @@ def test_a_person_that_is_no_whole_id_is_refused_not_rounded(
     assert answer.status_code == 400 and list(answer.json()) == ["person"]
     assert answer.json()["person"][0].startswith("Jenis salah: yang diharapkan nomor id")
     assert not Letter.objects.exists()
+
+
+@pytest.mark.parametrize("referral", ["١٢", "１２", "12.0"])
+def test_the_list_refuses_a_referral_written_in_other_digits(back_office, api, referral):
+    """DRF's integer read "١٢" as 12: a filter other than the one asked for."""
+    answer = api(back_office).get("/api/v1/letters/", {"referral": referral})
+
+    assert answer.status_code == 400 and list(answer.json()) == ["referral"]
+    assert answer.json()["referral"] == ["Nilai bidang ini harus berupa bilangan bulat."]

@@ -307,6 +307,23 @@ def test_the_api_decides_with_field_messages(waiting, approver, back_office, cli
     assert again.status_code == 400 and "decision" in again.json()
 
 
+@pytest.mark.parametrize("version", ["١", 1.0, "1.0"])
+def test_a_version_that_is_no_whole_number_is_refused_at_its_field(
+    waiting, approver, client, version
+):
+    """DRF read "١" (Arabic-Indic) and 1.0 as 1: a malformed version is not "changed since"."""
+    client.force_login(approver)
+
+    answer = client.post(
+        f"/api/v1/referrals/{waiting.pk}/decision/", {"decision": "approve", "version": version},
+        content_type="application/json",
+    )  # fmt: skip
+
+    assert answer.status_code == 400
+    assert answer.json() == {"version": ["Nilai bidang ini harus berupa bilangan bulat."]}
+    assert Referral.objects.get(pk=waiting.pk).status == Referral.Status.AWAITING_DECISION
+
+
 def test_the_api_refuses_an_approver_of_another_area_as_not_found(waiting, client, kota_bima):
     client.force_login(staff_user(Role.SUPERVISOR, scope="52.72.02"))
     response = client.post(
