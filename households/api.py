@@ -35,11 +35,12 @@ from households.rules import (
 from households.selectors import households_in_scope, registry_search
 from slrt.api_errors import api_error_detail
 from slrt.middleware import shows_whole_identifiers
+from slrt.serializers import StrictCharField
 
 REQUIRED_MEMBER_FIELDS = ["name", "sex", "birth_date", "relationship"]
 
 
-class PhoneField(serializers.CharField):
+class PhoneField(StrictCharField):
     """A phone number as typed, read into E.164 by `normalize_phone` (empty: none)."""
 
     def __init__(self, **kwargs):

@@ -106,6 +106,22 @@ def test_the_api_refuses_a_number_that_is_not_one_and_registers_nothing(
     assert not Complaint.objects.exists()
 
 
+def test_the_api_refuses_a_number_sent_as_a_json_number(client, front_office, household):
+    """The schema says a string: 6281234567890 as a number was taken (and a leading 0 a
+    client's JSON cannot carry is how numbers are written here)."""
+    client.force_login(front_office)
+
+    response = client.post(
+        reverse("api:complaint-list"),
+        body(household, phone=6281234567890, contact_channel="sms", contact_consent=True),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["phone"] == ["Bukan teks yang sah."]
+    assert not Complaint.objects.exists()
+
+
 def test_the_api_refuses_a_channel_without_consent_at_its_field(client, front_office, household):
     client.force_login(front_office)
 
