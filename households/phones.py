@@ -87,12 +87,26 @@ def normalize_phone(raw: str | None) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# Numbers that are no one's phone to message: a toll-free line (0800…), a premium-rate or
+# shared-cost one, a voicemail, a pager.
+SERVICE_NUMBERS = frozenset({
+    phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.PREMIUM_RATE,
+    phonenumbers.PhoneNumberType.SHARED_COST, phonenumbers.PhoneNumberType.UAN,
+    phonenumbers.PhoneNumberType.VOICEMAIL, phonenumbers.PhoneNumberType.PAGER,
+})  # fmt: skip
+
+
 def receives_messages(phone: str) -> bool:
     """Whether a number in E.164 can take an SMS or a WhatsApp message: a mobile number, or
     one whose plan does not tell mobile from landline (as in some countries); an Indonesian
-    landline (`+62370…`) cannot."""
+    landline (`+62370…`) cannot, nor a toll-free or other service number."""
     number = phonenumbers.parse(phone, HOME_REGION)
-    return phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.FIXED_LINE
+    kind = phonenumbers.number_type(number)
+    return kind != phonenumbers.PhoneNumberType.FIXED_LINE and kind not in SERVICE_NUMBERS
+
+
+def _service_number(phone: str) -> bool:
+    return phonenumbers.number_type(phonenumbers.parse(phone, HOME_REGION)) in SERVICE_NUMBERS
 
 
 def contact_errors(*, phone: str, channel: str, consent: bool) -> dict[str, list[str]]:
@@ -104,6 +118,11 @@ def contact_errors(*, phone: str, channel: str, consent: bool) -> dict[str, list
         return errors
     if not phone:
         errors["phone"] = [_("Write the phone number to contact the resident by SMS or WhatsApp.")]
+    elif _service_number(phone):
+        errors["phone"] = [
+            _("This is a toll-free or service number: SMS and WhatsApp need a mobile number, "
+              "or choose “do not contact”.")
+        ]  # fmt: skip
     elif not receives_messages(phone):
         errors["phone"] = [
             _("This is a landline: SMS and WhatsApp need a mobile number, or choose “do not "

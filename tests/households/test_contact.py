@@ -52,6 +52,18 @@ def test_a_landline_is_a_number_but_takes_no_message():
     assert contact_errors(phone=E164, channel="sms", consent=True) == {}
 
 
+def test_a_toll_free_number_takes_no_message_either():
+    """A toll-free number (0800) was taken for SMS: only a landline was refused."""
+    from households.phones import contact_errors
+
+    toll_free = normalize_phone("0800-1-234-567")
+
+    assert toll_free == "+628001234567"
+    assert contact_errors(phone=toll_free, channel="none", consent=False) == {}
+    (message,) = contact_errors(phone=toll_free, channel="sms", consent=True)["phone"]
+    assert "bebas pulsa" in message and "nomor seluler" in message
+
+
 def test_no_number_is_no_number():
     assert normalize_phone("") == normalize_phone(None) == normalize_phone("  ") == ""
 
