@@ -17,6 +17,7 @@ group relation) and every one of them must revoke.
 """
 
 import datetime
+import ipaddress
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -91,8 +92,14 @@ def _issued_with_otp(token: Token) -> bool:
 def client_address(request: HttpRequest) -> str:
     """The caller's address as the token endpoint's rate limit counts it: `REMOTE_ADDR`,
     or with `TRUSTED_PROXY_COUNT` proxies in front, the address the outermost trusted proxy
-    saw (DRF's `NUM_PROXIES` rule). django-axes counts lockouts by the same address."""
-    return BaseThrottle().get_ident(request)
+    saw (DRF's `NUM_PROXIES` rule). django-axes counts lockouts by the same address. What
+    the caller wrote there may be no address at all: such callers, and those whose address
+    the server was not told, are counted together, as 0.0.0.0 (the columns that keep the
+    address take nothing else)."""
+    try:
+        return str(ipaddress.ip_address(BaseThrottle().get_ident(request).strip()))
+    except (AttributeError, ValueError):
+        return "0.0.0.0"  # noqa: S104  (a bucket, not a bind address)
 
 
 # --- revocation ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
@@ -74,6 +75,30 @@ def test_repeated_wrong_passwords_lock_the_account_on_the_token_endpoint(client)
     assert not Token.objects.filter(user=user).exists()
     other = staff_user(Role.BACK_OFFICE)
     assert "token" in client.post(TOKEN, {"username": other.username, "password": PASSWORD}).json()
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-address", "999.1.1.1", "10.0.0.0/8"])
+def test_a_forwarded_address_that_is_no_address_signs_in_as_any_other_caller(
+    client, settings, forwarded
+):
+    """Behind two proxies, the address before theirs is what the caller wrote: the lockout
+    stored it as it came, a server error on PostgreSQL. Such callers count as 0.0.0.0."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 2}
+    user = staff_user(Role.FRONT_OFFICE)
+    headers = {"HTTP_X_FORWARDED_FOR": f"{forwarded}, 10.0.0.1", "REMOTE_ADDR": "10.0.0.1"}
+
+    wrong = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": "salah"}, **headers
+    )
+    token = client.post(
+        TOKEN, {"username": user.username, "password": "salah"},
+        content_type="application/json", **headers,
+    )  # fmt: skip
+
+    assert wrong.status_code == 200
+    assert token.status_code == 400
+    addresses = set(AccessAttempt.objects.values_list("ip_address", flat=True))
+    assert addresses == {"0.0.0.0"}  # noqa: S104
 
 
 def test_the_token_endpoint_answers_too_many_requests_past_ten_a_minute(client):
