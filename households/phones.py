@@ -2,12 +2,19 @@
 27/2022: contact needs the resident's consent). The person's record, the complaint, their
 forms and the API apply these rules."""
 
+import contextlib
+import re
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+# A number as people write it: digits (of any script: the library reads ٠١٢ and ０１２), an
+# opening plus, spaces and the usual separators. No letter: the library drops a trailing one
+# (an O typed for a zero) and reads others as a keypad's digits, giving someone else's number.
+AS_TYPED = re.compile(r"[+＋]?[\d\s().\-/]+")
 # Numbers are read as written in Indonesia: `0812…` and `812…` are Indonesian numbers.
 HOME_REGION = "ID"
 PHONE_MAX_LENGTH = 16  # E.164: a plus and at most fifteen digits
@@ -74,10 +81,10 @@ def normalize_phone(raw: str | None) -> str:
     text = (raw or "").strip()
     if not text:
         return ""
-    try:
-        number = phonenumbers.parse(text, HOME_REGION)
-    except phonenumbers.NumberParseException:
-        number = None
+    number = None
+    if AS_TYPED.fullmatch(text):
+        with contextlib.suppress(phonenumbers.NumberParseException):
+            number = phonenumbers.parse(text, HOME_REGION)
     if number is None or not phonenumbers.is_valid_number(number):
         raise ValidationError(
             _("Not a valid phone number: %(number)s. Write it as 0812-3456-7890.")

@@ -37,6 +37,25 @@ def test_what_is_not_a_phone_number_is_refused_in_indonesian(typed):
     assert refused.value.messages[0].startswith("Nomor telepon tidak valid: ")
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["08123456789O", "O8123456789", "0812-3456-78AB", "0812 3456 ABCD", "0812 3456 7890 x",
+     "tel:+6281234567890"],
+)  # fmt: skip
+def test_a_number_with_letters_is_refused_not_read_as_another(typed):
+    """The library drops a trailing letter (an O typed for a zero gave a number a digit
+    short) and reads letters as a keypad's digits (ABCD as 2223): a stranger's number."""
+    with pytest.raises(ValidationError) as refused:
+        normalize_phone(typed)
+
+    assert refused.value.messages[0].startswith("Nomor telepon tidak valid: ")
+
+
+@pytest.mark.parametrize("typed", ["٠٨١٢٣٤٥٦٧٨٩٠", "(0812) 3456.7890", "0812/3456/7890"])
+def test_other_digits_and_separators_are_read(typed):
+    assert normalize_phone(typed) == E164
+
+
 def test_a_valid_number_of_another_country_is_kept_in_e164():
     assert normalize_phone("+65 6123 4567") == "+6561234567"
 
