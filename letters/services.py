@@ -82,7 +82,9 @@ def _referral_errors(
         return {"referral": _("This kind of letter names no referral.")}
     if referral.household_id != household.pk:
         return {"referral": _("The referral is of another household.")}
-    if referral.status in {*Referral.NOT_SENT, Referral.Status.CANCELLED}:
+    if referral.status == Referral.Status.CANCELLED:
+        return {"referral": _("The referral was cancelled: no letter is written for it.")}
+    if referral.status in Referral.NOT_SENT:
         return {"referral": _("The referral has not been sent: its letter waits.")}
     if kind.layout == Layout.RECOMMENDATION and program and program.pk != referral.program_id:
         return {"program": _("The referral is to another programme.")}

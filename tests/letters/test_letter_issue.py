@@ -298,3 +298,29 @@ def test_a_head_of_office_of_another_area_issues_nothing_even_in_a_worker(
     assert refused.value.message_dict == {"status": ["Tidak ada surat ini di wilayah kerja Anda."]}
     letter.refresh_from_db()
     assert letter.status == "draft"
+
+
+def test_a_letter_for_a_cancelled_referral_says_it_was_cancelled(
+    kinds, assessed, back_office, catalogue
+):
+    """It said "not sent yet: its letter waits", as though it would be sent some day."""
+    from referrals.models import Referral
+    from referrals.services import referral_transition, referrals_create
+
+    (referral,) = referrals_create(
+        actor=back_office, complaint=assessed(), programs=[catalogue["BPNT"]]
+    )
+    if referral.status == "draft":
+        referral_transition(actor=back_office, referral=referral, to="sent")
+    referral_transition(actor=back_office, referral=Referral.objects.get(pk=referral.pk),
+                        to="cancelled", note="Salah program")  # fmt: skip
+
+    with pytest.raises(ValidationError) as refused:
+        letter_draft(
+            actor=back_office, kind=kinds["surat_rujukan"], person=referral.household.head,
+            referral=Referral.objects.get(pk=referral.pk),
+        )  # fmt: skip
+
+    assert refused.value.message_dict == {
+        "referral": ["Rujukan ini dibatalkan: tidak ada surat yang dibuat untuknya."]
+    }
