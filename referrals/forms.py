@@ -154,3 +154,5 @@ class ReactivationForm(forms.Form):
         max_length=NOTES_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # The record's version when the page was read (0: none yet).
+    version = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)

@@ -372,6 +372,8 @@ class ReactivationRecord(models.Model):
     result_on = models.DateField(_("result known on"), null=True, blank=True)
     refusal_reason = models.TextField(_("reason for the refusal"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Raised by each correction: a correction made on an older reading is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("reactivation record")

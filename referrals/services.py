@@ -83,6 +83,17 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 ESCALATION_GRACE_DAYS = 2
 
 
+class ReactivationChanged(ValidationError):
+    """The reactivation's record was corrected by someone else since the user read it."""
+
+    def __init__(self, record: ReactivationRecord):
+        super().__init__(
+            _("Someone else recorded this reactivation meanwhile: it is shown as it is now. "
+              "Check it, then save your correction again.")
+        )  # fmt: skip
+        self.record = record
+
+
 class ReferralConflict(Exception):
     """The referral changed since the user read it (another officer answered first)."""
 
@@ -812,12 +823,14 @@ def reactivation_record(
     result: str = "",
     result_on: datetime.date | None = None,
     refusal_reason: str = "",
+    version: int | None = None,
     via: str = Via.WEB,
 ) -> ReactivationRecord:
     """Record (or correct) the reactivation of a referral to a reactivation programme: the
     facility's letter its file holds, the day it was uploaded to the national system (by
     `actor`) and, once known, the result (`refused` with its reason). All or nothing, with
-    an event; field by field messages."""
+    an event; field by field messages. With `version` (the record's as the user read it, 0
+    for none), a record changed since is not overwritten (`ReactivationChanged`)."""
     refusal_reason = refusal_reason.strip()
     if not is_sender(actor, referral):
         raise ValidationError(_("Only the back office of the household's area records this."))
@@ -871,10 +884,14 @@ def reactivation_record(
         if errors:
             raise ValidationError(errors)
         record = ReactivationRecord.objects.filter(referral=current).first()
+        if version is not None and version != (record.version if record else 0):
+            raise ReactivationChanged(record)
         if record is None:
             record = ReactivationRecord(referral=current, uploaded_by=actor)
-        elif record.uploaded_on != uploaded_on:
-            record.uploaded_by = actor
+        else:
+            record.version += 1
+            if record.uploaded_on != uploaded_on:
+                record.uploaded_by = actor
         record.facility_letter = letter
         record.uploaded_on = uploaded_on
         record.result = result

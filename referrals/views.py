@@ -181,6 +181,7 @@ def _render_detail(
                 "result": getattr(reactivation, "result", ""),
                 "result_on": getattr(reactivation, "result_on", None),
                 "refusal_reason": getattr(reactivation, "refusal_reason", ""),
+                "version": getattr(reactivation, "version", 0),
             }
         )
     return render(
@@ -304,6 +305,14 @@ def referral_reactivation(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.reactivation_record(actor=request.user, referral=referral, **form.cleaned_data)
+        except services.ReactivationChanged as changed:
+            # The user's entry stays in the form, to be saved on the record as it is now.
+            data = request.POST.copy()
+            data["version"] = changed.record.version if changed.record else 0
+            form = ReactivationForm(data)
+            form.is_valid()
+            form.add_error(None, changed)
+            return _render_detail(request, referral, reactivation_form=form, status=409)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

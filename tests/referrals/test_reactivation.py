@@ -16,6 +16,7 @@ from documents.services import document_upload
 from letters import services as letter_services
 from letters.models import LetterKind
 from letters.services import letter_draft, letter_issue
+from referrals import services
 from referrals.models import ReactivationRecord, Referral
 from referrals.services import reactivation_record, referral_transition, referrals_create
 from tests.factories import staff_user
@@ -319,3 +320,37 @@ def test_a_recommendation_refused_for_its_programme_says_why_on_the_referral_s_f
     assert answer.status_code == 400
     assert "Jenis surat ini tidak dibuat untuk Penerima Bantuan Iuran" in answer.content.decode()
     assert not pbi.letters.exists()
+
+
+def test_a_correction_made_on_an_older_reading_overwrites_nothing(pbi, back_office):
+    make_ready(back_office, pbi)
+    first = record(back_office, pbi, version=0)
+    colleague = staff_user(Role.BACK_OFFICE, scope="52.72.01")
+    record(colleague, pbi, result="active", version=first.version)
+
+    with pytest.raises(services.ReactivationChanged):
+        record(back_office, pbi, result="refused", refusal_reason="Salah", version=first.version)
+    with pytest.raises(services.ReactivationChanged):
+        record(back_office, Referral.objects.get(pk=pbi.pk), version=0)  # "none yet": there is
+
+    saved = ReactivationRecord.objects.get()
+    assert (saved.result, saved.version) == ("active", 2)
+
+
+def test_the_page_keeps_the_officer_s_entry_when_the_record_changed_meanwhile(
+    pbi, back_office, client
+):
+    make_ready(back_office, pbi)
+    record(back_office, pbi, result="active", version=0)  # a colleague, since the page was read
+    client.force_login(back_office)
+    with time_machine.travel(THURSDAY):
+        answer = client.post(
+            reverse("referrals:reactivation", args=[pbi.pk]),
+            {"uploaded_on": "25-11-2026", "result": "refused", "refusal_reason": "Desil 8.",
+             "version": "0"},
+        )  # fmt: skip
+    page = answer.content.decode()
+    assert answer.status_code == 409
+    assert "sudah dicatat orang lain" in page
+    assert "Desil 8." in page and 'name="version" value="1"' in page
+    assert ReactivationRecord.objects.get().result == "active"
