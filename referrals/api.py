@@ -295,12 +295,13 @@ class ReferralViewSet(
     def _move(self, request: Request, serializer_class, move) -> Response:
         """A move of the referral through its service (`move`) with the fields of
         `serializer_class`: the referral as it is now, or 409 when it changed since `version`."""
+        referral = self.get_object()  # out of the user's area: 404 before any field is read
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             referral = move(
                 actor=request.user,
-                referral=self.get_object(),
+                referral=referral,
                 via=ReferralEvent.Via.API,
                 **serializer.validated_data,
             )
