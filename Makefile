@@ -51,6 +51,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/referral_file.py --households $(BENCH_HOUSEHOLDS)
 	$(BIN)/python bench/letters.py
+	$(BIN)/python bench/signin.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from accounts import hashers  # noqa: F401  (registers the parameters' check)
         from accounts.authentication import connect_token_revocation
         from slrt.middleware import SessionLimitsMiddleware
 

@@ -146,9 +146,14 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.StaffBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.OfficeArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Argon2id sized for a two-core server (bench/signin.py): 19 MiB, three passes, one lane, at
+# or above OWASP's minimum (checked at startup); Django's own takes 100 MiB and eight lanes.
+SLRT_ARGON2_MEMORY_KIB = env.int("SLRT_ARGON2_MEMORY_KIB", default=19456)
+SLRT_ARGON2_TIME_COST = env.int("SLRT_ARGON2_TIME_COST", default=3)
+SLRT_ARGON2_PARALLELISM = env.int("SLRT_ARGON2_PARALLELISM", default=1)
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
