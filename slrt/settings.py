@@ -122,6 +122,10 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Rate limits count here: shared by every web process only with a shared cache (Redis).
 CACHES = {"default": env.cache_url_config(env.str("CACHE_URL", default="") or "locmemcache://")}
+# With a shared cache (CACHE_URL: Redis), a request reads its session from it instead of the
+# database; sessions are still written through to the database (the session limits list them).
+if env.str("CACHE_URL", default=""):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A demo database shared by the web process and in-process tasks: wait for locks.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)

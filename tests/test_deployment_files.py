@@ -118,3 +118,30 @@ def test_hsts_asks_for_a_year_or_more_whenever_it_asks_for_preloading(seconds, p
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == sent
+
+
+SESSION_ENGINE_USED = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "engine"),
+    [
+        ("redis://127.0.0.1:6379/1", "django.contrib.sessions.backends.cached_db"),
+        ("", "django.contrib.sessions.backends.db"),
+    ],
+)
+def test_sessions_are_read_from_the_shared_cache_when_there_is_one(cache_url, engine):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + SESSION_ENGINE_USED],
+        cwd=ROOT,
+        env=production_environment(DJANGO_SETTINGS_MODULE="slrt.settings", CACHE_URL=cache_url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == engine
