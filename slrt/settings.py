@@ -12,6 +12,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from slrt.brokers import broker_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -312,17 +314,22 @@ if SLRT_SMS_GATEWAY == "http" and not SLRT_SMS_GATEWAY_URL.startswith(("http://"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or TESTING
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or CELERY_BROKER_URL or None
 CELERY_TASK_ACKS_LATE = True  # a task a dying worker held is delivered again
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# A task taken by a worker that then died goes back to the queue after this many seconds.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
-}
+# What depends on the broker (slrt/brokers.py): with Redis, a task taken by a worker that then
+# died goes back to the queue after CELERY_VISIBILITY_TIMEOUT seconds; with RabbitMQ, quorum
+# queues and publisher confirms.
+_broker = broker_settings(
+    CELERY_BROKER_URL, visibility_timeout=env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = _broker["broker_transport_options"]
+CELERY_TASK_DEFAULT_QUEUE_TYPE = _broker["task_default_queue_type"]
+CELERY_TASK_CREATE_MISSING_QUEUE_TYPE = _broker["task_create_missing_queue_type"]
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or _broker["result_backend"]
 # Redis with Sentinel (CELERY_BROKER_URL=sentinel://host:26379;sentinel://…): the master's name.
 if sentinel_master := env.str("CELERY_SENTINEL_MASTER", default=""):
     CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = sentinel_master

@@ -13,7 +13,7 @@ from programs.models import Agency, Program
 from regions.codes import read_region_rows
 from regions.models import Region
 from tests.factories import HouseholdFactory, PersonFactory, staff_user
-from tests.services import require_marked
+from tests.services import BROKERS, require_marked, require_postgresql
 
 
 @pytest.fixture(autouse=True)
@@ -143,3 +143,11 @@ def keep_the_test_connection():
     yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(params=["redis", "rabbitmq"])
+def broker(request) -> str:
+    """Each broker the project runs on, in turn (its URL): the reliability tests hold on both.
+    With PostgreSQL, which the workers need to see the test's rows."""
+    require_postgresql()
+    return BROKERS[request.param]()

@@ -1,4 +1,4 @@
-"""Real PostgreSQL and Redis for the tests that need them.
+"""Real PostgreSQL, Redis and RabbitMQ for the tests that need them.
 
 A test names what it needs with `@pytest.mark.services("postgresql", "redis")`; the check
 runs before its fixtures (see conftest), so a transactional test is never set up for nothing.
@@ -42,14 +42,34 @@ def require_redis() -> str:
     return url
 
 
+# RabbitMQ, for the tests that run on both brokers (its default guest account, local only).
+AMQP_URL = os.environ.get("SLRT_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+def require_rabbitmq() -> str:
+    """The broker URL of a RabbitMQ that accepts a connection."""
+    from kombu import Connection
+
+    try:
+        with Connection(AMQP_URL, connect_timeout=3) as connection:
+            connection.ensure_connection(max_retries=1)
+    except Exception as error:  # any failure to connect is the same: not there
+        _missing(f"RabbitMQ at {urlparse(AMQP_URL).hostname} does not answer: {error}")
+    return AMQP_URL
+
+
 def require_chromium() -> None:
     if not os.path.exists("/usr/bin/chromium"):
         _missing("Debian's Chromium is not installed (apt-get install chromium)")
 
 
+# The brokers the project runs on, each with the check that gives its URL.
+BROKERS = {"redis": require_redis, "rabbitmq": require_rabbitmq}
+
 REQUIREMENTS = {
     "postgresql": require_postgresql,
     "redis": require_redis,
+    "rabbitmq": require_rabbitmq,
     "chromium": require_chromium,
 }
 

@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from django.conf import settings
 from django.db import connection
 
+from slrt.brokers import broker_settings
 from slrt.celery import app
 
 
@@ -34,7 +35,8 @@ def start_worker(queue: str, broker: str, *, concurrency: int = 1, **env) -> sub
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "slrt", "worker", "--loglevel", "info",
          "--concurrency", str(concurrency), "--queues", queue, "--include", "tests.worker_tasks",
-         "--without-gossip",
+         # a name of its own: RabbitMQ gives each node's control queue to one worker only
+         "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip",
          "--without-mingle", "--without-heartbeat"],
         cwd=settings.BASE_DIR,
         env={**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker,
@@ -62,22 +64,35 @@ def stop_worker(process: subprocess.Popen, *, kill: bool = False) -> str:
 def publishing_to(broker: str, queue: str):
     """Send this process's tasks through `broker` to `queue`, instead of running them
     in-process."""
-    saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue)
+    changed = {
+        "task_always_eager": False,
+        "broker_url": broker,
+        "task_default_queue": queue,
+        # as the workers have them for this broker (quorum queues and confirms on RabbitMQ)
+        **broker_settings(broker, visibility_timeout=60 * 60),
+    }
+    saved = {name: app.conf[name] for name in changed}
     saved_environment = os.environ.get("CELERY_BROKER_URL")
-    app.conf.task_always_eager = False
-    app.conf.broker_url = broker
+    app.conf.update(changed)
     os.environ["CELERY_BROKER_URL"] = broker  # Celery reads it before its own setting
-    app.conf.task_default_queue = queue
-    app._after_fork()  # forget pooled connections to the old broker
+    _forget_the_broker()
     try:
         yield
     finally:
-        app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue = saved
+        app.conf.update(saved)
         if saved_environment is None:
             os.environ.pop("CELERY_BROKER_URL", None)
         else:
             os.environ["CELERY_BROKER_URL"] = saved_environment
-        app._after_fork()
+        _forget_the_broker()
+
+
+def _forget_the_broker() -> None:
+    """Drop what Celery keeps of the broker it published to: pooled connections, and the
+    queues it declares on publishing (their type: quorum on RabbitMQ, classic on Redis)."""
+    app._after_fork()
+    for cached in ("queues", "default_queue", "router"):
+        app.amqp.__dict__.pop(cached, None)
 
 
 class IdempotentReceiver:

@@ -1,9 +1,10 @@
-"""Residents' messages against the real services: real workers fed through Redis post to an
-HTTP SMS gateway on 127.0.0.1 that honours the Idempotency-Key; a worker killed mid-send
-still leaves every message received, each once.
+"""Residents' messages against the real services: real workers fed through Redis, and
+through RabbitMQ, post to an HTTP SMS gateway on 127.0.0.1 that honours the
+Idempotency-Key; a worker killed mid-send still leaves every message received, each once.
 
-These need PostgreSQL and Redis (skipped without them, failing with SLRT_REQUIRE_SERVICES=1
-as in CI). Rows are committed (`transactional_db`) so that the worker processes see them."""
+These need PostgreSQL, Redis and RabbitMQ (skipped without them, failing with
+SLRT_REQUIRE_SERVICES=1 as in CI). Rows are committed (`transactional_db`) so that the
+worker processes see them."""
 
 import datetime
 import json
@@ -17,8 +18,8 @@ from complaints.models import ComplaintCategory
 from complaints.services import complaint_register
 from outbox.models import Dispatch
 from outbox.services import outbox_sweep
+from slrt.brokers import is_amqp
 from tests.factories import staff_user
-from tests.services import require_postgresql, require_redis
 from tests.workers import (
     IdempotentReceiver,
     new_queue,
@@ -38,12 +39,6 @@ TOKEN = "token-gerbang-uji"
 
 def check_token(headers) -> None:
     assert headers["Authorization"] == f"Bearer {TOKEN}"
-
-
-@pytest.fixture
-def services():
-    require_postgresql()
-    return require_redis()
 
 
 @pytest.fixture
@@ -68,15 +63,15 @@ def register(household, number: int):
 
 
 def test_a_worker_killed_mid_send_leaves_every_message_received_once(
-    services, gateway, poor_household
+    broker, gateway, poor_household
 ):
     queue = new_queue()
     gateway.hold.clear()  # the provider keeps the first request waiting
     env = {"SLRT_SMS_GATEWAY": "http", "SLRT_SMS_GATEWAY_URL": gateway.url,
            "SLRT_SMS_GATEWAY_TOKEN": TOKEN, "SLRT_DISPATCH_CLAIM_SECONDS": 2}  # fmt: skip
-    first = start_worker(queue, services, **env)
+    first = start_worker(queue, broker, **env)
     try:
-        with publishing_to(services, queue):
+        with publishing_to(broker, queue):
             complaints = [register(poor_household, number) for number in range(3)]
             messages = Dispatch.objects.filter(
                 topic="complaint", subject_id__in=[c.pk for c in complaints]
@@ -87,11 +82,15 @@ def test_a_worker_killed_mid_send_leaves_every_message_received_once(
             gateway.hold.set()
             assert messages.filter(status="pending").exists()
 
-            second = start_worker(queue, services, **env)
+            second = start_worker(queue, broker, **env)
             try:
                 time.sleep(2.5)  # the dead worker's claim runs out
                 messages.update(created_at=timezone.now() - datetime.timedelta(minutes=2))
-                assert outbox_sweep() >= 1
+                swept = outbox_sweep()
+                # Redis keeps the dead worker's task hidden for its visibility timeout: the
+                # sweep sends it again. RabbitMQ gives it back when the worker's channel
+                # closes: the second worker may already hold it, and the sweep finds none.
+                assert swept >= 1 or (is_amqp(broker) and swept == 0)
                 wait_for(lambda: messages.filter(status="sent").count() == 3,
                          what="every message sent")  # fmt: skip
             finally:
