@@ -136,7 +136,7 @@ def _render_detail(
             "complaint": complaint,
             "events": events,
             "overdue": complaint.is_overdue_on(timezone.localdate()),
-            "resident_messages": list(resident_messages_of(complaint)),
+            "resident_messages": resident_messages_of(complaint),
             "may_manage": services.Move.ASSIGN in moves,
             "close_form": close_form
             or (CloseForm(complaint=complaint) if services.Move.CLOSE in moves else None),

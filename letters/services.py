@@ -76,8 +76,16 @@ def _refuse_unless(user: AbstractBaseUser, permission: str, field: str, message:
 
 
 def _referral_errors(
-    *, kind: LetterKind, household, program: Program | None, referral: Referral
+    *,
+    kind: LetterKind,
+    household,
+    program: Program | None,
+    referral: Referral,
+    letter: Letter | None = None,
 ) -> dict[str, str]:
+    """What is wrong with naming `referral` in a letter of `kind` (empty: nothing), as it
+    stands now: when drafting, and again when `letter` is issued (which is not counted as
+    another live letter of the referral)."""
     if kind.layout not in LetterKind.NAMES_A_REFERRAL:
         return {"referral": _("This kind of letter names no referral.")}
     if referral.household_id != household.pk:
@@ -88,7 +96,10 @@ def _referral_errors(
         return {"referral": _("The referral has not been sent: its letter waits.")}
     if kind.layout == Layout.RECOMMENDATION and program and program.pk != referral.program_id:
         return {"program": _("The referral is to another programme.")}
-    if Letter.objects.filter(referral=referral, kind=kind, status__in=Letter.LIVE).exists():
+    live = Letter.objects.filter(referral=referral, kind=kind, status__in=Letter.LIVE)
+    if letter is not None:
+        live = live.exclude(pk=letter.pk)
+    if live.exists():
         return {"referral": _("This referral already has a letter of this kind in the register.")}
     return {}
 
@@ -271,21 +282,6 @@ def _event(letter: Letter, to: str, actor, note: str, via: str, from_status: str
     )
 
 
-def _referral_still_stands(letter: Letter) -> dict[str, str]:
-    """Whether a referral letter's referral is, as it is now, one a letter is issued for:
-    sent (not cancelled since it was drafted), of the letter's household."""
-    status, household_id = Referral.objects.filter(pk=letter.referral_id).values_list(
-        "status", "household_id"
-    ).first() or (None, None)
-    if household_id != letter.household_id:
-        return {"referral": _("The referral is of another household.")}
-    if status in {*Referral.NOT_SENT, Referral.Status.CANCELLED}:
-        return {
-            "referral": _("The referral was cancelled or is not sent: its letter is not issued.")
-        }
-    return {}
-
-
 def letter_issue(
     *, actor: AbstractBaseUser, letter: Letter, via: str = LetterEvent.Via.WEB
 ) -> Letter:
@@ -315,7 +311,10 @@ def letter_issue(
             # A referral letter's referral is checked below, as it stands now.
             errors.pop("referral", None)
         if letter.referral_id and not errors:
-            errors = _referral_still_stands(letter)
+            errors = _referral_errors(
+                kind=letter.kind, household=letter.household, program=letter.program,
+                referral=letter.referral, letter=letter,
+            )  # fmt: skip
         if errors:
             raise ValidationError(errors)
         now = timezone.now()
